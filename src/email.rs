@@ -1,0 +1,328 @@
+//! The captured `Email`: an owned, decoded view over the raw bytes.
+
+use std::fmt;
+use std::sync::atomic::AtomicBool;
+use std::sync::{Arc, OnceLock};
+use std::time::SystemTime;
+
+use crate::mailbox::Mailbox;
+use crate::parts::{Attachment, Header, MimePart};
+
+/// One captured message as it was stored: bytes and envelope, never parsed
+/// at capture time. The decoded view is filled on first inspection and shared
+/// by every `Email` handle to this record.
+pub(crate) struct Record {
+    pub(crate) seq: u64,
+    pub(crate) captured_at: SystemTime,
+    pub(crate) envelope_from: Option<String>,
+    pub(crate) envelope_to: Vec<String>,
+    pub(crate) raw: Vec<u8>,
+    view: OnceLock<View>,
+    links: OnceLock<Vec<String>>,
+    /// Whether an assertion ever matched this email (for strict mode).
+    pub(crate) asserted: AtomicBool,
+}
+
+impl Record {
+    pub(crate) fn new(
+        seq: u64,
+        captured_at: SystemTime,
+        envelope_from: Option<String>,
+        envelope_to: Vec<String>,
+        raw: Vec<u8>,
+    ) -> Record {
+        Record {
+            seq,
+            captured_at,
+            envelope_from,
+            envelope_to,
+            raw,
+            view: OnceLock::new(),
+            links: OnceLock::new(),
+            asserted: AtomicBool::new(false),
+        }
+    }
+}
+
+/// Everything decoded from one message. Built by `parse.rs` only.
+#[derive(Default)]
+pub(crate) struct View {
+    pub(crate) subject: Option<String>,
+    pub(crate) from: Vec<Mailbox>,
+    pub(crate) to: Vec<Mailbox>,
+    pub(crate) cc: Vec<Mailbox>,
+    pub(crate) bcc: Vec<Mailbox>,
+    pub(crate) reply_to: Vec<Mailbox>,
+    pub(crate) headers: Vec<Header>,
+    pub(crate) text: Option<String>,
+    pub(crate) html: Option<String>,
+    pub(crate) attachments: Vec<Attachment>,
+    pub(crate) message_id: Option<String>,
+    pub(crate) date: Option<SystemTime>,
+    pub(crate) mime_tree: MimePart,
+    pub(crate) problems: Vec<String>,
+}
+
+/// A captured email: owned, decoded, with line endings normalised to `\n`.
+///
+/// Cheap to clone (it shares the bytes and the decoded view with its
+/// outbox). The message is parsed on the first call to an accessor, once,
+/// however many handles there are. Malformed input never panics: what could
+/// not be read is listed in [`problems`](Email::problems) and the bytes stay
+/// available in [`raw`](Email::raw).
+///
+/// ```
+/// let email = mailtest::Email::from_raw(
+///     "From: App <app@example.com>\r\n\
+///      To: =?utf-8?q?Ren=C3=A9e?= <renee@example.com>\r\n\
+///      Subject: =?utf-8?b?V2lsbGtvbW1lbiDwn46J?=\r\n\
+///      Content-Type: text/plain; charset=iso-8859-1\r\n\
+///      Content-Transfer-Encoding: quoted-printable\r\n\r\n\
+///      Gr=FC=DFe aus M=FCnchen, a long line that is =\r\nsoftly broken.\r\n",
+/// );
+/// assert_eq!(email.subject(), Some("Willkommen 🎉"));
+/// assert_eq!(email.to()[0].name.as_deref(), Some("Renée"));
+/// assert_eq!(email.text(), Some("Grüße aus München, a long line that is softly broken.\n"));
+/// assert!(email.problems().is_empty());
+/// ```
+#[derive(Clone)]
+pub struct Email {
+    record: Arc<Record>,
+}
+
+impl Email {
+    pub(crate) fn from_record(record: Arc<Record>) -> Email {
+        Email { record }
+    }
+
+    pub(crate) fn record(&self) -> &Arc<Record> {
+        &self.record
+    }
+
+    /// Makes an `Email` from raw RFC 5322 bytes, outside any outbox: for
+    /// inspecting a message file or a message your code built.
+    ///
+    /// The envelope is empty, so [`bcc`](Email::bcc) holds only a `Bcc`
+    /// header, if the bytes have one.
+    ///
+    /// ```
+    /// let email = mailtest::Email::from_raw("Subject: Hello\r\n\r\nBody");
+    /// assert_eq!(email.subject(), Some("Hello"));
+    /// ```
+    pub fn from_raw(raw: impl Into<Vec<u8>>) -> Email {
+        Email::from_record(Arc::new(Record::new(0, SystemTime::now(), None, Vec::new(), raw.into())))
+    }
+
+    fn view(&self) -> &View {
+        self.record.view.get_or_init(|| crate::parse::parse(&self.record.raw, &self.record.envelope_to))
+    }
+
+    /// The decoded `Subject`, if any.
+    pub fn subject(&self) -> Option<&str> {
+        self.view().subject.as_deref()
+    }
+
+    /// The `From` mailboxes.
+    pub fn from(&self) -> &[Mailbox] {
+        &self.view().from
+    }
+
+    /// The `To` mailboxes.
+    pub fn to(&self) -> &[Mailbox] {
+        &self.view().to
+    }
+
+    /// The `Cc` mailboxes.
+    pub fn cc(&self) -> &[Mailbox] {
+        &self.view().cc
+    }
+
+    /// The blind-copied mailboxes: envelope recipients that are in neither
+    /// `To` nor `Cc` (lettre removes the `Bcc` header before sending, so the
+    /// envelope is where they are), plus any `Bcc` header still present.
+    ///
+    /// ```
+    /// let mail = mailtest::capture();
+    /// mail.capture_raw(
+    ///     Some("app@example.com"),
+    ///     &["ann@example.com", "audit@example.com"],
+    ///     b"To: ann@example.com\r\n\r\nHi",
+    /// );
+    /// assert_eq!(mail.emails()[0].bcc(), ["audit@example.com"]);
+    /// ```
+    pub fn bcc(&self) -> &[Mailbox] {
+        &self.view().bcc
+    }
+
+    /// The `Reply-To` mailboxes.
+    pub fn reply_to(&self) -> &[Mailbox] {
+        &self.view().reply_to
+    }
+
+    /// The SMTP envelope sender (`MAIL FROM`), if there was one.
+    ///
+    /// ```
+    /// let mail = mailtest::capture();
+    /// mail.capture_raw(Some("bounces@example.com"), &["ann@example.com"], b"Subject: Hi\r\n\r\n.");
+    /// assert_eq!(mail.emails()[0].envelope_from(), Some("bounces@example.com"));
+    /// ```
+    pub fn envelope_from(&self) -> Option<&str> {
+        self.record.envelope_from.as_deref()
+    }
+
+    /// The SMTP envelope recipients (`RCPT TO`), Bcc included.
+    pub fn envelope_to(&self) -> &[String] {
+        &self.record.envelope_to
+    }
+
+    /// The first header called `name` (any case), decoded; see [`Header`].
+    ///
+    /// ```
+    /// let email = mailtest::Email::from_raw("X-Priority: 1\r\nx-tag: a\r\nX-Tag: b\r\n\r\n.");
+    /// assert_eq!(email.header("x-priority"), Some("1"));
+    /// assert_eq!(email.header("X-Tag"), Some("a"));
+    /// assert_eq!(email.header("Missing"), None);
+    /// ```
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers()
+            .iter()
+            .find(|header| header.name.eq_ignore_ascii_case(name))
+            .map(|header| header.value.as_str())
+    }
+
+    /// Every header called `name` (any case), in order, decoded.
+    ///
+    /// ```
+    /// let email = mailtest::Email::from_raw("X-Tag: a\r\nx-tag: b\r\n\r\n.");
+    /// assert_eq!(email.header_values("X-TAG").collect::<Vec<_>>(), ["a", "b"]);
+    /// ```
+    pub fn header_values<'a>(&'a self, name: &'a str) -> impl Iterator<Item = &'a str> + 'a {
+        self.headers()
+            .iter()
+            .filter(move |header| header.name.eq_ignore_ascii_case(name))
+            .map(|header| header.value.as_str())
+    }
+
+    /// Every top-level header, in order, decoded.
+    pub fn headers(&self) -> &[Header] {
+        &self.view().headers
+    }
+
+    /// The plain-text body, decoded, with `\n` line endings; `None` for an
+    /// HTML-only message. Several text parts (in a `multipart/mixed`) are
+    /// joined in order.
+    pub fn text(&self) -> Option<&str> {
+        self.view().text.as_deref()
+    }
+
+    /// The HTML body, decoded, with `\n` line endings, if any.
+    ///
+    /// ```
+    /// let email = mailtest::Email::from_raw("Content-Type: text/html\r\n\r\n<p>Hi</p>\r\n");
+    /// assert_eq!(email.html(), Some("<p>Hi</p>\n"));
+    /// assert_eq!(email.text(), None);
+    /// ```
+    pub fn html(&self) -> Option<&str> {
+        self.view().html.as_deref()
+    }
+
+    /// Every part that is not a body: files, inline images (see
+    /// [`Attachment::is_inline`]), forwarded messages.
+    pub fn attachments(&self) -> &[Attachment] {
+        &self.view().attachments
+    }
+
+    /// The URLs in the message: every `href` of the HTML (entities decoded),
+    /// then every `http(s)://` URL in the text, each once, in order.
+    ///
+    /// ```
+    /// let email = mailtest::Email::from_raw(
+    ///     "Content-Type: text/html\r\n\r\n\
+    ///      <a href=\"https://example.com/reset?token=abc&amp;u=1\">Reset</a>\r\n",
+    /// );
+    /// assert_eq!(email.links(), ["https://example.com/reset?token=abc&u=1"]);
+    /// ```
+    pub fn links(&self) -> &[String] {
+        self.record.links.get_or_init(|| crate::links::extract(self.html(), self.text()))
+    }
+
+    /// The `Message-ID`, without angle brackets.
+    pub fn message_id(&self) -> Option<&str> {
+        self.view().message_id.as_deref()
+    }
+
+    /// The `Date` header as a point in time, if present and valid.
+    ///
+    /// ```
+    /// use std::time::{Duration, UNIX_EPOCH};
+    ///
+    /// let email = mailtest::Email::from_raw("Date: Thu, 01 Jan 1970 01:00:00 +0100\r\n\r\n.");
+    /// assert_eq!(email.date(), Some(UNIX_EPOCH));
+    /// ```
+    pub fn date(&self) -> Option<SystemTime> {
+        self.view().date
+    }
+
+    /// The bytes exactly as captured.
+    pub fn raw(&self) -> &[u8] {
+        &self.record.raw
+    }
+
+    /// The MIME structure.
+    pub fn mime_tree(&self) -> &MimePart {
+        &self.view().mime_tree
+    }
+
+    /// What could not be read, in words: no headers, a body that would not
+    /// decode, an encoded word that is broken, a parser failure. Empty for a
+    /// well-formed message.
+    ///
+    /// ```
+    /// let email = mailtest::Email::from_raw(&b""[..]);
+    /// assert_eq!(email.problems(), ["the message is empty (0 bytes)"]);
+    /// ```
+    pub fn problems(&self) -> &[String] {
+        &self.view().problems
+    }
+
+    /// The position of this email in its outbox's capture order, from 1
+    /// (0 for [`Email::from_raw`]). Not reset by [`Outbox::clear`](crate::Outbox::clear).
+    pub fn sequence(&self) -> u64 {
+        self.record.seq
+    }
+
+    /// When the email was captured.
+    pub fn captured_at(&self) -> SystemTime {
+        self.record.captured_at
+    }
+}
+
+impl fmt::Debug for Email {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut debug = f.debug_struct("Email");
+        debug
+            .field("sequence", &self.sequence())
+            .field("from", &self.from())
+            .field("to", &self.to())
+            .field("cc", &self.cc())
+            .field("bcc", &self.bcc())
+            .field("subject", &self.subject())
+            .field("attachments", &self.attachments().len());
+        if !self.problems().is_empty() {
+            debug.field("problems", &self.problems());
+        }
+        debug.finish()
+    }
+}
+
+impl PartialEq for Email {
+    /// Two handles are equal when they are the same captured message.
+    fn eq(&self, other: &Self) -> bool {
+        Arc::ptr_eq(&self.record, &other.record)
+    }
+}
+
+const _: () = {
+    const fn assert_traits<T: Clone + Send + Sync + fmt::Debug>() {}
+    assert_traits::<Email>();
+};

@@ -1,0 +1,148 @@
+//! Binding an outbox to the current thread.
+
+use std::cell::RefCell;
+use std::marker::PhantomData;
+use std::ops::Deref;
+
+use super::Outbox;
+
+thread_local! {
+    static CURRENT: RefCell<Option<Outbox>> = const { RefCell::new(None) };
+}
+
+/// Makes a fresh, empty outbox and binds it to the current thread until the
+/// returned guard drops.
+///
+/// While bound, every [`CaptureTransport::ambient()`](crate::CaptureTransport::ambient)
+/// send on this thread lands in it. Dropping the guard restores whatever was
+/// bound before, so captures nest. To follow work onto other threads and
+/// tasks, see [`Outbox::scope`], [`Outbox::spawn`] and
+/// [`Outbox::unique_address`].
+///
+/// ```
+/// use lettre::Transport;
+///
+/// let mail = mailtest::capture();
+/// let message = lettre::Message::builder()
+///     .from("app@example.com".parse().unwrap())
+///     .to("ann@example.com".parse().unwrap())
+///     .subject("Welcome")
+///     .body(String::from("Hello Ann"))
+///     .unwrap();
+/// mailtest::CaptureTransport::ambient().send(&message).unwrap();
+/// mail.find().to("ann@example.com").subject("Welcome").one();
+/// ```
+pub fn capture() -> Capture {
+    let outbox = Outbox::new();
+    let guard = outbox.bind();
+    Capture { outbox, _guard: guard }
+}
+
+/// The outbox bound on the current thread, if any.
+///
+/// ```
+/// assert!(mailtest::current().is_none());
+/// let mail = mailtest::capture();
+/// assert_eq!(mailtest::current().as_ref(), Some(&*mail));
+/// ```
+pub fn current() -> Option<Outbox> {
+    // During thread teardown the thread-local may be gone: nothing is bound then.
+    CURRENT.try_with(|current| current.borrow().clone()).ok().flatten()
+}
+
+/// A capture bound to the current thread: an [`Outbox`] (it derefs to one)
+/// and the binding, which ends when this drops.
+///
+/// `!Send`: the binding belongs to the thread that made it.
+#[must_use = "the capture ends as soon as this is dropped; keep it: `let mail = mailtest::capture();`"]
+pub struct Capture {
+    outbox: Outbox,
+    _guard: BindGuard,
+}
+
+impl Capture {
+    /// The outbox, as a handle that outlives the capture.
+    ///
+    /// ```
+    /// let outbox = mailtest::capture().outbox();
+    /// assert!(outbox.is_empty());
+    /// ```
+    pub fn outbox(&self) -> Outbox {
+        self.outbox.clone()
+    }
+}
+
+impl Deref for Capture {
+    type Target = Outbox;
+
+    fn deref(&self) -> &Outbox {
+        &self.outbox
+    }
+}
+
+impl std::fmt::Debug for Capture {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_tuple("Capture").field(&self.outbox).finish()
+    }
+}
+
+/// Keeps an outbox bound to the current thread; dropping it restores what was
+/// bound before.
+///
+/// `!Send`: a binding belongs to one thread. Guards restore correctly when
+/// dropped in reverse order of creation, which scoping does for you.
+#[must_use = "the outbox is unbound as soon as this is dropped; keep it: `let _bound = outbox.bind();`"]
+pub struct BindGuard {
+    previous: Option<Outbox>,
+    _not_send: PhantomData<*const ()>,
+}
+
+impl Outbox {
+    /// Binds this outbox to the current thread until the guard drops.
+    ///
+    /// ```
+    /// let outbox = mailtest::Outbox::new();
+    /// {
+    ///     let _bound = outbox.bind();
+    ///     assert_eq!(mailtest::current(), Some(outbox.clone()));
+    /// }
+    /// assert_eq!(mailtest::current(), None);
+    /// ```
+    pub fn bind(&self) -> BindGuard {
+        let previous = CURRENT.with(|current| current.replace(Some(self.clone())));
+        BindGuard { previous, _not_send: PhantomData }
+    }
+
+    /// Runs `f` with this outbox bound to the current thread.
+    ///
+    /// Handy inside `spawn_blocking`, a thread pool job, or any closure that
+    /// runs elsewhere.
+    ///
+    /// ```
+    /// let mail = mailtest::capture();
+    /// let outbox = mail.outbox();
+    /// std::thread::spawn(move || {
+    ///     outbox.in_scope(|| assert!(mailtest::current().is_some()));
+    /// })
+    /// .join()
+    /// .unwrap();
+    /// ```
+    pub fn in_scope<T>(&self, f: impl FnOnce() -> T) -> T {
+        let _bound = self.bind();
+        f()
+    }
+}
+
+impl Drop for BindGuard {
+    fn drop(&mut self) {
+        let previous = self.previous.take();
+        // During thread teardown there is nothing left to restore.
+        let _ = CURRENT.try_with(|current| *current.borrow_mut() = previous);
+    }
+}
+
+impl std::fmt::Debug for BindGuard {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("BindGuard").finish_non_exhaustive()
+    }
+}

@@ -1,0 +1,356 @@
+//! The outbox: an `Arc`-shared store of captured messages.
+//!
+//! Capturing stores the raw bytes and the SMTP envelope and nothing else; the
+//! parse happens on first inspection (see [`Email`]). Every change bumps a
+//! generation counter and wakes waiters, so a waiting query sleeps until mail
+//! arrives instead of polling.
+
+mod bind;
+mod route;
+mod scope;
+
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::{Arc, Condvar, Mutex, MutexGuard, PoisonError};
+use std::task::Waker;
+use std::time::{Instant, SystemTime};
+
+use crate::email::{Email, Record};
+use crate::query::Query;
+use crate::transport::CaptureTransport;
+
+pub use bind::{BindGuard, Capture, capture, current};
+pub(crate) use route::routed_outboxes;
+pub use scope::{WithOutbox, WithOutboxExt};
+
+/// A store of captured email: a cheap, `Clone + Send + Sync` handle.
+///
+/// Clones share the same messages. Most tests get one from
+/// [`mailtest::capture()`](crate::capture), which also binds it to the test's
+/// thread; `Outbox::new()` makes an unbound one for explicit use through
+/// [`transport`](Outbox::transport) or [`capture_raw`](Outbox::capture_raw).
+///
+/// ```
+/// use lettre::Transport;
+///
+/// let outbox = mailtest::Outbox::new();
+/// let transport = outbox.transport();
+/// let message = lettre::Message::builder()
+///     .from("app@example.com".parse().unwrap())
+///     .to("ann@example.com".parse().unwrap())
+///     .subject("Welcome")
+///     .body(String::from("Hello Ann"))
+///     .unwrap();
+/// transport.send(&message).unwrap();
+///
+/// assert_eq!(outbox.len(), 1);
+/// assert_eq!(outbox.emails()[0].subject(), Some("Welcome"));
+/// ```
+#[derive(Clone)]
+pub struct Outbox {
+    pub(crate) shared: Arc<Shared>,
+}
+
+pub(crate) struct Shared {
+    id: u64,
+    state: Mutex<State>,
+    changed: Condvar,
+    /// Whether `unique_address` ever routed to this outbox.
+    routed: AtomicBool,
+}
+
+impl Drop for Shared {
+    fn drop(&mut self) {
+        if self.routed.load(Ordering::Relaxed) {
+            route::forget(self.id);
+        }
+    }
+}
+
+#[derive(Default)]
+pub(crate) struct State {
+    records: Vec<Arc<Record>>,
+    /// Bumped on every push and clear: a waiter re-checks only when it moved.
+    generation: u64,
+    next_seq: u64,
+    wakers: Vec<Waker>,
+}
+
+static NEXT_OUTBOX_ID: AtomicU64 = AtomicU64::new(1);
+
+impl Outbox {
+    /// Makes a new, empty outbox, bound to no thread.
+    ///
+    /// ```
+    /// let outbox = mailtest::Outbox::new();
+    /// assert!(outbox.is_empty());
+    /// assert!(mailtest::current().is_none());
+    /// ```
+    pub fn new() -> Outbox {
+        Outbox {
+            shared: Arc::new(Shared {
+                id: NEXT_OUTBOX_ID.fetch_add(1, Ordering::Relaxed),
+                state: Mutex::new(State::default()),
+                changed: Condvar::new(),
+                routed: AtomicBool::new(false),
+            }),
+        }
+    }
+
+    /// A `lettre::Transport` that delivers into this outbox, from any thread.
+    ///
+    /// ```
+    /// use lettre::Transport;
+    ///
+    /// let outbox = mailtest::Outbox::new();
+    /// let transport = outbox.transport();
+    /// std::thread::spawn(move || {
+    ///     let message = lettre::Message::builder()
+    ///         .from("app@example.com".parse().unwrap())
+    ///         .to("ann@example.com".parse().unwrap())
+    ///         .body(String::from("sent from a worker"))
+    ///         .unwrap();
+    ///     transport.send(&message).unwrap();
+    /// })
+    /// .join()
+    /// .unwrap();
+    /// assert_eq!(outbox.len(), 1);
+    /// ```
+    pub fn transport(&self) -> CaptureTransport {
+        CaptureTransport::to_outbox(self.clone())
+    }
+
+    /// An async `lettre::AsyncTransport` that delivers into this outbox.
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")] async fn main() {
+    /// use lettre::AsyncTransport;
+    ///
+    /// let outbox = mailtest::Outbox::new();
+    /// let message = lettre::Message::builder()
+    ///     .from("app@example.com".parse().unwrap())
+    ///     .to("ann@example.com".parse().unwrap())
+    ///     .body(String::from("Hello"))
+    ///     .unwrap();
+    /// outbox.async_transport().send(message).await.unwrap();
+    /// assert_eq!(outbox.len(), 1);
+    /// # }
+    /// ```
+    #[cfg(feature = "tokio")]
+    pub fn async_transport(&self) -> crate::AsyncCaptureTransport {
+        crate::AsyncCaptureTransport::to_outbox(self.clone())
+    }
+
+    /// Captures a message given as raw RFC 5322 bytes, with its SMTP envelope.
+    ///
+    /// For code that does not use lettre (mail-builder, hand-made messages).
+    /// The bytes are stored as they are, even when they are not a valid
+    /// message: the [`Email`] then says what is wrong in
+    /// [`problems`](Email::problems).
+    ///
+    /// ```
+    /// let mail = mailtest::capture();
+    /// mail.capture_raw(
+    ///     Some("app@example.com"),
+    ///     &["ann@example.com", "audit@example.com"],
+    ///     b"From: app@example.com\r\nTo: ann@example.com\r\nSubject: Hi\r\n\r\nHello\r\n",
+    /// );
+    /// let email = &mail.emails()[0];
+    /// assert_eq!(email.text(), Some("Hello\n"));
+    /// assert_eq!(email.bcc()[0], "audit@example.com"); // envelope-only recipient
+    /// ```
+    pub fn capture_raw(&self, envelope_from: Option<&str>, envelope_to: &[&str], raw: &[u8]) {
+        self.push(
+            envelope_from.map(str::to_owned),
+            envelope_to.iter().map(|&to| to.to_owned()).collect(),
+            raw.to_vec(),
+        );
+    }
+
+    /// Stores one message. The only write path: every capture ends here.
+    pub(crate) fn push(&self, envelope_from: Option<String>, envelope_to: Vec<String>, raw: Vec<u8>) {
+        let captured_at = SystemTime::now();
+        let wakers = {
+            let mut state = self.lock();
+            state.next_seq += 1;
+            let record = Record::new(state.next_seq, captured_at, envelope_from, envelope_to, raw);
+            state.records.push(Arc::new(record));
+            state.generation += 1;
+            std::mem::take(&mut state.wakers)
+        };
+        self.shared.changed.notify_all();
+        wakers.into_iter().for_each(Waker::wake);
+    }
+
+    /// Every captured email, in capture order.
+    ///
+    /// Cheap: the emails share their bytes and their parsed view with the
+    /// outbox, and each message is parsed once, on first inspection.
+    ///
+    /// ```
+    /// let mail = mailtest::capture();
+    /// mail.capture_raw(None, &["a@example.com"], b"Subject: one\r\n\r\n1");
+    /// mail.capture_raw(None, &["b@example.com"], b"Subject: two\r\n\r\n2");
+    /// let subjects: Vec<_> = mail.emails().iter().map(|e| e.subject().unwrap().to_owned()).collect();
+    /// assert_eq!(subjects, ["one", "two"]);
+    /// ```
+    pub fn emails(&self) -> Vec<Email> {
+        self.lock().records.iter().cloned().map(Email::from_record).collect()
+    }
+
+    /// How many emails were captured.
+    ///
+    /// ```
+    /// let mail = mailtest::capture();
+    /// assert_eq!(mail.len(), 0);
+    /// mail.capture_raw(None, &["a@example.com"], b"Subject: one\r\n\r\n1");
+    /// assert_eq!(mail.len(), 1);
+    /// ```
+    pub fn len(&self) -> usize {
+        self.lock().records.len()
+    }
+
+    /// Whether nothing was captured.
+    ///
+    /// ```
+    /// assert!(mailtest::Outbox::new().is_empty());
+    /// ```
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// Forgets every captured email (routes made by
+    /// [`unique_address`](Outbox::unique_address) stay).
+    ///
+    /// ```
+    /// let mail = mailtest::capture();
+    /// mail.capture_raw(None, &["a@example.com"], b"Subject: one\r\n\r\n1");
+    /// mail.clear();
+    /// assert!(mail.is_empty());
+    /// ```
+    pub fn clear(&self) {
+        let wakers = {
+            let mut state = self.lock();
+            state.records.clear();
+            state.generation += 1;
+            std::mem::take(&mut state.wakers)
+        };
+        self.shared.changed.notify_all();
+        wakers.into_iter().for_each(Waker::wake);
+    }
+
+    /// Starts a query over the captured emails.
+    ///
+    /// ```
+    /// let mail = mailtest::capture();
+    /// mail.capture_raw(None, &["ann@example.com"], b"To: ann@example.com\r\nSubject: Welcome\r\n\r\nHi");
+    /// let email = mail.find().to("ann@example.com").subject("Welcome").one();
+    /// assert_eq!(email.text(), Some("Hi"));
+    /// ```
+    pub fn find(&self) -> Query {
+        Query::new(self.clone())
+    }
+
+    /// Asserts that exactly `n` emails were captured, whatever they are.
+    ///
+    /// # Panics
+    ///
+    /// Otherwise, at your line, listing what was captured.
+    ///
+    /// ```
+    /// let mail = mailtest::capture();
+    /// mail.capture_raw(None, &["ann@example.com"], b"Subject: Hi\r\n\r\nHi");
+    /// mail.assert_count(1);
+    /// ```
+    #[track_caller]
+    pub fn assert_count(&self, n: usize) {
+        self.find().count(n);
+    }
+
+    /// Asserts that nothing was captured.
+    ///
+    /// # Panics
+    ///
+    /// Otherwise, at your line, listing what was captured.
+    ///
+    /// ```
+    /// let mail = mailtest::capture();
+    /// mail.assert_empty();
+    /// ```
+    #[track_caller]
+    pub fn assert_empty(&self) {
+        self.find().none();
+    }
+
+    /// A snapshot of the records and the generation it was taken at.
+    pub(crate) fn snapshot(&self) -> (Vec<Arc<Record>>, u64) {
+        let state = self.lock();
+        (state.records.clone(), state.generation)
+    }
+
+    /// Blocks until the outbox changes after `generation`, or `deadline` passes.
+    pub(crate) fn wait_for_change(&self, generation: u64, deadline: Instant) {
+        let mut state = self.lock();
+        while state.generation == generation {
+            let now = Instant::now();
+            if now >= deadline {
+                return;
+            }
+            state = self
+                .shared
+                .changed
+                .wait_timeout(state, deadline - now)
+                .unwrap_or_else(PoisonError::into_inner)
+                .0;
+        }
+    }
+
+    /// Registers `waker` to be woken when the outbox changes after
+    /// `generation`; returns `true` when it already has.
+    pub(crate) fn register_waker(&self, generation: u64, waker: &Waker) -> bool {
+        let mut state = self.lock();
+        if state.generation != generation {
+            return true;
+        }
+        if !state.wakers.iter().any(|w| w.will_wake(waker)) {
+            state.wakers.push(waker.clone());
+        }
+        false
+    }
+
+    pub(crate) fn id(&self) -> u64 {
+        self.shared.id
+    }
+
+    /// The state lock. A panic elsewhere (a user's closure, say) never
+    /// poisons the outbox for anyone else: no user code runs under this lock,
+    /// and a poisoned lock is taken over as it is.
+    fn lock(&self) -> MutexGuard<'_, State> {
+        self.shared.state.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+}
+
+impl Default for Outbox {
+    fn default() -> Self {
+        Outbox::new()
+    }
+}
+
+impl std::fmt::Debug for Outbox {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Outbox").field("id", &self.shared.id).field("len", &self.len()).finish()
+    }
+}
+
+impl PartialEq for Outbox {
+    /// Two handles are equal when they share one store.
+    fn eq(&self, other: &Self) -> bool {
+        Arc::ptr_eq(&self.shared, &other.shared)
+    }
+}
+
+impl Eq for Outbox {}
+
+const _: () = {
+    const fn assert_send_sync<T: Send + Sync + Clone>() {}
+    assert_send_sync::<Outbox>();
+};

@@ -1,0 +1,108 @@
+//! Text patterns: a literal string or a regular expression.
+
+use std::fmt;
+
+/// What a text criterion looks for: a literal string or a regular expression.
+///
+/// Every method that takes a pattern takes `impl Into<Pattern>`, so a `&str`
+/// or `String` works as it is and [`regex`] builds the other kind. A literal
+/// means *equal to* for exact criteria (`subject`) and *contains* for
+/// `*_contains` criteria; a regex is searched for in both.
+///
+/// ```
+/// use mailtest::{Pattern, regex};
+///
+/// let literal: Pattern = "Welcome".into();
+/// assert!(literal.is_match_exact("Welcome"));
+/// assert!(!literal.is_match_exact("Welcome, Ann"));
+/// assert!(literal.is_found_in("Welcome, Ann"));
+///
+/// let pattern = regex(r"^Welcome, \w+$");
+/// assert!(pattern.is_match_exact("Welcome, Ann"));
+/// ```
+#[derive(Clone)]
+pub enum Pattern {
+    /// A literal string.
+    Literal(String),
+    /// A regular expression (searched, not anchored, unless you anchor it).
+    Regex(regex::Regex),
+}
+
+/// Builds a regular-expression [`Pattern`], usable wherever a text pattern is
+/// taken.
+///
+/// # Panics
+///
+/// When `pattern` is not a valid regular expression; the message shows the
+/// pattern and the error, at your line.
+///
+/// ```
+/// let mail = mailtest::capture();
+/// mail.capture_raw(None, &["ann@example.com"], b"Subject: Your code is 123456\r\n\r\nHi");
+/// mail.find().subject(mailtest::regex(r"code is \d{6}")).one();
+/// ```
+#[track_caller]
+pub fn regex(pattern: &str) -> Pattern {
+    match regex::Regex::new(pattern) {
+        Ok(re) => Pattern::Regex(re),
+        Err(err) => panic!("mailtest::regex({pattern:?}) is not a valid regular expression:\n{err}"),
+    }
+}
+
+impl Pattern {
+    /// Whether `text` equals the literal, or the regex matches somewhere in it.
+    pub fn is_match_exact(&self, text: &str) -> bool {
+        match self {
+            Pattern::Literal(literal) => literal == text,
+            Pattern::Regex(re) => re.is_match(text),
+        }
+    }
+
+    /// Whether `text` contains the literal, or the regex matches somewhere in it.
+    pub fn is_found_in(&self, text: &str) -> bool {
+        match self {
+            Pattern::Literal(literal) => text.contains(literal.as_str()),
+            Pattern::Regex(re) => re.is_match(text),
+        }
+    }
+}
+
+impl fmt::Display for Pattern {
+    /// `"text"` for a literal, `regex("…")` for a regex: how reports show it.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Pattern::Literal(literal) => write!(f, "{literal:?}"),
+            Pattern::Regex(re) => write!(f, "regex({:?})", re.as_str()),
+        }
+    }
+}
+
+impl fmt::Debug for Pattern {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Display::fmt(self, f)
+    }
+}
+
+impl From<&str> for Pattern {
+    fn from(literal: &str) -> Self {
+        Pattern::Literal(literal.to_owned())
+    }
+}
+
+impl From<String> for Pattern {
+    fn from(literal: String) -> Self {
+        Pattern::Literal(literal)
+    }
+}
+
+impl From<&String> for Pattern {
+    fn from(literal: &String) -> Self {
+        Pattern::Literal(literal.clone())
+    }
+}
+
+impl From<regex::Regex> for Pattern {
+    fn from(re: regex::Regex) -> Self {
+        Pattern::Regex(re)
+    }
+}

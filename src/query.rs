@@ -1,0 +1,420 @@
+//! Queries over an outbox: criteria, an expected quantity, optional waiting.
+
+use std::future::Future;
+use std::panic::Location;
+use std::sync::Arc;
+use std::sync::atomic::Ordering;
+use std::time::{Duration, Instant};
+
+use crate::email::{Email, Record};
+use crate::outbox::Outbox;
+use crate::pattern::Pattern;
+use crate::report::Failure;
+use crate::wait;
+
+/// A search over captured emails: criteria, then a terminal that checks how
+/// many matched.
+///
+/// Builder methods consume and return the query; every criterion must hold.
+/// Terminals (`one`, `count`, `at_least`, `none`, `all`) panic at your line
+/// with a report of every captured email; their `try_` twins return the
+/// [`Failure`] instead. With [`within`](Query::within) the terminal waits for
+/// mail that is still on its way.
+///
+/// ```
+/// let mail = mailtest::capture();
+/// mail.capture_raw(None, &["ann@example.com"], b"To: ann@example.com\r\nSubject: Welcome\r\n\r\nHi Ann");
+/// mail.capture_raw(None, &["bob@example.com"], b"To: bob@example.com\r\nSubject: Welcome\r\n\r\nHi Bob");
+///
+/// mail.find().subject("Welcome").count(2);
+/// let ann = mail.find().to("ann@example.com").one();
+/// assert_eq!(ann.text(), Some("Hi Ann"));
+/// mail.find().to("carl@example.com").none();
+/// assert!(mail.find().subject("Goodbye").try_one().is_err());
+/// ```
+#[must_use = "a query checks nothing until a terminal (`one`, `count`, `none`, …) runs it"]
+pub struct Query {
+    outbox: Outbox,
+    criteria: Vec<Criterion>,
+    within: Option<Duration>,
+}
+
+/// One condition of a query: how reports name it, the test, and what an
+/// email actually had (computed only for failure reports).
+pub(crate) struct Criterion {
+    pub(crate) label: String,
+    test: Box<dyn Fn(&Email) -> bool + Send + Sync>,
+    actual: Box<dyn Fn(&Email) -> String + Send + Sync>,
+}
+
+impl Criterion {
+    pub(crate) fn new(
+        label: String,
+        test: impl Fn(&Email) -> bool + Send + Sync + 'static,
+        actual: impl Fn(&Email) -> String + Send + Sync + 'static,
+    ) -> Criterion {
+        Criterion { label, test: Box::new(test), actual: Box::new(actual) }
+    }
+
+    pub(crate) fn test(&self, email: &Email) -> bool {
+        (self.test)(email)
+    }
+
+    pub(crate) fn actual(&self, email: &Email) -> String {
+        (self.actual)(email)
+    }
+}
+
+/// How many matching emails a terminal wants.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Expected {
+    Exactly(usize),
+    AtLeast(usize),
+}
+
+/// Where a count stands against an expectation.
+enum Standing {
+    Met,
+    /// Cannot become true by more mail arriving.
+    Broken,
+    /// Could still become true (or, for "none", could still break).
+    Open,
+}
+
+impl Expected {
+    fn standing(self, matched: usize, final_check: bool) -> Standing {
+        match self {
+            // "Nothing matches" only holds once the wait is over.
+            Expected::Exactly(0) if matched > 0 => Standing::Broken,
+            Expected::Exactly(0) if final_check => Standing::Met,
+            Expected::Exactly(0) => Standing::Open,
+            Expected::Exactly(n) if matched == n => Standing::Met,
+            Expected::Exactly(n) if matched > n => Standing::Broken,
+            Expected::AtLeast(n) if matched >= n => Standing::Met,
+            _ if final_check => Standing::Broken,
+            _ => Standing::Open,
+        }
+    }
+}
+
+impl Query {
+    pub(crate) fn new(outbox: Outbox) -> Query {
+        Query { outbox, criteria: Vec::new(), within: None }
+    }
+
+    pub(crate) fn with(mut self, criterion: Criterion) -> Query {
+        self.criteria.push(criterion);
+        self
+    }
+
+    /// Keeps emails with `address` among the `To` recipients: `ann@example.com`
+    /// or `Ann <ann@example.com>`, domain in any case.
+    ///
+    /// ```
+    /// let mail = mailtest::capture();
+    /// mail.capture_raw(None, &["ann@example.com"], b"To: Ann <ann@Example.com>\r\n\r\nHi");
+    /// mail.find().to("ann@example.com").one();
+    /// mail.find().to("Ann <ann@example.com>").one();
+    /// ```
+    pub fn to(self, address: &str) -> Query {
+        let wanted = address.to_owned();
+        self.with(Criterion::new(
+            format!("to={address}"),
+            move |email| email.to().iter().any(|m| m.matches(&wanted)),
+            |email| list(email.to()),
+        ))
+    }
+
+    /// Keeps emails whose subject is `pattern`: equal to a literal, or
+    /// matching a [`regex`](crate::regex).
+    ///
+    /// ```
+    /// let mail = mailtest::capture();
+    /// mail.capture_raw(None, &["ann@example.com"], b"Subject: Welcome, Ann\r\n\r\nHi");
+    /// mail.find().subject("Welcome, Ann").one();
+    /// mail.find().subject(mailtest::regex("^Welcome")).one();
+    /// mail.find().subject("Welcome").none();
+    /// ```
+    pub fn subject(self, pattern: impl Into<Pattern>) -> Query {
+        let pattern = pattern.into();
+        let label = format!("subject={pattern}");
+        self.with(Criterion::new(
+            label,
+            move |email| email.subject().is_some_and(|s| pattern.is_match_exact(s)),
+            |email| optional(email.subject()),
+        ))
+    }
+
+    /// Makes the terminal wait up to `timeout` for the expected emails,
+    /// waking whenever mail arrives (never by polling). For "none", it
+    /// watches the whole `timeout` for an unwanted email.
+    ///
+    /// Blocking terminals must not run on a current-thread async runtime
+    /// whose tasks send the mail: use [`one_async`](Query::one_async) or
+    /// [`count_async`](Query::count_async) there.
+    ///
+    /// ```
+    /// use std::time::Duration;
+    ///
+    /// let mail = mailtest::capture();
+    /// mail.spawn(|| {
+    ///     std::thread::sleep(Duration::from_millis(20));
+    ///     mailtest::current().unwrap().capture_raw(None, &["ann@example.com"], b"Subject: Late\r\n\r\n.");
+    /// });
+    /// mail.find().subject("Late").within(Duration::from_secs(5)).one();
+    /// ```
+    pub fn within(mut self, timeout: Duration) -> Query {
+        self.within = Some(timeout);
+        self
+    }
+
+    /// Exactly one email matches; returns it.
+    ///
+    /// # Panics
+    ///
+    /// Otherwise, at your line, with a report of every captured email.
+    #[track_caller]
+    pub fn one(self) -> Email {
+        match self.try_one() {
+            Ok(email) => email,
+            Err(failure) => failure.panic(),
+        }
+    }
+
+    /// Like [`one`](Query::one), returning the failure instead of panicking.
+    ///
+    /// ```
+    /// let mail = mailtest::capture();
+    /// let failure = mail.find().subject("Welcome").try_one().unwrap_err();
+    /// assert!(failure.to_string().starts_with("expected exactly 1 email matching subject=\"Welcome\""));
+    /// ```
+    pub fn try_one(self) -> Result<Email, Failure> {
+        self.try_expect(Expected::Exactly(1)).map(|mut emails| emails.remove(0))
+    }
+
+    /// Exactly `n` emails match; returns them in capture order.
+    ///
+    /// # Panics
+    ///
+    /// Otherwise, at your line, with a report of every captured email.
+    #[track_caller]
+    pub fn count(self, n: usize) -> Vec<Email> {
+        match self.try_count(n) {
+            Ok(emails) => emails,
+            Err(failure) => failure.panic(),
+        }
+    }
+
+    /// Like [`count`](Query::count), returning the failure instead of panicking.
+    pub fn try_count(self, n: usize) -> Result<Vec<Email>, Failure> {
+        self.try_expect(Expected::Exactly(n))
+    }
+
+    /// At least `n` emails match; returns all that do.
+    ///
+    /// # Panics
+    ///
+    /// Otherwise, at your line, with a report of every captured email.
+    #[track_caller]
+    pub fn at_least(self, n: usize) -> Vec<Email> {
+        match self.try_at_least(n) {
+            Ok(emails) => emails,
+            Err(failure) => failure.panic(),
+        }
+    }
+
+    /// Like [`at_least`](Query::at_least), returning the failure instead of panicking.
+    pub fn try_at_least(self, n: usize) -> Result<Vec<Email>, Failure> {
+        self.try_expect(Expected::AtLeast(n))
+    }
+
+    /// No email matches (with [`within`](Query::within): none arrives in time).
+    ///
+    /// # Panics
+    ///
+    /// Otherwise, at your line, showing what matched.
+    #[track_caller]
+    pub fn none(self) {
+        if let Err(failure) = self.try_none() {
+            failure.panic()
+        }
+    }
+
+    /// Like [`none`](Query::none), returning the failure instead of panicking.
+    pub fn try_none(self) -> Result<(), Failure> {
+        self.try_expect(Expected::Exactly(0)).map(drop)
+    }
+
+    /// Every matching email, with no expectation on how many.
+    ///
+    /// ```
+    /// let mail = mailtest::capture();
+    /// assert!(mail.find().subject("Anything").all().is_empty());
+    /// ```
+    pub fn all(self) -> Vec<Email> {
+        let (records, _) = self.outbox.snapshot();
+        self.matching(&records)
+    }
+
+    /// The async form of [`one`](Query::one): waits without blocking the
+    /// thread, so it is safe on a current-thread runtime.
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")] async fn main() {
+    /// use std::time::Duration;
+    ///
+    /// let mail = mailtest::capture();
+    /// let outbox = mail.outbox();
+    /// tokio::spawn(async move {
+    ///     tokio::time::sleep(Duration::from_millis(10)).await;
+    ///     outbox.capture_raw(None, &["ann@example.com"], b"Subject: Hi\r\n\r\n.");
+    /// });
+    /// mail.find().subject("Hi").within(Duration::from_secs(5)).one_async().await;
+    /// # }
+    /// ```
+    ///
+    /// # Panics
+    ///
+    /// Like [`one`](Query::one).
+    #[track_caller]
+    pub fn one_async(self) -> impl Future<Output = Email> + Send {
+        // An async fn cannot see its caller, so the location is taken here.
+        let caller = Location::caller();
+        async move {
+            match self.try_one_async().await {
+                Ok(email) => email,
+                Err(failure) => failure.panic_at(caller),
+            }
+        }
+    }
+
+    /// Like [`one_async`](Query::one_async), returning the failure instead of panicking.
+    pub async fn try_one_async(self) -> Result<Email, Failure> {
+        self.try_expect_async(Expected::Exactly(1)).await.map(|mut emails| emails.remove(0))
+    }
+
+    /// The async form of [`count`](Query::count).
+    ///
+    /// # Panics
+    ///
+    /// Like [`count`](Query::count).
+    #[track_caller]
+    pub fn count_async(self, n: usize) -> impl Future<Output = Vec<Email>> + Send {
+        let caller = Location::caller();
+        async move {
+            match self.try_count_async(n).await {
+                Ok(emails) => emails,
+                Err(failure) => failure.panic_at(caller),
+            }
+        }
+    }
+
+    /// Like [`count_async`](Query::count_async), returning the failure instead of panicking.
+    pub async fn try_count_async(self, n: usize) -> Result<Vec<Email>, Failure> {
+        self.try_expect_async(Expected::Exactly(n)).await
+    }
+
+    /// The async form of [`at_least`](Query::at_least).
+    pub async fn try_at_least_async(self, n: usize) -> Result<Vec<Email>, Failure> {
+        self.try_expect_async(Expected::AtLeast(n)).await
+    }
+
+    /// The async form of [`none`](Query::none).
+    pub async fn try_none_async(self) -> Result<(), Failure> {
+        self.try_expect_async(Expected::Exactly(0)).await.map(drop)
+    }
+
+    fn try_expect(self, expected: Expected) -> Result<Vec<Email>, Failure> {
+        let deadline = self.within.map(|timeout| Instant::now() + timeout);
+        if deadline.is_some()
+            && let Some(refusal) = wait::blocking_wait_refusal()
+        {
+            return Err(Failure::misuse(refusal));
+        }
+        loop {
+            let (records, generation) = self.outbox.snapshot();
+            match self.settle(&records, expected, deadline) {
+                Some(result) => return result,
+                None => wait::block_until_change(
+                    &self.outbox,
+                    generation,
+                    deadline.expect("open only while waiting"),
+                ),
+            }
+        }
+    }
+
+    async fn try_expect_async(self, expected: Expected) -> Result<Vec<Email>, Failure> {
+        let deadline = self.within.map(|timeout| Instant::now() + timeout);
+        loop {
+            let (records, generation) = self.outbox.snapshot();
+            match self.settle(&records, expected, deadline) {
+                Some(result) => return result,
+                None => {
+                    let deadline = deadline.expect("open only while waiting");
+                    wait::until_change(&self.outbox, generation, deadline).await;
+                }
+            }
+        }
+    }
+
+    /// The outcome over `records`, or `None` to wait for more mail.
+    fn settle(
+        &self,
+        records: &[Arc<Record>],
+        expected: Expected,
+        deadline: Option<Instant>,
+    ) -> Option<Result<Vec<Email>, Failure>> {
+        let final_check = deadline.is_none_or(|deadline| Instant::now() >= deadline);
+        let matches = self.matching(records);
+        match expected.standing(matches.len(), final_check) {
+            Standing::Met => {
+                for email in &matches {
+                    email.record().asserted.store(true, Ordering::Relaxed);
+                }
+                Some(Ok(matches))
+            }
+            Standing::Broken => Some(Err(Failure::for_query(self, expected, records))),
+            Standing::Open => None,
+        }
+    }
+
+    fn matching(&self, records: &[Arc<Record>]) -> Vec<Email> {
+        records
+            .iter()
+            .map(|record| Email::from_record(Arc::clone(record)))
+            .filter(|email| self.criteria.iter().all(|criterion| criterion.test(email)))
+            .collect()
+    }
+
+    pub(crate) fn criteria(&self) -> &[Criterion] {
+        &self.criteria
+    }
+
+    pub(crate) fn waited(&self) -> Option<Duration> {
+        self.within
+    }
+}
+
+impl std::fmt::Debug for Query {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Query")
+            .field("criteria", &self.criteria.iter().map(|c| c.label.as_str()).collect::<Vec<_>>())
+            .field("within", &self.within)
+            .finish()
+    }
+}
+
+/// A mailbox list as reports show it.
+pub(crate) fn list(mailboxes: &[crate::Mailbox]) -> String {
+    if mailboxes.is_empty() {
+        "(none)".to_owned()
+    } else {
+        mailboxes.iter().map(ToString::to_string).collect::<Vec<_>>().join(", ")
+    }
+}
+
+/// An optional text value as reports show it.
+pub(crate) fn optional(value: Option<&str>) -> String {
+    value.map_or_else(|| "(none)".to_owned(), |value| format!("{value:?}"))
+}

@@ -1,0 +1,47 @@
+//! Waiting for mail: blocking on the outbox's condition variable, or as a
+//! future woken by the outbox's wakers, with a timer for the deadline. No
+//! sleep loops: a waiter wakes when mail arrives or time is up.
+
+use std::future::{Future, poll_fn};
+use std::pin::Pin;
+use std::task::Poll;
+use std::time::Instant;
+
+use futures_timer::Delay;
+
+use crate::outbox::Outbox;
+
+/// Blocks until `outbox` changes after `generation` or `deadline` passes.
+pub(crate) fn block_until_change(outbox: &Outbox, generation: u64, deadline: Instant) {
+    outbox.wait_for_change(generation, deadline);
+}
+
+/// Resolves when `outbox` changes after `generation` or `deadline` passes.
+/// Never blocks the thread, so it works on a current-thread runtime.
+pub(crate) async fn until_change(outbox: &Outbox, generation: u64, deadline: Instant) {
+    let mut timer = Delay::new(deadline.saturating_duration_since(Instant::now()));
+    poll_fn(|cx| {
+        if outbox.register_waker(generation, cx.waker()) {
+            return Poll::Ready(());
+        }
+        Pin::new(&mut timer).poll(cx)
+    })
+    .await;
+}
+
+/// Why a blocking wait cannot work here, if it cannot: on a current-thread
+/// tokio runtime the sender is a task on this very thread, so blocking would
+/// wait for ever.
+pub(crate) fn blocking_wait_refusal() -> Option<&'static str> {
+    #[cfg(feature = "tokio")]
+    if let Ok(handle) = tokio::runtime::Handle::try_current()
+        && handle.runtime_flavor() == tokio::runtime::RuntimeFlavor::CurrentThread
+    {
+        return Some(
+            "a blocking wait (`.within(..)` with `.one()`, `.count(..)`, …) on a current-thread \
+             tokio runtime would block the tasks that send the mail; use the async form: \
+             `.within(..).one_async().await`",
+        );
+    }
+    None
+}

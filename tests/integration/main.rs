@@ -1,0 +1,9 @@
+//! mailtest's integration tests: one binary, one module per area.
+
+mod concurrency;
+mod decoding;
+mod malformed;
+mod parallel;
+mod propagation;
+mod transport;
+mod waiting;
