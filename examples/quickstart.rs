@@ -52,7 +52,9 @@ fn main() {
     for email in mail.emails() {
         println!("#{} {:?}", email.sequence(), email.subject().unwrap_or("(no subject)"));
         println!("   from {}", email.from()[0]);
-        let join = |boxes: &[mailtest::Mailbox]| boxes.iter().map(ToString::to_string).collect::<Vec<_>>().join(", ");
+        let join = |boxes: &[mailtest::Mailbox]| {
+            boxes.iter().map(ToString::to_string).collect::<Vec<_>>().join(", ")
+        };
         println!("   to   {}   bcc {}", join(email.to()), join(email.bcc()));
         if let Some(text) = email.text() {
             println!("   text {:?}", text.lines().next().unwrap_or(""));

@@ -249,7 +249,10 @@ fn timestamp(seconds: i64) -> SystemTime {
 }
 
 fn no_headers(raw: &[u8]) -> String {
-    format!("no header could be read: a message starts with `Name: value` lines; this one starts with {}", preview(raw))
+    format!(
+        "no header could be read: a message starts with `Name: value` lines; this one starts with {}",
+        preview(raw)
+    )
 }
 
 /// The first bytes of `raw`, escaped, for a problem message.

@@ -144,7 +144,10 @@ fn mime_tree_shows_the_structure() {
         "multipart/mixed[multipart/alternative[text/plain, multipart/related[text/html, image/png]], application/pdf]"
     );
     let pdf = &tree.children()[1];
-    assert_eq!((pdf.disposition(), pdf.filename(), pdf.size()), (Some("attachment"), Some("facture n°1.pdf"), 13));
+    assert_eq!(
+        (pdf.disposition(), pdf.filename(), pdf.size()),
+        (Some("attachment"), Some("facture n°1.pdf"), 13)
+    );
     assert_eq!(tree.children()[0].children()[0].charset(), Some("utf-8"));
 }
 

@@ -70,7 +70,10 @@ fn ambient_send_with_nowhere_to_go_is_refused_with_a_fix() {
     let err = outcome.unwrap_err();
     assert_eq!(
         err,
-        Error::NoOutbox { thread: String::from("'mailer-worker'"), recipients: vec![String::from("ann@example.com")] }
+        Error::NoOutbox {
+            thread: String::from("'mailer-worker'"),
+            recipients: vec![String::from("ann@example.com")]
+        }
     );
     let text = err.to_string();
     assert!(text.starts_with(
@@ -123,7 +126,8 @@ mod async_transport {
 
     #[tokio::test]
     async fn ambient_async_transport_with_nothing_bound_is_refused() {
-        let err = AsyncCaptureTransport::ambient().send(super::message("ann@example.com", "x")).await.unwrap_err();
+        let err =
+            AsyncCaptureTransport::ambient().send(super::message("ann@example.com", "x")).await.unwrap_err();
 
         assert!(matches!(err, Error::NoOutbox { .. }));
     }
