@@ -19,6 +19,7 @@ pub(crate) struct Record {
     pub(crate) raw: Vec<u8>,
     view: OnceLock<View>,
     links: OnceLock<Vec<String>>,
+    html_text: OnceLock<Option<String>>,
     /// Whether an assertion ever matched this email (for strict mode).
     pub(crate) asserted: AtomicBool,
 }
@@ -39,6 +40,7 @@ impl Record {
             raw,
             view: OnceLock::new(),
             links: OnceLock::new(),
+            html_text: OnceLock::new(),
             asserted: AtomicBool::new(false),
         }
     }
@@ -224,6 +226,22 @@ impl Email {
     /// ```
     pub fn html(&self) -> Option<&str> {
         self.view().html.as_deref()
+    }
+
+    /// The HTML body as the reader sees it: tags out, entities decoded,
+    /// white space folded. Computed on first use, once.
+    ///
+    /// ```
+    /// let email = mailtest::Email::from_raw(
+    ///     "Content-Type: text/html\r\n\r\n<p>O&#039;Connor &amp; <b>friends</b></p>",
+    /// );
+    /// assert_eq!(email.html_text(), Some("O'Connor & friends"));
+    /// ```
+    pub fn html_text(&self) -> Option<&str> {
+        self.record
+            .html_text
+            .get_or_init(|| self.html().map(|html| crate::parse::html_to_text(html).trim().to_owned()))
+            .as_deref()
     }
 
     /// Every part that is not a body: files, inline images (see

@@ -65,19 +65,29 @@
 #![cfg_attr(docsrs, feature(doc_cfg))]
 #![warn(missing_docs)]
 
+mod assert;
+mod contain;
+mod criteria;
 mod email;
 mod error;
 mod links;
+mod macros;
 mod mailbox;
 mod outbox;
 mod parse;
 mod parts;
 mod pattern;
+#[doc(hidden)]
+pub mod __private {
+    pub use crate::private::*;
+}
+mod private;
 mod query;
 mod report;
 mod transport;
 mod wait;
 
+pub use crate::assert::{AttachmentAssert, EmailAssert};
 pub use crate::email::Email;
 pub use crate::error::Error;
 pub use crate::mailbox::Mailbox;

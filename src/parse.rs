@@ -1,15 +1,12 @@
 //! Raw bytes to the decoded [`View`]: the only file that names mail-parser.
 //!
-//! mail-parser 0.11 can panic on odd input in debug builds (arithmetic on
-//! malformed boundaries), so every parse runs under `catch_unwind`; a panic
-//! becomes a problem on that email and the rest of the test goes on. The
-//! panic hook is wrapped once so these contained panics do not print a
-//! misleading "thread panicked" line into the test output.
+//! mail-parser 0.11 can panic on odd input in debug builds (its
+//! `debug_assert!`s on malformed nested parts), so every parse runs under
+//! [`contain_panics`]; a panic becomes a problem on that email and the rest
+//! of the test goes on.
 
 use std::borrow::Cow;
-use std::cell::Cell;
-use std::panic::{self, AssertUnwindSafe};
-use std::sync::{LazyLock, Once};
+use std::sync::LazyLock;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use mail_parser::parsers::MessageStream;
@@ -17,6 +14,7 @@ use mail_parser::{
     Address, HeaderName, HeaderValue, Message, MessageParser, MessagePart, MimeHeaders, PartType,
 };
 
+use crate::contain::contain_panics;
 use crate::email::View;
 use crate::mailbox::{Mailbox, same_address};
 use crate::parts::{Attachment, Header, MimePart};
@@ -260,31 +258,4 @@ fn preview(raw: &[u8]) -> String {
     let head = &raw[..raw.len().min(40)];
     let shown = head.escape_ascii().to_string();
     if raw.len() > head.len() { format!("\"{shown}…\"") } else { format!("\"{shown}\"") }
-}
-
-thread_local! {
-    static CONTAINING: Cell<bool> = const { Cell::new(false) };
-}
-
-/// Runs `f`, turning a panic into `Err(message)`, without printing it.
-fn contain_panics<T>(f: impl FnOnce() -> T) -> Result<T, String> {
-    static QUIET_HOOK: Once = Once::new();
-    QUIET_HOOK.call_once(|| {
-        let previous = panic::take_hook();
-        panic::set_hook(Box::new(move |info| {
-            if !CONTAINING.with(Cell::get) {
-                previous(info);
-            }
-        }));
-    });
-    let was = CONTAINING.with(|c| c.replace(true));
-    let result = panic::catch_unwind(AssertUnwindSafe(f));
-    CONTAINING.with(|c| c.set(was));
-    result.map_err(|payload| {
-        payload
-            .downcast_ref::<&str>()
-            .map(|s| (*s).to_owned())
-            .or_else(|| payload.downcast_ref::<String>().cloned())
-            .unwrap_or_else(|| "a panic with no message".to_owned())
-    })
 }

@@ -6,6 +6,7 @@ use std::sync::Arc;
 use std::sync::atomic::Ordering;
 use std::time::{Duration, Instant};
 
+use crate::criteria::{self, Body, Criterion, Field};
 use crate::email::{Email, Record};
 use crate::outbox::Outbox;
 use crate::pattern::Pattern;
@@ -37,32 +38,6 @@ pub struct Query {
     outbox: Outbox,
     criteria: Vec<Criterion>,
     within: Option<Duration>,
-}
-
-/// One condition of a query: how reports name it, the test, and what an
-/// email actually had (computed only for failure reports).
-pub(crate) struct Criterion {
-    pub(crate) label: String,
-    test: Box<dyn Fn(&Email) -> bool + Send + Sync>,
-    actual: Box<dyn Fn(&Email) -> String + Send + Sync>,
-}
-
-impl Criterion {
-    pub(crate) fn new(
-        label: String,
-        test: impl Fn(&Email) -> bool + Send + Sync + 'static,
-        actual: impl Fn(&Email) -> String + Send + Sync + 'static,
-    ) -> Criterion {
-        Criterion { label, test: Box::new(test), actual: Box::new(actual) }
-    }
-
-    pub(crate) fn test(&self, email: &Email) -> bool {
-        (self.test)(email)
-    }
-
-    pub(crate) fn actual(&self, email: &Email) -> String {
-        (self.actual)(email)
-    }
 }
 
 /// How many matching emails a terminal wants.
@@ -97,6 +72,27 @@ impl Expected {
     }
 }
 
+/// Writes each criterion method and its `not_` twin.
+macro_rules! query_criteria {
+    ($(
+        $(#[$doc:meta])*
+        fn $name:ident / $not:ident ($($arg:ident : $ty:ty),*) => $make:expr;
+    )*) => {$(
+        $(#[$doc])*
+        pub fn $name(self, $($arg: $ty),*) -> Query {
+            self.with($make)
+        }
+
+        #[doc = concat!(
+            "The opposite of [`", stringify!($name), "`](Query::", stringify!($name),
+            "): keeps emails for which it does not hold. See its example."
+        )]
+        pub fn $not(self, $($arg: $ty),*) -> Query {
+            self.with(($make).negate())
+        }
+    )*};
+}
+
 impl Query {
     pub(crate) fn new(outbox: Outbox) -> Query {
         Query { outbox, criteria: Vec::new(), within: None }
@@ -107,42 +103,156 @@ impl Query {
         self
     }
 
-    /// Keeps emails with `address` among the `To` recipients: `ann@example.com`
-    /// or `Ann <ann@example.com>`, domain in any case.
-    ///
-    /// ```
-    /// let mail = mailtest::capture();
-    /// mail.capture_raw(None, &["ann@example.com"], b"To: Ann <ann@Example.com>\r\n\r\nHi");
-    /// mail.find().to("ann@example.com").one();
-    /// mail.find().to("Ann <ann@example.com>").one();
-    /// ```
-    pub fn to(self, address: &str) -> Query {
-        let wanted = address.to_owned();
-        self.with(Criterion::new(
-            format!("to={address}"),
-            move |email| email.to().iter().any(|m| m.matches(&wanted)),
-            |email| list(email.to()),
-        ))
-    }
+    query_criteria! {
+        /// Keeps emails with `address` among the `To` recipients:
+        /// `ann@example.com` or `Ann <ann@example.com>` (then the name must
+        /// match too), the domain in any case.
+        ///
+        /// ```
+        /// let mail = mailtest::capture();
+        /// mail.capture_raw(None, &["ann@example.com"], b"To: Ann <ann@Example.com>\r\n\r\nHi");
+        /// mail.find().to("ann@example.com").one();
+        /// mail.find().to("Ann <ann@example.com>").one();
+        /// mail.find().not_to("bob@example.com").one();
+        /// ```
+        fn to / not_to(address: &str) => criteria::address(Field::To, address);
 
-    /// Keeps emails whose subject is `pattern`: equal to a literal, or
-    /// matching a [`regex`](crate::regex).
-    ///
-    /// ```
-    /// let mail = mailtest::capture();
-    /// mail.capture_raw(None, &["ann@example.com"], b"Subject: Welcome, Ann\r\n\r\nHi");
-    /// mail.find().subject("Welcome, Ann").one();
-    /// mail.find().subject(mailtest::regex("^Welcome")).one();
-    /// mail.find().subject("Welcome").none();
-    /// ```
-    pub fn subject(self, pattern: impl Into<Pattern>) -> Query {
-        let pattern = pattern.into();
-        let label = format!("subject={pattern}");
-        self.with(Criterion::new(
-            label,
-            move |email| email.subject().is_some_and(|s| pattern.is_match_exact(s)),
-            |email| optional(email.subject()),
-        ))
+        /// Keeps emails with `address` among the `Cc` recipients.
+        ///
+        /// ```
+        /// let mail = mailtest::capture();
+        /// mail.capture_raw(None, &["ann@example.com", "boss@example.com"], b"To: ann@example.com\r\nCc: boss@example.com\r\n\r\n.");
+        /// mail.find().cc("boss@example.com").one();
+        /// mail.find().not_cc("ann@example.com").one();
+        /// ```
+        fn cc / not_cc(address: &str) => criteria::address(Field::Cc, address);
+
+        /// Keeps emails blind-copied to `address`: an envelope recipient in
+        /// neither `To` nor `Cc` (see [`Email::bcc`]).
+        ///
+        /// ```
+        /// let mail = mailtest::capture();
+        /// mail.capture_raw(None, &["ann@example.com", "audit@example.com"], b"To: ann@example.com\r\n\r\n.");
+        /// mail.find().bcc("audit@example.com").one();
+        /// mail.find().not_bcc("ann@example.com").one();
+        /// ```
+        fn bcc / not_bcc(address: &str) => criteria::address(Field::Bcc, address);
+
+        /// Keeps emails from `address`.
+        ///
+        /// ```
+        /// let mail = mailtest::capture();
+        /// mail.capture_raw(None, &["ann@example.com"], b"From: Shop <shop@example.com>\r\n\r\n.");
+        /// mail.find().from("shop@example.com").one();
+        /// mail.find().not_from("spam@example.com").one();
+        /// ```
+        fn from / not_from(address: &str) => criteria::address(Field::From, address);
+
+        /// Keeps emails whose `Reply-To` holds `address`.
+        ///
+        /// ```
+        /// let mail = mailtest::capture();
+        /// mail.capture_raw(None, &["ann@example.com"], b"Reply-To: help@example.com\r\n\r\n.");
+        /// mail.find().reply_to("help@example.com").one();
+        /// mail.find().not_reply_to("noreply@example.com").one();
+        /// ```
+        fn reply_to / not_reply_to(address: &str) => criteria::address(Field::ReplyTo, address);
+
+        /// Keeps emails whose subject is `pattern`: equal to a literal, or
+        /// matching a [`regex`](crate::regex).
+        ///
+        /// ```
+        /// let mail = mailtest::capture();
+        /// mail.capture_raw(None, &["ann@example.com"], b"Subject: Welcome, Ann\r\n\r\nHi");
+        /// mail.find().subject("Welcome, Ann").one();
+        /// mail.find().subject(mailtest::regex("^Welcome")).one();
+        /// mail.find().subject("Welcome").none();
+        /// mail.find().not_subject("Goodbye").one();
+        /// ```
+        fn subject / not_subject(pattern: impl Into<Pattern>) => criteria::subject(pattern.into());
+
+        /// Keeps emails whose subject contains `pattern`.
+        ///
+        /// ```
+        /// let mail = mailtest::capture();
+        /// mail.capture_raw(None, &["ann@example.com"], b"Subject: Your order #1042 shipped\r\n\r\n.");
+        /// mail.find().subject_contains("shipped").one();
+        /// mail.find().subject_contains(mailtest::regex(r"#\d+")).one();
+        /// mail.find().not_subject_contains("cancelled").one();
+        /// ```
+        fn subject_contains / not_subject_contains(pattern: impl Into<Pattern>) => criteria::subject_contains(pattern.into());
+
+        /// Keeps emails whose plain-text body contains `pattern`.
+        ///
+        /// ```
+        /// let mail = mailtest::capture();
+        /// mail.capture_raw(None, &["ann@example.com"], b"Subject: Reset\r\n\r\nYour code is 123456.");
+        /// mail.find().text_contains("Your code is").one();
+        /// mail.find().text_contains(mailtest::regex(r"\b\d{6}\b")).one();
+        /// mail.find().not_text_contains("password").one();
+        /// ```
+        fn text_contains / not_text_contains(pattern: impl Into<Pattern>) => criteria::body_contains(Body::Text, pattern.into());
+
+        /// Keeps emails whose HTML body contains `pattern`, searched both in
+        /// the markup and in its decoded text (entities decoded, tags out),
+        /// so you write what the reader sees.
+        ///
+        /// ```
+        /// let mail = mailtest::capture();
+        /// mail.capture_raw(None, &["ann@example.com"], b"Content-Type: text/html\r\n\r\n<p>Dear O&#039;Connor &amp; <b>friends</b></p>");
+        /// mail.find().html_contains("O'Connor & friends").one();
+        /// mail.find().html_contains("<b>friends</b>").one();
+        /// mail.find().not_html_contains("enemies").one();
+        /// ```
+        fn html_contains / not_html_contains(pattern: impl Into<Pattern>) => criteria::body_contains(Body::Html, pattern.into());
+
+        /// Keeps emails whose text or HTML body contains `pattern`.
+        ///
+        /// ```
+        /// let mail = mailtest::capture();
+        /// mail.capture_raw(None, &["ann@example.com"], b"Content-Type: text/html\r\n\r\n<p>Welcome aboard</p>");
+        /// mail.find().body_contains("Welcome aboard").one();
+        /// mail.find().not_body_contains("Goodbye").one();
+        /// ```
+        fn body_contains / not_body_contains(pattern: impl Into<Pattern>) => criteria::body_contains(Body::Either, pattern.into());
+
+        /// Keeps emails with a header `name` (any case) whose decoded value
+        /// is `value`: equal to a literal, or matching a regex.
+        ///
+        /// ```
+        /// let mail = mailtest::capture();
+        /// mail.capture_raw(None, &["ann@example.com"], b"X-Campaign: spring-sale\r\n\r\n.");
+        /// mail.find().header("x-campaign", "spring-sale").one();
+        /// mail.find().header("X-Campaign", mailtest::regex("^spring")).one();
+        /// mail.find().not_header("X-Campaign", "winter").one();
+        /// ```
+        fn header / not_header(name: &str, value: impl Into<Pattern>) => criteria::header(name, value.into());
+
+        /// Keeps emails with an attachment whose file name is `name`: equal to
+        /// a literal, or matching a regex.
+        ///
+        /// ```
+        /// let mail = mailtest::capture();
+        /// mail.capture_raw(None, &["ann@example.com"], b"Content-Type: multipart/mixed; boundary=b\r\n\r\n--b\r\n\r\nsee attached\r\n--b\r\nContent-Type: application/pdf\r\nContent-Disposition: attachment; filename=invoice.pdf\r\n\r\n%PDF\r\n--b--\r\n");
+        /// mail.find().has_attachment("invoice.pdf").one();
+        /// mail.find().has_attachment(mailtest::regex(r"\.pdf$")).one();
+        /// mail.find().not_has_attachment("virus.exe").one();
+        /// ```
+        fn has_attachment / not_has_attachment(name: impl Into<Pattern>) => criteria::has_attachment(name.into());
+
+        /// Keeps emails for which `test` returns `true`: anything the other
+        /// criteria cannot say.
+        ///
+        /// A panic in `test` fails your test as usual and leaves the outbox
+        /// usable: no lock is held while it runs.
+        ///
+        /// ```
+        /// let mail = mailtest::capture();
+        /// mail.capture_raw(None, &["ann@example.com"], b"Subject: Hi\r\n\r\nhttps://a.example https://b.example");
+        /// mail.find().matching(|email| email.links().len() == 2).one();
+        /// mail.find().not_matching(|email| email.links().is_empty()).one();
+        /// ```
+        fn matching / not_matching(test: impl Fn(&Email) -> bool + Send + Sync + 'static) => criteria::matching(test);
     }
 
     /// Makes the terminal wait up to `timeout` for the expected emails,
@@ -253,7 +363,7 @@ impl Query {
     /// ```
     pub fn all(self) -> Vec<Email> {
         let (records, _) = self.outbox.snapshot();
-        self.matching(&records)
+        self.select(&records)
     }
 
     /// The async form of [`one`](Query::one): waits without blocking the
@@ -315,11 +425,43 @@ impl Query {
     }
 
     /// The async form of [`at_least`](Query::at_least).
+    ///
+    /// # Panics
+    ///
+    /// Like [`at_least`](Query::at_least).
+    #[track_caller]
+    pub fn at_least_async(self, n: usize) -> impl Future<Output = Vec<Email>> + Send {
+        let caller = Location::caller();
+        async move {
+            match self.try_at_least_async(n).await {
+                Ok(emails) => emails,
+                Err(failure) => failure.panic_at(caller),
+            }
+        }
+    }
+
+    /// Like [`at_least_async`](Query::at_least_async), returning the failure instead of panicking.
     pub async fn try_at_least_async(self, n: usize) -> Result<Vec<Email>, Failure> {
         self.try_expect_async(Expected::AtLeast(n)).await
     }
 
-    /// The async form of [`none`](Query::none).
+    /// The async form of [`none`](Query::none): with [`within`](Query::within),
+    /// watches the whole time without blocking the thread.
+    ///
+    /// # Panics
+    ///
+    /// Like [`none`](Query::none).
+    #[track_caller]
+    pub fn none_async(self) -> impl Future<Output = ()> + Send {
+        let caller = Location::caller();
+        async move {
+            if let Err(failure) = self.try_none_async().await {
+                failure.panic_at(caller)
+            }
+        }
+    }
+
+    /// Like [`none_async`](Query::none_async), returning the failure instead of panicking.
     pub async fn try_none_async(self) -> Result<(), Failure> {
         self.try_expect_async(Expected::Exactly(0)).await.map(drop)
     }
@@ -366,11 +508,15 @@ impl Query {
         deadline: Option<Instant>,
     ) -> Option<Result<Vec<Email>, Failure>> {
         let final_check = deadline.is_none_or(|deadline| Instant::now() >= deadline);
-        let matches = self.matching(records);
+        let matches = self.select(records);
         match expected.standing(matches.len(), final_check) {
             Standing::Met => {
-                for email in &matches {
-                    email.record().asserted.store(true, Ordering::Relaxed);
+                // Strict mode counts an email as checked once a query with
+                // criteria picked it out; a bare count does not look at it.
+                if !self.criteria.is_empty() {
+                    for email in &matches {
+                        email.record().asserted.store(true, Ordering::Relaxed);
+                    }
                 }
                 Some(Ok(matches))
             }
@@ -379,7 +525,7 @@ impl Query {
         }
     }
 
-    fn matching(&self, records: &[Arc<Record>]) -> Vec<Email> {
+    fn select(&self, records: &[Arc<Record>]) -> Vec<Email> {
         records
             .iter()
             .map(|record| Email::from_record(Arc::clone(record)))
@@ -403,18 +549,4 @@ impl std::fmt::Debug for Query {
             .field("within", &self.within)
             .finish()
     }
-}
-
-/// A mailbox list as reports show it.
-pub(crate) fn list(mailboxes: &[crate::Mailbox]) -> String {
-    if mailboxes.is_empty() {
-        "(none)".to_owned()
-    } else {
-        mailboxes.iter().map(ToString::to_string).collect::<Vec<_>>().join(", ")
-    }
-}
-
-/// An optional text value as reports show it.
-pub(crate) fn optional(value: Option<&str>) -> String {
-    value.map_or_else(|| "(none)".to_owned(), |value| format!("{value:?}"))
 }

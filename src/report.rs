@@ -1,13 +1,24 @@
 //! Failure reports: what was expected, what was captured, and why each
 //! captured email did or did not match.
 
-use std::fmt::{self, Write as _};
-use std::sync::Arc;
+use std::fmt;
+use std::io::IsTerminal;
+use std::sync::{Arc, LazyLock};
 
+use crate::criteria::{Criterion, Evidence, mailbox_list};
 use crate::email::{Email, Record};
-use crate::query::{Expected, Query, list};
+use crate::query::{Expected, Query};
 
-/// A failed expectation. Its `Display` (and `Debug`) is the full report.
+/// How many of the closest emails a report shows criterion by criterion.
+const DETAILED: usize = 5;
+/// How many captured emails a report lists before summarising the rest.
+const LISTED: usize = 20;
+/// How many lines of a searched body a report quotes.
+const QUOTED_LINES: usize = 30;
+
+/// A failed expectation. Its `Display` is the full report, coloured when
+/// standard error is a terminal and `NO_COLOR` is unset; `Debug` and
+/// [`report`](Failure::report) are always plain.
 ///
 /// Returned by the `try_` terminals; the panicking terminals panic with it.
 ///
@@ -15,44 +26,99 @@ use crate::query::{Expected, Query, list};
 /// let mail = mailtest::capture();
 /// mail.capture_raw(None, &["bob@example.com"], b"To: bob@example.com\r\nSubject: Welcome\r\n\r\nHi");
 /// let failure = mail.find().to("ann@example.com").subject("Welcome").try_one().unwrap_err();
-/// let report = failure.to_string();
-/// assert!(report.starts_with(
+/// assert!(failure.report().starts_with(
 ///     "expected exactly 1 email matching to=ann@example.com, subject=\"Welcome\"; found 0 of 1 captured"
 /// ));
-/// assert!(report.contains("✗ to=ann@example.com"));
+/// assert!(failure.report().contains("✗ to=ann@example.com, but was bob@example.com"));
 /// ```
 #[derive(Clone, PartialEq, Eq)]
 pub struct Failure {
-    report: String,
+    plain: String,
+    colored: String,
 }
 
 impl Failure {
+    fn render(write: impl Fn(&mut Out)) -> Failure {
+        let mut plain = Out { text: String::new(), color: false };
+        write(&mut plain);
+        let mut colored = Out { text: String::new(), color: true };
+        write(&mut colored);
+        Failure { plain: plain.text, colored: colored.text }
+    }
+
     /// The report for a query whose expectation failed over `records`.
     pub(crate) fn for_query(query: &Query, expected: Expected, records: &[Arc<Record>]) -> Failure {
         let emails: Vec<Email> = records.iter().map(|r| Email::from_record(Arc::clone(r))).collect();
-        let scored: Vec<Scored> = emails.iter().map(|email| Scored::new(query, email)).collect();
+        let scored: Vec<Scored<'_>> =
+            emails.iter().map(|email| Scored::new(query.criteria(), email)).collect();
+        let mut order: Vec<&Scored<'_>> = scored.iter().collect();
+        // Matches first (they explain a "too many"), then the closest misses.
+        order.sort_by_key(|s| (!s.all_met(), std::cmp::Reverse(s.met_count()), s.email.sequence()));
         let matched = scored.iter().filter(|s| s.all_met()).count();
 
-        let mut report = headline(query, expected, matched, emails.len());
-        if emails.is_empty() {
-            report.push_str(EMPTY_OUTBOX_HINTS);
-            return Failure { report };
-        }
+        Failure::render(|out| {
+            out.headline(&headline(query, expected, matched, emails.len()));
+            if emails.is_empty() {
+                out.raw(EMPTY_OUTBOX_HINTS);
+                return;
+            }
+            let heading = if query.criteria().is_empty() { "captured:" } else { "captured, closest first:" };
+            out.raw(&format!("\n\n{heading}"));
+            for (rank, scored) in order.iter().take(LISTED).enumerate() {
+                if rank < DETAILED { scored.write_to(out) } else { scored.write_summary(out) }
+            }
+            if order.len() > LISTED {
+                out.raw(&format!("\n  … and {} more, less close", order.len() - LISTED));
+            }
+            if let Some(closest) = order.first().filter(|s| !s.all_met()) {
+                closest.write_evidence(out);
+            }
+        })
+    }
 
-        // Matches first (they explain a "too many"), then the closest misses.
-        let mut order: Vec<&Scored> = scored.iter().collect();
-        order.sort_by_key(|s| (!s.all_met(), std::cmp::Reverse(s.met_count()), s.email.sequence()));
-        let heading = if query.criteria().is_empty() { "captured:" } else { "captured, closest first:" };
-        let _ = write!(report, "\n\n{heading}");
-        for scored in order {
-            scored.write_to(&mut report);
-        }
-        Failure { report }
+    /// The report for one email that failed one check of [`EmailAssert`](crate::EmailAssert).
+    pub(crate) fn for_email(email: &Email, criterion: &Criterion) -> Failure {
+        let scored = Scored { email, criteria: std::slice::from_ref(criterion), met: vec![false] };
+        Failure::render(|out| {
+            out.headline(&format!(
+                "{} does not match: expected {}, {} {}",
+                tag(email),
+                criterion.label,
+                criterion.connector,
+                criterion.actual(email)
+            ));
+            out.raw("\n");
+            scored.write_to(out);
+            scored.write_evidence(out);
+        })
+    }
+
+    /// The report of a strict capture with emails no assertion matched.
+    pub(crate) fn unasserted(unasserted: &[Email], captured: usize) -> Failure {
+        Failure::render(|out| {
+            let verb = if unasserted.len() == 1 { "was" } else { "were" };
+            let emails = if captured == 1 { "email" } else { "emails" };
+            out.headline(&format!(
+                "strict capture: {} of {captured} captured {emails} {verb} never matched by an assertion",
+                unasserted.len()
+            ));
+            out.raw("\n");
+            for email in unasserted.iter().take(LISTED) {
+                Scored { email, criteria: &[], met: Vec::new() }.write_to(out);
+            }
+            if unasserted.len() > LISTED {
+                out.raw(&format!("\n  … and {} more", unasserted.len() - LISTED));
+            }
+            out.raw(
+                "\n\nAssert on each (`mail.find().subject(..).one()`, `assert_sent!(..)` or \
+                 `email.assert()`), or drop `.strict()` if they do not matter.",
+            );
+        })
     }
 
     /// A wrong use of the API, explained.
     pub(crate) fn misuse(explanation: &str) -> Failure {
-        Failure { report: format!("mailtest: {explanation}") }
+        Failure::render(|out| out.raw(&format!("mailtest: {explanation}")))
     }
 
     /// Panics with the report, at the caller's line.
@@ -67,7 +133,7 @@ impl Failure {
         panic!("{self}\n\n(asserted at {location})")
     }
 
-    /// The report as text.
+    /// The report as plain text (no colour).
     ///
     /// ```
     /// let mail = mailtest::capture();
@@ -75,7 +141,7 @@ impl Failure {
     /// assert!(failure.report().contains("no email was captured"));
     /// ```
     pub fn report(&self) -> &str {
-        &self.report
+        &self.plain
     }
 }
 
@@ -87,13 +153,11 @@ fn headline(query: &Query, expected: Expected, matched: usize, captured: usize) 
         Expected::AtLeast(1) => "at least 1 email".to_owned(),
         Expected::AtLeast(n) => format!("at least {n} emails"),
     };
-    let criteria: Vec<&str> = query.criteria().iter().map(|c| c.label.as_str()).collect();
-    let matching =
-        if criteria.is_empty() { String::new() } else { format!(" matching {}", criteria.join(", ")) };
-    let found = if criteria.is_empty() {
-        format!("found {captured} captured")
+    let labels: Vec<&str> = query.criteria().iter().map(|c| c.label.as_str()).collect();
+    let (matching, found) = if labels.is_empty() {
+        (String::new(), format!("found {captured} captured"))
     } else {
-        format!("found {matched} of {captured} captured")
+        (format!(" matching {}", labels.join(", ")), format!("found {matched} of {captured} captured"))
     };
     let waited = query.waited().map(|d| format!(" (after waiting {d:?})")).unwrap_or_default();
     format!("expected {wanted}{matching}; {found}{waited}")
@@ -111,14 +175,14 @@ no email was captured at all. If the code under test did send one:
 /// One captured email scored against every criterion.
 struct Scored<'a> {
     email: &'a Email,
+    criteria: &'a [Criterion],
     met: Vec<bool>,
-    query: &'a Query,
 }
 
 impl<'a> Scored<'a> {
-    fn new(query: &'a Query, email: &'a Email) -> Scored<'a> {
-        let met = query.criteria().iter().map(|c| c.test(email)).collect();
-        Scored { email, met, query }
+    fn new(criteria: &'a [Criterion], email: &'a Email) -> Scored<'a> {
+        let met = criteria.iter().map(|c| c.test(email)).collect();
+        Scored { email, criteria, met }
     }
 
     fn all_met(&self) -> bool {
@@ -129,42 +193,149 @@ impl<'a> Scored<'a> {
         self.met.iter().filter(|&&met| met).count()
     }
 
-    fn write_to(&self, out: &mut String) {
+    /// One line: number, sender, recipients, subject.
+    fn write_summary(&self, out: &mut Out) {
         let email = self.email;
         let subject = email.subject().map_or_else(|| "(no subject)".to_owned(), |s| format!("{s:?}"));
-        let _ = write!(
-            out,
-            "\n  #{} from {} to {}: {subject}",
-            email.sequence(),
-            list(email.from()),
-            list(email.to()),
+        let mut summary = format!(
+            "{} from {} to {}: {subject}",
+            tag(email),
+            mailbox_list(email.from()),
+            mailbox_list(email.to())
         );
         if !email.bcc().is_empty() {
-            let _ = write!(out, " (bcc {})", list(email.bcc()));
+            summary.push_str(&format!(" (bcc {})", mailbox_list(email.bcc())));
         }
-        for (criterion, &met) in self.query.criteria().iter().zip(&self.met) {
+        out.raw(&format!("\n  {summary}"));
+    }
+
+    /// The summary, then each criterion met or missed, then any problems.
+    fn write_to(&self, out: &mut Out) {
+        let email = self.email;
+        self.write_summary(out);
+        for (criterion, &met) in self.criteria.iter().zip(&self.met) {
             if met {
-                let _ = write!(out, "\n      ✓ {}", criterion.label);
+                out.met(&criterion.label);
             } else {
-                let _ = write!(out, "\n      ✗ {}, but was {}", criterion.label, criterion.actual(email));
+                out.missed(&criterion.label, criterion.connector, &criterion.actual(email));
             }
         }
         for problem in email.problems() {
-            let _ = write!(out, "\n      ! {problem}");
+            out.raw(&format!("\n      ! {problem}"));
         }
     }
+
+    /// What more can be said about the missed criteria of this email.
+    fn write_evidence(&self, out: &mut Out) {
+        let missed = self.criteria.iter().zip(&self.met).filter(|(_, met)| !**met).map(|(c, _)| c);
+        for criterion in missed {
+            match criterion.evidence(self.email) {
+                Some(Evidence::Diff { expected, actual }) if is_long(&expected) || is_long(&actual) => {
+                    out.raw(&format!(
+                        "\n\n{} {}, as a diff (< expected, > actual):",
+                        tag(self.email),
+                        criterion.label
+                    ));
+                    out.diff(&expected, &actual);
+                }
+                Some(Evidence::Searched { what, text }) => {
+                    out.raw(&format!("\n\n{} {} searched this {what}:", tag(self.email), criterion.label));
+                    out.quote(&text);
+                }
+                _ => {}
+            }
+        }
+    }
+}
+
+/// How reports name an email: its capture number, or "the email" outside an outbox.
+fn tag(email: &Email) -> String {
+    match email.sequence() {
+        0 => "the email".to_owned(),
+        n => format!("#{n}"),
+    }
+}
+
+fn is_long(text: &str) -> bool {
+    text.len() > 40 || text.contains('\n')
+}
+
+/// Report text being written, plain or coloured.
+struct Out {
+    text: String,
+    color: bool,
+}
+
+const BOLD: &str = "\x1b[1m";
+const RED: &str = "\x1b[31m";
+const GREEN: &str = "\x1b[32m";
+const DIM: &str = "\x1b[2m";
+const RESET: &str = "\x1b[0m";
+
+static ANSI: LazyLock<regex::Regex> =
+    LazyLock::new(|| regex::Regex::new("\x1b\\[[0-9;]*m").expect("valid regex"));
+
+impl Out {
+    fn paint(&self, style: &str, text: &str) -> String {
+        if self.color { format!("{style}{text}{RESET}") } else { text.to_owned() }
+    }
+
+    fn raw(&mut self, text: &str) {
+        self.text.push_str(text);
+    }
+
+    fn headline(&mut self, text: &str) {
+        let painted = self.paint(BOLD, text);
+        self.raw(&painted);
+    }
+
+    fn met(&mut self, label: &str) {
+        let mark = self.paint(GREEN, "✓");
+        self.raw(&format!("\n      {mark} {label}"));
+    }
+
+    fn missed(&mut self, label: &str, connector: &str, actual: &str) {
+        let mark = self.paint(RED, "✗");
+        self.raw(&format!("\n      {mark} {label}, {connector} {actual}"));
+    }
+
+    fn quote(&mut self, text: &str) {
+        let lines: Vec<&str> = text.lines().collect();
+        for line in lines.iter().take(QUOTED_LINES) {
+            let bar = self.paint(DIM, "│");
+            self.raw(&format!("\n    {bar} {line}"));
+        }
+        if lines.len() > QUOTED_LINES {
+            self.raw(&format!("\n    … {} more lines", lines.len() - QUOTED_LINES));
+        }
+    }
+
+    fn diff(&mut self, expected: &str, actual: &str) {
+        let full = pretty_assertions::StrComparison::new(expected, actual).to_string();
+        // Drop pretty_assertions' own "< left / right >" header: ours names the sides.
+        let lines = full.split_once('\n').map_or(full.as_str(), |(_, rest)| rest);
+        let lines = if self.color { lines.to_owned() } else { ANSI.replace_all(lines, "").into_owned() };
+        for line in lines.lines() {
+            self.raw(&format!("\n    {line}"));
+        }
+    }
+}
+
+/// Whether the report shown by `Display` is coloured.
+fn color_enabled() -> bool {
+    std::env::var_os("NO_COLOR").is_none_or(|value| value.is_empty()) && std::io::stderr().is_terminal()
 }
 
 impl fmt::Display for Failure {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.report)
+        f.write_str(if color_enabled() { &self.colored } else { &self.plain })
     }
 }
 
 impl fmt::Debug for Failure {
-    /// The report itself, so `result.unwrap()` shows it readably.
+    /// The plain report, so `result.unwrap()` shows it readably.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.report)
+        f.write_str(&self.plain)
     }
 }
 

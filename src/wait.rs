@@ -29,13 +29,19 @@ pub(crate) async fn until_change(outbox: &Outbox, generation: u64, deadline: Ins
     .await;
 }
 
-/// Why a blocking wait cannot work here, if it cannot: on a current-thread
-/// tokio runtime the sender is a task on this very thread, so blocking would
-/// wait for ever.
+/// Why a blocking wait cannot work here, if it cannot: on the thread that
+/// drives a current-thread tokio runtime, the sender is a task on this very
+/// thread, so blocking would wait for ever.
+///
+/// A `spawn_blocking` thread of that runtime carries the same runtime handle
+/// but may block, and tokio has no public way to tell the two apart, so this
+/// asks tokio's own check: `Handle::block_on` panics only on a thread that is
+/// already running the runtime.
 pub(crate) fn blocking_wait_refusal() -> Option<&'static str> {
     #[cfg(feature = "tokio")]
     if let Ok(handle) = tokio::runtime::Handle::try_current()
         && handle.runtime_flavor() == tokio::runtime::RuntimeFlavor::CurrentThread
+        && crate::contain::contain_panics(|| handle.block_on(async {})).is_err()
     {
         return Some(
             "a blocking wait (`.within(..)` with `.one()`, `.count(..)`, …) on a current-thread \

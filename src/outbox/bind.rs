@@ -4,7 +4,11 @@ use std::cell::RefCell;
 use std::marker::PhantomData;
 use std::ops::Deref;
 
+use std::sync::atomic::Ordering;
+
 use super::Outbox;
+use crate::email::Email;
+use crate::report::Failure;
 
 thread_local! {
     static CURRENT: RefCell<Option<Outbox>> = const { RefCell::new(None) };
@@ -35,7 +39,7 @@ thread_local! {
 pub fn capture() -> Capture {
     let outbox = Outbox::new();
     let guard = outbox.bind();
-    Capture { outbox, _guard: guard }
+    Capture { outbox, strict: false, _guard: guard }
 }
 
 /// The outbox bound on the current thread, if any.
@@ -57,10 +61,29 @@ pub fn current() -> Option<Outbox> {
 #[must_use = "the capture ends as soon as this is dropped; keep it: `let mail = mailtest::capture();`"]
 pub struct Capture {
     outbox: Outbox,
+    strict: bool,
     _guard: BindGuard,
 }
 
 impl Capture {
+    /// Makes the capture fail when it drops if any captured email was never
+    /// matched by an assertion: a query with criteria that picked it out
+    /// (`find().to(..).one()`, `assert_sent!(..)`) or `email.assert()`. The
+    /// report names each such email. Nothing happens if the test is already
+    /// failing.
+    ///
+    /// ```should_panic
+    /// let mail = mailtest::capture().strict();
+    /// mail.capture_raw(None, &["ann@example.com"], b"Subject: Welcome\r\n\r\n.");
+    /// mail.capture_raw(None, &["ann@example.com"], b"Subject: Surprise\r\n\r\n.");
+    /// mail.find().subject("Welcome").one();
+    /// // panics here: "strict capture: 1 of 2 captured emails were never matched by an assertion"
+    /// ```
+    pub fn strict(mut self) -> Capture {
+        self.strict = true;
+        self
+    }
+
     /// The outbox, as a handle that outlives the capture.
     ///
     /// ```
@@ -69,6 +92,21 @@ impl Capture {
     /// ```
     pub fn outbox(&self) -> Outbox {
         self.outbox.clone()
+    }
+}
+
+impl Drop for Capture {
+    fn drop(&mut self) {
+        // A second panic while unwinding would abort the test process.
+        if !self.strict || std::thread::panicking() {
+            return;
+        }
+        let emails = self.outbox.emails();
+        let unasserted: Vec<Email> =
+            emails.iter().filter(|email| !email.record().asserted.load(Ordering::Relaxed)).cloned().collect();
+        if !unasserted.is_empty() {
+            Failure::unasserted(&unasserted, emails.len()).panic();
+        }
     }
 }
 

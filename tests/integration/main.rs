@@ -5,5 +5,6 @@ mod decoding;
 mod malformed;
 mod parallel;
 mod propagation;
+mod reports;
 mod transport;
 mod waiting;

@@ -1,0 +1,368 @@
+//! Criteria: one test each, with the words a failure report needs. Shared by
+//! [`Query`](crate::Query) (which keeps the emails that pass) and
+//! [`EmailAssert`](crate::EmailAssert) (which fails on one email).
+
+use crate::email::Email;
+use crate::mailbox::Mailbox;
+use crate::pattern::Pattern;
+
+type Test = Box<dyn Fn(&Email) -> bool + Send + Sync>;
+type Describe<T> = Box<dyn Fn(&Email) -> T + Send + Sync>;
+
+/// One condition on an email.
+pub(crate) struct Criterion {
+    /// How reports name it: `to=ann@example.com`, `text_contains("reset")`.
+    pub(crate) label: String,
+    test: Test,
+    /// What the email had instead, on one line; computed only for reports.
+    actual: Describe<String>,
+    /// More than one line can say, for the closest candidate in a report.
+    evidence: Option<Describe<Option<Evidence>>>,
+    /// What joins the label and `actual` in a report: "but was" unless set.
+    pub(crate) connector: &'static str,
+}
+
+/// Detail for the closest candidate of a failure report.
+pub(crate) enum Evidence {
+    /// An equality that failed on long values: shown as a diff.
+    Diff { expected: String, actual: String },
+    /// A search that failed: the text that was searched.
+    Searched { what: &'static str, text: String },
+}
+
+impl Criterion {
+    pub(crate) fn new(
+        label: String,
+        test: impl Fn(&Email) -> bool + Send + Sync + 'static,
+        actual: impl Fn(&Email) -> String + Send + Sync + 'static,
+    ) -> Criterion {
+        Criterion {
+            label,
+            test: Box::new(test),
+            actual: Box::new(actual),
+            evidence: None,
+            connector: "but was",
+        }
+    }
+
+    fn with_connector(mut self, connector: &'static str) -> Self {
+        self.connector = connector;
+        self
+    }
+
+    fn with_evidence(
+        mut self,
+        evidence: impl Fn(&Email) -> Option<Evidence> + Send + Sync + 'static,
+    ) -> Self {
+        self.evidence = Some(Box::new(evidence));
+        self
+    }
+
+    pub(crate) fn test(&self, email: &Email) -> bool {
+        (self.test)(email)
+    }
+
+    pub(crate) fn actual(&self, email: &Email) -> String {
+        (self.actual)(email)
+    }
+
+    pub(crate) fn evidence(&self, email: &Email) -> Option<Evidence> {
+        self.evidence.as_ref().and_then(|evidence| evidence(email))
+    }
+
+    /// The opposite criterion: `not to=ann@example.com`.
+    pub(crate) fn negate(self) -> Criterion {
+        let Criterion { label, test, actual, evidence: _, connector } = self;
+        Criterion {
+            label: format!("not {label}"),
+            test: Box::new(move |email| !test(email)),
+            actual,
+            evidence: None,
+            connector,
+        }
+    }
+}
+
+/// An address field of an email.
+#[derive(Clone, Copy)]
+pub(crate) enum Field {
+    From,
+    To,
+    Cc,
+    Bcc,
+    ReplyTo,
+}
+
+impl Field {
+    fn name(self) -> &'static str {
+        match self {
+            Field::From => "from",
+            Field::To => "to",
+            Field::Cc => "cc",
+            Field::Bcc => "bcc",
+            Field::ReplyTo => "reply_to",
+        }
+    }
+
+    fn of(self, email: &Email) -> &[Mailbox] {
+        match self {
+            Field::From => email.from(),
+            Field::To => email.to(),
+            Field::Cc => email.cc(),
+            Field::Bcc => email.bcc(),
+            Field::ReplyTo => email.reply_to(),
+        }
+    }
+}
+
+/// `field` holds `address` (`ann@example.com` or `Ann <ann@example.com>`).
+pub(crate) fn address(field: Field, address: &str) -> Criterion {
+    let wanted = address.trim().to_owned();
+    Criterion::new(
+        format!("{}={wanted}", field.name()),
+        move |email| field.of(email).iter().any(|mailbox| mailbox.matches(&wanted)),
+        move |email| mailbox_list(field.of(email)),
+    )
+}
+
+/// The subject equals a literal or matches a regex.
+pub(crate) fn subject(pattern: Pattern) -> Criterion {
+    let label = format!("subject={pattern}");
+    let expected = literal(&pattern);
+    Criterion::new(
+        label,
+        move |email| email.subject().is_some_and(|subject| pattern.is_match_exact(subject)),
+        |email| quoted(email.subject()),
+    )
+    .with_evidence(move |email| {
+        Some(Evidence::Diff { expected: expected.clone()?, actual: email.subject()?.to_owned() })
+    })
+}
+
+/// The subject contains a literal or matches a regex.
+pub(crate) fn subject_contains(pattern: Pattern) -> Criterion {
+    Criterion::new(
+        format!("subject_contains({pattern})"),
+        move |email| email.subject().is_some_and(|subject| pattern.is_found_in(subject)),
+        |email| quoted(email.subject()),
+    )
+}
+
+/// Which body a text search looks in.
+#[derive(Clone, Copy)]
+pub(crate) enum Body {
+    Text,
+    Html,
+    Either,
+}
+
+impl Body {
+    fn name(self) -> &'static str {
+        match self {
+            Body::Text => "text",
+            Body::Html => "html",
+            Body::Either => "body",
+        }
+    }
+
+    /// How a report names the text it shows.
+    fn described(self) -> &'static str {
+        match self {
+            Body::Text => "text",
+            Body::Html => "html (as text)",
+            Body::Either => "body",
+        }
+    }
+
+    /// Whether the body holds the pattern. HTML is searched as markup and
+    /// as decoded text, so `O'Connor & friends` finds `O&#039;Connor &amp; friends`.
+    fn holds(self, email: &Email, pattern: &Pattern) -> bool {
+        let in_text = || email.text().is_some_and(|text| pattern.is_found_in(text));
+        let in_html = || {
+            email.html().is_some_and(|html| pattern.is_found_in(html))
+                || email.html_text().is_some_and(|text| pattern.is_found_in(text))
+        };
+        match self {
+            Body::Text => in_text(),
+            Body::Html => in_html(),
+            Body::Either => in_text() || in_html(),
+        }
+    }
+
+    /// The searched text as reports show it (HTML as decoded text).
+    fn shown(self, email: &Email) -> Option<String> {
+        match self {
+            Body::Text => email.text().map(str::to_owned),
+            Body::Html => email.html_text().map(str::to_owned),
+            Body::Either => match (email.text(), email.html_text()) {
+                (Some(text), Some(html)) => Some(format!("{text}\n--- html, as text ---\n{html}")),
+                (text, html) => text.or(html).map(str::to_owned),
+            },
+        }
+    }
+}
+
+/// A body contains a literal or matches a regex.
+pub(crate) fn body_contains(body: Body, pattern: Pattern) -> Criterion {
+    let label = format!("{}_contains({pattern})", body.name());
+    Criterion::new(
+        label,
+        move |email| body.holds(email, &pattern),
+        move |email| match body.shown(email) {
+            Some(text) => format!("the {} was {}", body.described(), excerpt(&text)),
+            None => format!("there is no {} part", body.name()),
+        },
+    )
+    .with_connector("but")
+    .with_evidence(move |email| Some(Evidence::Searched { what: body.name(), text: body.shown(email)? }))
+}
+
+/// The fragments appear in the body in this order, each after the last.
+pub(crate) fn in_order(body: Body, fragments: Vec<String>) -> Criterion {
+    let label = format!("{}_in_order({fragments:?})", body.name());
+    let missing = fragments.clone();
+    Criterion::new(
+        label,
+        move |email| body.shown(email).is_some_and(|text| first_out_of_order(&text, &fragments).is_none()),
+        move |email| match body.shown(email) {
+            None => format!("no {} part", body.name()),
+            Some(text) => match first_out_of_order(&text, &missing) {
+                Some(0) => format!("{:?} is not there", missing[0]),
+                Some(i) if text.contains(missing[i].as_str()) => {
+                    format!("{:?} does not come after {:?}", missing[i], missing[i - 1])
+                }
+                Some(i) => format!("{:?} is not there", missing[i]),
+                None => "they are in order".to_owned(),
+            },
+        },
+    )
+    .with_connector("but")
+    .with_evidence(move |email| Some(Evidence::Searched { what: body.name(), text: body.shown(email)? }))
+}
+
+/// The index of the first fragment not found after the one before it.
+fn first_out_of_order(text: &str, fragments: &[String]) -> Option<usize> {
+    let mut from = 0;
+    for (i, fragment) in fragments.iter().enumerate() {
+        match text[from..].find(fragment.as_str()) {
+            Some(at) => from += at + fragment.len(),
+            None => return Some(i),
+        }
+    }
+    None
+}
+
+/// A header called `name` has a value equal to a literal or matching a regex.
+pub(crate) fn header(name: &str, pattern: Pattern) -> Criterion {
+    let label = format!("header({name:?}, {pattern})");
+    let name = name.to_owned();
+    let shown = name.clone();
+    Criterion::new(
+        label,
+        move |email| email.header_values(&name).any(|value| pattern.is_match_exact(value)),
+        move |email| header_values(email, &shown),
+    )
+}
+
+/// A header called `name` is present.
+pub(crate) fn has_header(name: &str) -> Criterion {
+    let label = format!("has_header({name:?})");
+    let name = name.to_owned();
+    let shown = name.clone();
+    Criterion::new(
+        label,
+        move |email| email.header(&name).is_some(),
+        move |email| header_values(email, &shown),
+    )
+}
+
+/// An attachment's file name equals a literal or matches a regex.
+pub(crate) fn has_attachment(pattern: Pattern) -> Criterion {
+    Criterion::new(
+        format!("has_attachment({pattern})"),
+        move |email| {
+            email.attachments().iter().any(|a| a.filename().is_some_and(|f| pattern.is_match_exact(f)))
+        },
+        attachment_names,
+    )
+}
+
+/// Exactly `n` attachments.
+pub(crate) fn attachment_count(n: usize) -> Criterion {
+    Criterion::new(
+        format!("attachment_count({n})"),
+        move |email| email.attachments().len() == n,
+        |email| format!("{} ({})", email.attachments().len(), attachment_names(email)),
+    )
+}
+
+/// A link contains a literal or matches a regex.
+pub(crate) fn has_link(pattern: Pattern) -> Criterion {
+    Criterion::new(
+        format!("has_link({pattern})"),
+        move |email| email.links().iter().any(|link| pattern.is_found_in(link)),
+        |email| {
+            if email.links().is_empty() {
+                "there are no links".to_owned()
+            } else {
+                format!("the links are {}", email.links().join(", "))
+            }
+        },
+    )
+    .with_connector("but")
+}
+
+/// A closure of the user's.
+pub(crate) fn matching(test: impl Fn(&Email) -> bool + Send + Sync + 'static) -> Criterion {
+    Criterion::new("matching(closure)".to_owned(), test, |_| "false".to_owned())
+}
+
+/// A mailbox list as reports show it.
+pub(crate) fn mailbox_list(mailboxes: &[Mailbox]) -> String {
+    if mailboxes.is_empty() {
+        "(none)".to_owned()
+    } else {
+        mailboxes.iter().map(ToString::to_string).collect::<Vec<_>>().join(", ")
+    }
+}
+
+/// An optional text value as reports show it.
+pub(crate) fn quoted(value: Option<&str>) -> String {
+    value.map_or_else(|| "(none)".to_owned(), |value| format!("{value:?}"))
+}
+
+fn literal(pattern: &Pattern) -> Option<String> {
+    match pattern {
+        Pattern::Literal(literal) => Some(literal.clone()),
+        Pattern::Regex(_) => None,
+    }
+}
+
+fn header_values(email: &Email, name: &str) -> String {
+    let values: Vec<String> = email.header_values(name).map(|v| format!("{v:?}")).collect();
+    if values.is_empty() { format!("no {name} header") } else { values.join(", ") }
+}
+
+fn attachment_names(email: &Email) -> String {
+    if email.attachments().is_empty() {
+        return "no attachments".to_owned();
+    }
+    let names: Vec<String> = email
+        .attachments()
+        .iter()
+        .map(|a| a.filename().map_or("(unnamed)".to_owned(), |f| format!("{f:?}")))
+        .collect();
+    names.join(", ")
+}
+
+/// The start of a text on one line, for the one-line "but was".
+fn excerpt(text: &str) -> String {
+    const MAX: usize = 60;
+    let flat: String = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    if flat.chars().count() <= MAX {
+        format!("{flat:?}")
+    } else {
+        let cut: String = flat.chars().take(MAX).collect();
+        format!("{cut:?}…")
+    }
+}

@@ -1,0 +1,219 @@
+//! The wording of failure reports, pinned with insta snapshots (in the
+//! top-level `snapshots/` folder): a change to a report is reviewed like
+//! any other output.
+
+use std::time::Duration;
+
+use mailtest::{Email, Failure, Outbox, regex};
+
+fn snapshot(name: &str, report: &str) {
+    insta::with_settings!({ snapshot_path => "../../snapshots", prepend_module_to_snapshot => false }, {
+        insta::assert_snapshot!(name, report);
+    });
+}
+
+/// The panic message of `f`, which must panic.
+fn panic_message(f: impl FnOnce() + std::panic::UnwindSafe) -> String {
+    let payload = std::panic::catch_unwind(f).expect_err("the closure should panic");
+    payload
+        .downcast_ref::<String>()
+        .cloned()
+        .or_else(|| payload.downcast_ref::<&str>().map(|s| (*s).to_owned()))
+        .unwrap_or_default()
+}
+
+/// Three ordinary emails: two welcomes and an invoice.
+fn shop_outbox() -> Outbox {
+    let outbox = Outbox::new();
+    outbox.capture_raw(
+        Some("shop@example.com"),
+        &["ann@example.com", "audit@example.com"],
+        b"From: Shop <shop@example.com>\r\nTo: Ann <ann@example.com>\r\nSubject: Welcome, Ann!\r\n\r\n\
+          Hi Ann,\r\nconfirm your address: https://shop.example.com/confirm?t=1\r\n",
+    );
+    outbox.capture_raw(
+        Some("shop@example.com"),
+        &["bob@example.com"],
+        b"From: Shop <shop@example.com>\r\nTo: bob@example.com\r\nSubject: Welcome, Bob!\r\n\r\nHi Bob\r\n",
+    );
+    outbox.capture_raw(
+        Some("billing@example.com"),
+        &["ann@example.com"],
+        b"From: billing@example.com\r\nTo: ann@example.com\r\nSubject: Your invoice\r\n\
+          Content-Type: multipart/mixed; boundary=b\r\n\r\n--b\r\nContent-Type: text/html\r\n\r\n\
+          <p>Dear O&#039;Connor &amp; partners,</p><p>your invoice is attached.</p>\r\n\
+          --b\r\nContent-Type: application/pdf\r\nContent-Disposition: attachment; filename=invoice-0042.pdf\r\n\r\n\
+          %PDF\r\n--b--\r\n",
+    );
+    outbox
+}
+
+fn failure(result: Result<impl std::fmt::Debug, Failure>) -> String {
+    result.expect_err("the expectation should fail").report().to_owned()
+}
+
+#[test]
+fn one_with_no_match_lists_the_closest_first() {
+    let report = failure(shop_outbox().find().to("ann@example.com").subject("Welcome, Anne!").try_one());
+    snapshot("one_no_match_closest_first", &report);
+}
+
+#[test]
+fn one_on_an_empty_outbox_gives_hints() {
+    let report = failure(Outbox::new().find().to("ann@example.com").try_one());
+    snapshot("one_empty_outbox_hints", &report);
+}
+
+#[test]
+fn one_with_two_matches_lists_both_first() {
+    let report = failure(shop_outbox().find().subject_contains("Welcome").try_one());
+    snapshot("one_two_matches", &report);
+}
+
+#[test]
+fn count_with_too_few() {
+    let report = failure(shop_outbox().find().from("shop@example.com").try_count(3));
+    snapshot("count_too_few", &report);
+}
+
+#[test]
+fn none_when_one_matches() {
+    let report = failure(shop_outbox().find().to("bob@example.com").try_none());
+    snapshot("none_but_one_matched", &report);
+}
+
+#[test]
+fn at_least_with_too_few() {
+    let report = failure(shop_outbox().find().has_attachment(regex(r"\.pdf$")).try_at_least(2));
+    snapshot("at_least_too_few", &report);
+}
+
+#[test]
+fn waiting_that_times_out_says_how_long_it_waited() {
+    let report = failure(shop_outbox().find().subject("Shipped").within(Duration::from_millis(30)).try_one());
+    snapshot("within_timed_out", &report);
+}
+
+#[test]
+fn a_long_subject_is_shown_as_a_diff() {
+    let outbox = Outbox::new();
+    outbox.capture_raw(
+        None,
+        &["ann@example.com"],
+        b"Subject: Your order #1042 has shipped and will arrive on Tuesday\r\n\r\n.",
+    );
+    let report =
+        failure(outbox.find().subject("Your order #1042 has shipped and will arrive on Monday").try_one());
+    snapshot("long_subject_diff", &report);
+}
+
+#[test]
+fn text_contains_quotes_the_text_it_searched() {
+    let report =
+        failure(shop_outbox().find().to("ann@example.com").text_contains("reset your password").try_one());
+    snapshot("text_contains_quotes_text", &report);
+}
+
+#[test]
+fn html_contains_shows_the_decoded_html() {
+    let report = failure(shop_outbox().find().html_contains("O'Connor & Partners").try_one());
+    snapshot("html_contains_decoded", &report);
+}
+
+#[test]
+fn header_and_negative_criteria() {
+    let report =
+        failure(shop_outbox().find().not_to("ann@example.com").header("X-Campaign", "spring").try_one());
+    snapshot("header_and_not_to", &report);
+}
+
+#[test]
+fn a_malformed_email_shows_its_problem() {
+    let outbox = Outbox::new();
+    outbox.capture_raw(None, &["ann@example.com"], b"Subject: =?utf-8?B?####?=\r\n\r\nbody");
+    let report = failure(outbox.find().subject("Welcome").try_one());
+    snapshot("malformed_email_problem", &report);
+}
+
+#[test]
+fn a_crowded_outbox_lists_twenty_and_summarises_the_rest() {
+    let outbox = Outbox::new();
+    for n in 1..=25 {
+        let raw = format!("To: user{n}@example.com\r\nSubject: Notice {n}\r\n\r\n.");
+        outbox.capture_raw(None, &[&format!("user{n}@example.com")], raw.as_bytes());
+    }
+    let report = failure(outbox.find().to("user7@example.com").subject("Notice 8").try_one());
+    snapshot("crowded_outbox", &report);
+}
+
+#[test]
+fn email_assert_subject_mismatch() {
+    let email = shop_outbox().emails().remove(0);
+    let message = panic_message(|| {
+        let _ = email.assert().subject("Welcome, Anne!");
+    });
+    snapshot("email_assert_subject", &message);
+}
+
+#[test]
+fn email_assert_text_out_of_order() {
+    let email = shop_outbox().emails().remove(0);
+    let message = panic_message(|| {
+        let _ = email.assert().text_in_order(["confirm your address", "Hi Ann"]);
+    });
+    snapshot("email_assert_text_in_order", &message);
+}
+
+#[test]
+fn email_assert_attachment_content_type() {
+    let email = shop_outbox().emails().remove(2);
+    let message = panic_message(|| {
+        let _ = email.assert().attachment("invoice-0042.pdf", |pdf| pdf.content_type("application/zip"));
+    });
+    snapshot("email_assert_attachment_content_type", &message);
+}
+
+#[test]
+fn email_assert_link_matching_without_a_match() {
+    let email =
+        Email::from_raw("Subject: Hi\r\n\r\nSee https://example.com/help and https://example.com/about");
+    let message = panic_message(|| {
+        let _ = email.assert().link_matching("/reset");
+    });
+    snapshot("email_assert_link_matching", &message);
+}
+
+#[test]
+fn strict_capture_names_unasserted_emails() {
+    let message = panic_message(|| {
+        let mail = mailtest::capture().strict();
+        mail.capture_raw(None, &["ann@example.com"], b"To: ann@example.com\r\nSubject: Welcome\r\n\r\n.");
+        mail.capture_raw(None, &["ann@example.com"], b"To: ann@example.com\r\nSubject: Surprise\r\n\r\n.");
+        mail.find().subject("Welcome").one();
+    });
+    snapshot("strict_unasserted", &message);
+}
+
+#[test]
+fn macro_with_nothing_bound() {
+    let message = panic_message(|| {
+        mailtest::assert_sent!(to: "ann@example.com");
+    });
+    snapshot("macro_nothing_bound", &message);
+}
+
+#[test]
+fn ambient_send_with_nowhere_to_go() {
+    let error = mailtest::Error::NoOutbox {
+        thread: String::from("'worker-3'"),
+        recipients: vec![String::from("ann@example.com"), String::from("bob@example.com")],
+    };
+    snapshot("error_no_outbox", &error.to_string());
+}
+
+#[test]
+fn assert_count_lists_what_was_captured() {
+    let outbox = shop_outbox();
+    let message = panic_message(move || outbox.assert_count(2));
+    snapshot("assert_count", &message);
+}
