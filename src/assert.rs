@@ -36,7 +36,6 @@ use crate::report::Failure;
 ///     .link_matching(mailtest::regex(r"/reset\?token=\w+"));
 /// assert_eq!(link, "https://shop.example.com/reset?token=9f8e");
 /// ```
-#[must_use = "an assertion chain can end anywhere, but `email.assert()` alone checks nothing"]
 pub struct EmailAssert<'a> {
     email: &'a Email,
 }
@@ -73,6 +72,7 @@ impl Email {
     /// let email = mailtest::Email::from_raw("Subject: Hi\r\n\r\nHello");
     /// email.assert().subject("Hi").text_contains("Hello");
     /// ```
+    #[must_use = "`email.assert()` alone checks nothing: chain checks onto it"]
     pub fn assert(&self) -> EmailAssert<'_> {
         self.record().asserted.store(true, Ordering::Relaxed);
         EmailAssert { email: self }
@@ -308,7 +308,6 @@ impl<'a> EmailAssert<'a> {
 }
 
 /// Checks on one attachment, inside [`EmailAssert::attachment`].
-#[must_use = "return the chain from the closure"]
 pub struct AttachmentAssert<'a> {
     email: &'a Email,
     attachment: &'a Attachment,
@@ -330,6 +329,14 @@ impl AttachmentAssert<'_> {
     }
 
     /// The MIME type is `content_type` (lower case, no parameters).
+    ///
+    /// ```
+    /// let email = mailtest::Email::from_raw(
+    ///     "Content-Type: multipart/mixed; boundary=b\r\n\r\n--b\r\n\r\nsee attached\r\n\
+    ///      --b\r\nContent-Type: image/png\r\nContent-ID: <logo>\r\nContent-Disposition: inline; filename=logo.png\r\n\r\nPNG\r\n--b--\r\n",
+    /// );
+    /// email.assert().attachment("logo.png", |logo| logo.content_type("image/png"));
+    /// ```
     #[track_caller]
     pub fn content_type(self, content_type: &str) -> Self {
         let actual = self.attachment.content_type().to_owned();
@@ -337,6 +344,14 @@ impl AttachmentAssert<'_> {
     }
 
     /// The decoded size is `bytes`.
+    ///
+    /// ```
+    /// let email = mailtest::Email::from_raw(
+    ///     "Content-Type: multipart/mixed; boundary=b\r\n\r\n--b\r\n\r\nsee attached\r\n\
+    ///      --b\r\nContent-Type: image/png\r\nContent-ID: <logo>\r\nContent-Disposition: inline; filename=logo.png\r\n\r\nPNG\r\n--b--\r\n",
+    /// );
+    /// email.assert().attachment("logo.png", |logo| logo.size(3));
+    /// ```
     #[track_caller]
     pub fn size(self, bytes: usize) -> Self {
         let actual = self.attachment.size();
@@ -344,6 +359,14 @@ impl AttachmentAssert<'_> {
     }
 
     /// The decoded content is exactly `expected`.
+    ///
+    /// ```
+    /// let email = mailtest::Email::from_raw(
+    ///     "Content-Type: multipart/mixed; boundary=b\r\n\r\n--b\r\n\r\nsee attached\r\n\
+    ///      --b\r\nContent-Type: image/png\r\nContent-ID: <logo>\r\nContent-Disposition: inline; filename=logo.png\r\n\r\nPNG\r\n--b--\r\n",
+    /// );
+    /// email.assert().attachment("logo.png", |logo| logo.content(b"PNG"));
+    /// ```
     #[track_caller]
     pub fn content(self, expected: impl AsRef<[u8]>) -> Self {
         let expected = expected.as_ref();
@@ -357,6 +380,14 @@ impl AttachmentAssert<'_> {
 
     /// The attachment is inline (shown in the message, e.g. an image with a
     /// `Content-ID`).
+    ///
+    /// ```
+    /// let email = mailtest::Email::from_raw(
+    ///     "Content-Type: multipart/mixed; boundary=b\r\n\r\n--b\r\n\r\nsee attached\r\n\
+    ///      --b\r\nContent-Type: image/png\r\nContent-ID: <logo>\r\nContent-Disposition: inline; filename=logo.png\r\n\r\nPNG\r\n--b--\r\n",
+    /// );
+    /// email.assert().attachment("logo.png", |logo| logo.inline());
+    /// ```
     #[track_caller]
     pub fn inline(self) -> Self {
         let actual = self.attachment.is_inline();
@@ -364,6 +395,14 @@ impl AttachmentAssert<'_> {
     }
 
     /// The attachment is a download, not inline.
+    ///
+    /// ```
+    /// let email = mailtest::Email::from_raw(
+    ///     "Content-Type: multipart/mixed; boundary=b\r\n\r\n--b\r\n\r\nsee attached\r\n\
+    ///      --b\r\nContent-Disposition: attachment; filename=report.csv\r\n\r\na,b\r\n--b--\r\n",
+    /// );
+    /// email.assert().attachment("report.csv", |csv| csv.not_inline());
+    /// ```
     #[track_caller]
     pub fn not_inline(self) -> Self {
         let actual = self.attachment.is_inline();

@@ -72,7 +72,12 @@ impl fmt::Display for Pattern {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Pattern::Literal(literal) => write!(f, "{literal:?}"),
-            Pattern::Regex(re) => write!(f, "regex({:?})", re.as_str()),
+            // As the user would write it in code: a raw string when it has backslashes.
+            Pattern::Regex(re) => match re.as_str() {
+                source if source.contains('"') => write!(f, "regex(r#\"{source}\"#)"),
+                source if source.contains('\\') => write!(f, "regex(r\"{source}\")"),
+                source => write!(f, "regex(\"{source}\")"),
+            },
         }
     }
 }

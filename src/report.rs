@@ -340,3 +340,35 @@ impl fmt::Debug for Failure {
 }
 
 impl std::error::Error for Failure {}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn sample() -> Failure {
+        let outbox = crate::Outbox::new();
+        outbox.capture_raw(
+            None,
+            &["bob@example.com"],
+            b"To: bob@example.com\r\nSubject: Welcome to the shop, Bob\r\n\r\n.",
+        );
+        outbox.find().to("bob@example.com").subject("Welcome to the shop, Ann").try_one().unwrap_err()
+    }
+
+    #[test]
+    fn colour_is_only_in_the_coloured_rendering() {
+        let failure = sample();
+
+        assert!(!failure.plain.contains('\x1b'), "{}", failure.plain);
+        assert!(failure.colored.contains(&format!("{RED}✗{RESET}")));
+        assert!(failure.colored.contains(&format!("{GREEN}✓{RESET}")));
+        assert_eq!(ANSI.replace_all(&failure.colored, ""), failure.plain, "the same words either way");
+    }
+
+    #[test]
+    fn debug_and_report_are_plain() {
+        let failure = sample();
+
+        assert_eq!(format!("{failure:?}"), failure.report());
+    }
+}

@@ -1,7 +1,9 @@
 //! mailtest's integration tests: one binary, one module per area.
 
+mod assertions;
 mod concurrency;
 mod decoding;
+mod hygiene;
 mod malformed;
 mod parallel;
 mod propagation;
