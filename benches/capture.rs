@@ -1,0 +1,356 @@
+//! Capture and inspection cost, against what a test would use without
+//! mailtest: lettre's `StubTransport` for sending, mail-parser for reading.
+//!
+//! `cargo bench --bench capture` prints, after criterion's own report, the
+//! ratios the crate promises: capture ≤ 1.1× stub, first inspection ≤ 1.3×
+//! mail-parser. The ratios are reported, never enforced: a noisy machine
+//! must not fail a build.
+
+use std::fmt::Write as _;
+use std::hint::black_box;
+use std::path::PathBuf;
+use std::sync::Barrier;
+use std::time::{Duration, Instant, SystemTime};
+
+use criterion::{BatchSize, Criterion, SamplingMode};
+use lettre::Transport;
+use lettre::address::Envelope;
+use lettre::message::header::ContentType;
+use lettre::message::{Attachment, Message, MultiPart};
+use lettre::transport::stub::StubTransport;
+use mail_parser::{MessageParser, MimeHeaders};
+use mailtest::{Email, Outbox};
+
+const THREADS: usize = 16;
+const SENDS_PER_THREAD: usize = 10_000;
+const SEND_LIMIT: f64 = 1.10;
+const FIRST_INSPECTION_LIMIT: f64 = 1.30;
+
+fn main() {
+    let started = SystemTime::now();
+    let message = invoice_message();
+    let raw = message.formatted();
+
+    let mut criterion = Criterion::default().configure_from_args();
+    bench_send(&mut criterion, &message);
+    bench_inspect(&mut criterion, &raw);
+    bench_concurrent(&mut criterion);
+    criterion.final_summary();
+
+    print_summary(started);
+}
+
+/// A typical transactional message: text and HTML alternatives plus a small
+/// binary attachment, so both sides pay for multipart formatting and base64.
+fn invoice_message() -> Message {
+    let text = "Hello Ann,\n\nyour invoice INV-2024-0042 for March is attached.\n\
+                Amount due: 149.00 EUR, payable by 15 April.\n\n\
+                View it online: https://billing.acme.example/invoices/INV-2024-0042?token=3f9a1c\n\n\
+                Thank you for your business,\nAcme Billing\n";
+    let html = "<!doctype html><html><body><p>Hello Ann,</p>\
+                <p>your invoice <strong>INV-2024-0042</strong> for March is attached.<br>\
+                Amount due: <strong>149.00&nbsp;EUR</strong>, payable by 15 April.</p>\
+                <p><a href=\"https://billing.acme.example/invoices/INV-2024-0042?token=3f9a1c\">\
+                View it online</a></p><p>Thank you for your business,<br>Acme Billing</p>\
+                </body></html>";
+    // Deterministic noise: incompressible like a real PDF, identical every run.
+    let mut state: u32 = 0x2545_f491;
+    let pdf: Vec<u8> = (0..2048)
+        .map(|_| {
+            state ^= state << 13;
+            state ^= state >> 17;
+            state ^= state << 5;
+            state.to_le_bytes()[0]
+        })
+        .collect();
+    Message::builder()
+        .from("Acme Billing <billing@acme.example>".parse().expect("valid from"))
+        .reply_to("Acme Support <support@acme.example>".parse().expect("valid reply-to"))
+        .to("Ann Lee <ann.lee@example.com>".parse().expect("valid to"))
+        .cc("Accounts Payable <ap@example.com>".parse().expect("valid cc"))
+        .subject("Your invoice INV-2024-0042 is ready")
+        .multipart(
+            MultiPart::mixed()
+                .multipart(MultiPart::alternative_plain_html(text.to_owned(), html.to_owned()))
+                .singlepart(
+                    Attachment::new("INV-2024-0042.pdf".to_owned())
+                        .body(pdf, ContentType::parse("application/pdf").expect("valid content type")),
+                ),
+        )
+        .expect("valid message")
+}
+
+fn bench_send(criterion: &mut Criterion, message: &Message) {
+    let mut group = criterion.benchmark_group("send");
+    group.warm_up_time(Duration::from_secs(1)).measurement_time(Duration::from_secs(4));
+    // Each send gets a fresh store, made and dropped outside the timed part
+    // (the routine hands it back), so neither side pays for a growing log and
+    // both do the same bookkeeping.
+    group.bench_function("stub", |b| {
+        b.iter_batched(
+            StubTransport::new_ok,
+            |stub| {
+                stub.send(black_box(message)).expect("stub accepts");
+                stub
+            },
+            BatchSize::SmallInput,
+        );
+    });
+    group.bench_function("capture", |b| {
+        b.iter_batched(
+            || Outbox::new().transport(),
+            |transport| {
+                transport.send(black_box(message)).expect("capture accepts");
+                transport
+            },
+            BatchSize::SmallInput,
+        );
+    });
+    group.finish();
+}
+
+fn bench_inspect(criterion: &mut Criterion, raw: &[u8]) {
+    let sanity = Email::from_raw(raw.to_vec());
+    assert!(sanity.problems().is_empty(), "the benchmark message is malformed: {:?}", sanity.problems());
+    assert!(sanity.text().is_some() && sanity.html().is_some() && sanity.attachments().len() == 1);
+
+    let mut group = criterion.benchmark_group("inspect");
+    group.warm_up_time(Duration::from_secs(1)).measurement_time(Duration::from_secs(4));
+    // Both sides return what they built so that it is dropped untimed: only
+    // parsing and reading are compared.
+    group.bench_function("mail-parser", |b| {
+        b.iter_batched(
+            || (),
+            |()| {
+                let parsed = MessageParser::default().parse(black_box(raw)).expect("parses");
+                black_box(parsed.subject());
+                black_box(parsed.to().and_then(|to| to.first()).and_then(|addr| addr.address()));
+                black_box(parsed.body_text(0));
+                black_box(parsed.body_html(0));
+                for part in parsed.attachments() {
+                    black_box(part.attachment_name());
+                    black_box(part.content_type().map(|ct| (ct.ctype(), ct.subtype())));
+                    black_box(part.contents());
+                }
+                parsed
+            },
+            BatchSize::SmallInput,
+        );
+    });
+    group.bench_function("first", |b| {
+        b.iter_batched(
+            || Email::from_raw(raw.to_vec()),
+            |email| {
+                read_email(&email);
+                email
+            },
+            BatchSize::SmallInput,
+        );
+    });
+    group.bench_function("repeated", |b| b.iter(|| read_email(black_box(&sanity))));
+    group.finish();
+}
+
+fn read_email(email: &Email) {
+    black_box(email.subject());
+    black_box(&email.to()[0].address);
+    black_box(email.text());
+    black_box(email.html());
+    for attachment in email.attachments() {
+        black_box(attachment.filename());
+        black_box(attachment.content_type());
+        black_box(attachment.content());
+    }
+}
+
+fn bench_concurrent(criterion: &mut Criterion) {
+    let outbox = Outbox::new();
+    // Built once: the timed part is capture and lock contention only.
+    let senders: Vec<(Envelope, Vec<Vec<u8>>)> = (0..THREADS)
+        .map(|thread| {
+            let from = "app@example.com".parse().expect("valid address");
+            let to = format!("user{thread}@example.com").parse().expect("valid address");
+            let envelope = Envelope::new(Some(from), vec![to]).expect("valid envelope");
+            let messages = (0..SENDS_PER_THREAD)
+                .map(|seq| {
+                    format!(
+                        "From: app@example.com\r\nTo: user{thread}@example.com\r\n\
+                         Subject: load {thread}/{seq}\r\nX-Thread: {thread}\r\nX-Seq: {seq}\r\n\r\nbody\r\n"
+                    )
+                    .into_bytes()
+                })
+                .collect();
+            (envelope, messages)
+        })
+        .collect();
+
+    let mut group = criterion.benchmark_group("concurrent");
+    // One iteration is 160,000 sends plus an untimed full check: a few flat
+    // samples are enough and keep the run short.
+    group
+        .sample_size(10)
+        .sampling_mode(SamplingMode::Flat)
+        .warm_up_time(Duration::from_millis(1))
+        .measurement_time(Duration::from_secs(2));
+    group.bench_function(format!("{THREADS}x{SENDS_PER_THREAD}"), |b| {
+        b.iter_custom(|iters| {
+            let mut total = Duration::ZERO;
+            for _ in 0..iters {
+                total += send_concurrently(&outbox, &senders);
+                verify_concurrent(&outbox);
+                outbox.clear();
+            }
+            total
+        });
+    });
+    group.finish();
+}
+
+/// Every thread sends its messages through its own transport; the clock
+/// runs from the moment all threads are released until the last one ends.
+fn send_concurrently(outbox: &Outbox, senders: &[(Envelope, Vec<Vec<u8>>)]) -> Duration {
+    let start = Barrier::new(senders.len() + 1);
+    std::thread::scope(|scope| {
+        let workers: Vec<_> = senders
+            .iter()
+            .map(|(envelope, messages)| {
+                let transport = outbox.transport();
+                let start = &start;
+                scope.spawn(move || {
+                    start.wait();
+                    for raw in messages {
+                        transport.send_raw(envelope, raw).expect("capture accepts");
+                    }
+                })
+            })
+            .collect();
+        start.wait();
+        let clock = Instant::now();
+        for worker in workers {
+            worker.join().expect("sender thread panicked");
+        }
+        clock.elapsed()
+    })
+}
+
+/// Panics unless every message is there exactly once and each thread's
+/// messages are in the order that thread sent them.
+fn verify_concurrent(outbox: &Outbox) {
+    let emails = outbox.emails();
+    assert_eq!(emails.len(), THREADS * SENDS_PER_THREAD, "captured count");
+    let mut next_seq = [0usize; THREADS];
+    let mut last_sequence = 0;
+    for email in &emails {
+        assert!(email.sequence() > last_sequence, "emails() is not in capture order");
+        last_sequence = email.sequence();
+        let thread: usize = header_number(email, "X-Thread");
+        let seq: usize = header_number(email, "X-Seq");
+        assert!(thread < THREADS, "unknown X-Thread {thread}");
+        assert_eq!(
+            seq, next_seq[thread],
+            "thread {thread}: got X-Seq {seq}, expected {} (missing, duplicated or reordered)",
+            next_seq[thread]
+        );
+        next_seq[thread] += 1;
+    }
+    assert!(next_seq.iter().all(|&n| n == SENDS_PER_THREAD), "per-thread counts: {next_seq:?}");
+}
+
+fn header_number(email: &Email, name: &str) -> usize {
+    email
+        .header(name)
+        .unwrap_or_else(|| panic!("message without {name}: {:?}", email.problems()))
+        .parse()
+        .unwrap_or_else(|err| panic!("{name} is not a number: {err}"))
+}
+
+fn print_summary(started: SystemTime) {
+    let stub = mean_ns("send", "stub", started);
+    let capture = mean_ns("send", "capture", started);
+    let parser = mean_ns("inspect", "mail-parser", started);
+    let first = mean_ns("inspect", "first", started);
+    let repeated = mean_ns("inspect", "repeated", started);
+    let concurrent = mean_ns("concurrent", &format!("{THREADS}x{SENDS_PER_THREAD}"), started);
+
+    let mut out = String::from("\nmailtest benchmark summary\n");
+    ratio_line(&mut out, "capture send / StubTransport send", capture, stub, SEND_LIMIT);
+    ratio_line(&mut out, "first inspection / mail-parser", first, parser, FIRST_INSPECTION_LIMIT);
+    match repeated {
+        Some(ns) => writeln!(out, "repeated inspection = {}", human(ns)),
+        None => writeln!(out, "repeated inspection = not measured in this run"),
+    }
+    .expect("write to String");
+    match concurrent {
+        Some(ns) => writeln!(
+            out,
+            "concurrent {THREADS} threads x {SENDS_PER_THREAD} sends = {} ({} per send), all present, in order",
+            human(ns),
+            human(ns / (THREADS * SENDS_PER_THREAD) as f64)
+        ),
+        None => writeln!(out, "concurrent {THREADS} threads x {SENDS_PER_THREAD} sends = not measured in this run"),
+    }
+    .expect("write to String");
+    print!("{out}");
+}
+
+fn ratio_line(out: &mut String, label: &str, ours: Option<f64>, theirs: Option<f64>, limit: f64) {
+    let line = match (ours, theirs) {
+        (Some(ours), Some(theirs)) => {
+            let ratio = ours / theirs;
+            let verdict = if ratio <= limit { "OK" } else { "OVER LIMIT" };
+            format!(
+                "{label} = {ratio:.2}x (limit {limit:.2}x) {verdict}  [{} vs {}]",
+                human(ours),
+                human(theirs)
+            )
+        }
+        _ => format!("{label} = not measured in this run"),
+    };
+    writeln!(out, "{line}").expect("write to String");
+}
+
+/// Criterion's mean for one benchmark, in nanoseconds, if this run wrote it
+/// (a filtered or `--test` run leaves older files, which must not be shown
+/// as today's numbers).
+fn mean_ns(group: &str, function: &str, started: SystemTime) -> Option<f64> {
+    let path = criterion_home().join(group).join(function).join("new").join("estimates.json");
+    let fresh = std::fs::metadata(&path).and_then(|meta| meta.modified()).ok()? >= started;
+    if !fresh {
+        return None;
+    }
+    mean_point_estimate(&std::fs::read_to_string(&path).ok()?)
+}
+
+/// Where criterion writes, resolved as criterion resolves it, short of
+/// asking `cargo metadata`.
+fn criterion_home() -> PathBuf {
+    let manifest_dir = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    if let Some(home) = std::env::var_os("CRITERION_HOME") {
+        return manifest_dir.join(home);
+    }
+    let target = std::env::var_os("CARGO_TARGET_DIR").map_or_else(|| PathBuf::from("target"), PathBuf::from);
+    manifest_dir.join(target).join("criterion")
+}
+
+/// `{"mean":{"confidence_interval":{…},"point_estimate":123.4,…},…}` →
+/// `123.4`. Enough JSON for one known file, without a dependency.
+fn mean_point_estimate(json: &str) -> Option<f64> {
+    let mean = &json[json.find("\"mean\"")?..];
+    let value = &mean[mean.find("\"point_estimate\"")? + "\"point_estimate\"".len()..];
+    let value = value.trim_start().strip_prefix(':')?.trim_start();
+    let end =
+        value.find(|c: char| !matches!(c, '0'..='9' | '.' | '-' | '+' | 'e' | 'E')).unwrap_or(value.len());
+    value[..end].parse().ok()
+}
+
+fn human(ns: f64) -> String {
+    if ns >= 1e9 {
+        format!("{:.2} s", ns / 1e9)
+    } else if ns >= 1e6 {
+        format!("{:.2} ms", ns / 1e6)
+    } else if ns >= 1e3 {
+        format!("{:.2} µs", ns / 1e3)
+    } else {
+        format!("{ns:.1} ns")
+    }
+}
