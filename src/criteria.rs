@@ -117,10 +117,11 @@ impl Field {
 
 /// `field` holds `address` (`ann@example.com` or `Ann <ann@example.com>`).
 pub(crate) fn address(field: Field, address: &str) -> Criterion {
-    let wanted = address.trim().to_owned();
+    let label = format!("{}={}", field.name(), address.trim());
+    let wanted = Mailbox::parse(address);
     Criterion::new(
-        format!("{}={wanted}", field.name()),
-        move |email| field.of(email).iter().any(|mailbox| mailbox.matches(&wanted)),
+        label,
+        move |email| field.of(email).iter().any(|mailbox| mailbox.matches_parsed(&wanted)),
         move |email| mailbox_list(field.of(email)),
     )
 }

@@ -71,7 +71,12 @@ impl Mailbox {
     /// assert!(!ann.matches("Bob <ann@example.com>"));
     /// ```
     pub fn matches(&self, text: &str) -> bool {
-        let wanted = Mailbox::parse(text);
+        self.matches_parsed(&Mailbox::parse(text))
+    }
+
+    /// [`matches`](Mailbox::matches) for a description parsed once, as a
+    /// criterion does before it looks at thousands of emails.
+    pub(crate) fn matches_parsed(&self, wanted: &Mailbox) -> bool {
         self.same_address(&wanted.address)
             && wanted.name.as_deref().is_none_or(|name| self.name.as_deref() == Some(name))
     }

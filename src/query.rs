@@ -389,13 +389,7 @@ impl Query {
     #[track_caller]
     pub fn one_async(self) -> impl Future<Output = Email> + Send {
         // An async fn cannot see its caller, so the location is taken here.
-        let caller = Location::caller();
-        async move {
-            match self.try_one_async().await {
-                Ok(email) => email,
-                Err(failure) => failure.panic_at(caller),
-            }
-        }
+        or_panic(self.try_one_async(), Location::caller())
     }
 
     /// Like [`one_async`](Query::one_async), returning the failure instead of panicking.
@@ -410,13 +404,7 @@ impl Query {
     /// Like [`count`](Query::count).
     #[track_caller]
     pub fn count_async(self, n: usize) -> impl Future<Output = Vec<Email>> + Send {
-        let caller = Location::caller();
-        async move {
-            match self.try_count_async(n).await {
-                Ok(emails) => emails,
-                Err(failure) => failure.panic_at(caller),
-            }
-        }
+        or_panic(self.try_count_async(n), Location::caller())
     }
 
     /// Like [`count_async`](Query::count_async), returning the failure instead of panicking.
@@ -431,13 +419,7 @@ impl Query {
     /// Like [`at_least`](Query::at_least).
     #[track_caller]
     pub fn at_least_async(self, n: usize) -> impl Future<Output = Vec<Email>> + Send {
-        let caller = Location::caller();
-        async move {
-            match self.try_at_least_async(n).await {
-                Ok(emails) => emails,
-                Err(failure) => failure.panic_at(caller),
-            }
-        }
+        or_panic(self.try_at_least_async(n), Location::caller())
     }
 
     /// Like [`at_least_async`](Query::at_least_async), returning the failure instead of panicking.
@@ -453,12 +435,7 @@ impl Query {
     /// Like [`none`](Query::none).
     #[track_caller]
     pub fn none_async(self) -> impl Future<Output = ()> + Send {
-        let caller = Location::caller();
-        async move {
-            if let Err(failure) = self.try_none_async().await {
-                failure.panic_at(caller)
-            }
-        }
+        or_panic(self.try_none_async(), Location::caller())
     }
 
     /// Like [`none_async`](Query::none_async), returning the failure instead of panicking.
@@ -539,6 +516,17 @@ impl Query {
 
     pub(crate) fn waited(&self) -> Option<Duration> {
         self.within
+    }
+}
+
+/// Awaits `result` and panics with its failure, naming where it was asserted.
+async fn or_panic<T>(
+    result: impl Future<Output = Result<T, Failure>>,
+    caller: &'static Location<'static>,
+) -> T {
+    match result.await {
+        Ok(value) => value,
+        Err(failure) => failure.panic_at(caller),
     }
 }
 
