@@ -458,3 +458,22 @@ fn panic_location(f: impl FnOnce()) -> String {
     let _ = catch_unwind(AssertUnwindSafe(f));
     LAST_PANIC.with(|last| last.borrow_mut().take()).expect("the closure panicked")
 }
+
+#[test]
+fn a_panicking_matching_closure_fails_its_test_and_leaves_the_outbox_usable() {
+    let outbox = fixture();
+    let shared = outbox.clone();
+
+    let outcome = std::thread::spawn(move || {
+        shared.find().matching(|email| panic!("user bug on #{}", email.sequence())).one();
+    })
+    .join();
+
+    let payload = outcome.expect_err("the user's panic reaches the test");
+    assert_eq!(payload.downcast_ref::<String>().map(String::as_str), Some("user bug on #1"));
+    outbox.capture_raw(None, &["dan@example.com"], b"To: dan@example.com\r\n\r\n.");
+    assert_eq!(outbox.len(), 4);
+    outbox.find().to("dan@example.com").one();
+    outbox.clear();
+    outbox.assert_empty();
+}
