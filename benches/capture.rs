@@ -185,13 +185,14 @@ fn bench_concurrent(criterion: &mut Criterion) {
         .collect();
 
     let mut group = criterion.benchmark_group("concurrent");
-    // One iteration is 160,000 sends plus an untimed full check: a few flat
-    // samples are enough and keep the run short.
+    // One iteration is 160,000 sends (plus an untimed check), so flat
+    // samples, few of them. The target leaves room for a few rounds per
+    // sample: with a single one, criterion warns that it ran out of time.
     group
         .sample_size(10)
         .sampling_mode(SamplingMode::Flat)
         .warm_up_time(Duration::from_millis(1))
-        .measurement_time(Duration::from_secs(2));
+        .measurement_time(Duration::from_secs(4));
     group.bench_function(format!("{THREADS}x{SENDS_PER_THREAD}"), |b| {
         b.iter_custom(|iters| {
             let mut total = Duration::ZERO;
@@ -234,7 +235,10 @@ fn send_concurrently(outbox: &Outbox, senders: &[(Envelope, Vec<Vec<u8>>)]) -> D
 }
 
 /// Panics unless every message is there exactly once and each thread's
-/// messages are in the order that thread sent them.
+/// messages are in the order that thread sent them. Reads the two headers
+/// from the captured bytes: `Email::header` would parse all 160,000
+/// messages, which costs several times the sends and is not what this
+/// measures.
 fn verify_concurrent(outbox: &Outbox) {
     let emails = outbox.emails();
     assert_eq!(emails.len(), THREADS * SENDS_PER_THREAD, "captured count");
@@ -243,8 +247,8 @@ fn verify_concurrent(outbox: &Outbox) {
     for email in &emails {
         assert!(email.sequence() > last_sequence, "emails() is not in capture order");
         last_sequence = email.sequence();
-        let thread: usize = header_number(email, "X-Thread");
-        let seq: usize = header_number(email, "X-Seq");
+        let thread = raw_header_number(email.raw(), "X-Thread");
+        let seq = raw_header_number(email.raw(), "X-Seq");
         assert!(thread < THREADS, "unknown X-Thread {thread}");
         assert_eq!(
             seq, next_seq[thread],
@@ -256,21 +260,27 @@ fn verify_concurrent(outbox: &Outbox) {
     assert!(next_seq.iter().all(|&n| n == SENDS_PER_THREAD), "per-thread counts: {next_seq:?}");
 }
 
-fn header_number(email: &Email, name: &str) -> usize {
-    email
-        .header(name)
-        .unwrap_or_else(|| panic!("message without {name}: {:?}", email.problems()))
-        .parse()
-        .unwrap_or_else(|err| panic!("{name} is not a number: {err}"))
+fn raw_header_number(raw: &[u8], name: &str) -> usize {
+    let needle = format!("\r\n{name}: ");
+    let start = raw
+        .windows(needle.len())
+        .position(|window| window == needle.as_bytes())
+        .unwrap_or_else(|| panic!("message without {name}: {}", raw.escape_ascii()))
+        + needle.len();
+    let digits = raw[start..].iter().take_while(|b| b.is_ascii_digit()).count();
+    std::str::from_utf8(&raw[start..start + digits])
+        .ok()
+        .and_then(|n| n.parse().ok())
+        .unwrap_or_else(|| panic!("{name} is not a number in {}", raw.escape_ascii()))
 }
 
 fn print_summary(started: SystemTime) {
-    let stub = mean_ns("send", "stub", started);
-    let capture = mean_ns("send", "capture", started);
-    let parser = mean_ns("inspect", "mail-parser", started);
-    let first = mean_ns("inspect", "first", started);
-    let repeated = mean_ns("inspect", "repeated", started);
-    let concurrent = mean_ns("concurrent", &format!("{THREADS}x{SENDS_PER_THREAD}"), started);
+    let stub = estimate_ns("send", "stub", started);
+    let capture = estimate_ns("send", "capture", started);
+    let parser = estimate_ns("inspect", "mail-parser", started);
+    let first = estimate_ns("inspect", "first", started);
+    let repeated = estimate_ns("inspect", "repeated", started);
+    let concurrent = estimate_ns("concurrent", &format!("{THREADS}x{SENDS_PER_THREAD}"), started);
 
     let mut out = String::from("\nmailtest benchmark summary\n");
     ratio_line(&mut out, "capture send / StubTransport send", capture, stub, SEND_LIMIT);
@@ -309,16 +319,18 @@ fn ratio_line(out: &mut String, label: &str, ours: Option<f64>, theirs: Option<f
     writeln!(out, "{line}").expect("write to String");
 }
 
-/// Criterion's mean for one benchmark, in nanoseconds, if this run wrote it
-/// (a filtered or `--test` run leaves older files, which must not be shown
-/// as today's numbers).
-fn mean_ns(group: &str, function: &str, started: SystemTime) -> Option<f64> {
+/// Criterion's estimate for one benchmark, in nanoseconds, if this run
+/// wrote it (a filtered or `--test` run leaves older files, which must not be
+/// shown as today's numbers): the slope when criterion fitted one, which is
+/// the time it prints, else the mean.
+fn estimate_ns(group: &str, function: &str, started: SystemTime) -> Option<f64> {
     let path = criterion_home().join(group).join(function).join("new").join("estimates.json");
     let fresh = std::fs::metadata(&path).and_then(|meta| meta.modified()).ok()? >= started;
     if !fresh {
         return None;
     }
-    mean_point_estimate(&std::fs::read_to_string(&path).ok()?)
+    let json = std::fs::read_to_string(&path).ok()?;
+    point_estimate(&json, "slope").or_else(|| point_estimate(&json, "mean"))
 }
 
 /// Where criterion writes, resolved as criterion resolves it, short of
@@ -332,11 +344,14 @@ fn criterion_home() -> PathBuf {
     manifest_dir.join(target).join("criterion")
 }
 
-/// `{"mean":{"confidence_interval":{…},"point_estimate":123.4,…},…}` →
-/// `123.4`. Enough JSON for one known file, without a dependency.
-fn mean_point_estimate(json: &str) -> Option<f64> {
-    let mean = &json[json.find("\"mean\"")?..];
-    let value = &mean[mean.find("\"point_estimate\"")? + "\"point_estimate\"".len()..];
+/// `{"mean":{"confidence_interval":{…},"point_estimate":123.4,…},…,"slope":null,…}`
+/// → `Some(123.4)` for `mean`, `None` for `slope`. Enough JSON for one known
+/// file, without a dependency.
+fn point_estimate(json: &str, key: &str) -> Option<f64> {
+    let quoted_key = format!("\"{key}\"");
+    let object = &json[json.find(&quoted_key)? + quoted_key.len()..];
+    let object = object.trim_start().strip_prefix(':')?.trim_start().strip_prefix('{')?;
+    let value = &object[object.find("\"point_estimate\"")? + "\"point_estimate\"".len()..];
     let value = value.trim_start().strip_prefix(':')?.trim_start();
     let end =
         value.find(|c: char| !matches!(c, '0'..='9' | '.' | '-' | '+' | 'e' | 'E')).unwrap_or(value.len());
