@@ -84,6 +84,7 @@ pub mod __private {
 mod private;
 mod query;
 mod report;
+pub mod snapshot;
 mod transport;
 mod wait;
 

@@ -159,7 +159,7 @@ impl Query {
         fn reply_to / not_reply_to(address: &str) => criteria::address(Field::ReplyTo, address);
 
         /// Keeps emails whose subject is `pattern`: equal to a literal, or
-        /// matching a [`regex`](crate::regex).
+        /// matching a [`regex`](crate::regex()).
         ///
         /// ```
         /// let mail = mailtest::capture();

@@ -8,5 +8,8 @@ mod malformed;
 mod parallel;
 mod propagation;
 mod reports;
+mod snapshot;
+mod snapshot_corpus;
+mod snapshot_macros;
 mod transport;
 mod waiting;
