@@ -23,9 +23,9 @@
 /// `email` is an [`Email`](crate::Email) or a reference to one. Everything
 /// else is insta's: review with `cargo insta review`, accept with
 /// `cargo insta test --accept` or `INSTA_UPDATE=always`; under `CI=true` a
-/// changed snapshot fails the test and no `.snap.new` is written. insta's
-/// `with_settings!` (through `mailtest::__private::insta` or your own insta)
-/// applies as usual.
+/// changed snapshot fails the test and no `.snap.new` is written. If you
+/// depend on insta yourself, its settings (`insta::with_settings!`, a
+/// `snapshot_path`, filters) apply as usual.
 ///
 /// # Panics
 ///

@@ -11,5 +11,6 @@ mod reports;
 mod snapshot;
 mod snapshot_corpus;
 mod snapshot_macros;
+mod snapshot_user_crate;
 mod transport;
 mod waiting;
