@@ -52,6 +52,16 @@
 //! captured email and why it missed. [`Query::within`] waits for mail still
 //! on its way, woken by its arrival.
 //!
+//! # Snapshots
+//!
+//! [`snapshot::render`] turns an [`Email`] into a stable, readable text —
+//! decoded headers, the MIME tree, bodies, attachments by hash — with the
+//! values every send changes (date, message id, boundaries) redacted, plus
+//! your own [`snapshot::Redactions`]. [`assert_email_snapshot!`] and
+//! [`assert_outbox_snapshot!`] hand it to insta, so `cargo insta review`
+//! shows what changed in the mail your code sends; your crate needs no
+//! insta dependency.
+//!
 //! # Features
 //!
 //! | feature | default | what it adds |
@@ -84,6 +94,7 @@ pub mod __private {
 mod private;
 mod query;
 mod report;
+pub mod snapshot;
 mod transport;
 mod wait;
 

@@ -43,3 +43,49 @@ impl<T: AsOutbox + ?Sized> AsOutbox for &T {
         (**self).as_outbox()
     }
 }
+
+/// The insta the snapshot macros expand to, so a user crate needs no insta
+/// dependency of its own.
+pub use insta;
+
+/// What `assert_email_snapshot!`'s expression may be: an `Email` or a
+/// reference to one.
+pub trait AsEmail {
+    /// The email.
+    fn as_email(&self) -> &crate::email::Email;
+}
+
+impl AsEmail for crate::email::Email {
+    fn as_email(&self) -> &crate::email::Email {
+        self
+    }
+}
+
+impl<T: AsEmail + ?Sized> AsEmail for &T {
+    fn as_email(&self) -> &crate::email::Email {
+        (**self).as_email()
+    }
+}
+
+/// The snapshot text of an email, for `assert_email_snapshot!`.
+pub fn email_snapshot<E, R>(email: &E, redactions: R) -> String
+where
+    E: AsEmail + ?Sized,
+    R: core::borrow::Borrow<crate::snapshot::Redactions>,
+{
+    crate::snapshot::render_with(email.as_email(), redactions.borrow())
+}
+
+/// The snapshot text of an outbox, for `assert_outbox_snapshot!`.
+pub fn outbox_snapshot<O, R>(outbox: &O, redactions: R) -> String
+where
+    O: AsOutbox + ?Sized,
+    R: core::borrow::Borrow<crate::snapshot::Redactions>,
+{
+    crate::snapshot::render_outbox_with(outbox.as_outbox(), redactions.borrow())
+}
+
+/// No redactions beyond the built-in ones (the macros' default).
+pub fn no_redactions() -> crate::snapshot::Redactions {
+    crate::snapshot::Redactions::new()
+}

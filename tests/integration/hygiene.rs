@@ -18,3 +18,57 @@ fn macros_expand_without_the_prelude() {
     ::mailtest::assert_sent_count!(1);
     ::mailtest::assert_sent_count!(mail, 1);
 }
+
+#[test]
+fn snapshot_macros_expand_without_the_prelude() {
+    let mail = ::mailtest::capture();
+    mail.capture_raw(
+        ::core::option::Option::None,
+        &["ann@example.com"],
+        b"To: ann@example.com\r\n\r\nHi 42\r\n",
+    );
+    let email = &mail.emails()[0];
+    let redactions = ::mailtest::snapshot::Redactions::new().pattern("42", "[n]");
+
+    ::mailtest::assert_email_snapshot!(email, @r"
+    To: ann@example.com
+    Envelope: <> -> ann@example.com
+
+    --- mime ---
+    text/plain
+
+    --- text/plain ---
+    Hi 42
+    ");
+    ::mailtest::assert_email_snapshot!(email, redactions: &redactions, @r"
+    To: ann@example.com
+    Envelope: <> -> ann@example.com
+
+    --- mime ---
+    text/plain
+
+    --- text/plain ---
+    Hi [n]
+    ",);
+    ::mailtest::assert_outbox_snapshot!(mail, redactions: &redactions, @r"
+    1 email captured
+
+    === email 1 of 1 ===
+    To: ann@example.com
+    Envelope: <> -> ann@example.com
+
+    --- mime ---
+    text/plain
+
+    --- text/plain ---
+    Hi [n]
+    ");
+    ::mailtest::__private::insta::with_settings!(
+        { snapshot_path => "../../snapshots", prepend_module_to_snapshot => false },
+        {
+            ::mailtest::assert_email_snapshot!("hygiene_email", email);
+            ::mailtest::assert_email_snapshot!("hygiene_email_redacted", email, redactions: &redactions);
+            ::mailtest::assert_outbox_snapshot!("hygiene_outbox", mail);
+        }
+    );
+}
