@@ -93,7 +93,9 @@ fn decode_headers(message: &Message<'_>, part: &MessagePart<'_>, problems: &mut 
                 HeaderValue::Text(text) if !text.contains(['\r', '\n']) && !text.contains("=?") => {
                     text.trim().to_owned()
                 }
-                HeaderValue::Address(address) => {
+                // mail-parser also reads List-* headers as addresses; their
+                // `<url>` form is what a reader expects, so those stay raw.
+                HeaderValue::Address(address) if !is_list_header(&header.name) => {
                     flatten(address).map(|addr| addr.to_string()).collect::<Vec<_>>().join(", ")
                 }
                 _ => decode_unstructured(raw_value),
@@ -107,6 +109,19 @@ fn decode_headers(message: &Message<'_>, part: &MessagePart<'_>, problems: &mut 
             Header { name, value }
         })
         .collect()
+}
+
+fn is_list_header(name: &HeaderName<'_>) -> bool {
+    matches!(
+        name,
+        HeaderName::ListArchive
+            | HeaderName::ListHelp
+            | HeaderName::ListId
+            | HeaderName::ListOwner
+            | HeaderName::ListPost
+            | HeaderName::ListSubscribe
+            | HeaderName::ListUnsubscribe
+    )
 }
 
 /// Unfolds a raw header value and decodes its encoded words.

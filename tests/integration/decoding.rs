@@ -314,3 +314,14 @@ fn raw_bytes_are_kept_exactly() {
 
     assert_eq!(mail.emails()[0].raw(), raw);
 }
+
+#[test]
+fn list_headers_keep_their_angle_brackets() {
+    let email = Email::from_raw(
+        "List-Unsubscribe: <https://example.com/u?id=1>,\r\n <mailto:unsub@example.com>\r\n\
+         List-Id: Shop news <news.shop.example.com>\r\n\r\n.",
+    );
+
+    assert_eq!(email.header("List-Unsubscribe"), Some("<https://example.com/u?id=1>, <mailto:unsub@example.com>"));
+    assert_eq!(email.header("list-id"), Some("Shop news <news.shop.example.com>"));
+}
