@@ -135,6 +135,9 @@ impl fmt::Display for Error {
                      `outbox.unique_address(\"name\")`."
                 )
             }
+            Error::InvalidSetting { name, value, expected } if value.is_empty() => {
+                write!(f, "mailtest: {name} is not set: expected {expected}")
+            }
             Error::InvalidSetting { name, value, expected } => {
                 write!(f, "mailtest: {name}={value:?} is not valid: expected {expected}")
             }

@@ -14,8 +14,11 @@
 //! line and the recipients from the headers.
 //!
 //! The message bytes are kept as they are (CRLF line ends included), so
-//! `Email::raw()` after a round trip is what was sent; a message that does
-//! not end in a line break gains one.
+//! `Email::raw()` after a round trip is what was sent. A third line,
+//! `X-Mailtest-Length`, holds the message's size: mbox needs a line break at
+//! the end of every message, and the size says whether the last one was the
+//! message's own; it also shows a message cut short (a file read while it was
+//! still being written).
 
 use std::path::Path;
 use std::time::SystemTime;
@@ -25,6 +28,9 @@ use crate::error::Error;
 
 pub(crate) const ENVELOPE_FROM: &str = "X-Mailtest-Envelope-From";
 pub(crate) const ENVELOPE_TO: &str = "X-Mailtest-Envelope-To";
+/// The message's length in bytes: lets the reader restore a message that did
+/// not end in a line break, and notice one cut short.
+pub(crate) const LENGTH: &str = "X-Mailtest-Length";
 
 /// One message read back.
 #[derive(Debug)]
@@ -32,6 +38,10 @@ pub(crate) struct Entry {
     pub(crate) envelope_from: Option<String>,
     pub(crate) envelope_to: Vec<String>,
     pub(crate) raw: Vec<u8>,
+    /// `X-Mailtest-Length`, when present.
+    length: Option<usize>,
+    /// The line of its `From ` line, for errors.
+    line: usize,
 }
 
 /// One message as mbox bytes, ready for a single append.
@@ -51,6 +61,8 @@ pub(crate) fn encode(
     out.extend_from_slice(eol);
     let to: Vec<String> = envelope_to.iter().map(|to| format!("<{to}>")).collect();
     out.extend_from_slice(format!("{ENVELOPE_TO}: {}", to.join(", ")).as_bytes());
+    out.extend_from_slice(eol);
+    out.extend_from_slice(format!("{LENGTH}: {}", raw.len()).as_bytes());
     out.extend_from_slice(eol);
     for line in raw.split_inclusive(|&b| b == b'\n') {
         if is_from_line(line.trim_ascii_start_matches_gt()) {
@@ -73,11 +85,13 @@ pub(crate) fn decode(path: &Path, bytes: &[u8]) -> Result<Vec<Entry>, Error> {
         let number = index + 1;
         if line.starts_with(b"From ") {
             if let Some((entry, _)) = current.take() {
-                entries.push(finish(entry));
+                entries.push(finish(path, entry)?);
             }
             let sender = String::from_utf8_lossy(&line[5..]).split_whitespace().next().map(str::to_owned);
             let envelope_from = sender.filter(|s| s != "MAILER-DAEMON");
-            current = Some((Entry { envelope_from, envelope_to: Vec::new(), raw: Vec::new() }, true));
+            let entry =
+                Entry { envelope_from, envelope_to: Vec::new(), raw: Vec::new(), length: None, line: number };
+            current = Some((entry, true));
             continue;
         }
         let Some((entry, in_envelope)) = current.as_mut() else {
@@ -107,6 +121,10 @@ pub(crate) fn decode(path: &Path, bytes: &[u8]) -> Result<Vec<Entry>, Error> {
                     .collect();
                 continue;
             }
+            if let Some(value) = header_value(line, LENGTH) {
+                entry.length = value.parse().ok();
+                continue;
+            }
             *in_envelope = false;
         }
         let gt = line.len() - line.trim_ascii_start_matches_gt().len();
@@ -117,17 +135,35 @@ pub(crate) fn decode(path: &Path, bytes: &[u8]) -> Result<Vec<Entry>, Error> {
         }
     }
     if let Some((entry, _)) = current {
-        entries.push(finish(entry));
+        entries.push(finish(path, entry)?);
     }
     Ok(entries)
 }
 
-/// Drops the empty line that separates a message from the next.
-fn finish(mut entry: Entry) -> Entry {
+/// Drops the empty line that separates a message from the next, and the
+/// line break added to a message that had none.
+fn finish(path: &Path, mut entry: Entry) -> Result<Entry, Error> {
     if entry.raw.ends_with(b"\n\n") || entry.raw.ends_with(b"\r\n\n") {
         entry.raw.pop();
     }
-    entry
+    if let Some(length) = entry.length {
+        if entry.raw.len() < length {
+            return Err(Error::MalformedMailbox {
+                path: path.to_owned(),
+                line: entry.line,
+                reason: format!(
+                    "the message starting here is cut short: {length} bytes announced, {} found \
+                     (was the file read while it was being written?)",
+                    entry.raw.len()
+                ),
+            });
+        }
+        let added = entry.raw.len() - length;
+        if (added == 1 && entry.raw.ends_with(b"\n")) || (added == 2 && entry.raw.ends_with(b"\r\n")) {
+            entry.raw.truncate(length);
+        }
+    }
+    Ok(entry)
 }
 
 fn is_from_line(line: &[u8]) -> bool {
@@ -158,6 +194,17 @@ mod tests {
     use super::*;
 
     #[test]
+    fn a_message_cut_short_is_an_error_naming_its_line() {
+        let mut file = encode(None, &[], b"Subject: a\r\n\r\nfirst\r\n", SystemTime::now());
+        let second = encode(None, &[], b"Subject: b\r\n\r\na longer body\r\n", SystemTime::now());
+        file.extend_from_slice(&second[..second.len() - 6]);
+
+        let err = decode(Path::new("t.mbox"), &file).unwrap_err();
+
+        assert!(matches!(err, Error::MalformedMailbox { line: 9, .. }), "{err:?}");
+    }
+
+    #[test]
     fn round_trip_is_exact_for_tricky_bodies() {
         let raws: [&[u8]; 4] = [
             b"Subject: a\r\n\r\nFrom here\r\n>From there\r\n>>From everywhere\r\n",
@@ -165,6 +212,7 @@ mod tests {
             b"Subject: c\r\n\r\n\r\n",
             b"Subject: d\r\n\r\nno trailing line break",
         ];
+        let raws = [raws[0], raws[1], raws[2], raws[3], b"Subject: e\n\nends in a blank line\n\n"];
         let mut file = Vec::new();
         for raw in raws {
             file.extend(encode(Some("a@example.com"), &["b@example.com".to_owned()], raw, SystemTime::now()));
@@ -172,8 +220,7 @@ mod tests {
         let entries = decode(Path::new("t.mbox"), &file).unwrap();
         assert_eq!(entries.len(), raws.len());
         for (entry, raw) in entries.iter().zip(raws) {
-            let expected = if raw.ends_with(b"\n") { raw.to_vec() } else { [raw, b"\r\n"].concat() };
-            assert_eq!(String::from_utf8_lossy(&entry.raw), String::from_utf8_lossy(&expected));
+            assert_eq!(String::from_utf8_lossy(&entry.raw), String::from_utf8_lossy(raw));
             assert_eq!(entry.envelope_from.as_deref(), Some("a@example.com"));
             assert_eq!(entry.envelope_to, ["b@example.com"]);
         }
