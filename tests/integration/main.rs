@@ -3,6 +3,7 @@
 mod assertions;
 mod backend_file;
 mod backend_local;
+mod backend_process;
 mod backend_send_mail;
 mod backend_settings;
 #[cfg(feature = "smtp")]
