@@ -5,7 +5,7 @@ use std::fmt;
 /// What a text criterion looks for: a literal string or a regular expression.
 ///
 /// Every method that takes a pattern takes `impl Into<Pattern>`, so a `&str`
-/// or `String` works as it is and [`regex`] builds the other kind. A literal
+/// or `String` works as it is and [`regex()`] builds the other kind. A literal
 /// means *equal to* for exact criteria (`subject`) and *contains* for
 /// `*_contains` criteria; a regex is searched for in both.
 ///

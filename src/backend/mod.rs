@@ -109,8 +109,9 @@ pub trait EmailBackend: Send + Sync {
 /// a `lettre::Transport`.
 ///
 /// Clones share the backend and its session. While a capture is bound on
-/// the sending thread, every send lands in it instead (see the
-/// [module docs](self)).
+/// the sending thread ([`current()`](crate::current) is `Some`), every send
+/// lands in it instead, whatever the backend: a test can never send real
+/// mail by accident.
 ///
 /// ```
 /// use lettre::Transport;

@@ -65,7 +65,9 @@ impl SmtpBackend {
     /// missing or malformed one fails here, naming it. Connects at each send.
     ///
     /// ```
-    /// let settings = mailtest::Settings::from_vars([("EMAIL_SSL_CAFILE", "/no/such/ca.pem")]).unwrap();
+    /// let settings =
+    ///     mailtest::Settings::from_vars([("EMAIL_USE_TLS", "true"), ("EMAIL_SSL_CAFILE", "/no/such/ca.pem")])
+    ///         .unwrap();
     /// let err = mailtest::SmtpBackend::from_settings(&settings).unwrap_err();
     /// assert!(err.to_string().contains("/no/such/ca.pem"));
     /// ```
