@@ -36,6 +36,85 @@ pub enum Error {
         /// The envelope recipients of the refused message.
         recipients: Vec<String>,
     },
+    /// An email setting (`EMAIL_PORT`, `EMAIL_USE_TLS`, ...) has a value
+    /// that cannot be used.
+    InvalidSetting {
+        /// The setting, e.g. `EMAIL_PORT`.
+        name: String,
+        /// The value as given.
+        value: String,
+        /// What the setting accepts.
+        expected: String,
+    },
+    /// Two settings that exclude each other are both on
+    /// (`EMAIL_USE_TLS` and `EMAIL_USE_SSL`).
+    ConflictingSettings {
+        /// The first setting.
+        first: String,
+        /// The second setting.
+        second: String,
+    },
+    /// `EMAIL_BACKEND` names no backend mailtest knows.
+    UnknownBackend {
+        /// The value as given.
+        value: String,
+    },
+    /// The configuration asks for something a cargo feature of mailtest
+    /// provides, and that feature is off.
+    FeatureRequired {
+        /// What was asked for, e.g. `EMAIL_BACKEND=smtp`.
+        what: String,
+        /// The mailtest feature that provides it.
+        feature: String,
+    },
+    /// Reading or writing a file failed (the file backend, `Outbox::load`,
+    /// certificate files).
+    Io {
+        /// What mailtest was doing, e.g. `create the mail directory`.
+        action: String,
+        /// The path it was doing it to.
+        path: std::path::PathBuf,
+        /// The kind of failure.
+        kind: std::io::ErrorKind,
+        /// The operating system's description.
+        message: String,
+    },
+    /// A message file could not be read back (`Outbox::load`).
+    MalformedMailbox {
+        /// The file.
+        path: std::path::PathBuf,
+        /// The 1-based line where the problem is.
+        line: usize,
+        /// What is wrong.
+        reason: String,
+    },
+    /// An email address could not be parsed.
+    InvalidAddress {
+        /// The address as given.
+        address: String,
+        /// What is wrong with it.
+        reason: String,
+    },
+    /// A message could not be built (e.g. by `send_mail`).
+    InvalidMessage {
+        /// What is wrong.
+        reason: String,
+    },
+    /// The SMTP server refused, or could not be reached.
+    Smtp {
+        /// `host:port`.
+        server: String,
+        /// The server's reply (code and text), or what failed on the way
+        /// (connection, TLS).
+        reply: String,
+    },
+    /// A backend of your own failed: see [`Error::backend`].
+    Backend {
+        /// The backend's name.
+        backend: String,
+        /// What went wrong.
+        message: String,
+    },
 }
 
 impl fmt::Display for Error {
@@ -56,6 +135,64 @@ impl fmt::Display for Error {
                      `outbox.unique_address(\"name\")`."
                 )
             }
+            Error::InvalidSetting { name, value, expected } if value.is_empty() => {
+                write!(f, "mailtest: {name} is not set: expected {expected}")
+            }
+            Error::InvalidSetting { name, value, expected } => {
+                write!(f, "mailtest: {name}={value:?} is not valid: expected {expected}")
+            }
+            Error::ConflictingSettings { first, second } => write!(
+                f,
+                "mailtest: {first} and {second} are both on, but only one can be: \
+                 {first} is STARTTLS on a plain connection (usually port 587), \
+                 {second} is TLS from the start (usually port 465)"
+            ),
+            Error::UnknownBackend { value } => write!(
+                f,
+                "mailtest: EMAIL_BACKEND={value:?} is not a known backend; expected one of {}",
+                crate::backend::settings::VALID_BACKENDS
+            ),
+            Error::FeatureRequired { what, feature } => write!(
+                f,
+                "mailtest: {what} needs mailtest's `{feature}` cargo feature, which is off. \
+                 Turn it on: mailtest = {{ version = \"..\", features = [\"{feature}\"] }}"
+            ),
+            Error::Io { action, path, message, .. } => {
+                write!(f, "mailtest: could not {action} {}: {message}", path.display())
+            }
+            Error::MalformedMailbox { path, line, reason } => {
+                write!(f, "mailtest: {}:{line}: {reason}", path.display())
+            }
+            Error::InvalidAddress { address, reason } => {
+                write!(f, "mailtest: {address:?} is not a valid email address: {reason}")
+            }
+            Error::InvalidMessage { reason } => write!(f, "mailtest: could not build the message: {reason}"),
+            Error::Smtp { server, reply } => write!(f, "mailtest: SMTP server {server}: {reply}"),
+            Error::Backend { backend, message } => write!(f, "mailtest: backend {backend}: {message}"),
+        }
+    }
+}
+
+impl Error {
+    /// An error for a backend of your own (see
+    /// [`EmailBackend`](crate::EmailBackend)), named so that the message
+    /// says which backend failed.
+    ///
+    /// ```
+    /// let err = mailtest::Error::backend("sms-gateway", "quota exceeded");
+    /// assert_eq!(err.to_string(), "mailtest: backend sms-gateway: quota exceeded");
+    /// ```
+    pub fn backend(backend: impl Into<String>, message: impl std::fmt::Display) -> Error {
+        Error::Backend { backend: backend.into(), message: message.to_string() }
+    }
+
+    /// An [`Error::Io`] for `action` on `path`.
+    pub(crate) fn io(action: &str, path: &std::path::Path, err: &std::io::Error) -> Error {
+        Error::Io {
+            action: action.to_owned(),
+            path: path.to_owned(),
+            kind: err.kind(),
+            message: err.to_string(),
         }
     }
 }

@@ -62,10 +62,20 @@
 //! shows what changed in the mail your code sends; your crate needs no
 //! insta dependency.
 //!
+//! # Sending, Django style
+//!
+//! [`Mailer`] brings Django's email backends to Rust: application code sends
+//! through one `Mailer`, and `EMAIL_BACKEND` ([`Settings`]) decides where
+//! mail goes — SMTP (feature `smtp`), the console, mbox files that
+//! [`Outbox::load`] reads back, the in-memory outbox, nowhere, or an
+//! [`EmailBackend`] of your own. [`send_mail`] is Django's one-call form.
+//! While a capture is bound, every `Mailer` delivers into it.
+//!
 //! # Features
 //!
 //! | feature | default | what it adds |
 //! |---|---|---|
+//! | `smtp` | no | `SmtpBackend` (`EMAIL_BACKEND=smtp` sends for real): lettre's SMTP transport with rustls (ring, webpki roots). Without it, an SMTP `Mailer` still captures, and a real send says to turn it on. |
 //! | `tokio` | no | `AsyncCaptureTransport`, and a clear error instead of a deadlock when a blocking wait runs on a current-thread runtime. Turns on `lettre/tokio1`: with lettre's default `native-tls`, also turn on `lettre/tokio1-native-tls`. |
 //!
 //! # Minimum Rust version
@@ -76,6 +86,7 @@
 #![warn(missing_docs)]
 
 mod assert;
+mod backend;
 mod contain;
 mod criteria;
 mod email;
@@ -95,10 +106,16 @@ mod private;
 mod query;
 mod report;
 pub mod snapshot;
+mod send_mail;
 mod transport;
 mod wait;
 
 pub use crate::assert::{AttachmentAssert, EmailAssert};
+#[cfg(feature = "smtp")]
+pub use crate::backend::SmtpBackend;
+pub use crate::backend::{
+    BackendKind, ConsoleBackend, DummyBackend, EmailBackend, FileBackend, Mailer, MemoryBackend, Settings,
+};
 pub use crate::email::Email;
 pub use crate::error::Error;
 pub use crate::mailbox::Mailbox;
@@ -107,6 +124,7 @@ pub use crate::parts::{Attachment, Header, MimePart};
 pub use crate::pattern::{Pattern, regex};
 pub use crate::query::Query;
 pub use crate::report::Failure;
+pub use crate::send_mail::{SendMail, send_mail};
 #[cfg(feature = "tokio")]
 pub use crate::transport::AsyncCaptureTransport;
 pub use crate::transport::CaptureTransport;

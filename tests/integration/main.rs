@@ -1,6 +1,13 @@
 //! mailtest's integration tests: one binary, one module per area.
 
 mod assertions;
+mod backend_file;
+mod backend_local;
+mod backend_process;
+mod backend_send_mail;
+mod backend_settings;
+#[cfg(feature = "smtp")]
+mod backend_smtp;
 mod concurrency;
 mod decoding;
 mod hygiene;

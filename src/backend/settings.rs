@@ -1,0 +1,312 @@
+//! Django's email settings, read from the environment or any key/value list.
+//!
+//! The names and defaults are Django's (`EMAIL_HOST` is `localhost`,
+//! `EMAIL_PORT` is 25, the backend is SMTP), so a deployment configured for a
+//! Django service configures a Rust one the same way. Reading never mutates
+//! anything: [`Settings::from_vars`] takes any list, so tests build settings
+//! without touching the process environment (which is shared by every test
+//! thread).
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use crate::error::Error;
+
+/// Every `EMAIL_BACKEND` value accepted, for error messages.
+pub(crate) const VALID_BACKENDS: &str = "smtp, console, file, memory (or locmem), dummy, \
+     or Django's dotted names (django.core.mail.backends.smtp.EmailBackend, .console., .filebased., \
+     .locmem., .dummy.)";
+
+/// Which backend a [`Mailer`](crate::Mailer) built from settings uses:
+/// the value of `EMAIL_BACKEND`.
+///
+/// ```
+/// use mailtest::BackendKind;
+///
+/// assert_eq!("locmem".parse::<BackendKind>().unwrap(), BackendKind::Memory);
+/// assert_eq!(
+///     "django.core.mail.backends.filebased.EmailBackend".parse::<BackendKind>().unwrap(),
+///     BackendKind::File
+/// );
+/// assert!("carrier-pigeon".parse::<BackendKind>().is_err());
+/// ```
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum BackendKind {
+    /// `smtp`: a real SMTP server (needs the `smtp` feature to send).
+    #[default]
+    Smtp,
+    /// `console`: prints each message to standard output.
+    Console,
+    /// `file`: an mbox file per session in `EMAIL_FILE_PATH`.
+    File,
+    /// `memory` / `locmem`: into the outbox bound on the sending thread, or routed.
+    Memory,
+    /// `dummy`: accepts and discards.
+    Dummy,
+}
+
+impl BackendKind {
+    /// The short name, as `EMAIL_BACKEND` takes it.
+    ///
+    /// ```
+    /// assert_eq!(mailtest::BackendKind::Memory.name(), "memory");
+    /// ```
+    pub fn name(self) -> &'static str {
+        match self {
+            BackendKind::Smtp => "smtp",
+            BackendKind::Console => "console",
+            BackendKind::File => "file",
+            BackendKind::Memory => "memory",
+            BackendKind::Dummy => "dummy",
+        }
+    }
+}
+
+impl std::str::FromStr for BackendKind {
+    type Err = Error;
+
+    /// Short names (any case) and Django's dotted class paths.
+    fn from_str(value: &str) -> Result<BackendKind, Error> {
+        let trimmed = value.trim();
+        let short = trimmed
+            .strip_prefix("django.core.mail.backends.")
+            .and_then(|rest| rest.strip_suffix(".EmailBackend"))
+            .unwrap_or(trimmed);
+        match short.to_ascii_lowercase().as_str() {
+            "smtp" => Ok(BackendKind::Smtp),
+            "console" => Ok(BackendKind::Console),
+            "file" | "filebased" => Ok(BackendKind::File),
+            "memory" | "locmem" => Ok(BackendKind::Memory),
+            "dummy" => Ok(BackendKind::Dummy),
+            _ => Err(Error::UnknownBackend { value: value.to_owned() }),
+        }
+    }
+}
+
+impl std::fmt::Display for BackendKind {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// Email settings, Django's names and defaults.
+///
+/// | variable | field | default | accepts |
+/// |---|---|---|---|
+/// | `EMAIL_BACKEND` | `backend` | `smtp` | `smtp`, `console`, `file`, `memory`/`locmem`, `dummy`, or `django.core.mail.backends.<name>.EmailBackend` |
+/// | `EMAIL_HOST` | `host` | `localhost` | a host name or IP address |
+/// | `EMAIL_PORT` | `port` | `25` | 1–65535 |
+/// | `EMAIL_HOST_USER` | `host_user` | none | text; AUTH is used when user and password are both non-empty |
+/// | `EMAIL_HOST_PASSWORD` | `host_password` | none | text |
+/// | `EMAIL_USE_TLS` | `use_tls` | `false` | a boolean: STARTTLS, required |
+/// | `EMAIL_USE_SSL` | `use_ssl` | `false` | a boolean: TLS from the first byte; not with `EMAIL_USE_TLS` |
+/// | `EMAIL_TIMEOUT` | `timeout` | none (lettre's 60 s) | seconds, e.g. `10` or `2.5` |
+/// | `EMAIL_SSL_CERTFILE` | `ssl_certfile` | none | a PEM client certificate; its key too, unless `EMAIL_SSL_KEYFILE` is set |
+/// | `EMAIL_SSL_KEYFILE` | `ssl_keyfile` | none | its PEM private key |
+/// | `EMAIL_SSL_CAFILE` | `ssl_cafile` | none | a PEM certificate to trust as well as the usual roots (mailtest's extension, e.g. for a self-signed server) |
+/// | `EMAIL_FILE_PATH` | `file_path` | none; required by `file` | a directory |
+///
+/// Booleans accept `true`/`false`, `1`/`0`, `yes`/`no`, `on`/`off` in any
+/// case, and an empty value as false. Anything else — and a port that is not
+/// a number, a negative timeout, both TLS modes — is an error naming the
+/// setting and the value. Unknown `EMAIL_*` variables are ignored, as Django
+/// ignores settings it does not use.
+///
+/// ```
+/// use mailtest::{BackendKind, Settings};
+///
+/// let settings = Settings::from_vars([
+///     ("EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend"),
+///     ("EMAIL_HOST", "smtp.example.com"),
+///     ("EMAIL_PORT", "587"),
+///     ("EMAIL_USE_TLS", "True"),
+/// ])
+/// .unwrap();
+/// assert_eq!(settings.backend, BackendKind::Smtp);
+/// assert_eq!(settings.port, 587);
+/// assert!(settings.use_tls);
+///
+/// let err = Settings::from_vars([("EMAIL_PORT", "abc")]).unwrap_err();
+/// assert!(err.to_string().contains(r#"EMAIL_PORT="abc""#));
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct Settings {
+    /// `EMAIL_BACKEND`.
+    pub backend: BackendKind,
+    /// `EMAIL_HOST`.
+    pub host: String,
+    /// `EMAIL_PORT`.
+    pub port: u16,
+    /// `EMAIL_HOST_USER`.
+    pub host_user: Option<String>,
+    /// `EMAIL_HOST_PASSWORD`.
+    pub host_password: Option<String>,
+    /// `EMAIL_USE_TLS`: STARTTLS.
+    pub use_tls: bool,
+    /// `EMAIL_USE_SSL`: implicit TLS.
+    pub use_ssl: bool,
+    /// `EMAIL_TIMEOUT`.
+    pub timeout: Option<Duration>,
+    /// `EMAIL_SSL_CERTFILE`.
+    pub ssl_certfile: Option<PathBuf>,
+    /// `EMAIL_SSL_KEYFILE`.
+    pub ssl_keyfile: Option<PathBuf>,
+    /// `EMAIL_SSL_CAFILE` (mailtest's extension).
+    pub ssl_cafile: Option<PathBuf>,
+    /// `EMAIL_FILE_PATH`.
+    pub file_path: Option<PathBuf>,
+}
+
+impl Default for Settings {
+    /// Django's defaults: SMTP to `localhost:25`, no TLS, no AUTH.
+    ///
+    /// ```
+    /// let settings = mailtest::Settings::default();
+    /// assert_eq!((settings.host.as_str(), settings.port), ("localhost", 25));
+    /// ```
+    fn default() -> Settings {
+        Settings {
+            backend: BackendKind::Smtp,
+            host: "localhost".to_owned(),
+            port: 25,
+            host_user: None,
+            host_password: None,
+            use_tls: false,
+            use_ssl: false,
+            timeout: None,
+            ssl_certfile: None,
+            ssl_keyfile: None,
+            ssl_cafile: None,
+            file_path: None,
+        }
+    }
+}
+
+impl Settings {
+    /// Reads the `EMAIL_*` variables of this process's environment.
+    ///
+    /// Variables that are not valid Unicode are skipped. In tests, prefer
+    /// [`from_vars`](Settings::from_vars): the environment is shared by every
+    /// thread of the test binary.
+    ///
+    /// ```
+    /// // With no EMAIL_* variables set, Django's defaults.
+    /// # if std::env::vars().all(|(k, _)| !k.starts_with("EMAIL_")) {
+    /// let settings = mailtest::Settings::from_env().unwrap();
+    /// assert_eq!(settings, mailtest::Settings::default());
+    /// # }
+    /// ```
+    pub fn from_env() -> Result<Settings, Error> {
+        Settings::from_vars(std::env::vars().filter(|(key, _)| key.starts_with("EMAIL_")))
+    }
+
+    /// Reads settings from any list of `(name, value)` pairs; names not
+    /// listed in the [table](Settings) are ignored, a later pair wins over
+    /// an earlier one.
+    ///
+    /// ```
+    /// use std::time::Duration;
+    ///
+    /// let settings = mailtest::Settings::from_vars([
+    ///     ("EMAIL_BACKEND", "file"),
+    ///     ("EMAIL_FILE_PATH", "/tmp/app-mail"),
+    ///     ("EMAIL_TIMEOUT", "2.5"),
+    /// ])
+    /// .unwrap();
+    /// assert_eq!(settings.timeout, Some(Duration::from_millis(2500)));
+    ///
+    /// let err = mailtest::Settings::from_vars([("EMAIL_USE_TLS", "1"), ("EMAIL_USE_SSL", "yes")]).unwrap_err();
+    /// assert!(matches!(err, mailtest::Error::ConflictingSettings { .. }));
+    /// ```
+    pub fn from_vars<K: AsRef<str>, V: AsRef<str>>(
+        vars: impl IntoIterator<Item = (K, V)>,
+    ) -> Result<Settings, Error> {
+        let mut settings = Settings::default();
+        for (key, value) in vars {
+            settings.set(key.as_ref(), value.as_ref())?;
+        }
+        settings.check()?;
+        Ok(settings)
+    }
+
+    /// Applies one variable.
+    fn set(&mut self, name: &str, value: &str) -> Result<(), Error> {
+        let text = || Some(value.to_owned()).filter(|v| !v.is_empty());
+        let path = || text().map(PathBuf::from);
+        match name {
+            "EMAIL_BACKEND" => self.backend = value.parse()?,
+            "EMAIL_HOST" => {
+                self.host = if value.is_empty() { "localhost".to_owned() } else { value.to_owned() }
+            }
+            "EMAIL_PORT" => self.port = parse_port(value)?,
+            "EMAIL_HOST_USER" => self.host_user = text(),
+            "EMAIL_HOST_PASSWORD" => self.host_password = text(),
+            "EMAIL_USE_TLS" => self.use_tls = parse_bool(name, value)?,
+            "EMAIL_USE_SSL" => self.use_ssl = parse_bool(name, value)?,
+            "EMAIL_TIMEOUT" => self.timeout = parse_timeout(value)?,
+            "EMAIL_SSL_CERTFILE" => self.ssl_certfile = path(),
+            "EMAIL_SSL_KEYFILE" => self.ssl_keyfile = path(),
+            "EMAIL_SSL_CAFILE" => self.ssl_cafile = path(),
+            "EMAIL_FILE_PATH" => self.file_path = path(),
+            _ => {}
+        }
+        Ok(())
+    }
+
+    /// Checks what no single value shows: settings that exclude each other.
+    pub(crate) fn check(&self) -> Result<(), Error> {
+        if self.use_tls && self.use_ssl {
+            return Err(Error::ConflictingSettings {
+                first: "EMAIL_USE_TLS".to_owned(),
+                second: "EMAIL_USE_SSL".to_owned(),
+            });
+        }
+        if let Some(keyfile) = &self.ssl_keyfile
+            && self.ssl_certfile.is_none()
+        {
+            return Err(invalid(
+                "EMAIL_SSL_KEYFILE",
+                &keyfile.display().to_string(),
+                "to be set together with EMAIL_SSL_CERTFILE (the client certificate)",
+            ));
+        }
+        Ok(())
+    }
+}
+
+fn invalid(name: &str, value: &str, expected: &str) -> Error {
+    Error::InvalidSetting { name: name.to_owned(), value: value.to_owned(), expected: expected.to_owned() }
+}
+
+/// Django-ish booleans: what people write in environment files.
+fn parse_bool(name: &str, value: &str) -> Result<bool, Error> {
+    match value.trim().to_ascii_lowercase().as_str() {
+        "true" | "1" | "yes" | "on" | "y" | "t" => Ok(true),
+        "false" | "0" | "no" | "off" | "n" | "f" | "" => Ok(false),
+        _ => Err(invalid(name, value, "a boolean: true/false, 1/0, yes/no or on/off (any case)")),
+    }
+}
+
+fn parse_port(value: &str) -> Result<u16, Error> {
+    match value.trim().parse::<u16>() {
+        Ok(port) if port > 0 => Ok(port),
+        _ => Err(invalid("EMAIL_PORT", value, "a port number from 1 to 65535")),
+    }
+}
+
+/// Seconds, whole or fractional; empty means no timeout of our own.
+fn parse_timeout(value: &str) -> Result<Option<Duration>, Error> {
+    if value.trim().is_empty() {
+        return Ok(None);
+    }
+    value
+        .trim()
+        .parse::<f64>()
+        .ok()
+        .and_then(|secs| Duration::try_from_secs_f64(secs).ok())
+        .filter(|d| !d.is_zero())
+        .map(Some)
+        .ok_or_else(|| invalid("EMAIL_TIMEOUT", value, "a positive number of seconds, e.g. 10 or 2.5"))
+}

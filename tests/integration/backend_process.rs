@@ -1,0 +1,116 @@
+//! Cross-process: another program sends with `EMAIL_BACKEND=file`; the test
+//! reads its directory with `Outbox::load` and asserts as usual.
+//!
+//! The program is `examples/send_with_env.rs`. Integration tests get no
+//! `CARGO_BIN_EXE_` path for examples, so the test builds it with
+//! `cargo build --example send_with_env` into this test's own target
+//! directory, with the same features (a no-op when `cargo test` already
+//! built the examples, a link step otherwise) — the way `escargot` does it.
+//! A `[[bin]]` would get a path for free but would be installed with the
+//! crate; an example is not.
+
+use std::path::PathBuf;
+use std::process::{Command, Output};
+use std::sync::OnceLock;
+
+use mailtest::Outbox;
+
+/// The example's path, built once per test process.
+fn send_with_env() -> &'static PathBuf {
+    static EXAMPLE: OnceLock<PathBuf> = OnceLock::new();
+    EXAMPLE.get_or_init(|| {
+        // target/<profile>/deps/integration-<hash> → target
+        let test_exe = std::env::current_exe().unwrap();
+        let profile_dir = test_exe.parent().and_then(|deps| deps.parent()).unwrap().to_owned();
+        let target_dir = profile_dir.parent().unwrap();
+        let mut features = Vec::new();
+        if cfg!(feature = "smtp") {
+            features.push("smtp");
+        }
+        if cfg!(feature = "tokio") {
+            features.push("tokio");
+        }
+        let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
+        let mut command = Command::new(cargo);
+        // What cargo set for this test's package (CARGO_MANIFEST_DIR, CARGO_PKG_*, ...) must
+        // not reach the build: build scripts that track them (ring's does) would rebuild.
+        for (key, _) in std::env::vars_os() {
+            let name = key.to_string_lossy();
+            let per_package =
+                ["CARGO_PKG_", "CARGO_MANIFEST_", "CARGO_CRATE_", "CARGO_BIN_", "CARGO_PRIMARY_"]
+                    .iter()
+                    .any(|prefix| name.starts_with(prefix));
+            if per_package || name == "CARGO_TARGET_TMPDIR" || name == "OUT_DIR" {
+                command.env_remove(&key);
+            }
+        }
+        let status = command
+            .args(["build", "--quiet", "--example", "send_with_env", "--no-default-features"])
+            .arg(format!("--features={}", features.join(",")))
+            .arg("--target-dir")
+            .arg(target_dir)
+            .current_dir(env!("CARGO_MANIFEST_DIR"))
+            .status()
+            .expect("run cargo build --example send_with_env");
+        assert!(status.success(), "cargo build --example send_with_env failed");
+        let exe = profile_dir.join("examples").join(format!("send_with_env{}", std::env::consts::EXE_SUFFIX));
+        assert!(exe.is_file(), "expected the example at {}", exe.display());
+        exe
+    })
+}
+
+/// Runs the example with only the given `EMAIL_*` variables.
+fn run(vars: &[(&str, &str)], to: &str) -> Output {
+    let mut command = Command::new(send_with_env());
+    for (key, _) in std::env::vars() {
+        if key.starts_with("EMAIL_") {
+            command.env_remove(key);
+        }
+    }
+    command.envs(vars.iter().copied()).arg(to).output().expect("run send_with_env")
+}
+
+#[test]
+fn mail_sent_by_another_process_is_loaded_and_asserted() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("outgoing");
+
+    let output =
+        run(&[("EMAIL_BACKEND", "file"), ("EMAIL_FILE_PATH", path.to_str().unwrap())], "ann@example.com");
+
+    assert!(output.status.success(), "the child failed: {}", String::from_utf8_lossy(&output.stderr));
+    let outbox = Outbox::load(&path).unwrap();
+    assert_eq!(outbox.len(), 2);
+    let report = outbox.find().to("ann@example.com").subject("Your report is ready").one();
+    assert_eq!(report.links(), ["https://app.example.com/r/42"]);
+    assert_eq!(report.mime_tree().content_type(), "multipart/alternative");
+    let receipt = outbox.find().to("ann@example.com").subject("Receipt #42").one();
+    assert_eq!(receipt.bcc(), ["audit@example.com"]);
+    assert_eq!(receipt.envelope_from(), Some("billing@example.com"));
+}
+
+#[test]
+fn the_child_reports_a_bad_file_path_naming_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("a-file");
+    std::fs::write(&file, "keep me").unwrap();
+
+    let output =
+        run(&[("EMAIL_BACKEND", "file"), ("EMAIL_FILE_PATH", file.to_str().unwrap())], "ann@example.com");
+
+    assert!(!output.status.success());
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains(file.to_str().unwrap()), "{stderr}");
+    assert_eq!(std::fs::read_to_string(&file).unwrap(), "keep me");
+}
+
+#[test]
+fn the_child_reports_a_bad_setting_naming_it() {
+    let output = run(&[("EMAIL_BACKEND", "file"), ("EMAIL_PORT", "abc")], "ann@example.com");
+
+    assert!(!output.status.success());
+    assert_eq!(
+        String::from_utf8_lossy(&output.stderr).trim(),
+        r#"mailtest: EMAIL_PORT="abc" is not valid: expected a port number from 1 to 65535"#
+    );
+}
