@@ -105,8 +105,8 @@ pub mod __private {
 mod private;
 mod query;
 mod report;
-pub mod snapshot;
 mod send_mail;
+pub mod snapshot;
 mod transport;
 mod wait;
 
