@@ -36,6 +36,23 @@ pub enum Error {
         /// The envelope recipients of the refused message.
         recipients: Vec<String>,
     },
+    /// An [`SmtpSink`](crate::SmtpSink) could not start: a setting is out of
+    /// range, or the address cannot be bound. Nothing was started.
+    ///
+    /// ```
+    /// let err = mailtest::SmtpSink::builder().max_recipients(0).start().unwrap_err();
+    /// assert_eq!(
+    ///     err.to_string(),
+    ///     "mailtest: the SMTP sink cannot use `max_recipients`: 0 would refuse every recipient",
+    /// );
+    /// ```
+    #[cfg(feature = "sink")]
+    Sink {
+        /// What the sink was doing, e.g. "listen on 127.0.0.1:25".
+        action: String,
+        /// Why it failed, e.g. the operating system's error.
+        cause: String,
+    },
 }
 
 impl fmt::Display for Error {
@@ -56,6 +73,8 @@ impl fmt::Display for Error {
                      `outbox.unique_address(\"name\")`."
                 )
             }
+            #[cfg(feature = "sink")]
+            Error::Sink { action, cause } => write!(f, "mailtest: the SMTP sink cannot {action}: {cause}"),
         }
     }
 }
