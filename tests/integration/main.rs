@@ -10,3 +10,7 @@ mod propagation;
 mod reports;
 mod transport;
 mod waiting;
+#[cfg(feature = "sink")]
+mod sink;
+#[cfg(feature = "sink")]
+mod sink_robust;
