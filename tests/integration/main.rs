@@ -14,3 +14,5 @@ mod waiting;
 mod sink;
 #[cfg(feature = "sink")]
 mod sink_robust;
+#[cfg(feature = "sink")]
+mod sink_interop;
