@@ -16,3 +16,5 @@ mod sink;
 mod sink_robust;
 #[cfg(feature = "sink")]
 mod sink_interop;
+#[cfg(feature = "cli")]
+mod sink_cli;
