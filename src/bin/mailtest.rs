@@ -88,7 +88,8 @@ fn parse_serve(mut args: &[String]) -> Result<Command, String> {
         let value = rest.first().ok_or_else(|| format!("{option} needs a value"))?;
         match option.as_str() {
             "--port" => {
-                port = value.parse().map_err(|_| format!("--port {value:?} is not a port number (0-65535)"))?
+                port =
+                    value.parse().map_err(|_| format!("--port {value:?} is not a port number (0-65535)"))?
             }
             "--host" => host = value.parse().map_err(|_| format!("--host {value:?} is not an IP address"))?,
             "--dir" => dir = Some(PathBuf::from(value)),
@@ -132,10 +133,14 @@ fn show(file: &Path) -> Result<(), String> {
     let raw = std::fs::read(file).map_err(|e| format!("cannot read {}: {e}", file.display()))?;
     let email = Email::from_raw(raw);
     // A file written by `serve --dir` keeps its envelope in two headers.
-    let from = email.header("Return-Path").map(|p| p.trim().trim_start_matches('<').trim_end_matches('>').to_owned());
+    let from = email
+        .header("Return-Path")
+        .map(|p| p.trim().trim_start_matches('<').trim_end_matches('>').to_owned());
     let to = email
         .header("X-Envelope-To")
-        .map(|to| to.split(',').map(|a| a.trim().trim_start_matches('<').trim_end_matches('>').to_owned()).collect())
+        .map(|to| {
+            to.split(',').map(|a| a.trim().trim_start_matches('<').trim_end_matches('>').to_owned()).collect()
+        })
         .unwrap_or_default();
     print!("{}", render(&email, 1, (from, to)));
     Ok(())
@@ -163,7 +168,12 @@ fn render(email: &Email, number: usize, (from, to): (Option<String>, Vec<String>
     let _ = writeln!(out, "Subject: {}", email.subject().unwrap_or("(none)"));
     for attachment in email.attachments() {
         let name = attachment.filename().unwrap_or("(unnamed)");
-        let _ = writeln!(out, "Attachment: {name} ({}, {} bytes)", attachment.content_type(), attachment.content().len());
+        let _ = writeln!(
+            out,
+            "Attachment: {name} ({}, {} bytes)",
+            attachment.content_type(),
+            attachment.content().len()
+        );
     }
     for problem in email.problems() {
         let _ = writeln!(out, "Problem: {problem}");

@@ -256,7 +256,12 @@ impl SmtpSinkBuilder {
     ///     .unwrap();
     /// # drop(sink);
     /// ```
-    pub fn refuse_recipient(mut self, address: impl Into<String>, code: u16, text: impl Into<String>) -> Self {
+    pub fn refuse_recipient(
+        mut self,
+        address: impl Into<String>,
+        code: u16,
+        text: impl Into<String>,
+    ) -> Self {
         self.faults.refused.push((address.into(), Reply { code, text: text.into() }));
         self
     }
@@ -314,7 +319,8 @@ impl SmtpSinkBuilder {
     }
 
     fn check(&self) -> Result<(), Error> {
-        let invalid = |setting: &str, cause: String| Err(Error::Sink { action: format!("use `{setting}`"), cause });
+        let invalid =
+            |setting: &str, cause: String| Err(Error::Sink { action: format!("use `{setting}`"), cause });
         let bad_code = |code: u16| !(400..=599).contains(&code);
         for (address, reply) in &self.faults.refused {
             if bad_code(reply.code) {

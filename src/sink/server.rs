@@ -110,7 +110,7 @@ fn accept_loop(listener: &TcpListener, shared: &Arc<Shared>) {
 }
 
 fn serve(stream: &TcpStream, shared: &Shared) {
-    let session = Session::new(stream, stream, &shared.config, &shared.outbox, &shared.stopping);
+    let session = Session::new(QuickAck(stream), stream, &shared.config, &shared.outbox, &shared.stopping);
     // An I/O error means the client is gone: nothing left to tell anyone.
     let _ = session.run();
     shared.sessions.fetch_sub(1, Ordering::SeqCst);
@@ -133,7 +133,8 @@ impl Drop for Server {
             // matters, as every session it would start sees `stopping`.
         }
         // The listener is closed now; no new sessions can appear.
-        let connections = std::mem::take(&mut *self.shared.connections.lock().unwrap_or_else(PoisonError::into_inner));
+        let connections =
+            std::mem::take(&mut *self.shared.connections.lock().unwrap_or_else(PoisonError::into_inner));
         for connection in &connections {
             // Wakes a session blocked on a read: it reads end-of-file, sees
             // `stopping` and says 421 before it closes.
@@ -142,6 +143,23 @@ impl Drop for Server {
         for connection in connections {
             let _ = connection.thread.join();
         }
+    }
+}
+
+/// Reads from a socket and acknowledges what arrived at once.
+///
+/// Many clients (lettre among them) write the message data and the final
+/// `\r\n.\r\n` in two writes without `TCP_NODELAY`. Nagle's algorithm then
+/// holds the second write until the first is acknowledged, and Linux delays
+/// that acknowledgement by up to 40 ms: every message would take 40 ms. Quick
+/// ACK mode does not stick, so it is asked for again on every read.
+struct QuickAck<'a>(&'a TcpStream);
+
+impl io::Read for QuickAck<'_> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        #[cfg(any(target_os = "linux", target_os = "android"))]
+        let _ = socket2::SockRef::from(self.0).set_tcp_quickack(true);
+        (&mut &*self.0).read(buf)
     }
 }
 

@@ -18,7 +18,8 @@ pub(crate) const MAX_COMMAND_LINE: usize = 4096;
 
 /// Verbs that are real SMTP but that this sink does not implement: `502`
 /// rather than `500`, which means "never heard of it".
-const NOT_IMPLEMENTED: &[&str] = &["EXPN", "TURN", "ETRN", "ATRN", "BDAT", "STARTTLS", "SEND", "SOML", "SAML"];
+const NOT_IMPLEMENTED: &[&str] =
+    &["EXPN", "TURN", "ETRN", "ATRN", "BDAT", "STARTTLS", "SEND", "SOML", "SAML"];
 
 /// Whether the session goes on after a command.
 enum Flow {
@@ -159,7 +160,9 @@ impl<'a, R: Read, W: Write> Session<'a, R, W> {
             }
             "VRFY" if args.is_empty() => self.reply(501, "5.5.4 syntax: VRFY <address>")?,
             "VRFY" => self.reply(252, "2.5.2 cannot VRFY user, but will accept message for it")?,
-            "HELP" => self.reply(214, "2.0.0 commands: EHLO HELO MAIL RCPT DATA RSET NOOP QUIT VRFY HELP AUTH")?,
+            "HELP" => {
+                self.reply(214, "2.0.0 commands: EHLO HELO MAIL RCPT DATA RSET NOOP QUIT VRFY HELP AUTH")?
+            }
             "AUTH" => self.auth(&args)?,
             "" => self.reply(500, "5.5.2 empty command line")?,
             verb if NOT_IMPLEMENTED.contains(&verb) => self.reply(502, "5.5.1 command not implemented")?,
@@ -236,7 +239,9 @@ impl<'a, R: Read, W: Write> Session<'a, R, W> {
                     Ok(_) => {}
                 },
                 "BODY" if ["7BIT", "8BITMIME"].contains(&value.to_ascii_uppercase().as_str()) => {}
-                "BODY" => return Some((501, format!("5.5.4 BODY={value} is not supported: use 7BIT or 8BITMIME"))),
+                "BODY" => {
+                    return Some((501, format!("5.5.4 BODY={value} is not supported: use 7BIT or 8BITMIME")));
+                }
                 "SMTPUTF8" | "AUTH" => {}
                 _ => return Some((555, format!("5.5.4 MAIL parameter {key} not recognised"))),
             }
@@ -250,7 +255,9 @@ impl<'a, R: Read, W: Write> Session<'a, R, W> {
             return Ok(Flow::Continue);
         }
         let (path, params) = match parse_path(args, "TO:") {
-            Ok((path, _)) if path.is_empty() => return self.reply(501, "5.1.3 empty recipient").map(|()| Flow::Continue),
+            Ok((path, _)) if path.is_empty() => {
+                return self.reply(501, "5.1.3 empty recipient").map(|()| Flow::Continue);
+            }
             Ok(parsed) => parsed,
             Err(()) => return self.reply(501, "5.5.4 syntax: RCPT TO:<address>").map(|()| Flow::Continue),
         };
@@ -352,7 +359,10 @@ impl<'a, R: Read, W: Write> Session<'a, R, W> {
             "PLAIN" => self.auth_plain(initial.trim())?,
             "LOGIN" => self.auth_login(initial.trim())?,
             "" => return self.reply(501, "5.5.4 syntax: AUTH <mechanism> [initial-response]"),
-            _ => return self.reply(504, &format!("5.5.4 mechanism {mechanism} not supported: use PLAIN or LOGIN")),
+            _ => {
+                return self
+                    .reply(504, &format!("5.5.4 mechanism {mechanism} not supported: use PLAIN or LOGIN"));
+            }
         };
         match answer {
             Auth::Ended => Ok(()),
@@ -473,9 +483,14 @@ mod tests {
 
     #[test]
     fn paths_parse_as_rfc_5321_writes_them() {
-        let cases: &[(&str, &str, Result<(&str, &[&str]), ()>)] = &[
+        type Parsed<'a> = Result<(&'a str, &'a [&'a str]), ()>;
+        let cases: &[(&str, &str, Parsed<'_>)] = &[
             ("FROM:<a@example.com>", "FROM:", Ok(("a@example.com", &[]))),
-            ("from: <a@example.com> SIZE=10 BODY=8BITMIME", "FROM:", Ok(("a@example.com", &["SIZE=10", "BODY=8BITMIME"]))),
+            (
+                "from: <a@example.com> SIZE=10 BODY=8BITMIME",
+                "FROM:",
+                Ok(("a@example.com", &["SIZE=10", "BODY=8BITMIME"])),
+            ),
             ("FROM:<>", "FROM:", Ok(("", &[]))),
             ("TO:<@relay.example:b@example.com>", "TO:", Ok(("b@example.com", &[]))),
             ("TO:<jörg@bücher.example>", "TO:", Ok(("jörg@bücher.example", &[]))),

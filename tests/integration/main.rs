@@ -8,13 +8,13 @@ mod malformed;
 mod parallel;
 mod propagation;
 mod reports;
-mod transport;
-mod waiting;
 #[cfg(feature = "sink")]
 mod sink;
-#[cfg(feature = "sink")]
-mod sink_robust;
-#[cfg(feature = "sink")]
-mod sink_interop;
 #[cfg(feature = "cli")]
 mod sink_cli;
+#[cfg(feature = "sink")]
+mod sink_interop;
+#[cfg(feature = "sink")]
+mod sink_robust;
+mod transport;
+mod waiting;

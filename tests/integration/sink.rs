@@ -20,8 +20,11 @@ impl Client {
     pub(crate) fn connect(sink: &SmtpSink) -> Client {
         let stream = TcpStream::connect(sink.addr()).expect("connect to the sink");
         stream.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
-        let mut client =
-            Client { reader: BufReader::new(stream.try_clone().unwrap()), writer: stream, transcript: String::new() };
+        let mut client = Client {
+            reader: BufReader::new(stream.try_clone().unwrap()),
+            writer: stream,
+            transcript: String::new(),
+        };
         client.reply();
         client
     }
@@ -75,9 +78,13 @@ pub(crate) fn code_of(reply: &str) -> u16 {
 /// Fails loudly under CI when a tool a test needs is missing; elsewhere
 /// says why the test did nothing. `.ci/run` installs every one of them.
 pub(crate) fn tool_available(program: &str, version_arg: &str) -> bool {
-    let found = std::process::Command::new(program).arg(version_arg).output().is_ok_and(|o| o.status.success());
+    let found =
+        std::process::Command::new(program).arg(version_arg).output().is_ok_and(|o| o.status.success());
     if !found {
-        assert!(std::env::var_os("CI").is_none(), "{program} is not installed; `.ci/run` should have installed it");
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "{program} is not installed; `.ci/run` should have installed it"
+        );
         eprintln!("SKIPPED: {program} is not installed (`bash .ci/run` installs it)");
     }
     found
@@ -162,9 +169,21 @@ fn a_message_reaches_the_outbox_with_its_envelope_and_bcc() {
 #[test]
 fn dot_unstuffing_and_line_endings() {
     let cases = [
-        ("leading dots are unstuffed", "Subject: a\r\n\r\n..hidden\r\n...\r\n.\r\n", "Subject: a\r\n\r\n.hidden\r\n..\r\n"),
-        ("bare LF ends lines and the data", "Subject: b\n\nline one\n..two\n.\n", "Subject: b\n\nline one\n.two\n"),
-        ("a dot inside a line stays", "Subject: c\r\n\r\na . b\r\n .\r\n.\r\n", "Subject: c\r\n\r\na . b\r\n .\r\n"),
+        (
+            "leading dots are unstuffed",
+            "Subject: a\r\n\r\n..hidden\r\n...\r\n.\r\n",
+            "Subject: a\r\n\r\n.hidden\r\n..\r\n",
+        ),
+        (
+            "bare LF ends lines and the data",
+            "Subject: b\n\nline one\n..two\n.\n",
+            "Subject: b\n\nline one\n.two\n",
+        ),
+        (
+            "a dot inside a line stays",
+            "Subject: c\r\n\r\na . b\r\n .\r\n.\r\n",
+            "Subject: c\r\n\r\na . b\r\n .\r\n",
+        ),
         ("a bare CR is data", "Subject: d\r\n\r\nx\r.\r\n.\r\n", "Subject: d\r\n\r\nx\r.\r\n"),
     ];
     for (case, data, stored) in cases {
@@ -197,7 +216,9 @@ fn pipelined_commands_get_their_replies_in_order() {
     let mut c = Client::connect(&sink);
     c.cmd("EHLO client.test");
 
-    c.send_raw(b"MAIL FROM:<a@example.com>\r\nRCPT TO:<b@example.com>\r\nRCPT TO:<c@example.com>\r\nDATA\r\n");
+    c.send_raw(
+        b"MAIL FROM:<a@example.com>\r\nRCPT TO:<b@example.com>\r\nRCPT TO:<c@example.com>\r\nDATA\r\n",
+    );
     let codes: Vec<u16> = (0..4).map(|_| c.code()).collect();
     c.send_raw(b"Subject: piped\r\n\r\nbody\r\n.\r\nMAIL FROM:<>\r\nRCPT TO:<d@example.com>\r\nDATA\r\n");
     let more: Vec<u16> = (0..4).map(|_| c.code()).collect();
@@ -274,7 +295,8 @@ fn too_many_recipients_get_452() {
     let mut c = Client::connect(&sink);
     c.cmd("EHLO client.test");
     c.cmd("MAIL FROM:<a@example.com>");
-    let codes: Vec<u16> = ["b", "c", "d"].iter().map(|r| code_of(&c.cmd(&format!("RCPT TO:<{r}@example.com>")))).collect();
+    let codes: Vec<u16> =
+        ["b", "c", "d"].iter().map(|r| code_of(&c.cmd(&format!("RCPT TO:<{r}@example.com>")))).collect();
     assert_eq!(codes, [250, 250, 452]);
     c.cmd("DATA");
     c.send_raw(b"Subject: two\r\n\r\n.\r\n");
@@ -284,7 +306,10 @@ fn too_many_recipients_get_452() {
 
 #[test]
 fn a_refused_recipient_gets_the_chosen_reply_and_the_others_the_message() {
-    let sink = SmtpSink::builder().refuse_recipient("Gone@Example.com", 550, "5.1.1 mailbox unavailable").start().unwrap();
+    let sink = SmtpSink::builder()
+        .refuse_recipient("Gone@Example.com", 550, "5.1.1 mailbox unavailable")
+        .start()
+        .unwrap();
     let mut c = Client::connect(&sink);
     c.cmd("EHLO client.test");
     c.cmd("MAIL FROM:<a@example.com>");
@@ -307,7 +332,8 @@ fn the_nth_message_fails_with_the_chosen_code_and_is_not_delivered() {
     let sink = SmtpSink::builder().fail_message(2, 451, "4.3.0 try again later").start().unwrap();
     let data = |n: u32| format!("Subject: message {n}\r\n\r\nbody\r\n.\r\n");
 
-    let codes: Vec<u16> = (1..=3).map(|n| send_message(&sink, "a@example.com", &["b@example.com"], &data(n))).collect();
+    let codes: Vec<u16> =
+        (1..=3).map(|n| send_message(&sink, "a@example.com", &["b@example.com"], &data(n))).collect();
 
     assert_eq!(codes, [250, 451, 250]);
     let subjects: Vec<_> = sink.outbox().emails().iter().map(|e| e.subject().unwrap().to_owned()).collect();
@@ -316,11 +342,16 @@ fn the_nth_message_fails_with_the_chosen_code_and_is_not_delivered() {
 
 #[test]
 fn a_dropped_connection_delivers_nothing_and_the_next_one_works() {
-    for point in [DropPoint::Connect, DropPoint::Mail, DropPoint::Rcpt, DropPoint::Data, DropPoint::EndOfData] {
+    for point in [DropPoint::Connect, DropPoint::Mail, DropPoint::Rcpt, DropPoint::Data, DropPoint::EndOfData]
+    {
         let sink = SmtpSink::builder().drop_connection(point, 1).start().unwrap();
         let stream = TcpStream::connect(sink.addr()).unwrap();
         stream.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
-        let mut c = Client { reader: BufReader::new(stream.try_clone().unwrap()), writer: stream, transcript: String::new() };
+        let mut c = Client {
+            reader: BufReader::new(stream.try_clone().unwrap()),
+            writer: stream,
+            transcript: String::new(),
+        };
         let mut last = c.reply();
         for line in ["EHLO client.test", "MAIL FROM:<a@example.com>", "RCPT TO:<b@example.com>", "DATA"] {
             if last.is_empty() {
@@ -340,7 +371,11 @@ fn a_dropped_connection_delivers_nothing_and_the_next_one_works() {
 
         assert_eq!(last, "", "{point:?}: the sink hung up without a reply");
         sink.outbox().assert_empty();
-        assert_eq!(send_message(&sink, "a@example.com", &["b@example.com"], "Subject: retry\r\n\r\n.\r\n"), 250, "{point:?}");
+        assert_eq!(
+            send_message(&sink, "a@example.com", &["b@example.com"], "Subject: retry\r\n\r\n.\r\n"),
+            250,
+            "{point:?}"
+        );
         assert_eq!(sink.outbox().len(), 1, "{point:?}");
     }
 }
@@ -348,10 +383,19 @@ fn a_dropped_connection_delivers_nothing_and_the_next_one_works() {
 #[test]
 fn bad_settings_are_refused_with_a_message_naming_them() {
     let cases = [
-        (SmtpSink::builder().refuse_recipient("a@example.com", 250, "OK"), "`refuse_recipient`: reply code 250 for a@example.com is not a failure: use 400-599"),
-        (SmtpSink::builder().fail_message(0, 451, "later"), "`fail_message`: messages are counted from 1, not 0"),
+        (
+            SmtpSink::builder().refuse_recipient("a@example.com", 250, "OK"),
+            "`refuse_recipient`: reply code 250 for a@example.com is not a failure: use 400-599",
+        ),
+        (
+            SmtpSink::builder().fail_message(0, 451, "later"),
+            "`fail_message`: messages are counted from 1, not 0",
+        ),
         (SmtpSink::builder().max_message_size(0), "`max_message_size`: 0 bytes would refuse every message"),
-        (SmtpSink::builder().idle_timeout(Duration::ZERO), "`idle_timeout`: a zero timeout would close every connection at once"),
+        (
+            SmtpSink::builder().idle_timeout(Duration::ZERO),
+            "`idle_timeout`: a zero timeout would close every connection at once",
+        ),
         (SmtpSink::builder().hostname("bad host"), "`hostname`: \"bad host\" is not a host name"),
     ];
     for (builder, expected) in cases {
@@ -366,13 +410,21 @@ fn a_port_in_use_is_an_error_naming_the_address() {
     let first = SmtpSink::start().unwrap();
     let err = SmtpSink::builder().port(first.port()).start().unwrap_err();
     let message = err.to_string();
-    assert!(message.starts_with(&format!("mailtest: the SMTP sink cannot listen on {}: ", first.addr())), "{message}");
+    assert!(
+        message.starts_with(&format!("mailtest: the SMTP sink cannot listen on {}: ", first.addr())),
+        "{message}"
+    );
 }
 
 #[test]
 fn a_sink_can_deliver_into_the_tests_capture() {
     let mail = mailtest::capture();
     let sink = SmtpSink::builder().outbox(&mail).start().unwrap();
-    send_message(&sink, "a@example.com", &["ann@example.com"], "To: ann@example.com\r\nSubject: hi\r\n\r\n.\r\n");
+    send_message(
+        &sink,
+        "a@example.com",
+        &["ann@example.com"],
+        "To: ann@example.com\r\nSubject: hi\r\n\r\n.\r\n",
+    );
     mailtest::assert_sent!(to: "ann@example.com", subject: "hi");
 }

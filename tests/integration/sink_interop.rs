@@ -172,7 +172,8 @@ mod tempfile_path {
     impl TempFile {
         pub(crate) fn new(bytes: &[u8]) -> TempFile {
             static NEXT: AtomicUsize = AtomicUsize::new(0);
-            let name = format!("mailtest-sink-{}-{}.eml", std::process::id(), NEXT.fetch_add(1, Ordering::Relaxed));
+            let name =
+                format!("mailtest-sink-{}-{}.eml", std::process::id(), NEXT.fetch_add(1, Ordering::Relaxed));
             let path = std::env::temp_dir().join(name);
             std::fs::write(&path, bytes).unwrap();
             TempFile(path)

@@ -115,7 +115,9 @@ fn two_hundred_concurrent_connections_each_deliver_exactly_once() {
                 let mut replies = String::new();
                 let mut reader = std::io::BufReader::new(stream.try_clone().unwrap());
                 read_codes(&mut reader, &mut replies, 5); // greeting, EHLO (last line), MAIL, RCPT, 354
-                stream.write_all(format!("Subject: client {i}\r\n\r\nhello\r\n.\r\nQUIT\r\n").as_bytes()).unwrap();
+                stream
+                    .write_all(format!("Subject: client {i}\r\n\r\nhello\r\n.\r\nQUIT\r\n").as_bytes())
+                    .unwrap();
                 read_codes(&mut reader, &mut replies, 2);
                 replies
             })
@@ -126,7 +128,8 @@ fn two_hundred_concurrent_connections_each_deliver_exactly_once() {
     for (i, codes) in replies.iter().enumerate() {
         assert_eq!(codes, "220 250 250 250 354 250 221 ", "client {i}");
     }
-    let subjects: Vec<String> = sink.outbox().emails().iter().map(|e| e.subject().unwrap().to_owned()).collect();
+    let subjects: Vec<String> =
+        sink.outbox().emails().iter().map(|e| e.subject().unwrap().to_owned()).collect();
     let unique: BTreeSet<&String> = subjects.iter().collect();
     assert_eq!(subjects.len(), CLIENTS);
     assert_eq!(unique.len(), CLIENTS, "every message exactly once");
