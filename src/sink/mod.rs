@@ -51,7 +51,7 @@ mod server;
 mod session;
 
 use std::net::{SocketAddr, TcpListener};
-use std::sync::atomic::Ordering;
+use std::sync::atomic::{AtomicU64, Ordering};
 
 use crate::error::Error;
 use crate::outbox::Outbox;
@@ -95,7 +95,12 @@ use server::Server;
 pub struct SmtpSink {
     outbox: Outbox,
     server: Server,
+    threads: String,
 }
+
+/// Numbers sinks for their thread names, unique in the process (a port is
+/// not: a dropped sink's port may be bound again at once).
+static NEXT_SINK: AtomicU64 = AtomicU64::new(1);
 
 impl SmtpSink {
     /// Starts a sink on `127.0.0.1` and a free port, delivering into a fresh
@@ -127,9 +132,10 @@ impl SmtpSink {
     pub(crate) fn serve(addr: SocketAddr, config: Config, outbox: Outbox) -> Result<SmtpSink, Error> {
         let failed = |action: String| move |e: std::io::Error| Error::Sink { action, cause: e.to_string() };
         let listener = TcpListener::bind(addr).map_err(failed(format!("listen on {addr}")))?;
-        let server =
-            Server::start(listener, config, outbox.clone()).map_err(failed(format!("serve on {addr}")))?;
-        Ok(SmtpSink { outbox, server })
+        let threads = format!("mts{}", NEXT_SINK.fetch_add(1, Ordering::Relaxed));
+        let server = Server::start(listener, config, outbox.clone(), &threads)
+            .map_err(failed(format!("serve on {addr}")))?;
+        Ok(SmtpSink { outbox, server, threads })
     }
 
     /// The address the sink listens on.
@@ -174,6 +180,16 @@ impl SmtpSink {
     /// ```
     pub fn sessions(&self) -> usize {
         self.server.shared.sessions.load(Ordering::SeqCst)
+    }
+}
+
+impl SmtpSink {
+    /// The prefix of this sink's thread names (`{prefix}:acc` for the
+    /// acceptor, `{prefix}:conn` for sessions), for tests that check no
+    /// thread outlives the sink.
+    #[doc(hidden)]
+    pub fn thread_name_prefix(&self) -> &str {
+        &self.threads
     }
 }
 

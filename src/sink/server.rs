@@ -39,7 +39,14 @@ pub(crate) struct Server {
 }
 
 impl Server {
-    pub(crate) fn start(listener: TcpListener, config: Config, outbox: Outbox) -> io::Result<Server> {
+    /// `name` prefixes every thread's name (`{name}:acc`, `{name}:conn`);
+    /// Linux keeps 15 bytes of a thread name, so it must stay short.
+    pub(crate) fn start(
+        listener: TcpListener,
+        config: Config,
+        outbox: Outbox,
+        name: &str,
+    ) -> io::Result<Server> {
         let addr = listener.local_addr()?;
         let shared = Arc::new(Shared {
             config,
@@ -50,16 +57,16 @@ impl Server {
         });
         let acceptor = {
             let shared = Arc::clone(&shared);
-            std::thread::Builder::new()
-                .name(format!("sink:{}:acc", addr.port()))
-                .spawn(move || accept_loop(&listener, &shared))?
+            std::thread::Builder::new().name(format!("{name}:acc")).spawn({
+                let name = name.to_owned();
+                move || accept_loop(&listener, &shared, &name)
+            })?
         };
         Ok(Server { addr, shared, acceptor: Some(acceptor) })
     }
 }
 
-fn accept_loop(listener: &TcpListener, shared: &Arc<Shared>) {
-    let port = listener.local_addr().map(|a| a.port()).unwrap_or(0);
+fn accept_loop(listener: &TcpListener, shared: &Arc<Shared>, name: &str) {
     loop {
         let accepted = listener.accept();
         if shared.stopping.load(Ordering::SeqCst) {
@@ -88,7 +95,7 @@ fn accept_loop(listener: &TcpListener, shared: &Arc<Shared>) {
             let shared = Arc::clone(shared);
             let stream = Arc::clone(&stream);
             std::thread::Builder::new()
-                .name(format!("sink:{port}:conn"))
+                .name(format!("{name}:conn"))
                 .stack_size(SESSION_STACK)
                 .spawn(move || serve(&stream, &shared))
         };

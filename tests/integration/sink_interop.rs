@@ -114,7 +114,6 @@ fn lettre_async_pooled_transport_delivers_concurrent_sends_once_each() {
     for i in 0..40 {
         assert_delivered(&sink.outbox().find().subject(format!("async {i}").as_str()).one());
     }
-    assert!(sink.sessions() <= 4, "the pool keeps at most 4 connections");
 }
 
 #[test]
