@@ -108,6 +108,7 @@ pub use crate::sink::{DropPoint, SmtpSink, SmtpSinkBuilder};
 pub use crate::transport::AsyncCaptureTransport;
 pub use crate::transport::CaptureTransport;
 
-#[cfg(doctest)]
+// The README shows the SMTP sink, so its examples need the `sink` feature.
+#[cfg(all(doctest, feature = "sink"))]
 #[doc = include_str!("../README.md")]
 struct ReadmeDoctests;
