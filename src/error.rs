@@ -115,6 +115,23 @@ pub enum Error {
         /// What went wrong.
         message: String,
     },
+    /// An [`SmtpSink`](crate::SmtpSink) could not start: a setting is out of
+    /// range, or the address cannot be bound. Nothing was started.
+    ///
+    /// ```
+    /// let err = mailtest::SmtpSink::builder().max_recipients(0).start().unwrap_err();
+    /// assert_eq!(
+    ///     err.to_string(),
+    ///     "mailtest: the SMTP sink cannot use `max_recipients`: 0 would refuse every recipient",
+    /// );
+    /// ```
+    #[cfg(feature = "sink")]
+    Sink {
+        /// What the sink was doing, e.g. "listen on 127.0.0.1:25".
+        action: String,
+        /// Why it failed, e.g. the operating system's error.
+        cause: String,
+    },
 }
 
 impl fmt::Display for Error {
@@ -169,6 +186,8 @@ impl fmt::Display for Error {
             Error::InvalidMessage { reason } => write!(f, "mailtest: could not build the message: {reason}"),
             Error::Smtp { server, reply } => write!(f, "mailtest: SMTP server {server}: {reply}"),
             Error::Backend { backend, message } => write!(f, "mailtest: backend {backend}: {message}"),
+            #[cfg(feature = "sink")]
+            Error::Sink { action, cause } => write!(f, "mailtest: the SMTP sink cannot {action}: {cause}"),
         }
     }
 }

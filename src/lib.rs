@@ -29,7 +29,9 @@
 //!   delivers into one outbox from any thread, [`CaptureTransport::ambient`]
 //!   into whatever is bound on the sending thread;
 //! - `AsyncCaptureTransport`, its `lettre::AsyncTransport` twin (feature `tokio`);
-//! - [`Outbox::capture_raw`], for RFC 5322 bytes built any other way.
+//! - [`Outbox::capture_raw`], for RFC 5322 bytes built any other way;
+//! - `SmtpSink` (feature `sink`, on by default): real SMTP on loopback, for
+//!   code and programs in any language that only speak SMTP.
 //!
 //! Work that runs elsewhere follows the test with [`Outbox::scope`] /
 //! [`WithOutboxExt::with_outbox`] (futures, re-bound on every poll, so
@@ -76,6 +78,8 @@
 //! | feature | default | what it adds |
 //! |---|---|---|
 //! | `smtp` | no | `SmtpBackend` (`EMAIL_BACKEND=smtp` sends for real): lettre's SMTP transport with rustls (ring, webpki roots). Without it, an SMTP `Mailer` still captures, and a real send says to turn it on. |
+//! | `sink` | yes | [`SmtpSink`]: real SMTP on 127.0.0.1 delivering into an [`Outbox`], with AUTH, limits and failure injection. Pure std: no TLS crate, no runtime. |
+//! | `cli` | no | the `mailtest` binary: `mailtest serve` runs a sink and prints (or files) each message, `mailtest show FILE` decodes a message file. |
 //! | `tokio` | no | `AsyncCaptureTransport`, and a clear error instead of a deadlock when a blocking wait runs on a current-thread runtime. Turns on `lettre/tokio1`: with lettre's default `native-tls`, also turn on `lettre/tokio1-native-tls`. |
 //!
 //! # Minimum Rust version
@@ -106,6 +110,8 @@ mod private;
 mod query;
 mod report;
 mod send_mail;
+#[cfg(feature = "sink")]
+mod sink;
 pub mod snapshot;
 mod transport;
 mod wait;
@@ -125,10 +131,13 @@ pub use crate::pattern::{Pattern, regex};
 pub use crate::query::Query;
 pub use crate::report::Failure;
 pub use crate::send_mail::{SendMail, send_mail};
+#[cfg(feature = "sink")]
+pub use crate::sink::{DropPoint, SmtpSink, SmtpSinkBuilder};
 #[cfg(feature = "tokio")]
 pub use crate::transport::AsyncCaptureTransport;
 pub use crate::transport::CaptureTransport;
 
-#[cfg(doctest)]
+// The README shows the SMTP sink, so its examples need the `sink` feature.
+#[cfg(all(doctest, feature = "sink"))]
 #[doc = include_str!("../README.md")]
 struct ReadmeDoctests;

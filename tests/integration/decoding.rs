@@ -322,6 +322,9 @@ fn list_headers_keep_their_angle_brackets() {
          List-Id: Shop news <news.shop.example.com>\r\n\r\n.",
     );
 
-    assert_eq!(email.header("List-Unsubscribe"), Some("<https://example.com/u?id=1>, <mailto:unsub@example.com>"));
+    assert_eq!(
+        email.header("List-Unsubscribe"),
+        Some("<https://example.com/u?id=1>, <mailto:unsub@example.com>")
+    );
     assert_eq!(email.header("list-id"), Some("Shop news <news.shop.example.com>"));
 }

@@ -15,6 +15,14 @@ mod malformed;
 mod parallel;
 mod propagation;
 mod reports;
+#[cfg(feature = "sink")]
+mod sink;
+#[cfg(feature = "cli")]
+mod sink_cli;
+#[cfg(feature = "sink")]
+mod sink_interop;
+#[cfg(feature = "sink")]
+mod sink_robust;
 mod snapshot;
 mod snapshot_corpus;
 mod snapshot_macros;

@@ -1,0 +1,123 @@
+//! The `mailtest` binary: `serve` prints and files what it receives, `show`
+//! reads a file back, and bad arguments exit with status 2 and say why.
+
+use std::io::{BufRead, BufReader};
+use std::path::PathBuf;
+use std::process::{Command, Stdio};
+
+use lettre::{Message, SmtpTransport, Transport};
+
+const BIN: &str = env!("CARGO_BIN_EXE_mailtest");
+
+fn snapshot(name: &str, text: &str) {
+    insta::with_settings!({ snapshot_path => "../../snapshots", prepend_module_to_snapshot => false }, {
+        insta::assert_snapshot!(name, text);
+    });
+}
+
+/// A fresh directory under the system's temp dir, removed on drop.
+struct TempDir(PathBuf);
+
+impl TempDir {
+    fn new(label: &str) -> TempDir {
+        let dir = std::env::temp_dir().join(format!("mailtest-cli-{label}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        TempDir(dir)
+    }
+}
+
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+#[test]
+fn bad_arguments_exit_2_and_say_what_is_wrong() {
+    let cases: &[(&[&str], &str)] = &[
+        (&[], "mailtest: no command given"),
+        (&["send"], "mailtest: unknown command \"send\": use serve or show"),
+        (&["serve", "--port", "lots"], "mailtest: --port \"lots\" is not a port number (0-65535)"),
+        (&["serve", "--port", "70000"], "mailtest: --port \"70000\" is not a port number (0-65535)"),
+        (&["serve", "--host", "localhost"], "mailtest: --host \"localhost\" is not an IP address"),
+        (&["serve", "--dir"], "mailtest: --dir needs a value"),
+        (&["serve", "--verbose", "1"], "mailtest: unknown option \"--verbose\" for serve"),
+        (&["show"], "mailtest: show needs a FILE"),
+        (&["show", "a.eml", "b.eml"], "mailtest: show takes one FILE, got a.eml b.eml"),
+    ];
+    for (args, expected) in cases {
+        let output = Command::new(BIN).args(*args).output().unwrap();
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert_eq!(output.status.code(), Some(2), "{args:?}");
+        assert_eq!(stderr.lines().next(), Some(*expected), "{args:?}");
+        assert!(stderr.contains("usage:"), "{args:?}");
+    }
+}
+
+#[test]
+fn show_of_a_missing_file_exits_1_naming_it() {
+    let output = Command::new(BIN).args(["show", "/nonexistent/message.eml"]).output().unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.starts_with("mailtest: cannot read /nonexistent/message.eml: "), "{stderr}");
+}
+
+#[test]
+fn serve_prints_and_files_each_message_and_show_reads_one_back() {
+    let dir = TempDir::new("serve");
+    let mut child = Command::new(BIN)
+        .args(["serve", "--port", "0", "--dir"])
+        .arg(&dir.0)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stdout = BufReader::new(child.stdout.take().unwrap());
+    let mut banner = String::new();
+    stdout.read_line(&mut banner).unwrap();
+    let port: u16 = banner
+        .split("127.0.0.1:")
+        .nth(1)
+        .and_then(|rest| rest.split(' ').next())
+        .and_then(|p| p.parse().ok())
+        .unwrap_or_else(|| panic!("no address in {banner:?}"));
+
+    let mailer = SmtpTransport::builder_dangerous("127.0.0.1").port(port).build();
+    let welcome = Message::builder()
+        .from("Shop <shop@example.com>".parse().unwrap())
+        .to("Zoë <zoe@example.com>".parse().unwrap())
+        .cc("sales@example.com".parse().unwrap())
+        .bcc("audit@example.com".parse().unwrap())
+        .subject("Grüße")
+        .body(String::from("Hello Zoë,\nwelcome.\n"))
+        .unwrap();
+    let bye = Message::builder()
+        .from("shop@example.com".parse().unwrap())
+        .to("bob@example.com".parse().unwrap())
+        .subject("Goodbye")
+        .body(String::from("the last line\n"))
+        .unwrap();
+    mailer.send(&welcome).unwrap();
+    mailer.send(&bye).unwrap();
+
+    let mut printed = String::new();
+    while !printed.contains("the last line") {
+        assert_ne!(stdout.read_line(&mut printed).unwrap(), 0, "serve stopped early:\n{printed}");
+    }
+    child.kill().unwrap();
+    child.wait().unwrap();
+
+    assert!(banner.ends_with(&format!("; writing messages to {}\n", dir.0.display())), "{banner}");
+    snapshot("cli_serve_output", &printed);
+    let file = dir.0.join("message-0001.eml");
+    let saved = std::fs::read_to_string(&file).unwrap();
+    assert!(
+        saved.starts_with("Return-Path: <shop@example.com>\r\nX-Envelope-To: <zoe@example.com>, <sales@example.com>, <audit@example.com>\r\n"),
+        "{saved}"
+    );
+    assert!(dir.0.join("message-0002.eml").exists());
+
+    let shown = Command::new(BIN).arg("show").arg(&file).output().unwrap();
+    assert!(shown.status.success());
+    snapshot("cli_show_output", &String::from_utf8_lossy(&shown.stdout));
+}
