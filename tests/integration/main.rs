@@ -6,6 +6,8 @@ mod backend_local;
 mod backend_process;
 mod backend_send_mail;
 mod backend_settings;
+#[cfg(all(feature = "smtp", feature = "sink"))]
+mod backend_sink;
 #[cfg(feature = "smtp")]
 mod backend_smtp;
 mod concurrency;
