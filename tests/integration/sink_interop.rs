@@ -7,7 +7,6 @@ use std::io::Write;
 use std::process::{Command, Stdio};
 
 use lettre::message::header::ContentType;
-use lettre::transport::smtp::PoolConfig;
 use lettre::transport::smtp::authentication::{Credentials, Mechanism};
 use lettre::{Message, SmtpTransport, Transport};
 use mailtest::{Email, SmtpSink};
@@ -92,6 +91,7 @@ fn lettre_reports_the_refusals_the_sink_injects() {
 #[cfg(feature = "tokio")]
 #[test]
 fn lettre_async_pooled_transport_delivers_concurrent_sends_once_each() {
+    use lettre::transport::smtp::PoolConfig;
     use lettre::{AsyncSmtpTransport, AsyncTransport, Tokio1Executor};
 
     let sink = sink_with_auth();
