@@ -5,12 +5,12 @@
 //! mailtest show FILE
 //! ```
 //!
-//! `serve` prints every message it accepts as a block (envelope, From, To,
-//! Cc, Subject, attachments, text body) after a separator line. With
-//! `--dir`, each message is also written as `message-NNNN.eml`: the RFC 5322
-//! bytes as received, after two prepended headers that keep the envelope —
-//! `Return-Path: <sender>` (RFC 5321 §4.4) and `X-Envelope-To: <a>, <b>` —
-//! so Bcc recipients survive and `mailtest show` can print them.
+//! `serve` prints every message it accepts as the console backend does
+//! (`EMAIL_BACKEND=console`), and with `--dir` also files it as the file
+//! backend does (`EMAIL_BACKEND=file`): one mbox file for the run, envelope
+//! kept, which `Outbox::load` and `mailtest show` read back. `show` prints a
+//! message file (an mbox, or a single `.eml`) with the snapshot rendering,
+//! the same text `assert_email_snapshot!` stores.
 //!
 //! Arguments are parsed by hand: two subcommands and three options do not
 //! justify a parser dependency. Bad arguments exit with status 2, a failure
@@ -23,14 +23,16 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::Duration;
 
-use mailtest::{Email, Mailbox, SmtpSink};
+use lettre::address::{Address, Envelope};
+use mailtest::{ConsoleBackend, Email, EmailBackend, FileBackend, Outbox, SmtpSink};
 
 const USAGE: &str = "usage:
   mailtest serve [--port N] [--host ADDR] [--dir PATH]
       run an SMTP sink (default 127.0.0.1, a free port) and print each message;
-      with --dir, also write each one as an .eml file
+      as the console backend does; with --dir, also file them in an mbox
+      file there, as the file backend does
   mailtest show FILE
-      print a message file decoded";
+      print each message of an mbox or .eml file with the snapshot rendering";
 
 const SEPARATOR: &str = "------------------------------------------------------------------------";
 
@@ -101,17 +103,16 @@ fn parse_serve(mut args: &[String]) -> Result<Command, String> {
 }
 
 fn serve(addr: SocketAddr, dir: Option<&Path>) -> Result<(), String> {
-    if let Some(dir) = dir {
-        std::fs::create_dir_all(dir).map_err(|e| format!("cannot create --dir {}: {e}", dir.display()))?;
-    }
+    let filed = dir.map(FileBackend::new).transpose().map_err(|e| e.to_string())?;
+    let console = ConsoleBackend::stdout();
     let sink = SmtpSink::builder().bind(addr).start().map_err(|e| e.to_string())?;
     let outbox = sink.outbox();
-    let mut stdout = std::io::stdout().lock();
     let mut banner = format!("mailtest: SMTP sink listening on {} (Ctrl-C to stop)", sink.addr());
-    if let Some(dir) = dir {
-        let _ = write!(banner, "; writing messages to {}", dir.display());
+    if let Some(filed) = &filed {
+        let _ = write!(banner, "; filing messages in {}", filed.path().display());
     }
-    writeln!(stdout, "{banner}").and_then(|()| stdout.flush()).map_err(|e| e.to_string())?;
+    println!("{banner}");
+    flush()?;
     let mut printed = 0;
     loop {
         // Woken by each arrival, not by polling; the timeout only bounds a wait.
@@ -120,92 +121,45 @@ fn serve(addr: SocketAddr, dir: Option<&Path>) -> Result<(), String> {
         };
         for email in &emails[printed..] {
             printed += 1;
-            if let Some(dir) = dir {
-                save(dir, email)?;
+            let Some(envelope) = envelope_of(email) else {
+                // Accepted and kept in the sink, but the backends need a lettre envelope.
+                eprintln!("mailtest: message {printed} has an envelope lettre cannot represent; not shown");
+                continue;
+            };
+            if let Some(filed) = &filed {
+                filed.send_raw(&envelope, email.raw()).map_err(|e| e.to_string())?;
             }
-            let block = render(email, printed, envelope(email));
-            stdout.write_all(block.as_bytes()).and_then(|()| stdout.flush()).map_err(|e| e.to_string())?;
+            console.send_raw(&envelope, email.raw()).map_err(|e| e.to_string())?;
+            flush()?;
         }
     }
+}
+
+fn flush() -> Result<(), String> {
+    std::io::stdout().flush().map_err(|e| format!("cannot write to standard output: {e}"))
+}
+
+fn envelope_of(email: &Email) -> Option<Envelope> {
+    let from = match email.envelope_from().filter(|from| !from.is_empty()) {
+        Some(from) => Some(from.parse::<Address>().ok()?),
+        None => None,
+    };
+    let to = email.envelope_to().iter().map(|to| to.parse::<Address>().ok()).collect::<Option<Vec<_>>>()?;
+    Envelope::new(from, to).ok()
 }
 
 fn show(file: &Path) -> Result<(), String> {
     let raw = std::fs::read(file).map_err(|e| format!("cannot read {}: {e}", file.display()))?;
-    let email = Email::from_raw(raw);
-    // A file written by `serve --dir` keeps its envelope in two headers.
-    let from = email
-        .header("Return-Path")
-        .map(|p| p.trim().trim_start_matches('<').trim_end_matches('>').to_owned());
-    let to = email
-        .header("X-Envelope-To")
-        .map(|to| {
-            to.split(',').map(|a| a.trim().trim_start_matches('<').trim_end_matches('>').to_owned()).collect()
-        })
-        .unwrap_or_default();
-    print!("{}", render(&email, 1, (from, to)));
-    Ok(())
-}
-
-fn envelope(email: &Email) -> (Option<String>, Vec<String>) {
-    (email.envelope_from().map(str::to_owned), email.envelope_to().to_vec())
-}
-
-/// One message as a human reads it: a separator, then the envelope and the
-/// headers that matter, then the text.
-fn render(email: &Email, number: usize, (from, to): (Option<String>, Vec<String>)) -> String {
-    let mut out = format!("{SEPARATOR}\nmessage {number}\n");
-    let list = |boxes: &[Mailbox]| boxes.iter().map(ToString::to_string).collect::<Vec<_>>().join(", ");
-    let _ = writeln!(out, "envelope from: {}", from.as_deref().filter(|f| !f.is_empty()).unwrap_or("<>"));
-    let _ = writeln!(out, "envelope to:   {}", to.join(", "));
-    let _ = writeln!(out, "From: {}", list(email.from()));
-    let _ = writeln!(out, "To: {}", list(email.to()));
-    if !email.cc().is_empty() {
-        let _ = writeln!(out, "Cc: {}", list(email.cc()));
-    }
-    if !email.bcc().is_empty() {
-        let _ = writeln!(out, "Bcc: {}", list(email.bcc()));
-    }
-    let _ = writeln!(out, "Subject: {}", email.subject().unwrap_or("(none)"));
-    for attachment in email.attachments() {
-        let name = attachment.filename().unwrap_or("(unnamed)");
-        let _ = writeln!(
-            out,
-            "Attachment: {name} ({}, {} bytes)",
-            attachment.content_type(),
-            attachment.content().len()
-        );
-    }
-    for problem in email.problems() {
-        let _ = writeln!(out, "Problem: {problem}");
-    }
-    out.push('\n');
-    match (email.text(), email.html_text()) {
-        (Some(text), _) => out.push_str(text),
-        (None, Some(html)) => out.push_str(html),
-        (None, None) => out.push_str("(no text body)"),
-    }
-    if !out.ends_with('\n') {
-        out.push('\n');
-    }
-    out
-}
-
-/// Writes `message-NNNN.eml`, the first free number, never overwriting.
-fn save(dir: &Path, email: &Email) -> Result<(), String> {
-    let mut bytes = format!("Return-Path: <{}>\r\n", email.envelope_from().unwrap_or(""));
-    let to: Vec<String> = email.envelope_to().iter().map(|a| format!("<{a}>")).collect();
-    let _ = write!(bytes, "X-Envelope-To: {}\r\n", to.join(", "));
-    let mut bytes = bytes.into_bytes();
-    bytes.extend_from_slice(email.raw());
-    for n in 1.. {
-        let path = dir.join(format!("message-{n:04}.eml"));
-        match std::fs::OpenOptions::new().write(true).create_new(true).open(&path) {
-            Ok(mut file) => {
-                return file.write_all(&bytes).map_err(|e| format!("cannot write {}: {e}", path.display()));
-            }
-            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => continue,
-            Err(e) => return Err(format!("cannot write {}: {e}", path.display())),
+    let emails = if raw.starts_with(b"From ") {
+        Outbox::load(file).map_err(|e| e.to_string())?.emails()
+    } else {
+        vec![Email::from_raw(raw)]
+    };
+    for (n, email) in emails.iter().enumerate() {
+        if n > 0 {
+            println!("{SEPARATOR}");
         }
+        print!("{}", mailtest::snapshot::render(email));
     }
-    unreachable!("there is always a free file name")
+    Ok(())
 }
