@@ -20,6 +20,8 @@ pub(crate) struct Record {
     view: OnceLock<View>,
     links: OnceLock<Vec<String>>,
     html_text: OnceLock<Option<String>>,
+    detail: OnceLock<Detail>,
+    problems: OnceLock<Vec<String>>,
     /// Whether an assertion ever matched this email (for strict mode).
     pub(crate) asserted: AtomicBool,
 }
@@ -41,12 +43,15 @@ impl Record {
             view: OnceLock::new(),
             links: OnceLock::new(),
             html_text: OnceLock::new(),
+            detail: OnceLock::new(),
+            problems: OnceLock::new(),
             asserted: AtomicBool::new(false),
         }
     }
 }
 
-/// Everything decoded from one message. Built by `parse.rs` only.
+/// What first inspection decodes: addresses, subject, bodies, attachments.
+/// Built by `parse.rs` only.
 #[derive(Default)]
 pub(crate) struct View {
     pub(crate) subject: Option<String>,
@@ -55,12 +60,20 @@ pub(crate) struct View {
     pub(crate) cc: Vec<Mailbox>,
     pub(crate) bcc: Vec<Mailbox>,
     pub(crate) reply_to: Vec<Mailbox>,
-    pub(crate) headers: Vec<Header>,
     pub(crate) text: Option<String>,
     pub(crate) html: Option<String>,
     pub(crate) attachments: Vec<Attachment>,
     pub(crate) message_id: Option<String>,
     pub(crate) date: Option<SystemTime>,
+    pub(crate) problems: Vec<String>,
+}
+
+/// What only some inspections need: every header and the MIME tree (and the
+/// problems only they reveal). Decoded apart, on first use, so reading a
+/// subject or a body never pays for it.
+#[derive(Default)]
+pub(crate) struct Detail {
+    pub(crate) headers: Vec<Header>,
     pub(crate) mime_tree: MimePart,
     pub(crate) problems: Vec<String>,
 }
@@ -68,8 +81,11 @@ pub(crate) struct View {
 /// A captured email: owned, decoded, with line endings normalised to `\n`.
 ///
 /// Cheap to clone (it shares the bytes and the decoded view with its
-/// outbox). The message is parsed on the first call to an accessor, once,
-/// however many handles there are. Malformed input never panics: what could
+/// outbox). Nothing is parsed at capture; each part of the view is decoded
+/// on its first use, once, however many handles there are: addresses,
+/// subject, bodies and attachments together; the full header list and the
+/// MIME tree (which most assertions never read) apart, so that first
+/// inspection stays within a few microseconds of the parser itself. Malformed input never panics: what could
 /// not be read is listed in [`problems`](Email::problems) and the bytes stay
 /// available in [`raw`](Email::raw).
 ///
@@ -113,6 +129,10 @@ impl Email {
     /// ```
     pub fn from_raw(raw: impl Into<Vec<u8>>) -> Email {
         Email::from_record(Arc::new(Record::new(0, SystemTime::now(), None, Vec::new(), raw.into())))
+    }
+
+    fn detail(&self) -> &Detail {
+        self.record.detail.get_or_init(|| crate::parse::parse_detail(&self.record.raw))
     }
 
     fn view(&self) -> &View {
@@ -207,7 +227,7 @@ impl Email {
 
     /// Every top-level header, in order, decoded.
     pub fn headers(&self) -> &[Header] {
-        &self.view().headers
+        &self.detail().headers
     }
 
     /// The plain-text body, decoded, with `\n` line endings; `None` for an
@@ -288,7 +308,7 @@ impl Email {
 
     /// The MIME structure.
     pub fn mime_tree(&self) -> &MimePart {
-        &self.view().mime_tree
+        &self.detail().mime_tree
     }
 
     /// What could not be read, in words: no headers, a body that would not
@@ -300,7 +320,9 @@ impl Email {
     /// assert_eq!(email.problems(), ["the message is empty (0 bytes)"]);
     /// ```
     pub fn problems(&self) -> &[String] {
-        &self.view().problems
+        self.record
+            .problems
+            .get_or_init(|| self.view().problems.iter().chain(&self.detail().problems).cloned().collect())
     }
 
     /// The position of this email in its outbox's capture order, from 1

@@ -15,7 +15,7 @@ use mail_parser::{
 };
 
 use crate::contain::contain_panics;
-use crate::email::View;
+use crate::email::{Detail, View};
 use crate::mailbox::{Mailbox, same_address};
 use crate::parts::{Attachment, Header, MimePart};
 
@@ -42,6 +42,28 @@ pub(crate) fn parse(raw: &[u8], envelope_to: &[String]) -> View {
     view
 }
 
+/// The parts of the view that first inspection rarely needs — every header,
+/// the MIME tree, and the problems only they reveal — decoded on their own
+/// first use by parsing `raw` again, so that reading a subject or a body
+/// does not pay for them. Never panics; a message the core parse could not
+/// read yields an empty detail (the core view already says why).
+pub(crate) fn parse_detail(raw: &[u8]) -> Detail {
+    if raw.is_empty() {
+        return Detail::default();
+    }
+    contain_panics(|| PARSER.parse(raw).map(|message| decode_detail(&message)))
+        .ok()
+        .flatten()
+        .unwrap_or_default()
+}
+
+fn decode_detail(message: &Message<'_>) -> Detail {
+    let mut problems = Vec::new();
+    let headers = decode_headers(message, message.root_part(), &mut problems);
+    let mime_tree = mime_tree(message, 0, &mut problems, &mut vec![1]);
+    Detail { headers, mime_tree, problems }
+}
+
 /// HTML to readable text: tags out, entities decoded, white space folded.
 pub(crate) fn html_to_text(html: &str) -> String {
     contain_panics(|| mail_parser::decoders::html::html_to_text(html)).unwrap_or_else(|_| html.to_owned())
@@ -52,7 +74,6 @@ fn decode(message: &Message<'_>) -> View {
     if message.root_part().headers.is_empty() {
         problems.push(no_headers(message.raw_message()));
     }
-    let headers = decode_headers(message, message.root_part(), &mut problems);
     let mut view = View {
         subject: message.subject().map(str::to_owned),
         from: mailboxes(message.from(), "From", &mut problems),
@@ -60,13 +81,11 @@ fn decode(message: &Message<'_>) -> View {
         cc: mailboxes(message.cc(), "Cc", &mut problems),
         bcc: mailboxes(message.bcc(), "Bcc", &mut problems),
         reply_to: mailboxes(message.reply_to(), "Reply-To", &mut problems),
-        headers,
         text: join_bodies(message, &message.text_body, false),
         html: join_bodies(message, &message.html_body, true),
         attachments: message.attachments().map(attachment).collect(),
         message_id: message.message_id().map(str::to_owned),
         date: message.date().filter(|date| date.is_valid()).map(|date| timestamp(date.to_timestamp())),
-        mime_tree: mime_tree(message, 0, &mut problems, "1"),
         problems: Vec::new(),
     };
     view.problems = problems;
@@ -100,7 +119,7 @@ fn decode_headers(message: &Message<'_>, part: &MessagePart<'_>, problems: &mut 
                 }
                 _ => decode_unstructured(raw_value),
             };
-            if ENCODED_WORD.is_match(&value) {
+            if value.contains("=?") && ENCODED_WORD.is_match(&value) {
                 problems.push(format!(
                     "{name}: an RFC 2047 encoded word could not be decoded: {}",
                     ENCODED_WORD.find(&value).map_or("", |m| m.as_str())
@@ -184,11 +203,20 @@ fn join_bodies(message: &Message<'_>, ids: &[u32], html: bool) -> Option<String>
 }
 
 fn normalize_newlines(text: &str) -> Cow<'_, str> {
-    if text.contains('\r') {
-        Cow::Owned(text.replace("\r\n", "\n").replace('\r', "\n"))
-    } else {
-        Cow::Borrowed(text)
+    if !text.contains('\r') {
+        return Cow::Borrowed(text);
     }
+    let mut normalized = String::with_capacity(text.len());
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c == '\r' {
+            chars.next_if_eq(&'\n');
+            normalized.push('\n');
+        } else {
+            normalized.push(c);
+        }
+    }
+    Cow::Owned(normalized)
 }
 
 fn attachment(part: &MessagePart<'_>) -> Attachment {
@@ -222,19 +250,31 @@ fn content_type(part: &MessagePart<'_>) -> String {
     }
 }
 
-fn mime_tree(message: &Message<'_>, id: usize, problems: &mut Vec<String>, path: &str) -> MimePart {
+/// The tree from part `id`; `path` is its position (`1.2.1`), kept as
+/// numbers and spelled out only for a problem.
+fn mime_tree(
+    message: &Message<'_>,
+    id: usize,
+    problems: &mut Vec<String>,
+    path: &mut Vec<usize>,
+) -> MimePart {
     let Some(part) = message.parts.get(id) else { return MimePart::default() };
     let content_type = content_type(part);
     if part.is_encoding_problem {
-        problems.push(format!("part {path} ({content_type}): the body could not be fully decoded"));
+        let at: Vec<String> = path.iter().map(ToString::to_string).collect();
+        problems.push(format!("part {} ({content_type}): the body could not be fully decoded", at.join(".")));
     }
+    let mut child = |id: usize, position: usize, message: &Message<'_>| {
+        path.push(position);
+        let tree = mime_tree(message, id, problems, path);
+        path.pop();
+        tree
+    };
     let children = match &part.body {
-        PartType::Multipart(ids) => ids
-            .iter()
-            .enumerate()
-            .map(|(i, &child)| mime_tree(message, child as usize, problems, &format!("{path}.{}", i + 1)))
-            .collect(),
-        PartType::Message(nested) => vec![mime_tree(nested, 0, problems, &format!("{path}.1"))],
+        PartType::Multipart(ids) => {
+            ids.iter().enumerate().map(|(i, &id)| child(id as usize, i + 1, message)).collect()
+        }
+        PartType::Message(nested) => vec![child(0, 1, nested)],
         _ => Vec::new(),
     };
     MimePart {

@@ -73,6 +73,9 @@ pub(crate) struct State {
     generation: u64,
     next_seq: u64,
     wakers: Vec<Waker>,
+    /// Threads blocked in `wait_for_change`: with none, a capture skips the
+    /// condition variable (a system call) entirely.
+    blocked: usize,
 }
 
 static NEXT_OUTBOX_ID: AtomicU64 = AtomicU64::new(1);
@@ -175,9 +178,16 @@ impl Outbox {
             let record = Record::new(state.next_seq, captured_at, envelope_from, envelope_to, raw);
             state.records.push(Arc::new(record));
             state.generation += 1;
-            std::mem::take(&mut state.wakers)
+            (std::mem::take(&mut state.wakers), state.blocked > 0)
         };
-        self.shared.changed.notify_all();
+        self.wake(wakers);
+    }
+
+    /// Wakes blocked and async waiters after a change made under the lock.
+    fn wake(&self, (wakers, blocked): (Vec<Waker>, bool)) {
+        if blocked {
+            self.shared.changed.notify_all();
+        }
         wakers.into_iter().for_each(Waker::wake);
     }
 
@@ -232,10 +242,9 @@ impl Outbox {
             let mut state = self.lock();
             state.records.clear();
             state.generation += 1;
-            std::mem::take(&mut state.wakers)
+            (std::mem::take(&mut state.wakers), state.blocked > 0)
         };
-        self.shared.changed.notify_all();
-        wakers.into_iter().for_each(Waker::wake);
+        self.wake(wakers);
     }
 
     /// Starts a query over the captured emails.
@@ -290,10 +299,11 @@ impl Outbox {
     /// Blocks until the outbox changes after `generation`, or `deadline` passes.
     pub(crate) fn wait_for_change(&self, generation: u64, deadline: Instant) {
         let mut state = self.lock();
+        state.blocked += 1;
         while state.generation == generation {
             let now = Instant::now();
             if now >= deadline {
-                return;
+                break;
             }
             state = self
                 .shared
@@ -302,6 +312,7 @@ impl Outbox {
                 .unwrap_or_else(PoisonError::into_inner)
                 .0;
         }
+        state.blocked -= 1;
     }
 
     /// Registers `waker` to be woken when the outbox changes after

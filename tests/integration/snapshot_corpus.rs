@@ -98,7 +98,7 @@ corpus! {
         "X-Campaign: may-2024\n",
     ],
     malformed: [
-        "--- problems ---\n- Subject: an RFC 2047 encoded word could not be decoded",
+        "--- problems ---\n- To: no address could be read in =?utf-8?B?####?=\n- Subject: an RFC 2047 encoded word could not be decoded",
         "Subject: =?utf-8?B?####?=\n",
     ],
 }
