@@ -13,7 +13,7 @@ use std::sync::{Mutex, PoisonError};
 use lettre::Message;
 use lettre::address::Envelope;
 
-use super::{EmailBackend, envelope_strings};
+use super::{EmailBackend, envelope_strings, send_each};
 use crate::email::Email;
 use crate::error::Error;
 
@@ -118,10 +118,7 @@ impl std::fmt::Debug for ConsoleBackend {
 
 impl EmailBackend for ConsoleBackend {
     fn send_messages(&self, messages: &[Message]) -> Result<usize, Error> {
-        for message in messages {
-            self.send_raw(message.envelope(), &message.formatted())?;
-        }
-        Ok(messages.len())
+        send_each(self, messages)
     }
 
     fn send_raw(&self, envelope: &Envelope, raw: &[u8]) -> Result<(), Error> {

@@ -24,7 +24,7 @@ use lettre::Message;
 use lettre::address::Envelope;
 
 use super::timestamp::Utc;
-use super::{EmailBackend, envelope_strings, mbox};
+use super::{EmailBackend, envelope_strings, mbox, send_each};
 use crate::error::Error;
 
 static NEXT_SESSION: AtomicU64 = AtomicU64::new(1);
@@ -126,10 +126,7 @@ impl FileBackend {
 
 impl EmailBackend for FileBackend {
     fn send_messages(&self, messages: &[Message]) -> Result<usize, Error> {
-        for message in messages {
-            self.send_raw(message.envelope(), &message.formatted())?;
-        }
-        Ok(messages.len())
+        send_each(self, messages)
     }
 
     fn send_raw(&self, envelope: &Envelope, raw: &[u8]) -> Result<(), Error> {

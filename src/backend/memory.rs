@@ -3,7 +3,7 @@
 use lettre::Message;
 use lettre::address::Envelope;
 
-use super::{EmailBackend, envelope_strings};
+use super::{EmailBackend, envelope_strings, send_each};
 use crate::error::Error;
 use crate::transport::deliver_ambient;
 
@@ -36,10 +36,7 @@ pub struct MemoryBackend;
 
 impl EmailBackend for MemoryBackend {
     fn send_messages(&self, messages: &[Message]) -> Result<usize, Error> {
-        for message in messages {
-            self.send_raw(message.envelope(), &message.formatted())?;
-        }
-        Ok(messages.len())
+        send_each(self, messages)
     }
 
     fn send_raw(&self, envelope: &Envelope, raw: &[u8]) -> Result<(), Error> {

@@ -326,6 +326,15 @@ impl EmailBackend for UnavailableSmtp {
     }
 }
 
+/// `send_messages` for a backend whose real work is `send_raw`: each message
+/// formatted and sent in order, stopping at the first failure.
+pub(crate) fn send_each(backend: &impl EmailBackend, messages: &[Message]) -> Result<usize, Error> {
+    for message in messages {
+        backend.send_raw(message.envelope(), &message.formatted())?;
+    }
+    Ok(messages.len())
+}
+
 /// The envelope as the outbox stores it.
 pub(crate) fn envelope_strings(envelope: &Envelope) -> (Option<String>, Vec<String>) {
     (envelope.from().map(ToString::to_string), envelope.to().iter().map(ToString::to_string).collect())
