@@ -128,7 +128,17 @@ impl Email {
     /// assert_eq!(email.subject(), Some("Hello"));
     /// ```
     pub fn from_raw(raw: impl Into<Vec<u8>>) -> Email {
-        Email::from_record(Arc::new(Record::new(0, SystemTime::now(), None, Vec::new(), raw.into())))
+        Email::with_envelope(None, Vec::new(), raw.into())
+    }
+
+    /// An `Email` outside any outbox that knows its envelope, so that
+    /// [`bcc`](Email::bcc) is derived as for a captured one.
+    pub(crate) fn with_envelope(
+        envelope_from: Option<String>,
+        envelope_to: Vec<String>,
+        raw: Vec<u8>,
+    ) -> Email {
+        Email::from_record(Arc::new(Record::new(0, SystemTime::now(), envelope_from, envelope_to, raw)))
     }
 
     fn detail(&self) -> &Detail {

@@ -129,24 +129,20 @@ impl EmailBackend for ConsoleBackend {
 
 /// One message as the console shows it, separator included.
 pub(crate) fn render(envelope_from: Option<&str>, envelope_to: &[String], raw: &[u8]) -> String {
-    let email = Email::from_raw(raw);
+    let email = Email::with_envelope(envelope_from.map(str::to_owned), envelope_to.to_vec(), raw.to_vec());
     let mut out = String::new();
     let _ = writeln!(out, "Envelope-From: {}", envelope_from.unwrap_or("<>"));
     let _ = writeln!(out, "Envelope-To: {}", envelope_to.join(", "));
     for header in email.headers() {
-        if !PLUMBING.contains(&header.name().to_ascii_lowercase().as_str()) {
+        let name = header.name().to_ascii_lowercase();
+        // Bcc is shown once below, header and envelope-only recipients together.
+        if name != "bcc" && !PLUMBING.contains(&name.as_str()) {
             let _ = writeln!(out, "{}: {}", header.name(), header.value());
         }
     }
-    let listed: Vec<&str> =
-        email.to().iter().chain(email.cc()).chain(email.bcc()).map(|m| m.address.as_str()).collect();
-    let hidden: Vec<&str> = envelope_to
-        .iter()
-        .map(String::as_str)
-        .filter(|to| !listed.iter().any(|l| crate::mailbox::same_address(l, to)))
-        .collect();
-    if !hidden.is_empty() {
-        let _ = writeln!(out, "Bcc (envelope only): {}", hidden.join(", "));
+    if !email.bcc().is_empty() {
+        let bcc: Vec<String> = email.bcc().iter().map(ToString::to_string).collect();
+        let _ = writeln!(out, "Bcc: {}", bcc.join(", "));
     }
     if let Some(text) = email.text() {
         section(&mut out, "text/plain", text);

@@ -84,6 +84,28 @@ fn console_output_reads_like_an_email() {
 }
 
 #[test]
+fn console_shows_header_and_envelope_only_bcc_on_one_line() {
+    let buffer = Buffer::default();
+    let envelope = lettre::address::Envelope::new(
+        Some("app@example.com".parse().unwrap()),
+        vec![
+            "ann@example.com".parse().unwrap(),
+            "hidden@example.com".parse().unwrap(),
+            "audit@example.com".parse().unwrap(),
+        ],
+    )
+    .unwrap();
+
+    ConsoleBackend::new(buffer.clone())
+        .send_raw(&envelope, b"To: ann@example.com\r\nBcc: hidden@example.com\r\nSubject: Hi\r\n\r\nHello")
+        .unwrap();
+
+    let output = buffer.text();
+    let bcc: Vec<&str> = output.lines().filter(|line| line.starts_with("Bcc")).collect();
+    assert_eq!(bcc, ["Bcc: hidden@example.com, audit@example.com"], "{output}");
+}
+
+#[test]
 fn console_messages_from_many_threads_never_interleave() {
     let buffer = Buffer::default();
     let mailer = Mailer::new(ConsoleBackend::new(buffer.clone()));
