@@ -308,6 +308,16 @@ impl<'a> EmailAssert<'a> {
 }
 
 /// Checks on one attachment, inside [`EmailAssert::attachment`].
+///
+/// ```
+/// let email = mailtest::Email::from_raw(
+///     "Content-Type: multipart/related; boundary=b\r\n\r\n\
+///      --b\r\nContent-Type: text/html; charset=utf-8\r\n\r\n<img src=\"cid:logo\">\r\n\
+///      --b\r\nContent-Type: image/png\r\nContent-ID: <logo>\r\nContent-Disposition: inline; filename=logo.png\r\n\
+///      Content-Transfer-Encoding: base64\r\n\r\nUE5H\r\n--b--\r\n",
+/// );
+/// email.assert().attachment("logo.png", |logo| logo.content_type("image/png").inline());
+/// ```
 pub struct AttachmentAssert<'a> {
     email: &'a Email,
     attachment: &'a Attachment,

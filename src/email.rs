@@ -150,21 +150,41 @@ impl Email {
     }
 
     /// The decoded `Subject`, if any.
+    ///
+    /// ```
+    /// let email = mailtest::Email::from_raw("From: Shop <shop@example.com>\r\nTo: ann@example.com\r\nCc: boss@example.com\r\nReply-To: help@example.com\r\nSubject: Hi\r\nMessage-ID: <42@example.com>\r\n\r\nHello");
+    /// assert_eq!(email.subject(), Some("Hi"));
+    /// ```
     pub fn subject(&self) -> Option<&str> {
         self.view().subject.as_deref()
     }
 
     /// The `From` mailboxes.
+    ///
+    /// ```
+    /// let email = mailtest::Email::from_raw("From: Shop <shop@example.com>\r\nTo: ann@example.com\r\nCc: boss@example.com\r\nReply-To: help@example.com\r\nSubject: Hi\r\nMessage-ID: <42@example.com>\r\n\r\nHello");
+    /// assert_eq!(email.from(), ["Shop <shop@example.com>"]);
+    /// ```
     pub fn from(&self) -> &[Mailbox] {
         &self.view().from
     }
 
     /// The `To` mailboxes.
+    ///
+    /// ```
+    /// let email = mailtest::Email::from_raw("From: Shop <shop@example.com>\r\nTo: ann@example.com\r\nCc: boss@example.com\r\nReply-To: help@example.com\r\nSubject: Hi\r\nMessage-ID: <42@example.com>\r\n\r\nHello");
+    /// assert_eq!(email.to(), ["ann@example.com"]);
+    /// ```
     pub fn to(&self) -> &[Mailbox] {
         &self.view().to
     }
 
     /// The `Cc` mailboxes.
+    ///
+    /// ```
+    /// let email = mailtest::Email::from_raw("From: Shop <shop@example.com>\r\nTo: ann@example.com\r\nCc: boss@example.com\r\nReply-To: help@example.com\r\nSubject: Hi\r\nMessage-ID: <42@example.com>\r\n\r\nHello");
+    /// assert_eq!(email.cc(), ["boss@example.com"]);
+    /// ```
     pub fn cc(&self) -> &[Mailbox] {
         &self.view().cc
     }
@@ -187,6 +207,11 @@ impl Email {
     }
 
     /// The `Reply-To` mailboxes.
+    ///
+    /// ```
+    /// let email = mailtest::Email::from_raw("From: Shop <shop@example.com>\r\nTo: ann@example.com\r\nCc: boss@example.com\r\nReply-To: help@example.com\r\nSubject: Hi\r\nMessage-ID: <42@example.com>\r\n\r\nHello");
+    /// assert_eq!(email.reply_to(), ["help@example.com"]);
+    /// ```
     pub fn reply_to(&self) -> &[Mailbox] {
         &self.view().reply_to
     }
@@ -203,6 +228,12 @@ impl Email {
     }
 
     /// The SMTP envelope recipients (`RCPT TO`), Bcc included.
+    ///
+    /// ```
+    /// let mail = mailtest::capture();
+    /// mail.capture_raw(None, &["ann@example.com", "audit@example.com"], b"To: ann@example.com\r\n\r\n.");
+    /// assert_eq!(mail.emails()[0].envelope_to(), ["ann@example.com", "audit@example.com"]);
+    /// ```
     pub fn envelope_to(&self) -> &[String] {
         &self.record.envelope_to
     }
@@ -236,6 +267,12 @@ impl Email {
     }
 
     /// Every top-level header, in order, decoded.
+    ///
+    /// ```
+    /// let email = mailtest::Email::from_raw("From: Shop <shop@example.com>\r\nTo: ann@example.com\r\nCc: boss@example.com\r\nReply-To: help@example.com\r\nSubject: Hi\r\nMessage-ID: <42@example.com>\r\n\r\nHello");
+    /// let names: Vec<&str> = email.headers().iter().map(|h| h.name()).collect();
+    /// assert_eq!(names, ["From", "To", "Cc", "Reply-To", "Subject", "Message-ID"]);
+    /// ```
     pub fn headers(&self) -> &[Header] {
         &self.detail().headers
     }
@@ -243,6 +280,11 @@ impl Email {
     /// The plain-text body, decoded, with `\n` line endings; `None` for an
     /// HTML-only message. Several text parts (in a `multipart/mixed`) are
     /// joined in order.
+    ///
+    /// ```
+    /// let email = mailtest::Email::from_raw("From: Shop <shop@example.com>\r\nTo: ann@example.com\r\nCc: boss@example.com\r\nReply-To: help@example.com\r\nSubject: Hi\r\nMessage-ID: <42@example.com>\r\n\r\nHello");
+    /// assert_eq!(email.text(), Some("Hello"));
+    /// ```
     pub fn text(&self) -> Option<&str> {
         self.view().text.as_deref()
     }
@@ -276,6 +318,16 @@ impl Email {
 
     /// Every part that is not a body: files, inline images (see
     /// [`Attachment::is_inline`]), forwarded messages.
+    ///
+    /// ```
+    /// let email = mailtest::Email::from_raw(
+    ///     "Content-Type: multipart/related; boundary=b\r\n\r\n\
+    ///      --b\r\nContent-Type: text/html; charset=utf-8\r\n\r\n<img src=\"cid:logo\">\r\n\
+    ///      --b\r\nContent-Type: image/png\r\nContent-ID: <logo>\r\nContent-Disposition: inline; filename=logo.png\r\n\
+    ///      Content-Transfer-Encoding: base64\r\n\r\nUE5H\r\n--b--\r\n",
+    /// );
+    /// assert_eq!(email.attachments()[0].filename(), Some("logo.png"));
+    /// ```
     pub fn attachments(&self) -> &[Attachment] {
         &self.view().attachments
     }
@@ -295,6 +347,11 @@ impl Email {
     }
 
     /// The `Message-ID`, without angle brackets.
+    ///
+    /// ```
+    /// let email = mailtest::Email::from_raw("From: Shop <shop@example.com>\r\nTo: ann@example.com\r\nCc: boss@example.com\r\nReply-To: help@example.com\r\nSubject: Hi\r\nMessage-ID: <42@example.com>\r\n\r\nHello");
+    /// assert_eq!(email.message_id(), Some("42@example.com"));
+    /// ```
     pub fn message_id(&self) -> Option<&str> {
         self.view().message_id.as_deref()
     }
@@ -312,11 +369,26 @@ impl Email {
     }
 
     /// The bytes exactly as captured.
+    ///
+    /// ```
+    /// let email = mailtest::Email::from_raw("From: Shop <shop@example.com>\r\nTo: ann@example.com\r\nCc: boss@example.com\r\nReply-To: help@example.com\r\nSubject: Hi\r\nMessage-ID: <42@example.com>\r\n\r\nHello");
+    /// assert!(email.raw().starts_with(b"From: Shop"));
+    /// ```
     pub fn raw(&self) -> &[u8] {
         &self.record.raw
     }
 
     /// The MIME structure.
+    ///
+    /// ```
+    /// let email = mailtest::Email::from_raw(
+    ///     "Content-Type: multipart/related; boundary=b\r\n\r\n\
+    ///      --b\r\nContent-Type: text/html; charset=utf-8\r\n\r\n<img src=\"cid:logo\">\r\n\
+    ///      --b\r\nContent-Type: image/png\r\nContent-ID: <logo>\r\nContent-Disposition: inline; filename=logo.png\r\n\
+    ///      Content-Transfer-Encoding: base64\r\n\r\nUE5H\r\n--b--\r\n",
+    /// );
+    /// assert_eq!(email.mime_tree().children()[1].content_type(), "image/png");
+    /// ```
     pub fn mime_tree(&self) -> &MimePart {
         &self.detail().mime_tree
     }
@@ -337,11 +409,26 @@ impl Email {
 
     /// The position of this email in its outbox's capture order, from 1
     /// (0 for [`Email::from_raw`]). Not reset by [`Outbox::clear`](crate::Outbox::clear).
+    ///
+    /// ```
+    /// let mail = mailtest::capture();
+    /// mail.capture_raw(None, &["ann@example.com"], b"To: ann@example.com\r\nSubject: Hi\r\n\r\n.");
+    /// mail.capture_raw(None, &["bob@example.com"], b"To: bob@example.com\r\nSubject: Hi\r\n\r\n.");
+    /// let numbers: Vec<u64> = mail.emails().iter().map(|e| e.sequence()).collect();
+    /// assert_eq!(numbers, [1, 2]);
+    /// ```
     pub fn sequence(&self) -> u64 {
         self.record.seq
     }
 
     /// When the email was captured.
+    ///
+    /// ```
+    /// let mail = mailtest::capture();
+    /// mail.capture_raw(None, &["ann@example.com"], b"To: ann@example.com\r\nSubject: Hi\r\n\r\n.");
+    /// mail.capture_raw(None, &["bob@example.com"], b"To: bob@example.com\r\nSubject: Hi\r\n\r\n.");
+    /// assert!(mail.emails()[0].captured_at() <= std::time::SystemTime::now());
+    /// ```
     pub fn captured_at(&self) -> SystemTime {
         self.record.captured_at
     }

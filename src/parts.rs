@@ -17,11 +17,21 @@ pub struct Header {
 
 impl Header {
     /// The name, as written in the message.
+    ///
+    /// ```
+    /// let email = mailtest::Email::from_raw("x-tag: a\r\n\r\n.");
+    /// assert_eq!(email.headers()[0].name(), "x-tag");
+    /// ```
     pub fn name(&self) -> &str {
         &self.name
     }
 
     /// The value: unfolded, with encoded words decoded, trimmed.
+    ///
+    /// ```
+    /// let email = mailtest::Email::from_raw("X-Tag:  folded\r\n  value\r\n\r\n.");
+    /// assert_eq!(email.headers()[0].value(), "folded value");
+    /// ```
     pub fn value(&self) -> &str {
         &self.value
     }
@@ -69,22 +79,66 @@ pub struct Attachment {
 
 impl Attachment {
     /// The file name (RFC 2231 and RFC 2047 decoded), if the part has one.
+    ///
+    /// ```
+    /// let email = mailtest::Email::from_raw(
+    ///     "Content-Type: multipart/related; boundary=b\r\n\r\n\
+    ///      --b\r\nContent-Type: text/html; charset=utf-8\r\n\r\n<img src=\"cid:logo\">\r\n\
+    ///      --b\r\nContent-Type: image/png\r\nContent-ID: <logo>\r\nContent-Disposition: inline; filename=logo.png\r\n\
+    ///      Content-Transfer-Encoding: base64\r\n\r\nUE5H\r\n--b--\r\n",
+    /// );
+    /// let logo = &email.attachments()[0];
+    /// assert_eq!(logo.filename(), Some("logo.png"));
+    /// ```
     pub fn filename(&self) -> Option<&str> {
         self.filename.as_deref()
     }
 
     /// The MIME type in lower case, without parameters: `application/pdf`.
+    ///
+    /// ```
+    /// let email = mailtest::Email::from_raw(
+    ///     "Content-Type: multipart/related; boundary=b\r\n\r\n\
+    ///      --b\r\nContent-Type: text/html; charset=utf-8\r\n\r\n<img src=\"cid:logo\">\r\n\
+    ///      --b\r\nContent-Type: image/png\r\nContent-ID: <logo>\r\nContent-Disposition: inline; filename=logo.png\r\n\
+    ///      Content-Transfer-Encoding: base64\r\n\r\nUE5H\r\n--b--\r\n",
+    /// );
+    /// let logo = &email.attachments()[0];
+    /// assert_eq!(logo.content_type(), "image/png");
+    /// ```
     pub fn content_type(&self) -> &str {
         &self.content_type
     }
 
     /// The decoded bytes (base64 and quoted-printable undone). For a
     /// forwarded `message/rfc822`, the whole forwarded message.
+    ///
+    /// ```
+    /// let email = mailtest::Email::from_raw(
+    ///     "Content-Type: multipart/related; boundary=b\r\n\r\n\
+    ///      --b\r\nContent-Type: text/html; charset=utf-8\r\n\r\n<img src=\"cid:logo\">\r\n\
+    ///      --b\r\nContent-Type: image/png\r\nContent-ID: <logo>\r\nContent-Disposition: inline; filename=logo.png\r\n\
+    ///      Content-Transfer-Encoding: base64\r\n\r\nUE5H\r\n--b--\r\n",
+    /// );
+    /// let logo = &email.attachments()[0];
+    /// assert_eq!(logo.content(), b"PNG");
+    /// ```
     pub fn content(&self) -> &[u8] {
         &self.content
     }
 
     /// The decoded size in bytes.
+    ///
+    /// ```
+    /// let email = mailtest::Email::from_raw(
+    ///     "Content-Type: multipart/related; boundary=b\r\n\r\n\
+    ///      --b\r\nContent-Type: text/html; charset=utf-8\r\n\r\n<img src=\"cid:logo\">\r\n\
+    ///      --b\r\nContent-Type: image/png\r\nContent-ID: <logo>\r\nContent-Disposition: inline; filename=logo.png\r\n\
+    ///      Content-Transfer-Encoding: base64\r\n\r\nUE5H\r\n--b--\r\n",
+    /// );
+    /// let logo = &email.attachments()[0];
+    /// assert_eq!(logo.size(), 3);
+    /// ```
     pub fn size(&self) -> usize {
         self.content.len()
     }
@@ -92,11 +146,33 @@ impl Attachment {
     /// Whether the part is shown inside the message (`Content-Disposition:
     /// inline`, or a `Content-ID` with no disposition) rather than offered
     /// as a download.
+    ///
+    /// ```
+    /// let email = mailtest::Email::from_raw(
+    ///     "Content-Type: multipart/related; boundary=b\r\n\r\n\
+    ///      --b\r\nContent-Type: text/html; charset=utf-8\r\n\r\n<img src=\"cid:logo\">\r\n\
+    ///      --b\r\nContent-Type: image/png\r\nContent-ID: <logo>\r\nContent-Disposition: inline; filename=logo.png\r\n\
+    ///      Content-Transfer-Encoding: base64\r\n\r\nUE5H\r\n--b--\r\n",
+    /// );
+    /// let logo = &email.attachments()[0];
+    /// assert_eq!(logo.is_inline(), true);
+    /// ```
     pub fn is_inline(&self) -> bool {
         self.inline
     }
 
     /// The `Content-ID`, without angle brackets: what `cid:` URLs refer to.
+    ///
+    /// ```
+    /// let email = mailtest::Email::from_raw(
+    ///     "Content-Type: multipart/related; boundary=b\r\n\r\n\
+    ///      --b\r\nContent-Type: text/html; charset=utf-8\r\n\r\n<img src=\"cid:logo\">\r\n\
+    ///      --b\r\nContent-Type: image/png\r\nContent-ID: <logo>\r\nContent-Disposition: inline; filename=logo.png\r\n\
+    ///      Content-Transfer-Encoding: base64\r\n\r\nUE5H\r\n--b--\r\n",
+    /// );
+    /// let logo = &email.attachments()[0];
+    /// assert_eq!(logo.content_id(), Some("logo"));
+    /// ```
     pub fn content_id(&self) -> Option<&str> {
         self.content_id.as_deref()
     }
@@ -141,42 +217,129 @@ pub struct MimePart {
 
 impl MimePart {
     /// The MIME type in lower case, without parameters.
+    ///
+    /// ```
+    /// let email = mailtest::Email::from_raw(
+    ///     "Content-Type: multipart/related; boundary=b\r\n\r\n\
+    ///      --b\r\nContent-Type: text/html; charset=utf-8\r\n\r\n<img src=\"cid:logo\">\r\n\
+    ///      --b\r\nContent-Type: image/png\r\nContent-ID: <logo>\r\nContent-Disposition: inline; filename=logo.png\r\n\
+    ///      Content-Transfer-Encoding: base64\r\n\r\nUE5H\r\n--b--\r\n",
+    /// );
+    /// let part = &email.mime_tree().children()[1];
+    /// assert_eq!(part.content_type(), "image/png");
+    /// ```
     pub fn content_type(&self) -> &str {
         &self.content_type
     }
 
     /// The `charset` parameter, in lower case, if any.
+    ///
+    /// ```
+    /// let email = mailtest::Email::from_raw(
+    ///     "Content-Type: multipart/related; boundary=b\r\n\r\n\
+    ///      --b\r\nContent-Type: text/html; charset=utf-8\r\n\r\n<img src=\"cid:logo\">\r\n\
+    ///      --b\r\nContent-Type: image/png\r\nContent-ID: <logo>\r\nContent-Disposition: inline; filename=logo.png\r\n\
+    ///      Content-Transfer-Encoding: base64\r\n\r\nUE5H\r\n--b--\r\n",
+    /// );
+    /// let html = &email.mime_tree().children()[0];
+    /// assert_eq!(html.charset(), Some("utf-8"));
+    /// ```
     pub fn charset(&self) -> Option<&str> {
         self.charset.as_deref()
     }
 
     /// The `Content-Disposition` type in lower case (`inline`, `attachment`).
+    ///
+    /// ```
+    /// let email = mailtest::Email::from_raw(
+    ///     "Content-Type: multipart/related; boundary=b\r\n\r\n\
+    ///      --b\r\nContent-Type: text/html; charset=utf-8\r\n\r\n<img src=\"cid:logo\">\r\n\
+    ///      --b\r\nContent-Type: image/png\r\nContent-ID: <logo>\r\nContent-Disposition: inline; filename=logo.png\r\n\
+    ///      Content-Transfer-Encoding: base64\r\n\r\nUE5H\r\n--b--\r\n",
+    /// );
+    /// let part = &email.mime_tree().children()[1];
+    /// assert_eq!(part.disposition(), Some("inline"));
+    /// ```
     pub fn disposition(&self) -> Option<&str> {
         self.disposition.as_deref()
     }
 
     /// The file name, decoded, if any.
+    ///
+    /// ```
+    /// let email = mailtest::Email::from_raw(
+    ///     "Content-Type: multipart/related; boundary=b\r\n\r\n\
+    ///      --b\r\nContent-Type: text/html; charset=utf-8\r\n\r\n<img src=\"cid:logo\">\r\n\
+    ///      --b\r\nContent-Type: image/png\r\nContent-ID: <logo>\r\nContent-Disposition: inline; filename=logo.png\r\n\
+    ///      Content-Transfer-Encoding: base64\r\n\r\nUE5H\r\n--b--\r\n",
+    /// );
+    /// let part = &email.mime_tree().children()[1];
+    /// assert_eq!(part.filename(), Some("logo.png"));
+    /// ```
     pub fn filename(&self) -> Option<&str> {
         self.filename.as_deref()
     }
 
     /// The `Content-ID`, without angle brackets.
+    ///
+    /// ```
+    /// let email = mailtest::Email::from_raw(
+    ///     "Content-Type: multipart/related; boundary=b\r\n\r\n\
+    ///      --b\r\nContent-Type: text/html; charset=utf-8\r\n\r\n<img src=\"cid:logo\">\r\n\
+    ///      --b\r\nContent-Type: image/png\r\nContent-ID: <logo>\r\nContent-Disposition: inline; filename=logo.png\r\n\
+    ///      Content-Transfer-Encoding: base64\r\n\r\nUE5H\r\n--b--\r\n",
+    /// );
+    /// let part = &email.mime_tree().children()[1];
+    /// assert_eq!(part.content_id(), Some("logo"));
+    /// ```
     pub fn content_id(&self) -> Option<&str> {
         self.content_id.as_deref()
     }
 
     /// The `Content-Transfer-Encoding` in lower case, if declared.
+    ///
+    /// ```
+    /// let email = mailtest::Email::from_raw(
+    ///     "Content-Type: multipart/related; boundary=b\r\n\r\n\
+    ///      --b\r\nContent-Type: text/html; charset=utf-8\r\n\r\n<img src=\"cid:logo\">\r\n\
+    ///      --b\r\nContent-Type: image/png\r\nContent-ID: <logo>\r\nContent-Disposition: inline; filename=logo.png\r\n\
+    ///      Content-Transfer-Encoding: base64\r\n\r\nUE5H\r\n--b--\r\n",
+    /// );
+    /// let part = &email.mime_tree().children()[1];
+    /// assert_eq!(part.transfer_encoding(), Some("base64"));
+    /// ```
     pub fn transfer_encoding(&self) -> Option<&str> {
         self.transfer_encoding.as_deref()
     }
 
     /// The decoded size of a leaf's body in bytes; 0 for a multipart.
+    ///
+    /// ```
+    /// let email = mailtest::Email::from_raw(
+    ///     "Content-Type: multipart/related; boundary=b\r\n\r\n\
+    ///      --b\r\nContent-Type: text/html; charset=utf-8\r\n\r\n<img src=\"cid:logo\">\r\n\
+    ///      --b\r\nContent-Type: image/png\r\nContent-ID: <logo>\r\nContent-Disposition: inline; filename=logo.png\r\n\
+    ///      Content-Transfer-Encoding: base64\r\n\r\nUE5H\r\n--b--\r\n",
+    /// );
+    /// let part = &email.mime_tree().children()[1];
+    /// assert_eq!(part.size(), 3);
+    /// ```
     pub fn size(&self) -> usize {
         self.size
     }
 
     /// The parts inside a multipart, or the forwarded message inside a
     /// `message/rfc822`.
+    ///
+    /// ```
+    /// let email = mailtest::Email::from_raw(
+    ///     "Content-Type: multipart/related; boundary=b\r\n\r\n\
+    ///      --b\r\nContent-Type: text/html; charset=utf-8\r\n\r\n<img src=\"cid:logo\">\r\n\
+    ///      --b\r\nContent-Type: image/png\r\nContent-ID: <logo>\r\nContent-Disposition: inline; filename=logo.png\r\n\
+    ///      Content-Transfer-Encoding: base64\r\n\r\nUE5H\r\n--b--\r\n",
+    /// );
+    /// assert_eq!(email.mime_tree().children().len(), 2);
+    /// ```
     pub fn children(&self) -> &[MimePart] {
         &self.children
     }

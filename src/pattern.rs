@@ -51,6 +51,11 @@ pub fn regex(pattern: &str) -> Pattern {
 
 impl Pattern {
     /// Whether `text` equals the literal, or the regex matches somewhere in it.
+    ///
+    /// ```
+    /// assert!(mailtest::Pattern::from("Hi").is_match_exact("Hi"));
+    /// assert!(mailtest::regex("^H").is_match_exact("Hi there"));
+    /// ```
     pub fn is_match_exact(&self, text: &str) -> bool {
         match self {
             Pattern::Literal(literal) => literal == text,
@@ -59,6 +64,10 @@ impl Pattern {
     }
 
     /// Whether `text` contains the literal, or the regex matches somewhere in it.
+    ///
+    /// ```
+    /// assert!(mailtest::Pattern::from("there").is_found_in("Hi there"));
+    /// ```
     pub fn is_found_in(&self, text: &str) -> bool {
         match self {
             Pattern::Literal(literal) => text.contains(literal.as_str()),

@@ -283,6 +283,13 @@ impl Query {
     /// # Panics
     ///
     /// Otherwise, at your line, with a report of every captured email.
+    ///
+    /// ```
+    /// let mail = mailtest::capture();
+    /// mail.capture_raw(None, &["ann@example.com"], b"To: ann@example.com\r\nSubject: Hi\r\n\r\n.");
+    /// mail.capture_raw(None, &["bob@example.com"], b"To: bob@example.com\r\nSubject: Hi\r\n\r\n.");
+    /// assert_eq!(mail.find().to("ann@example.com").one().sequence(), 1);
+    /// ```
     #[track_caller]
     pub fn one(self) -> Email {
         match self.try_one() {
@@ -307,6 +314,13 @@ impl Query {
     /// # Panics
     ///
     /// Otherwise, at your line, with a report of every captured email.
+    ///
+    /// ```
+    /// let mail = mailtest::capture();
+    /// mail.capture_raw(None, &["ann@example.com"], b"To: ann@example.com\r\nSubject: Hi\r\n\r\n.");
+    /// mail.capture_raw(None, &["bob@example.com"], b"To: bob@example.com\r\nSubject: Hi\r\n\r\n.");
+    /// assert_eq!(mail.find().subject("Hi").count(2).len(), 2);
+    /// ```
     #[track_caller]
     pub fn count(self, n: usize) -> Vec<Email> {
         match self.try_count(n) {
@@ -316,6 +330,13 @@ impl Query {
     }
 
     /// Like [`count`](Query::count), returning the failure instead of panicking.
+    ///
+    /// ```
+    /// let mail = mailtest::capture();
+    /// mail.capture_raw(None, &["ann@example.com"], b"To: ann@example.com\r\nSubject: Hi\r\n\r\n.");
+    /// mail.capture_raw(None, &["bob@example.com"], b"To: bob@example.com\r\nSubject: Hi\r\n\r\n.");
+    /// assert!(mail.find().subject("Hi").try_count(3).is_err());
+    /// ```
     pub fn try_count(self, n: usize) -> Result<Vec<Email>, Failure> {
         self.try_expect(Expected::Exactly(n))
     }
@@ -325,6 +346,13 @@ impl Query {
     /// # Panics
     ///
     /// Otherwise, at your line, with a report of every captured email.
+    ///
+    /// ```
+    /// let mail = mailtest::capture();
+    /// mail.capture_raw(None, &["ann@example.com"], b"To: ann@example.com\r\nSubject: Hi\r\n\r\n.");
+    /// mail.capture_raw(None, &["bob@example.com"], b"To: bob@example.com\r\nSubject: Hi\r\n\r\n.");
+    /// assert_eq!(mail.find().subject("Hi").at_least(1).len(), 2);
+    /// ```
     #[track_caller]
     pub fn at_least(self, n: usize) -> Vec<Email> {
         match self.try_at_least(n) {
@@ -334,6 +362,13 @@ impl Query {
     }
 
     /// Like [`at_least`](Query::at_least), returning the failure instead of panicking.
+    ///
+    /// ```
+    /// let mail = mailtest::capture();
+    /// mail.capture_raw(None, &["ann@example.com"], b"To: ann@example.com\r\nSubject: Hi\r\n\r\n.");
+    /// mail.capture_raw(None, &["bob@example.com"], b"To: bob@example.com\r\nSubject: Hi\r\n\r\n.");
+    /// assert!(mail.find().subject("Bye").try_at_least(1).is_err());
+    /// ```
     pub fn try_at_least(self, n: usize) -> Result<Vec<Email>, Failure> {
         self.try_expect(Expected::AtLeast(n))
     }
@@ -343,6 +378,13 @@ impl Query {
     /// # Panics
     ///
     /// Otherwise, at your line, showing what matched.
+    ///
+    /// ```
+    /// let mail = mailtest::capture();
+    /// mail.capture_raw(None, &["ann@example.com"], b"To: ann@example.com\r\nSubject: Hi\r\n\r\n.");
+    /// mail.capture_raw(None, &["bob@example.com"], b"To: bob@example.com\r\nSubject: Hi\r\n\r\n.");
+    /// mail.find().to("carl@example.com").none();
+    /// ```
     #[track_caller]
     pub fn none(self) {
         if let Err(failure) = self.try_none() {
@@ -351,6 +393,13 @@ impl Query {
     }
 
     /// Like [`none`](Query::none), returning the failure instead of panicking.
+    ///
+    /// ```
+    /// let mail = mailtest::capture();
+    /// mail.capture_raw(None, &["ann@example.com"], b"To: ann@example.com\r\nSubject: Hi\r\n\r\n.");
+    /// mail.capture_raw(None, &["bob@example.com"], b"To: bob@example.com\r\nSubject: Hi\r\n\r\n.");
+    /// assert!(mail.find().to("ann@example.com").try_none().is_err());
+    /// ```
     pub fn try_none(self) -> Result<(), Failure> {
         self.try_expect(Expected::Exactly(0)).map(drop)
     }
@@ -402,6 +451,15 @@ impl Query {
     /// # Panics
     ///
     /// Like [`count`](Query::count).
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")] async fn main() {
+    /// let mail = mailtest::capture();
+    /// mail.capture_raw(None, &["ann@example.com"], b"To: ann@example.com\r\nSubject: Hi\r\n\r\n.");
+    /// mail.capture_raw(None, &["bob@example.com"], b"To: bob@example.com\r\nSubject: Hi\r\n\r\n.");
+    /// mail.find().subject("Hi").count_async(2).await;
+    /// # }
+    /// ```
     #[track_caller]
     pub fn count_async(self, n: usize) -> impl Future<Output = Vec<Email>> + Send {
         or_panic(self.try_count_async(n), Location::caller())
@@ -417,6 +475,15 @@ impl Query {
     /// # Panics
     ///
     /// Like [`at_least`](Query::at_least).
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")] async fn main() {
+    /// let mail = mailtest::capture();
+    /// mail.capture_raw(None, &["ann@example.com"], b"To: ann@example.com\r\nSubject: Hi\r\n\r\n.");
+    /// mail.capture_raw(None, &["bob@example.com"], b"To: bob@example.com\r\nSubject: Hi\r\n\r\n.");
+    /// mail.find().subject("Hi").at_least_async(1).await;
+    /// # }
+    /// ```
     #[track_caller]
     pub fn at_least_async(self, n: usize) -> impl Future<Output = Vec<Email>> + Send {
         or_panic(self.try_at_least_async(n), Location::caller())
@@ -433,6 +500,15 @@ impl Query {
     /// # Panics
     ///
     /// Like [`none`](Query::none).
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")] async fn main() {
+    /// let mail = mailtest::capture();
+    /// mail.capture_raw(None, &["ann@example.com"], b"To: ann@example.com\r\nSubject: Hi\r\n\r\n.");
+    /// mail.capture_raw(None, &["bob@example.com"], b"To: bob@example.com\r\nSubject: Hi\r\n\r\n.");
+    /// mail.find().to("carl@example.com").within(std::time::Duration::from_millis(10)).none_async().await;
+    /// # }
+    /// ```
     #[track_caller]
     pub fn none_async(self) -> impl Future<Output = ()> + Send {
         or_panic(self.try_none_async(), Location::caller())

@@ -48,6 +48,16 @@ pub fn send_mail(subject: &str, message: &str, from_email: &str, recipient_list:
 
 /// The message [`send_mail`] is about to send; options, then
 /// [`send`](SendMail::send).
+///
+/// ```
+/// let mail = mailtest::capture();
+/// let sent = mailtest::send_mail("Hi", "Hello", "app@example.com", &["ann@example.com"])
+///     .connection(&mailtest::Mailer::new(mailtest::DummyBackend))
+///     .send()
+///     .unwrap();
+/// assert_eq!(sent, 1);
+/// mail.find().to("ann@example.com").subject("Hi").one();
+/// ```
 #[derive(Debug, Clone)]
 #[must_use = "nothing is sent until you call .send()"]
 pub struct SendMail {

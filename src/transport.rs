@@ -145,6 +145,21 @@ impl AsyncCaptureTransport {
 
     /// Delivers into the outbox bound while the sending future is polled
     /// (propagate it with [`Outbox::scope`]), else to routed outboxes.
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")] async fn main() {
+    /// use lettre::AsyncTransport;
+    ///
+    /// let mail = mailtest::capture();
+    /// let message = lettre::Message::builder()
+    ///     .from("app@example.com".parse().unwrap())
+    ///     .to("ann@example.com".parse().unwrap())
+    ///     .body(String::from("Hi"))
+    ///     .unwrap();
+    /// mailtest::AsyncCaptureTransport::ambient().send(message).await.unwrap();
+    /// mail.assert_count(1);
+    /// # }
+    /// ```
     pub fn ambient() -> AsyncCaptureTransport {
         AsyncCaptureTransport { inner: CaptureTransport::ambient() }
     }

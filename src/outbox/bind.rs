@@ -58,6 +58,12 @@ pub fn current() -> Option<Outbox> {
 /// and the binding, which ends when this drops.
 ///
 /// `!Send`: the binding belongs to the thread that made it.
+///
+/// ```
+/// let mail: mailtest::Capture = mailtest::capture();
+/// let outbox: &mailtest::Outbox = &mail; // derefs to its outbox
+/// assert!(outbox.is_empty());
+/// ```
 #[must_use = "the capture ends as soon as this is dropped; keep it: `let mail = mailtest::capture();`"]
 pub struct Capture {
     outbox: Outbox,
@@ -129,6 +135,14 @@ impl std::fmt::Debug for Capture {
 ///
 /// `!Send`: a binding belongs to one thread. Guards restore correctly when
 /// dropped in reverse order of creation, which scoping does for you.
+///
+/// ```
+/// let outbox = mailtest::Outbox::new();
+/// let guard: mailtest::BindGuard = outbox.bind();
+/// assert!(mailtest::current().is_some());
+/// drop(guard);
+/// assert!(mailtest::current().is_none());
+/// ```
 #[must_use = "the outbox is unbound as soon as this is dropped; keep it: `let _bound = outbox.bind();`"]
 pub struct BindGuard {
     previous: Option<Outbox>,

@@ -14,6 +14,14 @@ pin_project_lite::pin_project! {
     /// Made by [`Outbox::scope`] or [`WithOutboxExt::with_outbox`]. It owns
     /// an outbox handle, so it is `Send + 'static` whenever the inner future
     /// is, and `tokio::spawn` takes it.
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")] async fn main() {
+    /// let mail = mailtest::capture();
+    /// let fut: mailtest::WithOutbox<_> = mail.scope(async { mailtest::current().is_some() });
+    /// assert!(tokio::spawn(fut).await.unwrap());
+    /// # }
+    /// ```
     #[must_use = "futures do nothing unless polled"]
     #[derive(Debug)]
     pub struct WithOutbox<F> {
