@@ -1,107 +1,317 @@
-//! Messages per second through the SMTP sink, against Python's aiosmtpd in
-//! the same run, with the same client (lettre's pooled `SmtpTransport`, one
-//! reused connection) and the same message.
+//! The SMTP sink against Postfix's C `smtp-sink` and Python's aiosmtpd, in
+//! the same run, with the same client: Postfix's `smtp-source`.
 //!
-//! `pip install aiosmtpd`, then `cargo bench --bench sink`. After criterion's
-//! report it prints, for both servers, messages per second and the p50/p99
-//! latency of one send over a fixed run, and the ratio (goal: the sink at
-//! least 10× aiosmtpd). Without aiosmtpd only the sink is measured. Figures
-//! are reported, never enforced: a noisy machine must not fail a build.
+//! `apt-get install postfix` (Debian; `smtp-sink` and `smtp-source` come with
+//! it) and `pip install aiosmtpd`, then `cargo bench --bench sink`. The
+//! matrix is {1 KB, 100 KB, 5 MB} × {1, 20, 100 sessions} × {a new connection
+//! per message, kept-open sessions}; for every cell it prints messages per
+//! second for each server and the ratios (goals: ≥ 1.0× `smtp-sink`,
+//! ≥ 10× aiosmtpd), and the memory the sink's outbox holds per message
+//! (goal: ≤ 1.1× the raw size + 512 bytes). `SINK_BENCH=5MB` (any part of
+//! a cell's label) runs only the matching cells. Figures are reported, never
+//! enforced: a noisy machine must not fail a build.
+//!
+//! Fairness: one client program for all servers; in each cell the sink and
+//! `smtp-sink` get the same message count and alternate run by run (three
+//! runs each, the median counts), so a burst of load elsewhere on the machine
+//! hits both. `smtp-sink` throws messages away; the sink keeps every one in
+//! its outbox (checked after each run: the count and the sizes), which is the
+//! work a test sink is for. The outbox is cleared between runs, and a run's
+//! count is capped at 1 GiB of messages.
+//!
+//! Before the matrix, criterion times one 1 KB message over a kept-open
+//! connection (a raw Rust client, `TCP_NODELAY`) against each server.
 
+use std::alloc::System;
 use std::hint::black_box;
 use std::io::{BufRead, BufReader, Write};
 use std::net::{SocketAddr, TcpListener, TcpStream};
+use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 use criterion::Criterion;
-use lettre::transport::smtp::PoolConfig;
-use lettre::{Message, SmtpTransport, Transport};
 use mailtest::SmtpSink;
+use stats_alloc::{INSTRUMENTED_SYSTEM, StatsAlloc};
 
-/// Sends per server in the summary run (after a warm-up of a tenth as
-/// many), unless `SUMMARY_TIME` runs out first (a slow server).
-const SUMMARY_SENDS: usize = 3000;
-const SUMMARY_TIME: Duration = Duration::from_secs(8);
-const GOAL: f64 = 10.0;
+/// Counts what the process holds, so the bench can tell what the outbox
+/// keeps per message (requested sizes: the allocator's own few bytes of
+/// bookkeeping per block are not counted).
+#[global_allocator]
+static ALLOCATOR: &StatsAlloc<System> = &INSTRUMENTED_SYSTEM;
+
+/// Bytes held right now.
+fn held() -> isize {
+    let stats = ALLOCATOR.stats();
+    stats.bytes_allocated as isize - stats.bytes_deallocated as isize + stats.bytes_reallocated
+}
+
+const SIZES: [(&str, usize); 3] = [("1 KB", 1024), ("100 KB", 100 * 1024), ("5 MB", 5 * 1024 * 1024)];
+const SESSIONS: [usize; 3] = [1, 20, 100];
+/// How long one timed run should take, roughly (the count is calibrated).
+const RUN_TIME: Duration = Duration::from_millis(1200);
+/// Runs per server and cell for the sink and `smtp-sink` (the median counts).
+const RUNS: usize = 3;
+/// A run sends at most this many bytes of messages (the sink keeps them all).
+const RUN_BYTES: usize = 1 << 30;
+
+const SMTP_SINK_GOAL: f64 = 1.0;
+const AIOSMTPD_GOAL: f64 = 10.0;
 
 fn main() {
-    let message = order_message();
-    let sink = SmtpSink::start().expect("the sink starts");
-    let outbox = sink.outbox();
+    let tools = Tools::find();
+    let ours = SmtpSink::builder().max_message_size(16 * 1024 * 1024).start().expect("the sink starts");
+    let smtp_sink = tools.smtp_sink.as_deref().map(SmtpSinkProcess::start);
     let aiosmtpd = Aiosmtpd::start();
+    if smtp_sink.is_none() {
+        eprintln!("smtp-sink is not installed (apt-get install postfix): no ratio to smtp-sink");
+    }
     if aiosmtpd.is_none() {
-        eprintln!("aiosmtpd is not installed (pip install aiosmtpd): measuring the sink only");
+        eprintln!("aiosmtpd is not installed (pip install aiosmtpd): no ratio to aiosmtpd");
     }
 
-    let mut criterion = Criterion::default().configure_from_args();
-    {
-        let mut group = criterion.benchmark_group("smtp send (lettre pooled)");
-        group.sample_size(20).warm_up_time(Duration::from_secs(1)).measurement_time(Duration::from_secs(4));
-        let mailer = pooled_client(sink.addr());
-        group.bench_function("mailtest sink", |b| {
-            b.iter(|| mailer.send(black_box(&message)).expect("the sink accepts"));
-            outbox.clear();
+    one_message_latency(&ours, smtp_sink.as_ref().map(|s| s.addr), aiosmtpd.as_ref().map(|s| s.addr));
+
+    let filter = std::env::var("SINK_BENCH").unwrap_or_default();
+    let mut rows = Vec::new();
+    for (label, size) in SIZES {
+        for sessions in SESSIONS {
+            for keep_open in [false, true] {
+                let cell = Cell { label, size, sessions, keep_open };
+                if !cell.name().contains(&filter) {
+                    continue;
+                }
+                eprintln!("measuring {} …", cell.name());
+                rows.push(measure(&tools, &cell, &ours, smtp_sink.as_ref(), aiosmtpd.as_ref()));
+            }
+        }
+    }
+    print_matrix(&rows);
+}
+
+/// Where `smtp-source` and `smtp-sink` are: on `PATH`, or in `/usr/sbin`
+/// (Debian's place, often not on a user's `PATH`).
+struct Tools {
+    smtp_source: PathBuf,
+    smtp_sink: Option<PathBuf>,
+}
+
+impl Tools {
+    fn find() -> Tools {
+        let smtp_source = find_program("smtp-source").unwrap_or_else(|| {
+            panic!(
+                "smtp-source (Postfix's SMTP load generator, the client of this benchmark) is not \
+                 installed: apt-get install postfix (debconf postfix/main_mailer_type: No configuration)"
+            )
         });
-        if let Some(server) = &aiosmtpd {
-            let mailer = pooled_client(server.addr);
-            group.bench_function("aiosmtpd", |b| {
-                b.iter(|| mailer.send(black_box(&message)).expect("aiosmtpd accepts"))
-            });
-        }
-        group.finish();
+        Tools { smtp_source, smtp_sink: find_program("smtp-sink") }
     }
-    criterion.final_summary();
+}
 
-    let raw = message.formatted();
-    let clients: [(&str, Sender); 2] = [
-        ("lettre pooled SmtpTransport (the goal)", &|addr| Box::new(LettreClient::new(addr, &message))),
-        ("raw client, TCP_NODELAY (server-bound)", &|addr| Box::new(RawClient::new(addr, &raw))),
-    ];
-    for (client, connect) in clients {
+fn find_program(name: &str) -> Option<PathBuf> {
+    let path = std::env::var_os("PATH").unwrap_or_default();
+    std::env::split_paths(&path)
+        .chain(["/usr/sbin", "/usr/local/sbin"].map(PathBuf::from))
+        .map(|dir| dir.join(name))
+        .find(|candidate| candidate.is_file())
+}
+
+/// One cell of the matrix.
+struct Cell {
+    label: &'static str,
+    size: usize,
+    sessions: usize,
+    keep_open: bool,
+}
+
+impl Cell {
+    fn name(&self) -> String {
+        let mode = if self.keep_open { "kept-open sessions" } else { "new connection per message" };
+        format!("{} × {} sessions, {mode}", self.label.replace(' ', ""), self.sessions)
+    }
+}
+
+/// A cell's figures; `None` where a server is not installed.
+struct Row {
+    cell: String,
+    ours: f64,
+    smtp_sink: Option<f64>,
+    aiosmtpd: Option<f64>,
+    held_per_message: f64,
+    raw_per_message: f64,
+}
+
+fn measure(
+    tools: &Tools,
+    cell: &Cell,
+    ours: &SmtpSink,
+    smtp_sink: Option<&SmtpSinkProcess>,
+    aiosmtpd: Option<&Aiosmtpd>,
+) -> Row {
+    let outbox = ours.outbox();
+    let cap = (RUN_BYTES / cell.size).max(cell.sessions);
+    // Calibrate on the reference server (or ours without one): a short
+    // probe, then a count that takes about `RUN_TIME`.
+    let reference = smtp_sink.map_or(ours.addr(), |s| s.addr);
+    let probe = (cell.sessions * 2).max(20).min(cap);
+    let rate = smtp_source(tools, cell, reference, probe);
+    outbox.clear();
+    let count = round_to(((rate * RUN_TIME.as_secs_f64()) as usize).clamp(probe, cap), cell.sessions);
+
+    let (mut our_rates, mut their_rates) = (Vec::new(), Vec::new());
+    let (mut held_per_message, mut raw) = (0.0, 0.0);
+    for _ in 0..RUNS {
+        wait_until_idle(ours);
+        let before = held();
+        our_rates.push(smtp_source(tools, cell, ours.addr(), count));
+        wait_until_idle(ours);
+        let emails = outbox.emails();
+        assert_eq!(emails.len(), count, "{}: every message reached the outbox once", cell.name());
+        let raw_bytes: usize = emails.iter().map(|e| e.raw().len()).sum();
+        assert!(raw_bytes >= count * cell.size, "{}: messages are whole", cell.name());
+        drop(emails);
+        held_per_message = (held() - before) as f64 / count as f64;
+        raw = raw_bytes as f64 / count as f64;
         outbox.clear();
-        let ours = run(connect(sink.addr()));
-        assert_eq!(outbox.len(), ours.warmed + ours.sends, "every message reached the outbox once");
-        println!("\nsmtp sink summary, {client}: sequential sends over one connection");
-        println!("{:<16} {:>8} {:>12} {:>10} {:>10}", "server", "sends", "msgs/s", "p50", "p99");
-        print_row("mailtest sink", &ours);
-        if let Some(server) = &aiosmtpd {
-            let theirs = run(connect(server.addr));
-            print_row("aiosmtpd", &theirs);
-            let ratio = ours.per_second / theirs.per_second;
-            let verdict = if ratio >= GOAL { "meets" } else { "MISSES" };
-            println!("ratio: {ratio:.1}x aiosmtpd ({verdict} the {GOAL:.0}x goal)");
+        if let Some(server) = smtp_sink {
+            their_rates.push(smtp_source(tools, cell, server.addr, count));
+        }
+    }
+    let aiosmtpd = aiosmtpd.map(|server| {
+        let probe = cell.sessions.max(4);
+        let rate = smtp_source(tools, cell, server.addr, probe);
+        let count = round_to(((rate * RUN_TIME.as_secs_f64()) as usize).max(probe), cell.sessions);
+        smtp_source(tools, cell, server.addr, count)
+    });
+    Row {
+        cell: cell.name(),
+        ours: median(our_rates),
+        smtp_sink: (!their_rates.is_empty()).then(|| median(their_rates)),
+        aiosmtpd,
+        held_per_message,
+        raw_per_message: raw,
+    }
+}
+
+/// Runs `smtp-source` for `count` messages against `addr`; messages per
+/// second over the whole run (connections included).
+fn smtp_source(tools: &Tools, cell: &Cell, addr: SocketAddr, count: usize) -> f64 {
+    let mut command = Command::new(&tools.smtp_source);
+    command
+        .args(["-s", &cell.sessions.to_string(), "-m", &count.to_string(), "-l", &cell.size.to_string()])
+        .args(["-M", "bench.example", "-f", "bench@example.com", "-t", "sink@example.com"]);
+    if cell.keep_open {
+        command.arg("-d");
+    }
+    command.arg(addr.to_string()).stdout(Stdio::null()).stderr(Stdio::piped());
+    let started = Instant::now();
+    let output = command.output().expect("smtp-source runs");
+    let elapsed = started.elapsed();
+    assert!(
+        output.status.success(),
+        "smtp-source failed against {addr} ({}): {}",
+        cell.name(),
+        String::from_utf8_lossy(&output.stderr)
+    );
+    count as f64 / elapsed.as_secs_f64()
+}
+
+/// Waits until the sink has closed every session (`smtp-source` may exit
+/// before the sink has seen the last connection end).
+fn wait_until_idle(sink: &SmtpSink) {
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while sink.sessions() > 0 {
+        assert!(Instant::now() < deadline, "the sink's sessions did not end");
+        std::thread::sleep(Duration::from_millis(1));
+    }
+}
+
+fn round_to(count: usize, multiple: usize) -> usize {
+    count.div_ceil(multiple) * multiple
+}
+
+fn median(mut rates: Vec<f64>) -> f64 {
+    rates.sort_by(f64::total_cmp);
+    rates[rates.len() / 2]
+}
+
+fn print_matrix(rows: &[Row]) {
+    println!("\nSMTP sink matrix: messages per second, client smtp-source (median of {RUNS} runs)");
+    println!(
+        "{:<44} {:>10} {:>10} {:>8} {:>10} {:>8} {:>18}",
+        "cell", "sink", "smtp-sink", "ratio", "aiosmtpd", "ratio", "held/msg (raw)"
+    );
+    let mut misses = Vec::new();
+    for row in rows {
+        let against = |theirs: Option<f64>, goal: f64, who: &str, misses: &mut Vec<String>| match theirs {
+            Some(theirs) => {
+                let ratio = row.ours / theirs;
+                if ratio < goal {
+                    misses.push(format!("{}: {ratio:.2}× {who} (goal {goal}×)", row.cell));
+                }
+                (format!("{theirs:.0}"), format!("{ratio:.2}×"))
+            }
+            None => ("-".to_owned(), "-".to_owned()),
+        };
+        let (smtp_sink, to_smtp_sink) = against(row.smtp_sink, SMTP_SINK_GOAL, "smtp-sink", &mut misses);
+        let (aiosmtpd, to_aiosmtpd) = against(row.aiosmtpd, AIOSMTPD_GOAL, "aiosmtpd", &mut misses);
+        let limit = 1.1 * row.raw_per_message + 512.0;
+        if row.held_per_message > limit {
+            misses.push(format!(
+                "{}: {:.0} bytes held per message of {:.0} (limit {limit:.0})",
+                row.cell, row.held_per_message, row.raw_per_message
+            ));
+        }
+        println!(
+            "{:<44} {:>10.0} {:>10} {:>8} {:>10} {:>8} {:>18}",
+            row.cell,
+            row.ours,
+            smtp_sink,
+            to_smtp_sink,
+            aiosmtpd,
+            to_aiosmtpd,
+            format!("{:.0} ({:.0})", row.held_per_message, row.raw_per_message)
+        );
+    }
+    if misses.is_empty() {
+        println!("every cell meets its goals");
+    } else {
+        println!("MISSED:");
+        for miss in misses {
+            println!("  {miss}");
         }
     }
 }
 
-type Sender<'a> = &'a dyn Fn(SocketAddr) -> Box<dyn Send1>;
-
-/// One client connection that sends the benchmark message once per call.
-trait Send1 {
-    fn send_one(&mut self);
-}
-
-struct LettreClient {
-    mailer: SmtpTransport,
-    message: Message,
-}
-
-impl LettreClient {
-    fn new(addr: SocketAddr, message: &Message) -> LettreClient {
-        LettreClient { mailer: pooled_client(addr), message: message.clone() }
+/// Criterion: one 1 KB message over a kept-open connection, each reply
+/// awaited, against each server.
+fn one_message_latency(ours: &SmtpSink, smtp_sink: Option<SocketAddr>, aiosmtpd: Option<SocketAddr>) {
+    let message = one_kilobyte_message();
+    let mut criterion = Criterion::default().configure_from_args();
+    let mut group = criterion.benchmark_group("one 1 KB message, kept-open connection");
+    group.sample_size(20).warm_up_time(Duration::from_secs(1)).measurement_time(Duration::from_secs(3));
+    let servers = [("mailtest sink", Some(ours.addr())), ("smtp-sink", smtp_sink), ("aiosmtpd", aiosmtpd)];
+    for (name, addr) in servers {
+        let Some(addr) = addr else { continue };
+        let mut client = RawClient::new(addr, &message);
+        group.bench_function(name, |b| b.iter(|| black_box(&mut client).send_one()));
+        ours.outbox().clear();
     }
+    group.finish();
+    criterion.final_summary();
 }
 
-impl Send1 for LettreClient {
-    fn send_one(&mut self) {
-        self.mailer.send(&self.message).expect("the server accepts");
+fn one_kilobyte_message() -> Vec<u8> {
+    let mut message =
+        b"From: shop@example.com\r\nTo: ann@example.com\r\nSubject: Your order\r\n\r\n".to_vec();
+    while message.len() < 1024 {
+        message.extend_from_slice(b"  1 x Widget, blue, size M ........................ 19.90 EUR\r\n");
     }
+    message
 }
 
-/// The same transaction as lettre's, without Nagle in the way: one write
-/// per command, the data and its final dot in one write, each reply awaited.
-/// Shows what the servers themselves cost.
+/// A client that sends one message per call over one connection, waiting
+/// for each reply, with `TCP_NODELAY`.
 struct RawClient {
     reader: BufReader<TcpStream>,
     writer: TcpStream,
@@ -109,19 +319,25 @@ struct RawClient {
 }
 
 impl RawClient {
-    fn new(addr: SocketAddr, raw: &[u8]) -> RawClient {
+    fn new(addr: SocketAddr, message: &[u8]) -> RawClient {
         let writer = TcpStream::connect(addr).expect("connects");
         writer.set_nodelay(true).expect("nodelay");
-        let mut client = RawClient {
-            reader: BufReader::new(writer.try_clone().expect("clone")),
-            writer,
-            data: Vec::new(),
-        };
-        // Dot-stuffed once, up front: the message has no line starting with '.'.
-        client.data = [raw, b"\r\n.\r\n"].concat();
+        let reader = BufReader::new(writer.try_clone().expect("clone"));
+        // The message has no line starting with '.', so it needs no stuffing.
+        let data = [message, b".\r\n"].concat();
+        let mut client = RawClient { reader, writer, data };
         client.expect(b"220");
-        client.command(b"EHLO bench.test\r\n", b"250");
+        client.command(b"EHLO bench.example\r\n", b"250");
         client
+    }
+
+    fn send_one(&mut self) {
+        self.command(b"MAIL FROM:<shop@example.com>\r\n", b"250");
+        self.command(b"RCPT TO:<ann@example.com>\r\n", b"250");
+        self.command(b"DATA\r\n", b"354");
+        let data = std::mem::take(&mut self.data);
+        self.command(&data, b"250");
+        self.data = data;
     }
 
     fn command(&mut self, line: &[u8], code: &[u8]) {
@@ -146,83 +362,58 @@ impl RawClient {
     }
 }
 
-impl Send1 for RawClient {
-    fn send_one(&mut self) {
-        self.command(b"MAIL FROM:<shop@example.com>\r\n", b"250");
-        self.command(b"RCPT TO:<ann.lee@example.com>\r\n", b"250");
-        self.command(b"RCPT TO:<audit@example.com>\r\n", b"250");
-        self.command(b"DATA\r\n", b"354");
-        let data = std::mem::take(&mut self.data);
-        self.command(&data, b"250");
-        self.data = data;
+/// A free port on loopback for a server process to listen on.
+fn free_addr() -> SocketAddr {
+    TcpListener::bind("127.0.0.1:0").and_then(|l| l.local_addr()).expect("a free port")
+}
+
+/// Waits until a freshly started server process accepts connections.
+fn wait_for_listener(child: &mut Child, addr: SocketAddr, name: &str) {
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while TcpStream::connect(addr).is_err() {
+        if let Ok(Some(status)) = child.try_wait() {
+            panic!("{name} exited before listening on {addr}: {status}");
+        }
+        assert!(Instant::now() < deadline, "{name} did not start listening on {addr}");
+        std::thread::sleep(Duration::from_millis(20));
     }
 }
 
-/// A typical transactional message, ASCII so both servers take the same path.
-fn order_message() -> Message {
-    let body = "Hello Ann,\n\nthank you for your order 2024-0042.\n".to_owned()
-        + &"  1 x Widget, blue, size M ............................. 19.90 EUR\n".repeat(20)
-        + "\nTrack it at https://shop.example.com/orders/2024-0042?t=3f9a1c\n\nThe Shop\n";
-    Message::builder()
-        .from("Shop <shop@example.com>".parse().expect("valid from"))
-        .to("Ann Lee <ann.lee@example.com>".parse().expect("valid to"))
-        .bcc("audit@example.com".parse().expect("valid bcc"))
-        .subject("Your order 2024-0042")
-        .body(body)
-        .expect("valid message")
+/// Postfix's `smtp-sink`, killed on drop.
+struct SmtpSinkProcess {
+    child: Child,
+    addr: SocketAddr,
 }
 
-fn pooled_client(addr: SocketAddr) -> SmtpTransport {
-    SmtpTransport::builder_dangerous(addr.ip().to_string())
-        .port(addr.port())
-        .pool_config(PoolConfig::new().max_size(1))
-        .build()
-}
-
-struct Figures {
-    warmed: usize,
-    sends: usize,
-    per_second: f64,
-    p50: Duration,
-    p99: Duration,
-}
-
-/// A warm-up (100 sends or a second), then up to `SUMMARY_SENDS` timed
-/// sends within `SUMMARY_TIME`.
-fn run(mut client: Box<dyn Send1>) -> Figures {
-    let warm_up = Instant::now();
-    let mut warmed = 0;
-    while warmed < 100 && warm_up.elapsed() < Duration::from_secs(1) {
-        client.send_one();
-        warmed += 1;
-    }
-    let mut latencies = Vec::with_capacity(SUMMARY_SENDS);
-    let started = Instant::now();
-    while latencies.len() < SUMMARY_SENDS && (started.elapsed() < SUMMARY_TIME || latencies.len() < 20) {
-        let sent = Instant::now();
-        client.send_one();
-        latencies.push(sent.elapsed());
-    }
-    let elapsed = started.elapsed();
-    latencies.sort_unstable();
-    let at = |q: f64| latencies[((latencies.len() - 1) as f64 * q).round() as usize];
-    Figures {
-        warmed,
-        sends: latencies.len(),
-        per_second: latencies.len() as f64 / elapsed.as_secs_f64(),
-        p50: at(0.50),
-        p99: at(0.99),
+impl SmtpSinkProcess {
+    fn start(program: &Path) -> SmtpSinkProcess {
+        let addr = free_addr();
+        let mut command = Command::new(program);
+        // Run as root (CI), smtp-sink insists on dropping privileges.
+        if is_root() {
+            command.args(["-u", "nobody"]);
+        }
+        // -m: as many simultaneous sessions as the largest cell, and more.
+        let mut child = command
+            .args(["-m", "1024", &addr.to_string(), "1024"])
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("smtp-sink starts");
+        wait_for_listener(&mut child, addr, "smtp-sink");
+        SmtpSinkProcess { child, addr }
     }
 }
 
-fn print_row(name: &str, figures: &Figures) {
-    println!(
-        "{name:<16} {:>8} {:>12.0} {:>8.0}µs {:>8.0}µs",
-        figures.sends,
-        figures.per_second,
-        figures.p50.as_secs_f64() * 1e6,
-        figures.p99.as_secs_f64() * 1e6
-    );
+impl Drop for SmtpSinkProcess {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn is_root() -> bool {
+    Command::new("id").arg("-u").output().is_ok_and(|out| out.stdout.trim_ascii() == b"0")
 }
 
 /// `python3 -m aiosmtpd -n -l 127.0.0.1:PORT -c aiosmtpd.handlers.Sink`,
@@ -242,21 +433,15 @@ impl Aiosmtpd {
         if !installed {
             return None;
         }
-        let addr = TcpListener::bind("127.0.0.1:0").and_then(|l| l.local_addr()).expect("a free port");
-        let child = Command::new("python3")
+        let addr = free_addr();
+        let mut child = Command::new("python3")
             .args(["-m", "aiosmtpd", "-n", "-l", &addr.to_string(), "-c", "aiosmtpd.handlers.Sink"])
             .stdout(Stdio::null())
             .stderr(Stdio::null())
             .spawn()
             .expect("aiosmtpd starts");
-        let server = Aiosmtpd { child, addr };
-        // Start-up of a Python process: wait until it accepts connections.
-        let deadline = Instant::now() + Duration::from_secs(20);
-        while TcpStream::connect(addr).is_err() {
-            assert!(Instant::now() < deadline, "aiosmtpd did not start listening on {addr}");
-            std::thread::sleep(Duration::from_millis(50));
-        }
-        Some(server)
+        wait_for_listener(&mut child, addr, "aiosmtpd");
+        Some(Aiosmtpd { child, addr })
     }
 }
 

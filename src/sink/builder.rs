@@ -13,6 +13,9 @@ pub(crate) const DEFAULT_MAX_SIZE: usize = 10 * 1024 * 1024;
 /// RFC 5321 §4.5.3.1.8: a server must accept at least 100 recipients.
 pub(crate) const DEFAULT_MAX_RECIPIENTS: usize = 100;
 pub(crate) const DEFAULT_IDLE_TIMEOUT: Duration = Duration::from_secs(30);
+/// A whole DATA: 5 minutes carries the default 10 MiB at 35 KB/s, far slower
+/// than any client on loopback; a client that trickles bytes is cut off.
+pub(crate) const DEFAULT_DATA_TIMEOUT: Duration = Duration::from_secs(5 * 60);
 
 /// Where a sink hangs up instead of answering, for
 /// [`SmtpSinkBuilder::drop_connection`].
@@ -92,6 +95,7 @@ pub(crate) struct Config {
     pub(crate) max_size: usize,
     pub(crate) max_recipients: usize,
     pub(crate) idle_timeout: Duration,
+    pub(crate) data_timeout: Duration,
     pub(crate) faults: Faults,
 }
 
@@ -108,7 +112,8 @@ pub(crate) struct Config {
 ///     .credentials("app", "secret")          // AUTH PLAIN and LOGIN, required before MAIL
 ///     .max_message_size(64 * 1024)           // advertised as SIZE 65536, enforced with 552
 ///     .max_recipients(10)                    // the 11th RCPT gets 452
-///     .idle_timeout(Duration::from_secs(5))  // then 421 and the connection closes
+///     .idle_timeout(Duration::from_secs(5))  // for each command line; then 421 and the connection closes
+///     .data_timeout(Duration::from_secs(60)) // for a whole DATA
 ///     .refuse_recipient("blocked@example.com", 550, "5.1.1 no such user")
 ///     .fail_message(2, 451, "4.3.0 try again later")
 ///     .start()
@@ -125,6 +130,7 @@ pub struct SmtpSinkBuilder {
     max_size: usize,
     max_recipients: usize,
     idle_timeout: Duration,
+    data_timeout: Duration,
     faults: Faults,
 }
 
@@ -138,6 +144,7 @@ impl Default for SmtpSinkBuilder {
             max_size: DEFAULT_MAX_SIZE,
             max_recipients: DEFAULT_MAX_RECIPIENTS,
             idle_timeout: DEFAULT_IDLE_TIMEOUT,
+            data_timeout: DEFAULT_DATA_TIMEOUT,
             faults: Faults::default(),
         }
     }
@@ -230,9 +237,12 @@ impl SmtpSinkBuilder {
         self
     }
 
-    /// How long a client may stay silent before it gets `421` and the
-    /// connection is closed (default 30 s). Also bounds how long a reply may
-    /// wait for a client that does not read.
+    /// How long a client has to send each whole command line (default
+    /// 30 s), counted from the reply to the one before, and how long it may
+    /// stay silent in the middle of DATA; then it gets `421` and the
+    /// connection is closed. A client that sends a byte now and then does
+    /// not reset it. Also bounds how long a reply may wait for a client that
+    /// does not read.
     ///
     /// ```
     /// let sink = mailtest::SmtpSink::builder()
@@ -243,6 +253,23 @@ impl SmtpSinkBuilder {
     /// ```
     pub fn idle_timeout(mut self, timeout: Duration) -> Self {
         self.idle_timeout = timeout;
+        self
+    }
+
+    /// How long a whole DATA may take, from the `354` to the final `.`
+    /// (default 5 minutes); then the client gets `421`, the connection is
+    /// closed and the message is not delivered. However slowly the bytes
+    /// come, no client holds a session longer.
+    ///
+    /// ```
+    /// let sink = mailtest::SmtpSink::builder()
+    ///     .data_timeout(std::time::Duration::from_secs(10))
+    ///     .start()
+    ///     .unwrap();
+    /// # drop(sink);
+    /// ```
+    pub fn data_timeout(mut self, timeout: Duration) -> Self {
+        self.data_timeout = timeout;
         self
     }
 
@@ -313,6 +340,7 @@ impl SmtpSinkBuilder {
             max_size: self.max_size,
             max_recipients: self.max_recipients,
             idle_timeout: self.idle_timeout,
+            data_timeout: self.data_timeout,
             faults: self.faults,
         };
         SmtpSink::serve(self.addr, config, self.outbox.unwrap_or_default())
@@ -352,6 +380,9 @@ impl SmtpSinkBuilder {
         }
         if self.idle_timeout.is_zero() {
             return invalid("idle_timeout", "a zero timeout would close every connection at once".to_owned());
+        }
+        if self.data_timeout.is_zero() {
+            return invalid("data_timeout", "a zero timeout would refuse every message".to_owned());
         }
         if self.hostname.is_empty() || self.hostname.contains(['\r', '\n', ' ']) {
             return invalid("hostname", format!("{:?} is not a host name", self.hostname));

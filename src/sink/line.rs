@@ -1,55 +1,4 @@
-//! Bounded line reading and the base64 that SMTP AUTH needs.
-//!
-//! A line is everything up to and including LF: CRLF is the standard ending,
-//! a bare LF is accepted too (many hand-written clients send one), and a bare
-//! CR is an ordinary byte. Memory is bounded: past `limit` bytes the rest of
-//! the line is read and thrown away, and the caller learns it was too long.
-
-use std::io::{self, BufRead};
-
-/// What [`read_line`] found.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Line {
-    /// A whole line is in the buffer, its ending included.
-    Complete,
-    /// The line was longer than the limit; the buffer is empty and the line
-    /// was consumed up to its end.
-    TooLong,
-    /// The peer closed the connection (a partial last line is dropped).
-    Eof,
-}
-
-/// Reads one line into `buf` (cleared first), keeping at most `limit` bytes.
-pub(crate) fn read_line<R: BufRead>(reader: &mut R, buf: &mut Vec<u8>, limit: usize) -> io::Result<Line> {
-    buf.clear();
-    let mut too_long = false;
-    loop {
-        let chunk = match reader.fill_buf() {
-            Ok(chunk) => chunk,
-            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
-            Err(e) => return Err(e),
-        };
-        if chunk.is_empty() {
-            return Ok(Line::Eof);
-        }
-        let (take, ends) = match chunk.iter().position(|&b| b == b'\n') {
-            Some(i) => (i + 1, true),
-            None => (chunk.len(), false),
-        };
-        if !too_long {
-            if buf.len() + take > limit {
-                too_long = true;
-                buf.clear();
-            } else {
-                buf.extend_from_slice(&chunk[..take]);
-            }
-        }
-        reader.consume(take);
-        if ends {
-            return Ok(if too_long { Line::TooLong } else { Line::Complete });
-        }
-    }
-}
+//! Line endings and the base64 that SMTP AUTH needs.
 
 /// `line` without its LF or CRLF ending.
 pub(crate) fn trim_ending(line: &[u8]) -> &[u8] {
@@ -122,30 +71,5 @@ mod tests {
         for bad in ["abc", "ab=c", "a===", "ab==abcd", "ab!d"] {
             assert_eq!(base64_decode(bad), None, "{bad}");
         }
-    }
-
-    #[test]
-    fn lines_end_at_lf_and_overlong_lines_are_consumed_without_growing() {
-        let input = b"EHLO a\r\nNOOP\nxxxxxxxxxxxxxxxxxxxx\r\nQUIT\r\npartial";
-        let mut reader = io::BufReader::with_capacity(4, &input[..]);
-        let mut buf = Vec::new();
-        let mut lines = Vec::new();
-        loop {
-            let line = read_line(&mut reader, &mut buf, 10).unwrap();
-            assert!(buf.capacity() <= 16, "the buffer grew past its limit");
-            lines.push((line, String::from_utf8(buf.clone()).unwrap()));
-            if line == Line::Eof {
-                break;
-            }
-        }
-        let expected = [
-            (Line::Complete, "EHLO a\r\n"),
-            (Line::Complete, "NOOP\n"),
-            (Line::TooLong, ""),
-            (Line::Complete, "QUIT\r\n"),
-            (Line::Eof, "partial"),
-        ];
-        let expected: Vec<_> = expected.iter().map(|(l, s)| (*l, (*s).to_owned())).collect();
-        assert_eq!(lines, expected);
     }
 }

@@ -6,20 +6,47 @@
 //!
 //! # Design
 //!
-//! **A thread per connection, one acceptor thread, no runtime.** A test sink
-//! serves a handful of clients, rarely more than a few hundred at once; std
-//! threads handle that easily (each session thread gets a 256 KiB stack) and
-//! need no async runtime, so the `sink` feature adds no dependency and works
-//! the same from sync tests, `#[tokio::test]` or any other runtime. Blocking
-//! reads with a timeout give the idle timeout for free.
+//! **One event loop per sink, on one thread.** The sink's thread waits on
+//! `epoll` (through `mio`) for the listening socket and every connection at
+//! once, and runs each session as a state machine fed with whatever bytes
+//! arrived (`session.rs` has no I/O at all). That is the model of Postfix's
+//! `smtp-sink`, and the one that beats it:
 //!
-//! **Every thread ends when the sink drops.** The acceptor blocks in
-//! `accept`; a drop sets a stop flag and wakes it with a connection of its
-//! own, then joins it (closing the port). Each session's socket is kept
-//! beside its thread: the drop shuts its read side, so a session blocked on
-//! a read sees end-of-file, answers `421` and ends, and the drop joins it.
-//! A session also ends on its own after the idle timeout (`421`), and writes
-//! time out too, so no client can hold a thread forever.
+//! - A session costs a socket and a few small buffers, not a thread: a new
+//!   connection is an `accept` and a greeting, with no thread to start and no
+//!   256 KiB stack to map; a thousand idle clients cost a few hundred KiB.
+//! - Under load one `epoll_wait` returns many ready sockets, served one after
+//!   another with no context switch between them; a thread per connection
+//!   pays a wake-up and a switch for every command of every client. (A
+//!   bounded worker pool was the other candidate; a worker blocked on a
+//!   slow client serves nobody else, and queueing sessions for workers adds
+//!   a hand-off per command — the loop has neither problem.)
+//! - Input is read into one 256 KiB buffer that the loop shares between
+//!   connections, so large messages take few reads and an idle connection
+//!   holds no read buffer; message data is copied from it into the message
+//!   in runs found with `memmem`.
+//! - Everything a session holds is released the moment it ends: the socket
+//!   closes and the buffers are freed by the loop itself, not when some
+//!   other event happens to come along.
+//! - The loop also keeps the deadlines, so a timeout is not "per read":
+//!   each command line must be whole within the idle timeout, and a whole
+//!   DATA within the data timeout, however slowly the bytes trickle in
+//!   (`connection.rs`).
+//!
+//! No async runtime: the sink works the same from sync tests,
+//! `#[tokio::test]` or anything else, and `mio` is the only dependency the
+//! model needs. One thread is enough: the loop never blocks, and a sink
+//! that a test starts serves one test's clients.
+//!
+//! **Stopping.** Dropping the sink sets a flag and wakes the loop through
+//! an eventfd made at start, so a stop needs no free descriptor; the loop
+//! tells every open session `421`, closes every socket and the listener,
+//! and ends; the drop joins it.
+//!
+//! **Out of descriptors.** When `accept` fails (the process is at its
+//! descriptor limit) the loop stops accepting and tries again as soon as a
+//! session ends, or after a short pause; the client waits in the backlog
+//! meanwhile. Nothing is lost and nothing spins.
 //!
 //! **A hand-written parser.** The protocol a sink needs is small (a dozen
 //! verbs, two SASL mechanisms) and its error paths are the point — which
@@ -31,26 +58,39 @@
 //! **Bounded memory.** Command lines over 4096 octets (RFC 5321 allows 512;
 //! extensions need more) get `500` and are read to their end without being
 //! kept. Message data over the size limit is read to its end and dropped
-//! (`552`).
+//! (`552`). A client that pipelines commands without reading the replies is
+//! not read further until it catches up. A delivered message is kept with
+//! no spare capacity.
 //!
-//! **Line endings.** CRLF is the standard; a bare LF also ends a line, in
-//! commands and in data, so hand-written clients that send `\n` work. The
-//! data ends at a line holding only `.` (`.\r\n` or `.\n`); a leading `.`
-//! on any other line is removed (dot-unstuffing). Data bytes are kept as
-//! received otherwise — bare LFs stay bare — and [`Email`](crate::Email)
-//! normalises line endings when it decodes.
+//! **Line endings.** Commands end at CRLF, or at a bare LF, so hand-written
+//! clients that send `\n` work. DATA is stricter, against SMTP smuggling:
+//! only `<CR><LF>.<CR><LF>` ends it, only a `.` after CRLF is unstuffed, and
+//! a bare LF is message data like any other byte, kept as received
+//! (`<LF>.<LF>` ends nothing). A client that ends its data with a bare-LF dot
+//! gets no reply until the idle timeout, whose `421` says why. Data bytes
+//! are otherwise kept as received, and [`Email`](crate::Email) normalises
+//! line endings when it decodes.
+//!
+//! **Envelope addresses.** A quoted local part (`"john doe"@example.com`)
+//! is taken, quotes kept; a control character anywhere in an address (NUL,
+//! TAB, CR, …) gets `501` (`path.rs`).
 //!
 //! **Delivery.** A message is pushed into the outbox *before* its `250` is
 //! written, so a client that saw `250` can rely on it being there, exactly
 //! once. Nothing else is delivered: not a message whose client left
-//! mid-DATA, nor one refused by size or by an injected failure.
+//! mid-DATA, nor one refused by size or by an injected failure, nor one cut
+//! off by a timeout or by the sink's drop.
 
 mod builder;
+mod connection;
+mod data;
+mod event_loop;
 mod line;
+mod path;
 mod server;
 mod session;
 
-use std::net::{SocketAddr, TcpListener};
+use std::net::SocketAddr;
 use std::sync::atomic::{AtomicU64, Ordering};
 
 use crate::error::Error;
@@ -131,10 +171,9 @@ impl SmtpSink {
 
     pub(crate) fn serve(addr: SocketAddr, config: Config, outbox: Outbox) -> Result<SmtpSink, Error> {
         let failed = |action: String| move |e: std::io::Error| Error::Sink { action, cause: e.to_string() };
-        let listener = TcpListener::bind(addr).map_err(failed(format!("listen on {addr}")))?;
         let threads = format!("mts{}", NEXT_SINK.fetch_add(1, Ordering::Relaxed));
-        let server = Server::start(listener, config, outbox.clone(), &threads)
-            .map_err(failed(format!("serve on {addr}")))?;
+        let server = Server::start(addr, config, outbox.clone(), &threads)
+            .map_err(failed(format!("listen on {addr}")))?;
         Ok(SmtpSink { outbox, server, threads })
     }
 
@@ -171,8 +210,8 @@ impl SmtpSink {
         self.outbox.clone()
     }
 
-    /// How many SMTP sessions are open right now. A session counts until its
-    /// thread is done with it, just before its connection closes.
+    /// How many SMTP sessions are open right now. A session counts until
+    /// just before its connection closes.
     ///
     /// ```
     /// let sink = mailtest::SmtpSink::start().unwrap();
@@ -184,9 +223,8 @@ impl SmtpSink {
 }
 
 impl SmtpSink {
-    /// The prefix of this sink's thread names (`{prefix}:acc` for the
-    /// acceptor, `{prefix}:conn` for sessions), for tests that check no
-    /// thread outlives the sink.
+    /// The prefix of this sink's thread name (`{prefix}:smtp`, its one
+    /// thread), for tests that check no thread outlives the sink.
     #[doc(hidden)]
     pub fn thread_name_prefix(&self) -> &str {
         &self.threads

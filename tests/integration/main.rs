@@ -25,6 +25,8 @@ mod sink_cli;
 mod sink_interop;
 #[cfg(feature = "sink")]
 mod sink_robust;
+#[cfg(feature = "sink")]
+mod sink_smuggling;
 mod snapshot;
 mod snapshot_corpus;
 mod snapshot_macros;

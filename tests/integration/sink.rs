@@ -37,6 +37,11 @@ impl Client {
         }
     }
 
+    /// A second handle on the socket, for writing from another thread.
+    pub(crate) fn writer(&self) -> TcpStream {
+        self.writer.try_clone().unwrap()
+    }
+
     /// Sends one command line and returns the reply.
     pub(crate) fn cmd(&mut self, line: &str) -> String {
         self.send_raw(format!("{line}\r\n").as_bytes());
@@ -57,6 +62,11 @@ impl Client {
                 return reply;
             }
         }
+    }
+
+    /// The code of the reply to one command line.
+    pub(crate) fn code_of_cmd(&mut self, line: &str) -> u16 {
+        code_of(&self.cmd(line))
     }
 
     /// The code of the next reply.
@@ -175,9 +185,9 @@ fn dot_unstuffing_and_line_endings() {
             "Subject: a\r\n\r\n.hidden\r\n..\r\n",
         ),
         (
-            "bare LF ends lines and the data",
-            "Subject: b\n\nline one\n..two\n.\n",
-            "Subject: b\n\nline one\n.two\n",
+            "a bare LF is data: it ends no line, so neither a dot after it nor LF.LF is special",
+            "Subject: b\n\nline one\n..two\n.\n\r\n.\r\n",
+            "Subject: b\n\nline one\n..two\n.\n\r\n",
         ),
         (
             "a dot inside a line stays",
@@ -193,6 +203,44 @@ fn dot_unstuffing_and_line_endings() {
         assert_eq!(emails.len(), 1, "{case}");
         assert_eq!(String::from_utf8_lossy(emails[0].raw()), stored, "{case}");
     }
+}
+
+#[test]
+fn control_characters_in_an_address_get_501_and_quoted_local_parts_are_taken() {
+    let sink = SmtpSink::start().unwrap();
+    let mut c = Client::connect(&sink);
+    c.cmd("EHLO client.test");
+    let forged = ["a@x\rBcc:evil@x", "a\0@x", "a\t@x", "a\x7f@x", "\"a\x1bb\"@x"];
+    for address in forged {
+        assert_eq!(
+            c.cmd(&format!("MAIL FROM:<{address}>")),
+            "501 5.1.7 control characters are not allowed in an address\r\n",
+            "{}",
+            address.escape_debug()
+        );
+    }
+    assert_eq!(
+        c.cmd("MAIL FROM:<\"sales team\"@example.com>"),
+        "250 2.1.0 sender <\"sales team\"@example.com> OK\r\n"
+    );
+    for address in forged {
+        assert_eq!(
+            c.cmd(&format!("RCPT TO:<{address}>")),
+            "501 5.1.3 control characters are not allowed in an address\r\n",
+            "{}",
+            address.escape_debug()
+        );
+    }
+    for address in ["\"john doe\"@example.com", "\"a>b\\\"c\"@example.com", "postmaster"] {
+        assert_eq!(c.code_of_cmd(&format!("RCPT TO:<{address}>")), 250, "{address}");
+    }
+    c.cmd("DATA");
+    c.send_raw(b"Subject: quoted\r\n\r\nhi\r\n.\r\n");
+    assert_eq!(c.code(), 250);
+
+    let email = sink.outbox().find().subject("quoted").one();
+    assert_eq!(email.envelope_from(), Some("\"sales team\"@example.com"));
+    assert_eq!(email.envelope_to(), ["\"john doe\"@example.com", "\"a>b\\\"c\"@example.com", "postmaster"]);
 }
 
 #[test]
@@ -319,12 +367,6 @@ fn a_refused_recipient_gets_the_chosen_reply_and_the_others_the_message() {
     c.send_raw(b"Subject: hi\r\n\r\n.\r\n");
     assert_eq!(c.code(), 250);
     assert_eq!(sink.outbox().emails()[0].envelope_to(), ["ann@example.com"]);
-}
-
-impl Client {
-    fn code_of_cmd(&mut self, line: &str) -> u16 {
-        code_of(&self.cmd(line))
-    }
 }
 
 #[test]

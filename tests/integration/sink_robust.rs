@@ -7,7 +7,7 @@ use std::collections::BTreeSet;
 use std::io::Write;
 use std::net::TcpStream;
 use std::sync::{Arc, Barrier};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use mailtest::SmtpSink;
 
@@ -164,6 +164,62 @@ fn a_silent_client_gets_421_at_the_idle_timeout_and_its_session_ends() {
     sink.outbox().assert_empty();
 }
 
+/// Writes one byte every 50 ms from another thread until the sink closes
+/// the connection (or 10 s pass): a slowloris client.
+fn trickle(c: &Client) -> std::thread::JoinHandle<()> {
+    let mut writer = c.writer();
+    std::thread::spawn(move || {
+        let started = Instant::now();
+        while started.elapsed() < Duration::from_secs(10) && writer.write_all(b"x").is_ok() {
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    })
+}
+
+#[test]
+fn a_command_line_trickled_a_byte_at_a_time_is_cut_off_at_the_idle_timeout() {
+    let sink = SmtpSink::builder().idle_timeout(Duration::from_millis(300)).start().unwrap();
+    let mut c = Client::connect(&sink);
+    c.cmd("EHLO client.test");
+    let started = Instant::now();
+    let trickler = trickle(&c);
+
+    // Every byte comes well inside the timeout; the line as a whole does not.
+    assert_eq!(c.reply(), "421 4.4.2 localhost command line not completed in time, closing connection\r\n");
+    assert!(started.elapsed() < Duration::from_secs(5), "cut off after {:?}", started.elapsed());
+    assert!(c.is_closed());
+    trickler.join().unwrap();
+    assert_eq!(sink.sessions(), 0);
+}
+
+#[test]
+fn data_trickled_a_byte_at_a_time_is_cut_off_at_the_data_timeout_and_not_delivered() {
+    let sink = SmtpSink::builder()
+        .idle_timeout(Duration::from_millis(300))
+        .data_timeout(Duration::from_millis(800))
+        .start()
+        .unwrap();
+    let mut c = Client::connect(&sink);
+    c.cmd("EHLO client.test");
+    c.cmd("MAIL FROM:<a@example.com>");
+    c.cmd("RCPT TO:<b@example.com>");
+    assert_eq!(c.code_of_cmd("DATA"), 354);
+    let started = Instant::now();
+    let trickler = trickle(&c);
+
+    assert_eq!(c.reply(), "421 4.4.2 localhost message data not completed in time, closing connection\r\n");
+    let elapsed = started.elapsed();
+    // Past the idle timeout (the bytes kept the session from going idle) and
+    // well short of forever.
+    assert!(
+        elapsed >= Duration::from_millis(700) && elapsed < Duration::from_secs(5),
+        "cut off after {elapsed:?}"
+    );
+    assert!(c.is_closed());
+    trickler.join().unwrap();
+    sink.outbox().assert_empty();
+}
+
 #[test]
 fn drop_closes_the_port_tells_open_sessions_and_keeps_accepted_mail() {
     let sink = SmtpSink::start().unwrap();
@@ -213,7 +269,7 @@ fn thread_census_in_a_quiet_process() {
         first.cmd("EHLO first.test");
         let mut second = Client::connect(&sink);
         second.cmd("EHLO second.test");
-        assert_eq!(sink_threads(&threads), 3, "an acceptor and two sessions");
+        assert_eq!(sink_threads(&threads), 1, "one event loop, whatever the number of sessions");
 
         drop(sink);
 
