@@ -17,10 +17,12 @@ pub(crate) struct Record {
     pub(crate) envelope_from: Option<String>,
     pub(crate) envelope_to: Vec<String>,
     pub(crate) raw: Vec<u8>,
-    view: OnceLock<View>,
+    // Boxed, as `detail`: a record nobody inspects (most of what an SMTP
+    // sink takes in a load test) then holds a pointer, not the whole view.
+    view: OnceLock<Box<View>>,
     links: OnceLock<Vec<String>>,
     html_text: OnceLock<Option<String>>,
-    detail: OnceLock<Detail>,
+    detail: OnceLock<Box<Detail>>,
     problems: OnceLock<Vec<String>>,
     /// Whether an assertion ever matched this email (for strict mode).
     pub(crate) asserted: AtomicBool,
@@ -142,11 +144,13 @@ impl Email {
     }
 
     fn detail(&self) -> &Detail {
-        self.record.detail.get_or_init(|| crate::parse::parse_detail(&self.record.raw))
+        self.record.detail.get_or_init(|| Box::new(crate::parse::parse_detail(&self.record.raw)))
     }
 
     fn view(&self) -> &View {
-        self.record.view.get_or_init(|| crate::parse::parse(&self.record.raw, &self.record.envelope_to))
+        self.record
+            .view
+            .get_or_init(|| Box::new(crate::parse::parse(&self.record.raw, &self.record.envelope_to)))
     }
 
     /// The decoded `Subject`, if any.
