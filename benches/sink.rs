@@ -132,40 +132,99 @@ impl Cell {
     }
 }
 
+/// One server's figures in one cell (medians over its runs).
+#[derive(Clone, Copy)]
+struct Figures {
+    /// Messages per second, the client's whole run.
+    rate: f64,
+    /// CPU time the server spent per message, in µs.
+    cpu: f64,
+}
+
 /// A cell's figures; `None` where a server is not installed.
 struct Row {
     cell: String,
-    ours: f64,
-    smtp_sink: Option<f64>,
-    aiosmtpd: Option<f64>,
+    ours: Figures,
+    smtp_sink: Option<Figures>,
+    aiosmtpd: Option<Figures>,
     held_per_message: f64,
     raw_per_message: f64,
+}
+
+/// A server the bench measures: where it listens, how much CPU it used.
+trait Server {
+    fn addr(&self) -> SocketAddr;
+    /// CPU time its threads have run so far, in ns.
+    fn cpu(&self) -> u64;
+}
+
+/// The sink, measured by its one thread (`{prefix}:smtp`).
+struct Ours<'a>(&'a SmtpSink);
+
+impl Server for Ours<'_> {
+    fn addr(&self) -> SocketAddr {
+        self.0.addr()
+    }
+
+    fn cpu(&self) -> u64 {
+        cpu_ns(std::process::id(), Some(&format!("{}:smtp", self.0.thread_name_prefix())))
+    }
+}
+
+/// Nanoseconds the threads of process `pid` have run (only the thread
+/// named `thread` when given), from `/proc/PID/task/TID/schedstat`.
+fn cpu_ns(pid: u32, thread: Option<&str>) -> u64 {
+    let Ok(tasks) = std::fs::read_dir(format!("/proc/{pid}/task")) else { return 0 };
+    tasks
+        .filter_map(|task| {
+            let path = task.ok()?.path();
+            if let Some(name) = thread {
+                let comm = std::fs::read_to_string(path.join("comm")).ok()?;
+                if comm.trim_end() != name {
+                    return None;
+                }
+            }
+            std::fs::read_to_string(path.join("schedstat")).ok()?.split(' ').next()?.parse::<u64>().ok()
+        })
+        .sum()
+}
+
+/// Runs the client against `server`: its rate and CPU per message.
+fn run(tools: &Tools, cell: &Cell, server: &dyn Server, count: usize, settle: impl Fn()) -> Figures {
+    let before = server.cpu();
+    let rate = smtp_source(tools, cell, server.addr(), count);
+    settle();
+    Figures { rate, cpu: (server.cpu() - before) as f64 / 1e3 / count as f64 }
 }
 
 fn measure(
     tools: &Tools,
     cell: &Cell,
-    ours: &SmtpSink,
+    sink: &SmtpSink,
     smtp_sink: Option<&SmtpSinkProcess>,
     aiosmtpd: Option<&Aiosmtpd>,
 ) -> Row {
-    let outbox = ours.outbox();
+    let ours = Ours(sink);
+    let outbox = sink.outbox();
     let cap = (RUN_BYTES / cell.size).max(cell.sessions);
     // Calibrate on the reference server (or ours without one): a short
     // probe, then a count that takes about `RUN_TIME`.
-    let reference = smtp_sink.map_or(ours.addr(), |s| s.addr);
+    let reference: &dyn Server = match smtp_sink {
+        Some(server) => server,
+        None => &ours,
+    };
     let probe = (cell.sessions * 2).max(20).min(cap);
-    let rate = smtp_source(tools, cell, reference, probe);
+    let rate = smtp_source(tools, cell, reference.addr(), probe);
+    wait_until_idle(sink);
     outbox.clear();
     let count = round_to(((rate * RUN_TIME.as_secs_f64()) as usize).clamp(probe, cap), cell.sessions);
 
-    let (mut our_rates, mut their_rates) = (Vec::new(), Vec::new());
+    let (mut our_runs, mut their_runs) = (Vec::new(), Vec::new());
     let (mut held_per_message, mut raw) = (0.0, 0.0);
     for _ in 0..RUNS {
-        wait_until_idle(ours);
         let before = held();
-        our_rates.push(smtp_source(tools, cell, ours.addr(), count));
-        wait_until_idle(ours);
+        // Counted once the sink has seen every session end.
+        our_runs.push(run(tools, cell, &ours, count, || wait_until_idle(sink)));
         let emails = outbox.emails();
         assert_eq!(emails.len(), count, "{}: every message reached the outbox once", cell.name());
         let raw_bytes: usize = emails.iter().map(|e| e.raw().len()).sum();
@@ -175,19 +234,19 @@ fn measure(
         raw = raw_bytes as f64 / count as f64;
         outbox.clear();
         if let Some(server) = smtp_sink {
-            their_rates.push(smtp_source(tools, cell, server.addr, count));
+            their_runs.push(run(tools, cell, server, count, || ()));
         }
     }
     let aiosmtpd = aiosmtpd.map(|server| {
         let probe = cell.sessions.max(4);
         let rate = smtp_source(tools, cell, server.addr, probe);
         let count = round_to(((rate * RUN_TIME.as_secs_f64()) as usize).max(probe), cell.sessions);
-        smtp_source(tools, cell, server.addr, count)
+        run(tools, cell, server, count, || ())
     });
     Row {
         cell: cell.name(),
-        ours: median(our_rates),
-        smtp_sink: (!their_rates.is_empty()).then(|| median(their_rates)),
+        ours: medians(&our_runs),
+        smtp_sink: (!their_runs.is_empty()).then(|| medians(&their_runs)),
         aiosmtpd,
         held_per_message,
         raw_per_message: raw,
@@ -231,31 +290,56 @@ fn round_to(count: usize, multiple: usize) -> usize {
     count.div_ceil(multiple) * multiple
 }
 
-fn median(mut rates: Vec<f64>) -> f64 {
-    rates.sort_by(f64::total_cmp);
-    rates[rates.len() / 2]
+/// The median rate and the median CPU cost, each over the runs.
+fn medians(runs: &[Figures]) -> Figures {
+    let median = |pick: fn(&Figures) -> f64| {
+        let mut values: Vec<f64> = runs.iter().map(pick).collect();
+        values.sort_by(f64::total_cmp);
+        values[values.len() / 2]
+    };
+    Figures { rate: median(|f| f.rate), cpu: median(|f| f.cpu) }
 }
 
 fn print_matrix(rows: &[Row]) {
-    println!("\nSMTP sink matrix: messages per second, client smtp-source (median of {RUNS} runs)");
-    println!(
-        "{:<44} {:>10} {:>10} {:>8} {:>10} {:>8} {:>18}",
-        "cell", "sink", "smtp-sink", "ratio", "aiosmtpd", "ratio", "held/msg (raw)"
-    );
     let mut misses = Vec::new();
+    println!("\nSMTP sink matrix, client smtp-source: messages per second (median of {RUNS} runs)");
+    println!(
+        "{:<44} {:>9} {:>10} {:>7} {:>9} {:>7}",
+        "cell", "sink", "smtp-sink", "ratio", "aiosmtpd", "ratio"
+    );
     for row in rows {
-        let against = |theirs: Option<f64>, goal: f64, who: &str, misses: &mut Vec<String>| match theirs {
+        let theirs = |figures: Option<Figures>, goal: f64, who: &str, misses: &mut Vec<String>| match figures
+        {
             Some(theirs) => {
-                let ratio = row.ours / theirs;
+                let ratio = row.ours.rate / theirs.rate;
                 if ratio < goal {
                     misses.push(format!("{}: {ratio:.2}× {who} (goal {goal}×)", row.cell));
                 }
-                (format!("{theirs:.0}"), format!("{ratio:.2}×"))
+                (format!("{:.0}", theirs.rate), format!("{ratio:.2}×"))
             }
             None => ("-".to_owned(), "-".to_owned()),
         };
-        let (smtp_sink, to_smtp_sink) = against(row.smtp_sink, SMTP_SINK_GOAL, "smtp-sink", &mut misses);
-        let (aiosmtpd, to_aiosmtpd) = against(row.aiosmtpd, AIOSMTPD_GOAL, "aiosmtpd", &mut misses);
+        let (smtp_sink, to_smtp_sink) = theirs(row.smtp_sink, SMTP_SINK_GOAL, "smtp-sink", &mut misses);
+        let (aiosmtpd, to_aiosmtpd) = theirs(row.aiosmtpd, AIOSMTPD_GOAL, "aiosmtpd", &mut misses);
+        println!(
+            "{:<44} {:>9.0} {:>10} {:>7} {:>9} {:>7}",
+            row.cell, row.ours.rate, smtp_sink, to_smtp_sink, aiosmtpd, to_aiosmtpd
+        );
+    }
+    println!(
+        "\nServer CPU per message, µs (ratio: theirs / the sink's), and what the outbox holds per message"
+    );
+    println!(
+        "{:<44} {:>9} {:>10} {:>7} {:>9} {:>7} {:>20}",
+        "cell", "sink", "smtp-sink", "ratio", "aiosmtpd", "ratio", "held/msg (raw), B"
+    );
+    for row in rows {
+        let theirs = |figures: Option<Figures>| match figures {
+            Some(theirs) => (format!("{:.1}", theirs.cpu), format!("{:.2}×", theirs.cpu / row.ours.cpu)),
+            None => ("-".to_owned(), "-".to_owned()),
+        };
+        let ((smtp_sink, to_smtp_sink), (aiosmtpd, to_aiosmtpd)) =
+            (theirs(row.smtp_sink), theirs(row.aiosmtpd));
         let limit = 1.1 * row.raw_per_message + 512.0;
         if row.held_per_message > limit {
             misses.push(format!(
@@ -264,9 +348,9 @@ fn print_matrix(rows: &[Row]) {
             ));
         }
         println!(
-            "{:<44} {:>10.0} {:>10} {:>8} {:>10} {:>8} {:>18}",
+            "{:<44} {:>9.1} {:>10} {:>7} {:>9} {:>7} {:>20}",
             row.cell,
-            row.ours,
+            row.ours.cpu,
             smtp_sink,
             to_smtp_sink,
             aiosmtpd,
@@ -406,6 +490,16 @@ impl SmtpSinkProcess {
     }
 }
 
+impl Server for SmtpSinkProcess {
+    fn addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    fn cpu(&self) -> u64 {
+        cpu_ns(self.child.id(), None)
+    }
+}
+
 impl Drop for SmtpSinkProcess {
     fn drop(&mut self) {
         let _ = self.child.kill();
@@ -443,6 +537,16 @@ impl Aiosmtpd {
             .expect("aiosmtpd starts");
         wait_for_listener(&mut child, addr, "aiosmtpd");
         Some(Aiosmtpd { child, addr })
+    }
+}
+
+impl Server for Aiosmtpd {
+    fn addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    fn cpu(&self) -> u64 {
+        cpu_ns(self.child.id(), None)
     }
 }
 

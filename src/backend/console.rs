@@ -90,6 +90,26 @@ impl ConsoleBackend {
         ConsoleBackend { out: Output::Writer(Mutex::new(Box::new(writer))) }
     }
 
+    /// Prints an email as it was captured, with its envelope — including
+    /// envelopes lettre cannot represent (`<postmaster>`, a quoted local part
+    /// such as `"john doe"@example.com`), which
+    /// [`send_raw`](EmailBackend::send_raw) cannot take. `mailtest serve`
+    /// prints what its sink accepts this way.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Backend`] when the writer fails.
+    ///
+    /// ```
+    /// let console = mailtest::ConsoleBackend::new(std::io::sink());
+    /// let mail = mailtest::capture();
+    /// mail.capture_raw(None, &["postmaster"], b"Subject: bounce\r\n\r\nundeliverable\r\n");
+    /// console.write_email(&mail.emails()[0]).unwrap();
+    /// ```
+    pub fn write_email(&self, email: &Email) -> Result<(), Error> {
+        self.write(&render(email.envelope_from(), email.envelope_to(), email.raw()))
+    }
+
     fn write(&self, text: &str) -> Result<(), Error> {
         match &self.out {
             Output::Stdout => {

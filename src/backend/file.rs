@@ -25,6 +25,7 @@ use lettre::address::Envelope;
 
 use super::timestamp::Utc;
 use super::{EmailBackend, envelope_strings, mbox, send_each};
+use crate::email::Email;
 use crate::error::Error;
 
 static NEXT_SESSION: AtomicU64 = AtomicU64::new(1);
@@ -102,6 +103,39 @@ impl FileBackend {
         &self.path
     }
 
+    /// Files an email as it was captured, with its envelope — including
+    /// envelopes lettre cannot represent (`<postmaster>`, a quoted local part
+    /// such as `"john doe"@example.com`), which
+    /// [`send_raw`](EmailBackend::send_raw) cannot take. `mailtest serve
+    /// --dir` files what its sink accepts this way.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Io`] naming the file when it cannot be created or written.
+    ///
+    /// ```
+    /// use mailtest::{FileBackend, Outbox};
+    ///
+    /// let dir = tempfile::tempdir().unwrap();
+    /// let backend = FileBackend::new(dir.path()).unwrap();
+    /// let mail = mailtest::capture();
+    /// mail.capture_raw(None, &["postmaster"], b"Subject: bounce\r\n\r\nundeliverable\r\n");
+    /// backend.write_email(&mail.emails()[0]).unwrap();
+    ///
+    /// let filed = Outbox::load(dir.path()).unwrap();
+    /// assert_eq!(filed.emails()[0].envelope_to(), ["postmaster"]);
+    /// ```
+    pub fn write_email(&self, email: &Email) -> Result<(), Error> {
+        self.append(email.envelope_from(), email.envelope_to(), email.raw())
+    }
+
+    fn append(&self, from: Option<&str>, to: &[String], raw: &[u8]) -> Result<(), Error> {
+        let bytes = mbox::encode(from, to, raw, SystemTime::now());
+        let mut file = self.file()?;
+        let open = file.as_mut().expect("file() leaves the file open");
+        open.write_all(&bytes).map_err(|err| Error::io("write to the mail file", &self.path, &err))
+    }
+
     /// The open file, opening (or first creating) it when needed.
     fn file(&self) -> Result<MutexGuard<'_, Option<File>>, Error> {
         let mut file = self.file.lock().unwrap_or_else(PoisonError::into_inner);
@@ -131,10 +165,7 @@ impl EmailBackend for FileBackend {
 
     fn send_raw(&self, envelope: &Envelope, raw: &[u8]) -> Result<(), Error> {
         let (from, to) = envelope_strings(envelope);
-        let bytes = mbox::encode(from.as_deref(), &to, raw, SystemTime::now());
-        let mut file = self.file()?;
-        let open = file.as_mut().expect("file() leaves the file open");
-        open.write_all(&bytes).map_err(|err| Error::io("write to the mail file", &self.path, &err))
+        self.append(from.as_deref(), &to, raw)
     }
 
     fn open(&self) -> Result<(), Error> {

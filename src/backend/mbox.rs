@@ -114,11 +114,7 @@ pub(crate) fn decode(path: &Path, bytes: &[u8]) -> Result<Vec<Entry>, Error> {
                 continue;
             }
             if let Some(value) = header_value(line, ENVELOPE_TO) {
-                entry.envelope_to = value
-                    .split(',')
-                    .map(|to| to.trim().trim_start_matches('<').trim_end_matches('>').to_owned())
-                    .filter(|to| !to.is_empty())
-                    .collect();
+                entry.envelope_to = envelope_paths(&value);
                 continue;
             }
             if let Some(value) = header_value(line, LENGTH) {
@@ -138,6 +134,39 @@ pub(crate) fn decode(path: &Path, bytes: &[u8]) -> Result<Vec<Entry>, Error> {
         entries.push(finish(path, entry)?);
     }
     Ok(entries)
+}
+
+/// The addresses of `X-Mailtest-Envelope-To: <a>, <b>`: split at the
+/// brackets, not at commas, as a quoted local part may hold either
+/// (`<"doe, john"@example.com>`). A list without brackets splits at commas.
+fn envelope_paths(value: &str) -> Vec<String> {
+    if !value.trim_start().starts_with('<') {
+        return value.split(',').map(str::trim).filter(|to| !to.is_empty()).map(str::to_owned).collect();
+    }
+    let mut paths = Vec::new();
+    let (mut current, mut inside, mut quoted, mut escaped) = (String::new(), false, false, false);
+    for c in value.chars() {
+        match c {
+            _ if escaped => escaped = false,
+            '\\' if quoted => escaped = true,
+            '"' if inside => quoted = !quoted,
+            '<' if !inside => {
+                inside = true;
+                continue;
+            }
+            '>' if inside && !quoted => {
+                inside = false;
+                paths.push(std::mem::take(&mut current));
+                continue;
+            }
+            _ => {}
+        }
+        if inside {
+            current.push(c);
+        }
+    }
+    paths.retain(|to| !to.is_empty());
+    paths
 }
 
 /// Drops the empty line that separates a message from the next, and the

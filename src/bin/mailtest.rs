@@ -23,8 +23,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::Duration;
 
-use lettre::address::{Address, Envelope};
-use mailtest::{ConsoleBackend, Email, EmailBackend, FileBackend, Outbox, SmtpSink};
+use mailtest::{ConsoleBackend, Email, FileBackend, Outbox, SmtpSink};
 
 const USAGE: &str = "usage:
   mailtest serve [--port N] [--host ADDR] [--dir PATH]
@@ -121,15 +120,12 @@ fn serve(addr: SocketAddr, dir: Option<&Path>) -> Result<(), String> {
         };
         for email in &emails[printed..] {
             printed += 1;
-            let Some(envelope) = envelope_of(email) else {
-                // Accepted and kept in the sink, but the backends need a lettre envelope.
-                eprintln!("mailtest: message {printed} has an envelope lettre cannot represent; not shown");
-                continue;
-            };
+            // With the envelope as the sink took it: `<postmaster>` and quoted
+            // local parts too, which a lettre envelope cannot hold.
             if let Some(filed) = &filed {
-                filed.send_raw(&envelope, email.raw()).map_err(|e| e.to_string())?;
+                filed.write_email(email).map_err(|e| e.to_string())?;
             }
-            console.send_raw(&envelope, email.raw()).map_err(|e| e.to_string())?;
+            console.write_email(email).map_err(|e| e.to_string())?;
             flush()?;
         }
     }
@@ -137,15 +133,6 @@ fn serve(addr: SocketAddr, dir: Option<&Path>) -> Result<(), String> {
 
 fn flush() -> Result<(), String> {
     std::io::stdout().flush().map_err(|e| format!("cannot write to standard output: {e}"))
-}
-
-fn envelope_of(email: &Email) -> Option<Envelope> {
-    let from = match email.envelope_from().filter(|from| !from.is_empty()) {
-        Some(from) => Some(from.parse::<Address>().ok()?),
-        None => None,
-    };
-    let to = email.envelope_to().iter().map(|to| to.parse::<Address>().ok()).collect::<Option<Vec<_>>>()?;
-    Envelope::new(from, to).ok()
 }
 
 fn show(file: &Path) -> Result<(), String> {

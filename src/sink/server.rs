@@ -8,6 +8,7 @@ use std::thread::JoinHandle;
 
 use mio::net::TcpListener;
 use mio::{Interest, Poll, Waker};
+use socket2::{Domain, Protocol, Socket, Type};
 
 use crate::outbox::Outbox;
 use crate::sink::builder::Config;
@@ -36,7 +37,7 @@ impl Server {
     /// Binds `addr` and starts the loop on a thread named `{name}:smtp`
     /// (Linux keeps 15 bytes of a thread name, so `name` must stay short).
     pub(crate) fn start(addr: SocketAddr, config: Config, outbox: Outbox, name: &str) -> io::Result<Server> {
-        let mut listener = TcpListener::bind(addr)?;
+        let mut listener = listen(addr)?;
         let addr = listener.local_addr()?;
         let poll = Poll::new()?;
         let waker = Waker::new(poll.registry(), WAKER)?;
@@ -52,6 +53,23 @@ impl Server {
             std::thread::Builder::new().name(format!("{name}:smtp")).spawn(move || event_loop.run())?;
         Ok(Server { addr, shared, waker, thread: Some(thread) })
     }
+}
+
+/// Clients that may wait for `accept`: a burst of a thousand clients (or a
+/// sink out of descriptors) queues here instead of having its SYNs dropped
+/// and retried a second later. (std and mio ask for 128.)
+const BACKLOG: i32 = 1024;
+
+/// A non-blocking listener on `addr`, with `SO_REUSEADDR` as std sets it on
+/// Unix (a port just closed can be bound again at once).
+fn listen(addr: SocketAddr) -> io::Result<TcpListener> {
+    let socket = Socket::new(Domain::for_address(addr), Type::STREAM, Some(Protocol::TCP))?;
+    #[cfg(not(windows))]
+    socket.set_reuse_address(true)?;
+    socket.bind(&addr.into())?;
+    socket.listen(BACKLOG)?;
+    socket.set_nonblocking(true)?;
+    Ok(TcpListener::from_std(socket.into()))
 }
 
 impl Drop for Server {

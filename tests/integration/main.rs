@@ -22,7 +22,11 @@ mod sink;
 #[cfg(feature = "cli")]
 mod sink_cli;
 #[cfg(feature = "sink")]
+mod sink_fuzz;
+#[cfg(feature = "sink")]
 mod sink_interop;
+#[cfg(feature = "sink")]
+mod sink_limits;
 #[cfg(feature = "sink")]
 mod sink_robust;
 #[cfg(feature = "sink")]

@@ -1,9 +1,10 @@
 //! The `mailtest` binary: `serve` prints and files what it receives, `show`
 //! reads a file back, and bad arguments exit with status 2 and say why.
 
-use std::io::{BufRead, BufReader};
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpStream;
 use std::path::PathBuf;
-use std::process::{Command, Stdio};
+use std::process::{Child, ChildStdout, Command, Stdio};
 
 use lettre::{Message, SmtpTransport, Transport};
 
@@ -62,9 +63,9 @@ fn show_of_a_missing_file_exits_1_naming_it() {
     assert!(stderr.starts_with("mailtest: cannot read /nonexistent/message.eml: "), "{stderr}");
 }
 
-#[test]
-fn serve_prints_and_files_each_message_and_show_reads_one_back() {
-    let dir = TempDir::new("serve");
+/// `mailtest serve --port 0 --dir DIR`: the child, its output (past the
+/// banner), the banner and the port it announced.
+fn serve(dir: &TempDir) -> (Child, BufReader<ChildStdout>, String, u16) {
     let mut child = Command::new(BIN)
         .args(["serve", "--port", "0", "--dir"])
         .arg(&dir.0)
@@ -81,6 +82,22 @@ fn serve_prints_and_files_each_message_and_show_reads_one_back() {
         .and_then(|rest| rest.split(' ').next())
         .and_then(|p| p.parse().ok())
         .unwrap_or_else(|| panic!("no address in {banner:?}"));
+    (child, stdout, banner, port)
+}
+
+/// Reads printed messages until `n` separator lines have gone by.
+fn printed_messages(stdout: &mut BufReader<ChildStdout>, n: usize) -> String {
+    let mut printed = String::new();
+    while printed.lines().filter(|line| line.starts_with("--------------------")).count() < n {
+        assert_ne!(stdout.read_line(&mut printed).unwrap(), 0, "serve stopped early:\n{printed}");
+    }
+    printed
+}
+
+#[test]
+fn serve_prints_and_files_each_message_and_show_reads_one_back() {
+    let dir = TempDir::new("serve");
+    let (mut child, mut stdout, banner, port) = serve(&dir);
 
     let mailer = SmtpTransport::builder_dangerous("127.0.0.1").port(port).build();
     let welcome = Message::builder()
@@ -101,10 +118,7 @@ fn serve_prints_and_files_each_message_and_show_reads_one_back() {
     mailer.send(&bye).unwrap();
 
     // The console backend ends each message with a separator line.
-    let mut printed = String::new();
-    while printed.lines().filter(|line| line.starts_with("--------------------")).count() < 2 {
-        assert_ne!(stdout.read_line(&mut printed).unwrap(), 0, "serve stopped early:\n{printed}");
-    }
+    let printed = printed_messages(&mut stdout, 2);
     child.kill().unwrap();
     child.wait().unwrap();
 
@@ -124,4 +138,43 @@ fn serve_prints_and_files_each_message_and_show_reads_one_back() {
     let shown = Command::new(BIN).arg("show").arg(&files[0]).output().unwrap();
     assert!(shown.status.success(), "{}", String::from_utf8_lossy(&shown.stderr));
     snapshot("cli_show_output", &String::from_utf8_lossy(&shown.stdout));
+}
+
+#[test]
+fn serve_prints_and_files_what_a_lettre_envelope_cannot_hold() {
+    let dir = TempDir::new("postmaster");
+    let (mut child, mut stdout, _, port) = serve(&dir);
+    // RFC 5321 requires `<postmaster>` to be accepted; a quoted local part
+    // may hold a comma. Neither is a lettre `Address`.
+    let data = "Subject: bounce\r\n\r\nundeliverable\r\n";
+    let mut client = TcpStream::connect(("127.0.0.1", port)).unwrap();
+    client
+        .write_all(
+            format!(
+                "EHLO c.test\r\nMAIL FROM:<>\r\nRCPT TO:<postmaster>\r\nRCPT TO:<\"doe, john\"@example.com>\r\n\
+                 DATA\r\n{data}.\r\nQUIT\r\n"
+            )
+            .as_bytes(),
+        )
+        .unwrap();
+    let mut replies = String::new();
+    client.read_to_string(&mut replies).unwrap();
+    assert!(replies.contains("250 2.0.0 OK: message accepted"), "{replies}");
+
+    let printed = printed_messages(&mut stdout, 1);
+    child.kill().unwrap();
+    child.wait().unwrap();
+
+    assert!(
+        printed.starts_with(
+            "Envelope-From: <>\nEnvelope-To: postmaster, \"doe, john\"@example.com\nSubject: bounce\n"
+        ),
+        "{printed}"
+    );
+    let filed = mailtest::Outbox::load(&dir.0).unwrap();
+    let emails = filed.emails();
+    assert_eq!(emails.len(), 1);
+    assert_eq!(emails[0].envelope_from(), None);
+    assert_eq!(emails[0].envelope_to(), ["postmaster", "\"doe, john\"@example.com"]);
+    assert_eq!(emails[0].raw(), data.as_bytes());
 }

@@ -14,7 +14,7 @@ use mailtest::SmtpSink;
 use crate::sink::{Client, code_of};
 
 /// The sink's threads still alive in this process, found by name.
-fn sink_threads(prefix: &str) -> usize {
+pub(crate) fn sink_threads(prefix: &str) -> usize {
     let prefix = format!("{prefix}:");
     std::fs::read_dir("/proc/self/task")
         .expect("Linux /proc")
