@@ -78,7 +78,7 @@
 //! | feature | default | what it adds |
 //! |---|---|---|
 //! | `smtp` | no | `SmtpBackend` (`EMAIL_BACKEND=smtp` sends for real): lettre's SMTP transport with rustls (ring, webpki roots). Without it, an SMTP `Mailer` still captures, and a real send says to turn it on. |
-//! | `sink` | yes | [`SmtpSink`]: real SMTP on 127.0.0.1 delivering into an [`Outbox`], with AUTH, limits and failure injection. Pure std: no TLS crate, no runtime. |
+//! | `sink` | yes | [`SmtpSink`]: real SMTP on 127.0.0.1 delivering into an [`Outbox`], with AUTH, limits and failure injection. An event loop on `mio`: no TLS crate, no async runtime. |
 //! | `cli` | no | the `mailtest` binary: `mailtest serve` runs a sink and prints (or files) each message, `mailtest show FILE` decodes a message file. |
 //! | `tokio` | no | `AsyncCaptureTransport`, and a clear error instead of a deadlock when a blocking wait runs on a current-thread runtime. Turns on `lettre/tokio1`: with lettre's default `native-tls`, also turn on `lettre/tokio1-native-tls`. |
 //!

@@ -15,6 +15,11 @@ use crate::sink::session::{Ending, Flow, Phase, Session};
 /// that pipelines without reading cannot make the sink buffer without end.
 const OUTPUT_HIGH: usize = 64 * 1024;
 
+/// Reads one connection gets before the others get a turn (4 MiB with the
+/// loop's read buffer): a client streaming a large message cannot hold up
+/// the rest, their timeouts, or a stop.
+const READS_PER_TURN: usize = 16;
+
 /// An output buffer that grew past this is given back once written.
 const OUTPUT_KEEP: usize = 16 * 1024;
 
@@ -31,6 +36,9 @@ pub(crate) struct Ready {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Status {
     Open,
+    /// Open, with input still to read: its turn ended first. No new event
+    /// will say so (readiness is edge-triggered), so the loop comes back.
+    MoreToRead,
     Closed,
 }
 
@@ -110,6 +118,8 @@ impl Connection {
     /// Feeds the session until the socket is empty, the client has to read
     /// its replies first, or the session is over; then sends the replies.
     fn pump(&mut self, shared: &Shared, read_buffer: &mut [u8], now: Instant) -> Status {
+        let mut reads = 0;
+        let mut data_came = false;
         loop {
             if self.closing {
                 return match self.flush(now) {
@@ -133,6 +143,13 @@ impl Connection {
             if !self.readable {
                 break;
             }
+            if reads == READS_PER_TURN {
+                return match self.flush(now) {
+                    Status::Closed => Status::Closed,
+                    _ => Status::MoreToRead,
+                };
+            }
+            reads += 1;
             match self.stream.read(read_buffer) {
                 Ok(0) => {
                     // The client closed its side: it may still read replies.
@@ -145,15 +162,16 @@ impl Connection {
                     // A short read emptied the socket: a new edge will come.
                     self.readable = n == read_buffer.len() || self.read_closed;
                     self.feed(shared, &read_buffer[..n], now);
+                    data_came = self.session.phase() == Phase::Data;
                 }
                 Err(e) if e.kind() == io::ErrorKind::WouldBlock => self.readable = false,
                 Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
                 Err(_) => return Status::Closed,
             }
         }
-        if self.session.phase() == Phase::Data {
-            // More data is coming and there is nothing to answer yet: ACK
-            // what came at once. Clients that write the data and its final
+        if data_came {
+            // Message data came, more is to come, and there is nothing to
+            // answer yet (no reply to carry the ACK): ACK what came at once. Clients that write the data and its final
             // `.` separately without TCP_NODELAY (lettre does) would
             // otherwise wait for Linux's delayed ACK, 40 ms a message.
             #[cfg(any(target_os = "linux", target_os = "android"))]

@@ -35,6 +35,8 @@ pub(crate) struct EventLoop {
     connections: Vec<Option<Connection>>,
     free: Vec<usize>,
     read_buffer: Vec<u8>,
+    /// Connections whose turn ended with input still to read.
+    more_to_read: Vec<usize>,
     /// When to call `accept` again after it ran out of descriptors.
     accept_retry: Option<Instant>,
     /// When the next connection may time out (never earlier).
@@ -55,6 +57,7 @@ impl EventLoop {
             connections: Vec::new(),
             free: Vec::new(),
             read_buffer: vec![0; READ_BUFFER],
+            more_to_read: Vec::new(),
             accept_retry: None,
             next_sweep: None,
             sweep_grain,
@@ -91,6 +94,10 @@ impl EventLoop {
                     }
                 }
             }
+            let no_event = Ready { readable: false, writable: false, read_closed: false };
+            for slot in std::mem::take(&mut self.more_to_read) {
+                self.on_ready(slot, no_event, now);
+            }
             if accept || self.accept_retry.is_some_and(|at| at <= now) {
                 self.accept(now);
             }
@@ -100,8 +107,12 @@ impl EventLoop {
         }
     }
 
-    /// How long `poll` may block: until the next timeout or accept retry.
+    /// How long `poll` may block: until the next timeout or accept retry,
+    /// or not at all while a connection has input waiting.
     fn timeout(&self, now: Instant) -> Option<Duration> {
+        if !self.more_to_read.is_empty() {
+            return Some(Duration::ZERO);
+        }
         [self.next_sweep, self.accept_retry]
             .into_iter()
             .flatten()
@@ -113,10 +124,13 @@ impl EventLoop {
         let Some(Some(connection)) = self.connections.get_mut(slot) else {
             return; // closed earlier in this batch of events
         };
-        match connection.on_ready(ready, &self.shared, &mut self.read_buffer, now) {
-            Status::Open => {
-                let (at, _) = connection.deadline(&self.shared.config);
+        let status = connection.on_ready(ready, &self.shared, &mut self.read_buffer, now);
+        let (at, _) = connection.deadline(&self.shared.config);
+        match status {
+            Status::Open => self.schedule(at),
+            Status::MoreToRead => {
                 self.schedule(at);
+                self.more_to_read.push(slot);
             }
             Status::Closed => self.close(slot, now),
         }
@@ -156,7 +170,7 @@ impl EventLoop {
         let (at, _) = connection.deadline(&self.shared.config);
         self.connections[slot] = Some(connection);
         match status {
-            Status::Open => self.schedule(at),
+            Status::Open | Status::MoreToRead => self.schedule(at),
             Status::Closed => self.close(slot, now),
         }
     }
