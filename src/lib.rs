@@ -102,6 +102,7 @@ mod outbox;
 mod parse;
 mod parts;
 mod pattern;
+mod preview;
 #[doc(hidden)]
 pub mod __private {
     pub use crate::private::*;

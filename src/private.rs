@@ -89,3 +89,8 @@ where
 pub fn no_redactions() -> crate::snapshot::Redactions {
     crate::snapshot::Redactions::new()
 }
+
+/// The pages of `mailtest serve --http`, for the `mailtest` binary.
+pub mod preview {
+    pub use crate::preview::served::*;
+}

@@ -31,10 +31,19 @@ const QUOTED_LINES: usize = 30;
 /// ));
 /// assert!(failure.report().contains("✗ to=ann@example.com, but was bob@example.com"));
 /// ```
-#[derive(Clone, PartialEq, Eq)]
+#[derive(Clone)]
 pub struct Failure {
     plain: String,
     colored: String,
+    /// What the HTML report of this failure shows, and the outbox it came
+    /// from; none for a misuse of the API.
+    shown: Option<Shown>,
+}
+
+#[derive(Clone)]
+struct Shown {
+    emails: Vec<Email>,
+    outbox_id: Option<u64>,
 }
 
 impl Failure {
@@ -43,7 +52,22 @@ impl Failure {
         write(&mut plain);
         let mut colored = Out { text: String::new(), color: true };
         write(&mut colored);
-        Failure { plain: plain.text, colored: colored.text }
+        Failure { plain: plain.text, colored: colored.text, shown: None }
+    }
+
+    fn showing(mut self, emails: Vec<Email>, outbox_id: Option<u64>) -> Failure {
+        self.shown = Some(Shown { emails, outbox_id });
+        self
+    }
+
+    /// The emails the HTML report of this failure shows.
+    pub(crate) fn emails(&self) -> Option<&[Email]> {
+        self.shown.as_ref().map(|shown| shown.emails.as_slice())
+    }
+
+    /// The outbox the failure is about, when it is known.
+    pub(crate) fn outbox_id(&self) -> Option<u64> {
+        self.shown.as_ref().and_then(|shown| shown.outbox_id)
     }
 
     /// The report for a query whose expectation failed over `records`.
@@ -56,7 +80,7 @@ impl Failure {
         order.sort_by_key(|s| (!s.all_met(), std::cmp::Reverse(s.met_count()), s.email.sequence()));
         let matched = scored.iter().filter(|s| s.all_met()).count();
 
-        Failure::render(|out| {
+        let failure = Failure::render(|out| {
             out.headline(&headline(query, expected, matched, emails.len()));
             if emails.is_empty() {
                 out.raw(EMPTY_OUTBOX_HINTS);
@@ -73,13 +97,16 @@ impl Failure {
             if let Some(closest) = order.first().filter(|s| !s.all_met()) {
                 closest.write_evidence(out);
             }
-        })
+        });
+        drop(order);
+        drop(scored);
+        failure.showing(emails, Some(query.outbox().id()))
     }
 
     /// The report for one email that failed one check of [`EmailAssert`](crate::EmailAssert).
     pub(crate) fn for_email(email: &Email, criterion: &Criterion) -> Failure {
         let scored = Scored { email, criteria: std::slice::from_ref(criterion), met: vec![false] };
-        Failure::render(|out| {
+        let failure = Failure::render(|out| {
             out.headline(&format!(
                 "{} does not match: expected {}, {} {}",
                 tag(email),
@@ -90,12 +117,20 @@ impl Failure {
             out.raw("\n");
             scored.write_to(out);
             scored.write_evidence(out);
-        })
+        });
+        // The report shows the outbox bound here when the email is one of
+        // its own, else the email alone.
+        match crate::outbox::current().filter(|outbox| outbox.emails().contains(email)) {
+            Some(outbox) => failure.showing(outbox.emails(), Some(outbox.id())),
+            None => failure.showing(vec![email.clone()], None),
+        }
     }
 
     /// The report of a strict capture with emails no assertion matched.
-    pub(crate) fn unasserted(unasserted: &[Email], captured: usize) -> Failure {
-        Failure::render(|out| {
+    pub(crate) fn unasserted(unasserted: &[Email], outbox: &crate::Outbox) -> Failure {
+        let captured = outbox.emails();
+        let failure = Failure::render(|out| {
+            let captured = captured.len();
             let verb = if unasserted.len() == 1 { "was" } else { "were" };
             let emails = if captured == 1 { "email" } else { "emails" };
             out.headline(&format!(
@@ -113,7 +148,8 @@ impl Failure {
                 "\n\nAssert on each (`mail.find().subject(..).one()`, `assert_sent!(..)` or \
                  `email.assert()`), or drop `.strict()` if they do not matter.",
             );
-        })
+        });
+        failure.showing(captured, Some(outbox.id()))
     }
 
     /// A wrong use of the API, explained.
@@ -121,16 +157,19 @@ impl Failure {
         Failure::render(|out| out.raw(&format!("mailtest: {explanation}")))
     }
 
-    /// Panics with the report, at the caller's line.
+    /// Panics with the report, at the caller's line. The HTML report is
+    /// written first, and the panic message ends with where it is.
     #[track_caller]
     pub(crate) fn panic(self) -> ! {
-        panic!("{self}")
+        let written = crate::preview::failure_note(&self);
+        panic!("{self}{written}")
     }
 
     /// Panics with the report, naming `location` (for async terminals, whose
     /// own location would be inside the future).
     pub(crate) fn panic_at(self, location: &std::panic::Location<'_>) -> ! {
-        panic!("{self}\n\n(asserted at {location})")
+        let written = crate::preview::failure_note(&self);
+        panic!("{self}\n\n(asserted at {location}){written}")
     }
 
     /// The report as plain text (no colour).
@@ -338,6 +377,15 @@ impl fmt::Debug for Failure {
         f.write_str(&self.plain)
     }
 }
+
+impl PartialEq for Failure {
+    /// Two failures are equal when they say the same.
+    fn eq(&self, other: &Self) -> bool {
+        self.plain == other.plain && self.colored == other.colored
+    }
+}
+
+impl Eq for Failure {}
 
 impl std::error::Error for Failure {}
 

@@ -104,14 +104,26 @@ impl Capture {
 impl Drop for Capture {
     fn drop(&mut self) {
         // A second panic while unwinding would abort the test process.
-        if !self.strict || std::thread::panicking() {
-            return;
+        if self.strict && !std::thread::panicking() {
+            let unasserted: Vec<Email> = self
+                .outbox
+                .emails()
+                .into_iter()
+                .filter(|email| !email.record().asserted.load(Ordering::Relaxed))
+                .collect();
+            if !unasserted.is_empty() {
+                Failure::unasserted(&unasserted, &self.outbox).panic();
+            }
         }
-        let emails = self.outbox.emails();
-        let unasserted: Vec<Email> =
-            emails.iter().filter(|email| !email.record().asserted.load(Ordering::Relaxed)).cloned().collect();
-        if !unasserted.is_empty() {
-            Failure::unasserted(&unasserted, emails.len()).panic();
+        // The HTML report of a test that fails some other way (or of every
+        // capture, with MAILTEST_REPORT=always).
+        if let Some(written) = crate::preview::capture_ended(&self.outbox) {
+            if std::thread::panicking() {
+                match written {
+                    Ok(index) => eprintln!("mailtest report of the captured email: {}", index.display()),
+                    Err(error) => eprintln!("mailtest report not written: {error}"),
+                }
+            }
         }
     }
 }
