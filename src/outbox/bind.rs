@@ -117,12 +117,12 @@ impl Drop for Capture {
         }
         // The HTML report of a test that fails some other way (or of every
         // capture, with MAILTEST_REPORT=always).
-        if let Some(written) = crate::preview::capture_ended(&self.outbox) {
-            if std::thread::panicking() {
-                match written {
-                    Ok(index) => eprintln!("mailtest report of the captured email: {}", index.display()),
-                    Err(error) => eprintln!("mailtest report not written: {error}"),
-                }
+        if let Some(written) = crate::preview::capture_ended(&self.outbox)
+            && std::thread::panicking()
+        {
+            match written {
+                Ok(index) => eprintln!("mailtest report of the captured email: {}", index.display()),
+                Err(error) => eprintln!("mailtest report not written: {error}"),
             }
         }
     }

@@ -64,10 +64,9 @@
     status.textContent = "reconnecting…";
   });
   events.addEventListener("email", (e) => add(JSON.parse(e.data)));
-  events.addEventListener("cleared", () => {
-    body.replaceChildren();
-    shown();
-  });
+  // After a clear, or when this page fell too far behind: the server's list.
+  events.addEventListener("cleared", resync);
+  events.addEventListener("resync", resync);
 
   document.getElementById("clear").addEventListener("click", () => {
     fetch("/api/messages", { method: "DELETE" }).catch(() => {});
