@@ -15,6 +15,7 @@ mod decoding;
 mod hygiene;
 mod malformed;
 mod parallel;
+mod preview;
 mod propagation;
 mod reports;
 #[cfg(feature = "sink")]
