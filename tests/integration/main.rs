@@ -32,3 +32,5 @@ mod snapshot_macros;
 mod snapshot_user_crate;
 mod transport;
 mod waiting;
+#[cfg(feature = "cli")]
+mod web_api;

@@ -35,6 +35,7 @@ pub(crate) fn run(file: &Path, out: &Path) -> Result<(), String> {
         outbox
     };
     let index = outbox.write_report(out).map_err(|e| e.to_string())?;
-    println!("mailtest: wrote {} ({} emails)", index.display(), outbox.len());
+    let emails = if outbox.len() == 1 { "1 email".to_owned() } else { format!("{} emails", outbox.len()) };
+    println!("mailtest: wrote {} ({emails})", index.display());
     Ok(())
 }
