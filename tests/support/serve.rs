@@ -12,12 +12,12 @@ use std::time::Duration;
 use lettre::Transport;
 use lettre::address::{Address, Envelope};
 
-pub const BIN: &str = env!("CARGO_BIN_EXE_mailtest");
+pub(crate) const BIN: &str = env!("CARGO_BIN_EXE_mailtest");
 
-pub struct Serve {
+pub(crate) struct Serve {
     child: Child,
-    pub smtp_port: u16,
-    pub http_port: u16,
+    pub(crate) smtp_port: u16,
+    pub(crate) http_port: u16,
     /// What serve printed after its banner (the console backend's output),
     /// read on demand.
     stdout: BufReader<std::process::ChildStdout>,
@@ -33,11 +33,11 @@ fn port_after(line: &str, prefix: &str) -> u16 {
 }
 
 impl Serve {
-    pub fn start() -> Serve {
+    pub(crate) fn start() -> Serve {
         Serve::start_with(&[])
     }
 
-    pub fn start_with(extra: &[&str]) -> Serve {
+    pub(crate) fn start_with(extra: &[&str]) -> Serve {
         let mut child = Command::new(BIN)
             .args(["serve", "--port", "0", "--http", "0"])
             .args(extra)
@@ -59,12 +59,12 @@ impl Serve {
         }
     }
 
-    pub fn url(&self, path: &str) -> String {
+    pub(crate) fn url(&self, path: &str) -> String {
         format!("http://127.0.0.1:{}{path}", self.http_port)
     }
 
     /// Sends `raw` over SMTP with this envelope.
-    pub fn send(&self, from: &str, to: &[&str], raw: &[u8]) {
+    pub(crate) fn send(&self, from: &str, to: &[&str], raw: &[u8]) {
         let envelope = Envelope::new(
             Some(from.parse::<Address>().unwrap()),
             to.iter().map(|to| to.parse::<Address>().unwrap()).collect(),
@@ -75,7 +75,7 @@ impl Serve {
     }
 
     /// Sends raw request bytes; returns the status and the whole response.
-    pub fn raw_request(&self, request: &[u8]) -> (u16, String) {
+    pub(crate) fn raw_request(&self, request: &[u8]) -> (u16, String) {
         let mut stream = TcpStream::connect(("127.0.0.1", self.http_port)).unwrap();
         stream.set_read_timeout(Some(Duration::from_secs(60))).unwrap();
         stream.write_all(request).unwrap();
@@ -87,19 +87,19 @@ impl Serve {
     }
 
     /// `METHOD path` with the right Host; returns the status and the body.
-    pub fn request(&self, method: &str, path: &str) -> (u16, String) {
+    pub(crate) fn request(&self, method: &str, path: &str) -> (u16, String) {
         let request = format!("{method} {path} HTTP/1.1\r\nHost: 127.0.0.1:{}\r\n\r\n", self.http_port);
         let (status, text) = self.raw_request(request.as_bytes());
         let body = text.split_once("\r\n\r\n").map(|(_, body)| body.to_owned()).unwrap_or_default();
         (status, body)
     }
 
-    pub fn get(&self, path: &str) -> (u16, String) {
+    pub(crate) fn get(&self, path: &str) -> (u16, String) {
         self.request("GET", path)
     }
 
     /// Reads serve's console output until a line contains `needle`.
-    pub fn printed_until(&mut self, needle: &str) -> String {
+    pub(crate) fn printed_until(&mut self, needle: &str) -> String {
         let mut printed = String::new();
         while !printed.contains(needle) {
             assert_ne!(self.stdout.read_line(&mut printed).unwrap(), 0, "serve stopped early:\n{printed}");

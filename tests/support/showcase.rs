@@ -13,13 +13,13 @@
 #![allow(dead_code)]
 
 /// The logo's bytes, base64: a 24×24 PNG, every pixel #ff00ff.
-pub const LOGO_PNG_BASE64: &str = "iVBORw0KGgoAAAANSUhEUgAAABgAAAAYCAIAAABvFaqvAAAAH0lEQVR42mP4z/CfKohh1KBRg0YNGjVo1KBRgwbeIACG8Xu9O70bfQAAAABJRU5ErkJggg==";
+pub(crate) const LOGO_PNG_BASE64: &str = "iVBORw0KGgoAAAANSUhEUgAAABgAAAAYCAIAAABvFaqvAAAAH0lEQVR42mP4z/CfKohh1KBRg0YNGjVo1KBRgwbeIACG8Xu9O70bfQAAAABJRU5ErkJggg==";
 
-pub const SUBJECT: &str = "Your order <script>alert('subject')</script> has shipped";
+pub(crate) const SUBJECT: &str = "Your order <script>alert('subject')</script> has shipped";
 
 /// The showcase email; `remote` is a base URL like `http://127.0.0.1:9` that
 /// must never be fetched.
-pub fn showcase(remote: &str) -> Vec<u8> {
+pub(crate) fn showcase(remote: &str) -> Vec<u8> {
     format!(
         "From: \"Shop <script>alert('name')</script>\" <shop@example.com>\r\n\
          To: Ann Lee <ann@example.com>\r\n\
@@ -78,7 +78,7 @@ pub fn showcase(remote: &str) -> Vec<u8> {
 }
 
 /// A plain second email.
-pub fn plain(subject: &str, to: &str) -> Vec<u8> {
+pub(crate) fn plain(subject: &str, to: &str) -> Vec<u8> {
     format!(
         "From: shop@example.com\r\nTo: {to}\r\nSubject: {subject}\r\nDate: Tue, 07 May 2024 11:00:00 +0000\r\n\
          Message-ID: <{}@shop.example.com>\r\n\r\nHello.\r\n",
