@@ -94,7 +94,7 @@ fn check_widths(browser: &Browser, n: u64) {
 }
 
 #[test]
-#[ignore = "needs Chromium: apt-get install chromium chromium-driver; then cargo test --features cli --test browser -- --ignored"]
+#[ignore = "needs Chromium: apt-get install chromium chromium-driver; then cargo test --all-features --test browser -- --ignored"]
 fn the_report_from_file_shows_the_mail_and_runs_or_fetches_nothing() {
     let browser = Browser::start();
     let counter = Counter::start();
@@ -119,7 +119,7 @@ fn the_report_from_file_shows_the_mail_and_runs_or_fetches_nothing() {
 }
 
 #[test]
-#[ignore = "needs Chromium: apt-get install chromium chromium-driver; then cargo test --features cli --test browser -- --ignored"]
+#[ignore = "needs Chromium: apt-get install chromium chromium-driver; then cargo test --all-features --test browser -- --ignored"]
 fn the_live_ui_lists_new_mail_without_a_reload_and_shows_it_safely() {
     let browser = Browser::start();
     let counter = Counter::start();

@@ -89,10 +89,10 @@ impl Browser {
     fn wait_until_ready(&self) {
         let deadline = Instant::now() + Duration::from_secs(30);
         while Instant::now() < deadline {
-            if let Ok(status) = self.try_call("GET", "/status", None) {
-                if status["ready"] == true {
-                    return;
-                }
+            if let Ok(status) = self.try_call("GET", "/status", None)
+                && status["ready"] == true
+            {
+                return;
             }
             std::thread::sleep(Duration::from_millis(50));
         }

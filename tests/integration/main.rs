@@ -18,6 +18,11 @@ mod parallel;
 mod preview;
 mod propagation;
 mod reports;
+#[cfg(feature = "cli")]
+#[path = "../support/serve.rs"]
+mod serve;
+#[path = "../support/showcase.rs"]
+mod showcase;
 #[cfg(feature = "sink")]
 mod sink;
 #[cfg(feature = "cli")]

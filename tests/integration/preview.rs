@@ -12,8 +12,7 @@ use std::process::Command;
 
 use mailtest::Outbox;
 
-#[path = "../support/showcase.rs"]
-mod showcase;
+use crate::showcase;
 
 fn snapshot(name: &str, text: &str) {
     insta::with_settings!({ snapshot_path => "../../snapshots", prepend_module_to_snapshot => false }, {

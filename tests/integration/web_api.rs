@@ -10,12 +10,8 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
-#[path = "../support/serve.rs"]
-mod serve;
-#[path = "../support/showcase.rs"]
-mod showcase;
-
-use serve::{BIN, Serve};
+use crate::serve::{BIN, Serve};
+use crate::showcase;
 
 fn snapshot(name: &str, text: &str) {
     insta::with_settings!({ snapshot_path => "../../snapshots", prepend_module_to_snapshot => false }, {
