@@ -1,5 +1,7 @@
 //! mailtest's integration tests: one binary, one module per area.
 
+#[cfg(feature = "smtp")]
+mod aiosmtpd;
 mod assertions;
 mod backend_file;
 mod backend_local;
@@ -16,7 +18,6 @@ mod hygiene;
 mod malformed;
 mod parallel;
 mod propagation;
-mod reports;
 #[cfg(feature = "sink")]
 mod sink;
 #[cfg(feature = "cli")]
