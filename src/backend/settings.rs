@@ -255,6 +255,15 @@ impl Settings {
         Ok(())
     }
 
+    /// `EMAIL_FILE_PATH`, which the file backend cannot do without.
+    pub(crate) fn required_file_path(&self) -> Result<&std::path::Path, Error> {
+        self.file_path.as_deref().ok_or_else(|| Error::InvalidSetting {
+            name: "EMAIL_FILE_PATH".to_owned(),
+            value: String::new(),
+            expected: "a directory for the mbox files (EMAIL_BACKEND=file needs one)".to_owned(),
+        })
+    }
+
     /// Checks what no single value shows: settings that exclude each other.
     pub(crate) fn check(&self) -> Result<(), Error> {
         if self.use_tls && self.use_ssl {

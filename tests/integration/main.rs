@@ -1,5 +1,7 @@
 //! mailtest's integration tests: one binary, one module per area.
 
+#[cfg(feature = "smtp")]
+mod aiosmtpd;
 mod assertions;
 mod backend_file;
 mod backend_local;
@@ -17,7 +19,6 @@ mod malformed;
 mod parallel;
 mod preview;
 mod propagation;
-mod reports;
 #[cfg(feature = "cli")]
 #[path = "../support/serve.rs"]
 mod serve;
