@@ -16,14 +16,11 @@ thread_local! {
 /// Runs `f`, turning a panic into `Err(message)`, without printing it.
 pub(crate) fn contain_panics<T>(f: impl FnOnce() -> T) -> Result<T, String> {
     static QUIET_HOOK: Once = Once::new();
-    QUIET_HOOK.call_once(|| {
-        let previous = panic::take_hook();
-        panic::set_hook(Box::new(move |info| {
-            if !CONTAINING.with(Cell::get) {
-                previous(info);
-            }
-        }));
-    });
+    // The hook cannot be changed while this thread unwinds (std panics, and
+    // in a destructor that aborts): then a contained panic prints its line.
+    if !std::thread::panicking() {
+        QUIET_HOOK.call_once(install_quiet_hook);
+    }
     let was = CONTAINING.with(|c| c.replace(true));
     let result = panic::catch_unwind(AssertUnwindSafe(f));
     CONTAINING.with(|c| c.set(was));
@@ -34,4 +31,13 @@ pub(crate) fn contain_panics<T>(f: impl FnOnce() -> T) -> Result<T, String> {
             .or_else(|| payload.downcast_ref::<String>().cloned())
             .unwrap_or_else(|| "a panic with no message".to_owned())
     })
+}
+
+fn install_quiet_hook() {
+    let previous = panic::take_hook();
+    panic::set_hook(Box::new(move |info| {
+        if !CONTAINING.with(Cell::get) {
+            previous(info);
+        }
+    }));
 }

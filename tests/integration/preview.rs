@@ -282,6 +282,13 @@ fn mailtest_report_dir_and_mailtest_report_choose_where_and_when() {
     );
     assert!(expected.is_file(), "an unknown value reports as for failure");
 
+    // The first parse of a process, of a message that makes the parser
+    // panic, while the test unwinds: a report, not an abort.
+    let out = child("child_unwinds_over_a_message_the_parser_panics_on", &[("MAILTEST_REPORT_DIR", root)]);
+    let folder = dir.path().join("preview.child_unwinds_over_a_message_the_parser_panics_on");
+    assert!(out.contains("mailtest report of the captured email: "), "{out}");
+    assert!(read(&folder.join("index.html")).contains("the bytes are in raw()") || !cfg!(debug_assertions));
+
     let out = child("child_fails_a_plain_assert", &[("MAILTEST_REPORT_DIR", root)]);
     let plain =
         std::path::absolute(dir.path().join("preview.child_fails_a_plain_assert/index.html")).unwrap();
@@ -320,5 +327,17 @@ fn child_fails_a_plain_assert() {
         let mail = mailtest::capture();
         mail.capture_raw(None, &["ann@example.com"], &showcase::plain("Plain", "ann@example.com"));
         assert_eq!(mail.emails()[0].subject(), Some("Other"), "a plain assert");
+    }));
+}
+
+#[test]
+#[ignore = "run by mailtest_report_dir_and_mailtest_report_choose_where_and_when in a child process"]
+fn child_unwinds_over_a_message_the_parser_panics_on() {
+    // mail-parser 0.11 panics on this in debug builds (see malformed.rs).
+    const PARSER_PANIC: &[u8] = b"Content-Type: multipart/mixed; boundary=\"b5\"\r\n\r\n--b5\r\nContent-Type: text/plain\r\n\r\nhi\r\n--b5\r\nContent-Type: message/rfc822\r\n\r\nSubject: x\r\nContent-Type: message/rfc822\r\n\r\nSubjpe: multipart/alternative; boundary=c\r\n\r\n--c\r\n\r\nx\r\n--c--=\r\n--b5--\r\n";
+    let _ = catch_unwind(AssertUnwindSafe(|| {
+        let mail = mailtest::capture();
+        mail.capture_raw(None, &["ann@example.com"], PARSER_PANIC);
+        panic!("the test's own failure, before anything parsed the email");
     }));
 }
