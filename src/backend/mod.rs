@@ -25,7 +25,7 @@ mod memory;
 pub(crate) mod settings;
 #[cfg(feature = "smtp")]
 mod smtp;
-mod timestamp;
+pub(crate) mod timestamp;
 
 use lettre::Message;
 use lettre::address::Envelope;

@@ -30,7 +30,6 @@ use std::io::Write as _;
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
-use std::time::Duration;
 
 use lettre::address::{Address, Envelope};
 use mailtest::{ConsoleBackend, Email, EmailBackend, FileBackend, Outbox, SmtpSink};
@@ -149,16 +148,8 @@ fn serve(addr: SocketAddr, dir: Option<&Path>, http: Option<u16>) -> Result<(), 
     flush()?;
     let mut printed = 0;
     loop {
-        // Woken by each arrival, not by polling; the timeout only bounds a wait.
         // Followed by capture number, so a clear (DELETE /api/messages) loses nothing.
-        let Ok(emails) = outbox
-            .find()
-            .matching(move |email| email.sequence() > printed)
-            .within(Duration::from_secs(3600))
-            .try_at_least(1)
-        else {
-            continue;
-        };
+        let emails = commands::follow::arrivals_after(&outbox, printed);
         for email in &emails {
             printed = email.sequence();
             let Some(envelope) = envelope_of(email) else {

@@ -18,9 +18,9 @@ pub(crate) struct Serve {
     child: Child,
     pub(crate) smtp_port: u16,
     pub(crate) http_port: u16,
-    /// What serve printed after its banner (the console backend's output),
-    /// read on demand.
-    stdout: BufReader<std::process::ChildStdout>,
+    /// What serve prints after its banner (the console backend's output),
+    /// line by line, from a reader thread (so a read can time out).
+    printed: std::sync::Mutex<std::sync::mpsc::Receiver<String>>,
 }
 
 /// The port after `prefix` in `line`.
@@ -51,11 +51,19 @@ impl Serve {
         stdout.read_line(&mut web).unwrap();
         assert!(smtp.starts_with("mailtest: SMTP sink listening on 127.0.0.1:"), "{smtp}");
         assert!(web.starts_with("mailtest: web UI on http://127.0.0.1:"), "loopback by default: {web}");
+        let (lines, printed) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            for line in stdout.lines().map_while(Result::ok) {
+                if lines.send(line).is_err() {
+                    break;
+                }
+            }
+        });
         Serve {
             smtp_port: port_after(&smtp, "127.0.0.1:"),
             http_port: port_after(&web, "http://127.0.0.1:"),
             child,
-            stdout,
+            printed: std::sync::Mutex::new(printed),
         }
     }
 
@@ -98,11 +106,16 @@ impl Serve {
         self.request("GET", path)
     }
 
-    /// Reads serve's console output until a line contains `needle`.
+    /// Reads serve's console output until a line contains `needle` (at
+    /// most 30 s).
     pub(crate) fn printed_until(&mut self, needle: &str) -> String {
         let mut printed = String::new();
         while !printed.contains(needle) {
-            assert_ne!(self.stdout.read_line(&mut printed).unwrap(), 0, "serve stopped early:\n{printed}");
+            let next = self.printed.get_mut().unwrap().recv_timeout(Duration::from_secs(30));
+            match next {
+                Ok(line) => printed.push_str(&format!("{line}\n")),
+                Err(_) => panic!("serve did not print {needle:?} within 30 s; it printed:\n{printed}"),
+            }
         }
         printed
     }

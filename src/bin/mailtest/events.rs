@@ -68,15 +68,7 @@ impl Feed {
     pub(crate) fn watch(self: Arc<Feed>, outbox: Outbox) {
         let mut last_seen = 0;
         loop {
-            // Woken by each change of the outbox; the timeout only bounds one wait.
-            let Ok(new) = outbox
-                .find()
-                .matching(move |email| email.sequence() > last_seen)
-                .within(Duration::from_secs(3600))
-                .try_at_least(1)
-            else {
-                continue;
-            };
+            let new = super::follow::arrivals_after(&outbox, last_seen);
             let mut state = self.lock();
             // Under the feed's lock, so a clear is either before (and the
             // email is gone) or after (and follows it in the feed).
@@ -116,10 +108,12 @@ pub(crate) fn stream(feed: &Feed, out: &mut impl Write) {
         "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream; charset=utf-8\r\n{}retry: 2000\n\n",
         super::http::COMMON_HEADERS
     );
+    // Taken before the head goes out: whatever happens once the reader
+    // sees the stream open is sent to it.
+    let mut cursor = feed.last_id();
     if out.write_all(head.as_bytes()).and_then(|()| out.flush()).is_err() {
         return;
     }
-    let mut cursor = feed.last_id();
     loop {
         let text = match feed.after(cursor, KEEP_ALIVE) {
             None => {

@@ -6,6 +6,7 @@ pub(crate) mod assert_cmd;
 pub(crate) mod client;
 pub(crate) mod events;
 pub(crate) mod filters;
+pub(crate) mod follow;
 pub(crate) mod http;
 pub(crate) mod json;
 pub(crate) mod show_html;
