@@ -63,6 +63,7 @@ impl Utc {
 
 impl Utc {
     /// `2024-01-02T03:04:05Z` (RFC 3339), for the JSON API of `mailtest serve`.
+    #[cfg(any(test, feature = "harness"))]
     pub(crate) fn rfc3339(&self) -> String {
         format!(
             "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}Z",
