@@ -24,7 +24,7 @@ fn page(lines: &[String]) -> Vec<u8> {
         "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] \
          /Resources << /Font << /F1 4 0 R >> >> /Contents 5 0 R >>"
             .to_owned(),
-        "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>".to_owned(),
+        "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>".to_owned(),
         format!("<< /Length {} >>\nstream\n{text}\nendstream", text.len()),
     ];
 
@@ -48,8 +48,9 @@ fn page(lines: &[String]) -> Vec<u8> {
     pdf
 }
 
-/// A PDF string literal's content: `\`, `(` and `)` escaped, and what the
-/// standard font cannot show (outside printable ASCII) as `?`.
+/// A PDF string literal's content: `\`, `(` and `)` escaped, Latin-1 letters
+/// (`é`, `ü`, `ß`) as their WinAnsi codes, and what else the standard font
+/// cannot show as `?`.
 fn escape(line: &str) -> String {
     let mut escaped = String::with_capacity(line.len());
     for c in line.chars() {
@@ -59,6 +60,7 @@ fn escape(line: &str) -> String {
                 escaped.push(c);
             }
             ' '..='~' => escaped.push(c),
+            '\u{a0}'..='\u{ff}' => escaped.push_str(&format!("\\{:03o}", u32::from(c))),
             _ => escaped.push('?'),
         }
     }
@@ -71,7 +73,7 @@ mod tests {
 
     #[test]
     fn the_cross_reference_table_points_at_each_object() {
-        let pdf = page(&["Tea (green)  EUR 4.50".to_owned(), "Caf\u{e9}".to_owned()]);
+        let pdf = page(&["Tea (green)  EUR 4.50".to_owned(), "Caf\u{e9} \u{2615}".to_owned()]);
         let text = String::from_utf8(pdf).unwrap();
         assert!(text.starts_with("%PDF-1.4\n") && text.ends_with("%%EOF\n"));
 
@@ -84,7 +86,7 @@ mod tests {
             assert!(text[offset..].starts_with(&format!("{} 0 obj\n", n + 1)), "object {}", n + 1);
         }
         assert!(text.contains("(Tea \\(green\\)  EUR 4.50) Tj"));
-        assert!(text.contains("(Caf?) Tj"));
+        assert!(text.contains("(Caf\\351 ?) Tj"), "é in WinAnsi, the rest as ?");
     }
 
     #[test]

@@ -62,8 +62,9 @@ async fn the_worker_sends_the_receipt_on_a_multi_thread_runtime() {
     the_worker_sends_the_receipt().await;
 }
 
-/// One shop for every test below, served over HTTP on its own runtime
-/// (a test's runtime ends with the test).
+/// One shop for every test below, served over HTTP on its own runtime (a
+/// test's runtime ends with the test). Under nextest, where each test is a
+/// process, each test gets its own.
 static SHARED_SHOP: LazyLock<SocketAddr> = LazyLock::new(|| {
     let (started, addr) = std::sync::mpsc::channel();
     std::thread::Builder::new()
