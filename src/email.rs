@@ -312,7 +312,7 @@ impl Email {
     pub fn html_text(&self) -> Option<&str> {
         self.record
             .html_text
-            .get_or_init(|| self.html().map(|html| crate::parse::html_to_text(html).trim().to_owned()))
+            .get_or_init(|| self.html().map(crate::html_text::html_to_text))
             .as_deref()
     }
 

@@ -95,6 +95,7 @@ mod contain;
 mod criteria;
 mod email;
 mod error;
+mod html_text;
 mod links;
 mod macros;
 mod mailbox;
