@@ -8,9 +8,9 @@ use std::sync::LazyLock;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use mail_parser::parsers::MessageStream;
-use mail_parser::{Address, HeaderValue};
+use mail_parser::HeaderValue;
 
-use super::charset;
+use super::{address, charset};
 use crate::mailbox::Mailbox;
 
 static ENCODED_WORD: LazyLock<regex::Regex> =
@@ -27,47 +27,50 @@ fn terminated(value: &[u8]) -> Cow<'_, [u8]> {
     }
 }
 
+static ENCODED_WORD_BYTES: LazyLock<regex::bytes::Regex> =
+    LazyLock::new(|| regex::bytes::Regex::new(r"(?-u)=\?[^?\s]+\?[bBqQ]\?[^?\s]*\?=").expect("valid regex"));
+
+/// Header bytes for mail-parser: UTF-8 (RFC 6532) when they are valid UTF-8,
+/// else windows-1252 turned into UTF-8, the guess mail clients make for raw
+/// 8-bit headers. Raw bytes inside an encoded word stay as they are: the
+/// word's own charset reads them.
+fn as_utf8(value: &[u8]) -> Cow<'_, [u8]> {
+    if value.is_ascii() || std::str::from_utf8(value).is_ok() {
+        return Cow::Borrowed(value);
+    }
+    let mut out = Vec::with_capacity(value.len() + 8);
+    let mut last = 0;
+    let windows_1252 = |bytes: &[u8], out: &mut Vec<u8>| {
+        out.extend_from_slice(encoding_rs::WINDOWS_1252.decode_without_bom_handling(bytes).0.as_bytes());
+    };
+    for word in ENCODED_WORD_BYTES.find_iter(value) {
+        windows_1252(&value[last..word.start()], &mut out);
+        out.extend_from_slice(word.as_bytes());
+        last = word.end();
+    }
+    windows_1252(&value[last..], &mut out);
+    Cow::Owned(out)
+}
+
+/// Header bytes as text, read as [`as_utf8`] reads them.
+pub(super) fn lossless_text(value: &[u8]) -> String {
+    String::from_utf8_lossy(&as_utf8(value)).into_owned()
+}
+
 /// Unfolded, encoded words decoded, trimmed.
 pub(super) fn text(value: &[u8]) -> String {
-    let value = terminated(value);
+    let value = as_utf8(value);
+    let value = terminated(&value);
     match MessageStream::new(&value).parse_unstructured() {
         HeaderValue::Text(text) => text.trim().to_owned(),
         _ => String::from_utf8_lossy(&value).split_whitespace().collect::<Vec<_>>().join(" "),
     }
 }
 
-/// The mailboxes of an address field, and the names that came without an
-/// address.
+/// The mailboxes of an address field, and the entries that had no address.
 pub(super) fn addresses(value: &[u8]) -> (Vec<Mailbox>, Vec<String>) {
-    let value = terminated(value);
-    let HeaderValue::Address(address) = MessageStream::new(&value).parse_address() else {
-        return (Vec::new(), Vec::new());
-    };
-    let mut mailboxes = Vec::new();
-    let mut unreadable = Vec::new();
-    for addr in address_iter(&address) {
-        let name = addr.name.as_deref().map(clean_name).filter(|name| !name.is_empty());
-        match addr.address.as_deref().map(clean_address).filter(|address| !address.is_empty()) {
-            Some(address) => mailboxes.push(Mailbox { name, address }),
-            None => unreadable.extend(name),
-        }
-    }
-    (mailboxes, unreadable)
-}
-
-fn address_iter<'a>(address: &'a Address<'_>) -> impl Iterator<Item = &'a mail_parser::Addr<'a>> + 'a {
-    address.iter()
-}
-
-/// A display name without the quotes and stray angle brackets that
-/// malformed headers leave in it.
-fn clean_name(name: &str) -> String {
-    name.trim().trim_matches('"').trim().to_owned()
-}
-
-/// An address without stray angle brackets, quotes or white space.
-fn clean_address(address: &str) -> String {
-    address.trim().trim_start_matches('<').trim_end_matches('>').trim().to_owned()
+    let unfolded: Vec<u8> = value.iter().copied().filter(|b| !matches!(b, b'\r' | b'\n')).collect();
+    address::parse(&unfolded)
 }
 
 /// The first id of a `Message-ID`-like field, without angle brackets.

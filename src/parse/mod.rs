@@ -35,6 +35,7 @@
 //! parser panic on input nobody foresaw, that email gets a problem and the
 //! test goes on.
 
+mod address;
 mod block;
 mod charset;
 mod detail;

@@ -27,7 +27,20 @@ from pathlib import Path
 FIELDS = ("subject", "from", "to", "cc", "text", "html", "attachments")
 
 
+def unescape(text):
+    """Python keeps the raw 8-bit bytes of a header as surrogate escapes:
+    read them as a mail client does, UTF-8 (RFC 6532) or else windows-1252."""
+    if not text or not any("\udc80" <= c <= "\udcff" for c in text):
+        return text
+    raw = text.encode("utf-8", "surrogateescape")
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError:
+        return raw.decode("cp1252", "replace")
+
+
 def words(text):
+    text = unescape(text)
     return " ".join(text.split()) if text else None
 
 
@@ -119,7 +132,7 @@ def addresses(msg, name):
             pairs = getaddresses([str(raw)])
         for display_name, addr_spec in pairs:
             if addr_spec and addr_spec != "<>":
-                found.append({"name": words(display_name), "address": addr_spec.lower()})
+                found.append({"name": words(display_name), "address": unescape(addr_spec).lower()})
     return found
 
 
