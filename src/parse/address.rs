@@ -86,12 +86,11 @@ fn tokens(value: &[u8]) -> Vec<Token> {
     tokens
 }
 
-/// The mailboxes of an address field, and the text of entries that had no
-/// address (a bare name, a broken entry).
+/// The mailboxes of an address field, and what was wrong with it, in words.
 pub(super) fn parse(value: &[u8]) -> (Vec<Mailbox>, Vec<String>) {
     let tokens = tokens(value);
     let mut mailboxes = Vec::new();
-    let mut unreadable = Vec::new();
+    let mut notes = Vec::new();
     let mut start = 0;
     let mut depth_angle = false;
     let mut i = 0;
@@ -107,12 +106,12 @@ pub(super) fn parse(value: &[u8]) -> (Vec<Mailbox>, Vec<String>) {
         }
         let ends_entry = at_end || (!depth_angle && matches!(token, Some(Token::Special(b',' | b';'))));
         if ends_entry {
-            entry(&tokens[start..i], &mut mailboxes, &mut unreadable);
+            entry(&tokens[start..i], &mut mailboxes, &mut notes);
             start = i + 1;
         }
         i += 1;
     }
-    (mailboxes, unreadable)
+    (mailboxes, notes)
 }
 
 fn has_address(tokens: &[Token]) -> bool {
@@ -121,7 +120,7 @@ fn has_address(tokens: &[Token]) -> bool {
 
 /// One entry of the list: `Name <addr>`, `addr (Name)`, or several bare
 /// addresses missing their commas.
-fn entry(tokens: &[Token], mailboxes: &mut Vec<Mailbox>, unreadable: &mut Vec<String>) {
+fn entry(tokens: &[Token], mailboxes: &mut Vec<Mailbox>, notes: &mut Vec<String>) {
     if tokens.iter().all(|token| matches!(token, Token::Space | Token::Comment(_))) {
         return;
     }
@@ -131,7 +130,7 @@ fn entry(tokens: &[Token], mailboxes: &mut Vec<Mailbox>, unreadable: &mut Vec<St
         let name = phrase(&tokens[..open]).or_else(|| comment(tokens));
         match address {
             Some(address) => mailboxes.push(Mailbox { name, address }),
-            None => unreadable.extend(name),
+            None => notes.extend(name.map(unreadable)),
         }
         return;
     }
@@ -163,8 +162,18 @@ fn entry(tokens: &[Token], mailboxes: &mut Vec<Mailbox>, unreadable: &mut Vec<St
         Some(address) if address.contains('@') => {
             mailboxes.push(Mailbox { name: comment(tokens), address });
         }
-        _ => unreadable.extend(phrase(tokens)),
+        // A local part alone (`To: noone`, RFC 822's local delivery): kept,
+        // and said.
+        Some(address) if words.len() == 1 => {
+            notes.push(format!("the address {address:?} has no domain"));
+            mailboxes.push(Mailbox { name: comment(tokens), address });
+        }
+        _ => notes.extend(phrase(tokens).map(unreadable)),
     }
+}
+
+fn unreadable(entry: String) -> String {
+    format!("no address could be read in {entry}")
 }
 
 /// An address from the tokens inside `<…>` or of a bare entry: comments
@@ -262,6 +271,8 @@ mod tests {
     fn groups() {
         assert_eq!(shown("undisclosed-recipients:;"), [] as [&str; 0]);
         assert_eq!(shown("Team: a@x.com, Bo <b@x.com>;, c@x.com"), ["a@x.com", "Bo <b@x.com>", "c@x.com"]);
-        assert_eq!(parse(b"bob").1, ["bob"]);
+        assert_eq!(shown("bob"), ["bob"]);
+        assert_eq!(parse(b"bob").1, ["the address \"bob\" has no domain"]);
+        assert_eq!(parse(b"Just A Name").1, ["no address could be read in Just A Name"]);
     }
 }

@@ -47,6 +47,15 @@ pub(super) fn decode(bytes: &[u8], label: Option<&str>) -> (String, Option<Strin
     }
     let label = label.unwrap_or_default();
     match lookup(label) {
+        // A legacy single-byte label on bytes that are valid UTF-8 with
+        // multi-byte sequences in them: mislabelled UTF-8 (no real text in a
+        // single-byte charset forms such sequences by chance, line after line).
+        Some(Decoder::Whatwg(encoding))
+            if encoding.is_single_byte() && !bytes.is_ascii() && std::str::from_utf8(bytes).is_ok() =>
+        {
+            let text = String::from_utf8_lossy(bytes).into_owned();
+            (text, Some(format!("declared {label} but the bytes are UTF-8: read as UTF-8")))
+        }
         Some(Decoder::Whatwg(encoding)) => {
             let (text, had_errors) = if encoding == UTF_8 || encoding.name().starts_with("UTF-16") {
                 let (text, _, had_errors) = encoding.decode(bytes);
@@ -104,6 +113,14 @@ mod tests {
         assert!(text.contains('\u{fffd}'));
         assert!(problem.unwrap().contains("not valid shift_jis"));
         assert!(!is_known("iso-2022-kr"));
+    }
+
+    #[test]
+    fn mislabelled_utf8_reads_as_utf8() {
+        let (text, problem) = decode("Счет".as_bytes(), Some("x-mac-cyrillic"));
+        assert_eq!(text, "Счет");
+        assert!(problem.unwrap().contains("declared x-mac-cyrillic but the bytes are UTF-8"));
+        assert_eq!(decode(b"caf\xe9", Some("iso-8859-1")), ("café".to_owned(), None));
     }
 
     #[test]

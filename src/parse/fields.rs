@@ -67,7 +67,7 @@ pub(super) fn text(value: &[u8]) -> String {
     }
 }
 
-/// The mailboxes of an address field, and the entries that had no address.
+/// The mailboxes of an address field, and what was wrong with it.
 pub(super) fn addresses(value: &[u8]) -> (Vec<Mailbox>, Vec<String>) {
     let unfolded: Vec<u8> = value.iter().copied().filter(|b| !matches!(b, b'\r' | b'\n')).collect();
     address::parse(&unfolded)
@@ -238,9 +238,9 @@ mod tests {
 
     #[test]
     fn addresses_and_undisclosed_recipients() {
-        let (mailboxes, unreadable) = addresses(b" Ann <ann@example.com>, bob@example.com\r\n");
+        let (mailboxes, notes) = addresses(b" Ann <ann@example.com>, bob@example.com\r\n");
         assert_eq!(mailboxes, ["Ann <ann@example.com>", "bob@example.com"]);
-        assert!(unreadable.is_empty());
+        assert!(notes.is_empty());
         assert_eq!(addresses(b" undisclosed-recipients:;\r\n").0, [] as [&str; 0]);
     }
 }

@@ -46,13 +46,13 @@ fn base64_value(byte: u8) -> Option<u32> {
 }
 
 /// Base64 with line breaks and white space skipped, unpadded input decoded
-/// to its last whole byte, and `=` padding ending a quantum (so that
-/// concatenated, separately padded chunks decode too).
+/// to its last whole byte, and `=` padding ending the data (RFC 2045 §6.8:
+/// what follows it is ignored, as Python and mail clients ignore it).
 pub(super) fn base64(input: &[u8]) -> (Vec<u8>, bool) {
     let mut out = Vec::with_capacity(input.len() / 4 * 3 + 3);
     let mut clean = true;
     let (mut acc, mut bits) = (0u32, 0u32);
-    for &byte in input {
+    for (i, &byte) in input.iter().enumerate() {
         match base64_value(byte) {
             Some(value) => {
                 acc = (acc << 6) | value;
@@ -63,7 +63,11 @@ pub(super) fn base64(input: &[u8]) -> (Vec<u8>, bool) {
                     acc &= (1 << bits) - 1;
                 }
             }
-            None if byte == b'=' => (acc, bits) = (0, 0),
+            None if byte == b'=' => {
+                let rest = &input[i + 1..];
+                clean &= rest.iter().all(|&b| b == b'=' || b.is_ascii_whitespace());
+                break;
+            }
             None if byte.is_ascii_whitespace() => {}
             None => clean = false,
         }
@@ -115,11 +119,12 @@ pub(super) fn quoted_printable(input: &[u8]) -> (Vec<u8>, bool) {
 
 /// The file in a uuencoded body (`begin 644 name` … `end`), if it has one.
 fn uudecode(input: &[u8]) -> Option<Vec<u8>> {
-    let mut lines = input.split(|&b| b == b'\n').map(<[u8]>::trim_ascii_end);
+    // Trailing spaces are data (a space is six zero bits): only `\r` goes.
+    let mut lines = input.split(|&b| b == b'\n').map(|line| line.strip_suffix(b"\r").unwrap_or(line));
     lines.by_ref().find(|line| line.starts_with(b"begin "))?;
     let mut out = Vec::new();
     for line in lines {
-        if line == b"end" || line.is_empty() {
+        if line.trim_ascii_end() == b"end" || line.is_empty() {
             break;
         }
         let length = usize::from((line[0].wrapping_sub(b' ')) & 0x3f);
@@ -147,10 +152,11 @@ mod tests {
     use super::*;
 
     #[test]
-    fn base64_padded_unpadded_and_chunked() {
+    fn base64_padded_unpadded_and_trailing_garbage() {
         assert_eq!(base64(b"SGVsbG8=\r\n"), (b"Hello".to_vec(), true));
         assert_eq!(base64(b"SGVsbG8"), (b"Hello".to_vec(), true));
-        assert_eq!(base64(b"SGk=SGk="), (b"HiHi".to_vec(), true));
+        assert_eq!(base64(b"SGk=\r\n"), (b"Hi".to_vec(), true));
+        assert_eq!(base64(b"SGk= ignored"), (b"Hi".to_vec(), false));
         assert_eq!(base64(b"SG#k="), (b"Hi".to_vec(), false));
     }
 
@@ -163,6 +169,7 @@ mod tests {
     #[test]
     fn uuencode() {
         assert_eq!(uudecode(b"begin 644 a.txt\n#0V%T\n`\nend\n"), Some(b"Cat".to_vec()));
+        assert_eq!(uudecode(b"begin 644 z\r\n#    \r\n`\r\nend\r\n"), Some(vec![0, 0, 0]));
         assert_eq!(uudecode(b"no begin"), None);
     }
 }

@@ -1,8 +1,11 @@
 //! The MIME structure of a message, walked over its bytes (RFC 2045, 2046).
 //!
-//! - A delimiter is a line that is exactly `--boundary` (or `--boundary--`
-//!   for the last), white space after it allowed: a boundary string in the
-//!   middle of a line, or with more text after it, is content.
+//! - A delimiter is a line that starts with `--boundary` (RFC 2046 §5.1.1:
+//!   "it is sufficient that the boundary appear in its entirety following
+//!   the CRLF"), `--boundary--` for the last one. A boundary string in the
+//!   middle of a line is content, and so is a line where the boundary runs
+//!   on into a longer one (`--b` is not a delimiter line for `--bb`): a
+//!   delimiter is followed by the end of the line, white space or `--`.
 //! - Each multipart's body is split by its own boundary only, inside the
 //!   part its parent gave it, so an enclosing boundary ends every part nested
 //!   in it, and the end of the message ends the last one, when a closing
@@ -93,7 +96,7 @@ impl Walk<'_> {
 }
 
 fn walk<'a>(bytes: &'a [u8], default_type: &str, walk_state: &mut Walk<'_>) -> Part<'a> {
-    let Block { fields, body, stray_line } = block::split(bytes);
+    let Block { fields, mut body, stray_line } = block::split(bytes);
     let params = fields
         .iter()
         .find(|field| field.is("Content-Type"))
@@ -119,12 +122,21 @@ fn walk<'a>(bytes: &'a [u8], default_type: &str, walk_state: &mut Walk<'_>) -> P
     if walk_state.path.len() >= MAX_DEPTH {
         walk_state.problem(&content_type, format!("nested more than {MAX_DEPTH} deep: kept as one part"));
     } else if content_type.starts_with("multipart/") {
-        match params.get("boundary").filter(|boundary| !boundary.is_empty()) {
+        // RFC 2046's grammar allows an empty boundary: the delimiter is `--`.
+        match params.get("boundary") {
             None => {
                 walk_state.problem(&content_type, "no boundary parameter: the body is read as text".to_owned());
                 content_type = "text/plain".to_owned();
             }
             Some(boundary) => match split(body, boundary.as_bytes()) {
+                Some(split) if split.parts.is_empty() => {
+                    walk_state.problem(
+                        &content_type,
+                        format!("no line `--{boundary}` starts a part: the text before `--{boundary}--` is read as text"),
+                    );
+                    content_type = "text/plain".to_owned();
+                    body = split.preamble;
+                }
                 None => {
                     walk_state.problem(
                         &content_type,
@@ -175,13 +187,16 @@ pub(super) fn nested_message(bytes: &[u8]) -> Part<'_> {
 
 /// A multipart body split at its delimiter lines.
 struct Split<'a> {
+    /// What comes before the closing delimiter when no part was opened.
+    preamble: &'a [u8],
     parts: Vec<&'a [u8]>,
     /// Whether the closing delimiter was found.
     closed: bool,
 }
 
 /// The parts of `body` delimited by `boundary`; `None` when no delimiter
-/// line is found at all.
+/// line is found at all. A closing delimiter with no part before it gives
+/// no part, and the preamble.
 fn split<'a>(body: &'a [u8], boundary: &[u8]) -> Option<Split<'a>> {
     let mut needle = Vec::with_capacity(boundary.len() + 2);
     needle.extend_from_slice(b"--");
@@ -199,27 +214,25 @@ fn split<'a>(body: &'a [u8], boundary: &[u8]) -> Option<Split<'a>> {
         }
         let rest = &body[at + needle.len()..];
         let closing = rest.starts_with(b"--");
-        let after = if closing { &rest[2..] } else { rest };
-        let padding = after.iter().take_while(|b| matches!(b, b' ' | b'\t')).count();
-        let line_end = match &after[padding..] {
-            [] => 0,
-            [b'\r', b'\n', ..] => 2,
-            [b'\n', ..] => 1,
-            _ => continue,
-        };
+        if !closing && !matches!(rest.first(), None | Some(b' ' | b'\t' | b'\r' | b'\n')) {
+            continue;
+        }
+        // Whatever else is on the line is ignored (RFC 2046's example puts
+        // text there).
+        let line_end = memchr::memchr(b'\n', rest).map_or(rest.len(), |at| at + 1);
         if let Some(start) = open {
             parts.push(content_before(body, start, at));
         }
         if closing {
-            return Some(Split { parts, closed: true }).filter(|split| !split.parts.is_empty() || open.is_some());
+            return Some(Split { preamble: &body[..content_before(body, 0, at).len()], parts, closed: true });
         }
-        let next = at + needle.len() + padding + line_end;
+        let next = at + needle.len() + line_end;
         open = Some(next);
         search = next;
     }
     let start = open?;
     parts.push(&body[start.min(body.len())..]);
-    Some(Split { parts, closed: false })
+    Some(Split { preamble: &[], parts, closed: false })
 }
 
 /// The part content from `start` to the delimiter at `at`, without the line
@@ -257,9 +270,9 @@ mod tests {
     }
 
     #[test]
-    fn delimiters_are_whole_lines() {
+    fn delimiters_start_lines() {
         let (shape, problems) = walked(
-            "Content-Type: multipart/mixed; boundary=b\n\npreamble\n--b\n\none --b not here\n--bb\n--b \n\ntwo\n--b--\nepilogue",
+            "Content-Type: multipart/mixed; boundary=b\n\npreamble\n--b\n\none --b not here\n--bb\n--b ignored\n\ntwo\n--b--\nepilogue",
         );
         assert_eq!(shape, "multipart/mixed(text/plain[one --b not here\n--bb], text/plain[two])");
         assert!(problems.is_empty(), "{problems:?}");
@@ -308,5 +321,7 @@ mod tests {
         let (shape, problems) = walked("Content-Type: multipart/mixed; boundary=b\n\nno parts\n");
         assert_eq!(shape, "text/plain[no parts\n]");
         assert_eq!(problems.len(), 1);
+        let (shape, _) = walked("Content-Type: multipart/mixed; boundary=b\n\nno parts\n--b--\nepilogue\n");
+        assert_eq!(shape, "text/plain[no parts]");
     }
 }

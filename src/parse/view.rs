@@ -45,10 +45,8 @@ pub(super) fn view(raw: &[u8], envelope_to: &[String]) -> View {
 fn mailboxes(root: &Part<'_>, name: &str, problems: &mut Vec<String>) -> Vec<Mailbox> {
     let mut all = Vec::new();
     for field in root.fields.iter().filter(|field| field.is(name)) {
-        let (mailboxes, unreadable) = fields::addresses(field.value);
-        if !unreadable.is_empty() {
-            problems.push(format!("{name}: no address could be read in {}", unreadable.join(", ")));
-        }
+        let (mailboxes, notes) = fields::addresses(field.value);
+        problems.extend(notes.into_iter().map(|note| format!("{name}: {note}")));
         all.extend(mailboxes);
     }
     all

@@ -13,7 +13,8 @@ const CASES: &[(&str, &[u8], &str)] = &[
     ("no headers at all", b"\r\n\r\njust a body", "no header could be read"),
     ("binary garbage", b"\x00\x01\x02\xff\xfe\x80garbage\x00", "no header could be read"),
     ("bad base64 word in the subject", b"Subject: =?utf-8?B?####?=\r\n\r\nbody", "Subject: an RFC 2047 encoded word"),
-    ("address with no address", b"To: bob\r\n\r\nbody", "To: no address could be read in bob"),
+    ("address with no domain", b"To: bob\r\n\r\nbody", "To: the address \"bob\" has no domain"),
+    ("name with no address", b"To: Bob Smith\r\n\r\nbody", "To: no address could be read in Bob Smith"),
     (
         "base64 body that is not base64",
         b"Content-Type: text/plain\r\nContent-Transfer-Encoding: base64\r\n\r\n!!!not base64!!!",
