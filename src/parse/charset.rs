@@ -53,8 +53,7 @@ pub(super) fn decode(bytes: &[u8], label: Option<&str>) -> (String, Option<Strin
         Some(Decoder::Whatwg(encoding))
             if encoding.is_single_byte() && !bytes.is_ascii() && std::str::from_utf8(bytes).is_ok() =>
         {
-            let text = String::from_utf8_lossy(bytes).into_owned();
-            (text, Some(format!("declared {label} but the bytes are UTF-8: read as UTF-8")))
+            (String::from_utf8_lossy(bytes).into_owned(), Some(mislabelled(label)))
         }
         Some(Decoder::Whatwg(encoding)) => {
             let (text, had_errors) = if encoding == UTF_8 || encoding.name().starts_with("UTF-16") {
@@ -63,10 +62,15 @@ pub(super) fn decode(bytes: &[u8], label: Option<&str>) -> (String, Option<Strin
             } else {
                 encoding.decode_without_bom_handling(bytes)
             };
-            let problem = had_errors.then(|| {
-                format!("bytes that are not valid {label} were replaced with U+FFFD")
-            });
-            (text.into_owned(), problem)
+            match (had_errors, std::str::from_utf8(bytes)) {
+                // Not valid in the multi-byte charset declared, valid UTF-8:
+                // mislabelled UTF-8 too.
+                (true, Ok(utf8)) if encoding != UTF_8 => (utf8.to_owned(), Some(mislabelled(label))),
+                (true, _) => {
+                    (text.into_owned(), Some(format!("bytes that are not valid {label} were replaced with U+FFFD")))
+                }
+                (false, _) => (text.into_owned(), None),
+            }
         }
         Some(Decoder::MailParser(decode)) => (decode(bytes), None),
         None => {
@@ -74,6 +78,10 @@ pub(super) fn decode(bytes: &[u8], label: Option<&str>) -> (String, Option<Strin
             (guess(bytes), Some(problem))
         }
     }
+}
+
+fn mislabelled(label: &str) -> String {
+    format!("declared {label} but the bytes are UTF-8: read as UTF-8")
 }
 
 /// Valid UTF-8 as it is, anything else as windows-1252 (every byte is a
@@ -121,6 +129,9 @@ mod tests {
         assert_eq!(text, "Счет");
         assert!(problem.unwrap().contains("declared x-mac-cyrillic but the bytes are UTF-8"));
         assert_eq!(decode(b"caf\xe9", Some("iso-8859-1")), ("café".to_owned(), None));
+        let (text, problem) = decode("你好！".as_bytes(), Some("gb2312"));
+        assert_eq!(text, "你好！");
+        assert!(problem.is_some());
     }
 
     #[test]

@@ -136,7 +136,9 @@ pub(super) fn parameters(value: &[u8]) -> Parameters {
         .attributes()
         .unwrap_or_default()
         .iter()
-        .map(|attr| (attr.name.to_ascii_lowercase(), attr.value.trim().to_owned()))
+        // Values as written: a boundary may end in spaces (RFC 2046 forbids
+        // it, mailers do it, and only the exact string finds its delimiters).
+        .map(|attr| (attr.name.to_ascii_lowercase(), attr.value.to_string()))
         .collect();
     Parameters { kind, params }
 }
