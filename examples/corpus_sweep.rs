@@ -33,7 +33,9 @@ fn main() {
     let mut json = None;
     while let Some(arg) = args.next() {
         match arg.as_str() {
-            "--json" => json = Some(PathBuf::from(args.next().unwrap_or_else(|| fail("--json needs a path")))),
+            "--json" => {
+                json = Some(PathBuf::from(args.next().unwrap_or_else(|| fail("--json needs a path"))))
+            }
             _ if corpus.is_none() => corpus = Some(PathBuf::from(arg)),
             other => fail(&format!("unexpected argument {other:?}")),
         }
@@ -53,20 +55,23 @@ fn main() {
 
     let mut out = json.as_ref().map(|path| {
         std::io::BufWriter::new(
-            std::fs::File::create(path).unwrap_or_else(|err| fail(&format!("cannot write {}: {err}", path.display()))),
+            std::fs::File::create(path)
+                .unwrap_or_else(|err| fail(&format!("cannot write {}: {err}", path.display()))),
         )
     });
     let worker = Worker::start();
     let started = Instant::now();
     let mut stats = Stats::default();
     for path in &messages {
-        let raw = std::fs::read(path).unwrap_or_else(|err| fail(&format!("cannot read {}: {err}", path.display())));
+        let raw =
+            std::fs::read(path).unwrap_or_else(|err| fail(&format!("cannot read {}: {err}", path.display())));
         let name = relative(&corpus, path);
         let job_name = name.clone();
         let line = worker.run(&name, move || sweep_message(&job_name, Email::from_raw(raw)));
         stats.add(&line);
         if let Some(out) = out.as_mut() {
-            writeln!(out, "{}", line.json).unwrap_or_else(|err| fail(&format!("cannot write the JSON: {err}")));
+            writeln!(out, "{}", line.json)
+                .unwrap_or_else(|err| fail(&format!("cannot write the JSON: {err}")));
         }
     }
     let mut mailbox_messages = 0;
@@ -124,7 +129,8 @@ fn list(corpus: &Path) -> (Vec<PathBuf>, Vec<PathBuf>) {
 }
 
 fn read_dir(dir: &Path) -> Vec<PathBuf> {
-    let listing = std::fs::read_dir(dir).unwrap_or_else(|err| fail(&format!("cannot list {}: {err}", dir.display())));
+    let listing =
+        std::fs::read_dir(dir).unwrap_or_else(|err| fail(&format!("cannot list {}: {err}", dir.display())));
     let mut paths: Vec<PathBuf> = listing.filter_map(|entry| entry.ok().map(|entry| entry.path())).collect();
     paths.sort();
     paths
@@ -245,7 +251,15 @@ fn sweep_message(name: &str, email: Email) -> Line {
             );
         }
         walk(email.mime_tree(), &mut seen);
-        let _ = write!(seen, "{:?}{:?}{}{:?}{}", email.problems(), email, email.raw().len(), email.captured_at(), email.sequence());
+        let _ = write!(
+            seen,
+            "{:?}{:?}{}{:?}{}",
+            email.problems(),
+            email,
+            email.raw().len(),
+            email.captured_at(),
+            email.sequence()
+        );
         seen.push_str(&mailtest::snapshot::render(email));
     }
     report_on(&outbox);

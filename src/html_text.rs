@@ -23,10 +23,12 @@ enum Break {
 fn break_of(tag: &str) -> Break {
     match tag {
         "td" | "th" => Break::Cell,
-        "br" | "div" | "tr" | "li" | "dt" | "dd" | "caption" | "figcaption" | "address" | "center" | "form"
-        | "fieldset" | "legend" | "main" | "nav" | "header" | "footer" | "section" | "article" | "aside"
-        | "figure" | "details" | "summary" | "option" | "p" | "h1" | "h2" | "h3" | "h4" | "h5" | "h6"
-        | "table" | "thead" | "tbody" | "tfoot" | "ul" | "ol" | "dl" | "blockquote" | "pre" | "hr" => Break::Line,
+        "br" | "div" | "tr" | "li" | "dt" | "dd" | "caption" | "figcaption" | "address" | "center"
+        | "form" | "fieldset" | "legend" | "main" | "nav" | "header" | "footer" | "section" | "article"
+        | "aside" | "figure" | "details" | "summary" | "option" | "p" | "h1" | "h2" | "h3" | "h4" | "h5"
+        | "h6" | "table" | "thead" | "tbody" | "tfoot" | "ul" | "ol" | "dl" | "blockquote" | "pre" | "hr" => {
+            Break::Line
+        }
         _ => Break::None,
     }
 }
@@ -99,7 +101,8 @@ impl Writer {
 
 /// `html` as readable text.
 pub(crate) fn html_to_text(html: &str) -> String {
-    let mut writer = Writer { out: String::with_capacity(html.len() / 2), pending: Break::None, space: false };
+    let mut writer =
+        Writer { out: String::with_capacity(html.len() / 2), pending: Break::None, space: false };
     let mut hidden: Option<String> = None;
     let mut pre = 0usize;
     let mut rest = html;
@@ -177,7 +180,12 @@ impl Tag {
             b'/' => (true, 2),
             b'!' | b'?' => {
                 let end = text.find('>')?;
-                return Some(Tag { name: String::new(), closing: false, self_closing: false, length: end + 1 });
+                return Some(Tag {
+                    name: String::new(),
+                    closing: false,
+                    self_closing: false,
+                    length: end + 1,
+                });
             }
             _ => (false, 1),
         };
@@ -185,7 +193,9 @@ impl Tag {
             return None;
         }
         let name_end = name_start
-            + bytes[name_start..].iter().position(|b| !(b.is_ascii_alphanumeric() || *b == b'-' || *b == b':'))?;
+            + bytes[name_start..]
+                .iter()
+                .position(|b| !(b.is_ascii_alphanumeric() || *b == b'-' || *b == b':'))?;
         // Attributes run to the first `>` outside quotes.
         let mut quote = None;
         let mut end = None;
@@ -226,7 +236,9 @@ pub(crate) fn decode_entities(text: &str) -> Cow<'_, str> {
             .find(|c: char| !(c.is_ascii_alphanumeric() || c == '#'))
             .map(|at| at + 1)
             .filter(|&at| rest[at..].starts_with(';'));
-        match reference_end.and_then(|at| crate::parse::html_entity(&rest[..=at]).map(|decoded| (at, decoded))) {
+        match reference_end
+            .and_then(|at| crate::parse::html_entity(&rest[..=at]).map(|decoded| (at, decoded)))
+        {
             Some((at, decoded)) => {
                 out.push_str(&decoded);
                 rest = &rest[at + 1..];

@@ -125,7 +125,10 @@ fn entry(tokens: &[Token], mailboxes: &mut Vec<Mailbox>, notes: &mut Vec<String>
         return;
     }
     if let Some(open) = tokens.iter().position(|token| *token == Token::Special(b'<')) {
-        let close = tokens[open..].iter().position(|token| *token == Token::Special(b'>')).map_or(tokens.len(), |at| open + at);
+        let close = tokens[open..]
+            .iter()
+            .position(|token| *token == Token::Special(b'>'))
+            .map_or(tokens.len(), |at| open + at);
         let address = addr_spec(&tokens[open + 1..close]);
         let name = phrase(&tokens[..open]).or_else(|| comment(tokens));
         match address {
@@ -137,7 +140,8 @@ fn entry(tokens: &[Token], mailboxes: &mut Vec<Mailbox>, notes: &mut Vec<String>
     // No angle brackets: one or more addr-specs, split where white space
     // separates two that each have an `@`; words before a single address
     // are its name (`Big Bug bb@bug.com`).
-    let words: Vec<&[Token]> = tokens.split(|token| *token == Token::Space).filter(|word| !word.is_empty()).collect();
+    let words: Vec<&[Token]> =
+        tokens.split(|token| *token == Token::Space).filter(|word| !word.is_empty()).collect();
     let has_at: Vec<bool> = words
         .iter()
         .map(|word| word.contains(&Token::Special(b'@')) && word.first() != Some(&Token::Special(b'@')))
@@ -185,7 +189,9 @@ fn addr_spec(tokens: &[Token]) -> Option<String> {
     for token in &tokens[route_end..] {
         match token {
             Token::Atom(atom) => address.extend_from_slice(atom),
-            Token::Quoted(text) if text.iter().all(|b| b.is_ascii_alphanumeric() || b"!#$%&'*+-/=?^_`{|}~.".contains(b)) => {
+            Token::Quoted(text)
+                if text.iter().all(|b| b.is_ascii_alphanumeric() || b"!#$%&'*+-/=?^_`{|}~.".contains(b)) =>
+            {
                 address.extend_from_slice(text);
             }
             Token::Quoted(text) => {
@@ -250,7 +256,10 @@ mod tests {
     }
     #[test]
     fn names_quoted_encoded_and_in_comments() {
-        assert_eq!(shown("\"Lee, Ann\" <ann@example.com>, bob@example.com (Bob Smith)"), ["\"Lee, Ann\" <ann@example.com>", "Bob Smith <bob@example.com>"]);
+        assert_eq!(
+            shown("\"Lee, Ann\" <ann@example.com>, bob@example.com (Bob Smith)"),
+            ["\"Lee, Ann\" <ann@example.com>", "Bob Smith <bob@example.com>"]
+        );
         assert_eq!(shown("=?utf-8?q?Ren=C3=A9e?= <renee@example.com>"), ["Renée <renee@example.com>"]);
         assert_eq!(
             shown("Pete(A wonderful \\) chap) <pete(his account)@silly.test(his host)>"),
@@ -260,7 +269,10 @@ mod tests {
 
     #[test]
     fn obsolete_forms() {
-        assert_eq!(shown("Mary Smith <@machine.tld:mary@example.net>, jdoe@test   . example"), ["Mary Smith <mary@example.net>", "jdoe@test.example"]);
+        assert_eq!(
+            shown("Mary Smith <@machine.tld:mary@example.net>, jdoe@test   . example"),
+            ["Mary Smith <mary@example.net>", "jdoe@test.example"]
+        );
         assert_eq!(shown("<@route1.tld,@route2:foo@bar.com>"), ["foo@bar.com"]);
         assert_eq!(shown("a@example.com b@example.com"), ["a@example.com", "b@example.com"]);
         assert_eq!(shown("\"big bug bb\"@bug.com"), ["\"big bug bb\"@bug.com"]);

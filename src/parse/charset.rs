@@ -24,7 +24,9 @@ fn lookup(label: &str) -> Option<Decoder> {
         // `iso-2022-kr`, `hz-gb-2312`: WHATWG reads them as one U+FFFD, which
         // is not reading them; mail-parser does no better.
         None if Encoding::for_label(label.as_bytes()) == Some(REPLACEMENT) => None,
-        None => mail_parser::decoders::charsets::map::charset_decoder(label.as_bytes()).map(Decoder::MailParser),
+        None => {
+            mail_parser::decoders::charsets::map::charset_decoder(label.as_bytes()).map(Decoder::MailParser)
+        }
     }
 }
 
@@ -66,15 +68,18 @@ pub(super) fn decode(bytes: &[u8], label: Option<&str>) -> (String, Option<Strin
                 // Not valid in the multi-byte charset declared, valid UTF-8:
                 // mislabelled UTF-8 too.
                 (true, Ok(utf8)) if encoding != UTF_8 => (utf8.to_owned(), Some(mislabelled(label))),
-                (true, _) => {
-                    (text.into_owned(), Some(format!("bytes that are not valid {label} were replaced with U+FFFD")))
-                }
+                (true, _) => (
+                    text.into_owned(),
+                    Some(format!("bytes that are not valid {label} were replaced with U+FFFD")),
+                ),
                 (false, _) => (text.into_owned(), None),
             }
         }
         Some(Decoder::MailParser(decode)) => (decode(bytes), None),
         None => {
-            let problem = format!("the charset {label:?} is not known; the text is read as UTF-8 where it is valid UTF-8, else as windows-1252");
+            let problem = format!(
+                "the charset {label:?} is not known; the text is read as UTF-8 where it is valid UTF-8, else as windows-1252"
+            );
             (guess(bytes), Some(problem))
         }
     }

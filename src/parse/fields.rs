@@ -7,8 +7,8 @@ use std::borrow::Cow;
 use std::sync::LazyLock;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-use mail_parser::parsers::MessageStream;
 use mail_parser::HeaderValue;
+use mail_parser::parsers::MessageStream;
 
 use super::{address, charset};
 use crate::mailbox::Mailbox;
@@ -228,7 +228,9 @@ mod tests {
 
     #[test]
     fn encoded_words_split_across_lines_in_a_filename_join() {
-        let cd = parameters(b" attachment; filename=\"=?UTF-8?Q?Solidarno=C5=9B?=\r\n        =?UTF-8?Q?=C4=87.pdf?=\"\r\n");
+        let cd = parameters(
+            b" attachment; filename=\"=?UTF-8?Q?Solidarno=C5=9B?=\r\n        =?UTF-8?Q?=C4=87.pdf?=\"\r\n",
+        );
         assert_eq!(cd.kind.as_deref(), Some("attachment"));
         assert_eq!(cd.get("filename"), Some("Solidarność.pdf"));
     }

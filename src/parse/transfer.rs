@@ -18,12 +18,16 @@ pub(super) fn decode<'a>(encoding: &str, body: &'a [u8]) -> (Cow<'a, [u8]>, Opti
         }
         "quoted-printable" => {
             let (bytes, clean) = quoted_printable(body);
-            let problem = (!clean).then(|| "the quoted-printable body has `=` not followed by two hex digits".to_owned());
+            let problem = (!clean)
+                .then(|| "the quoted-printable body has `=` not followed by two hex digits".to_owned());
             (Cow::Owned(bytes), problem)
         }
         "x-uuencode" | "uuencode" | "x-uue" => match uudecode(body) {
             Some(bytes) => (Cow::Owned(bytes), None),
-            None => (Cow::Borrowed(body), Some("the uuencoded body has no `begin` line; shown as it is".to_owned())),
+            None => (
+                Cow::Borrowed(body),
+                Some("the uuencoded body has no `begin` line; shown as it is".to_owned()),
+            ),
         },
         "" | "7bit" | "8bit" | "binary" | "7-bit" | "8-bit" => (Cow::Borrowed(body), None),
         other => (
@@ -162,7 +166,10 @@ mod tests {
 
     #[test]
     fn quoted_printable_soft_breaks_and_stray_equals() {
-        assert_eq!(quoted_printable(b"caf=C3=a9 =\r\nau lait  \r\n"), (b"caf\xc3\xa9 au lait\r\n".to_vec(), true));
+        assert_eq!(
+            quoted_printable(b"caf=C3=a9 =\r\nau lait  \r\n"),
+            (b"caf\xc3\xa9 au lait\r\n".to_vec(), true)
+        );
         assert_eq!(quoted_printable(b"1+1=2"), (b"1+1=2".to_vec(), false));
     }
 

@@ -125,7 +125,8 @@ fn walk<'a>(bytes: &'a [u8], default_type: &str, walk_state: &mut Walk<'_>) -> P
         // RFC 2046's grammar allows an empty boundary: the delimiter is `--`.
         match params.get("boundary") {
             None => {
-                walk_state.problem(&content_type, "no boundary parameter: the body is read as text".to_owned());
+                walk_state
+                    .problem(&content_type, "no boundary parameter: the body is read as text".to_owned());
                 content_type = "text/plain".to_owned();
             }
             Some(boundary) => match split(body, boundary.as_bytes()) {
@@ -154,7 +155,8 @@ fn walk<'a>(bytes: &'a [u8], default_type: &str, walk_state: &mut Walk<'_>) -> P
                             ),
                         );
                     }
-                    let child_default = if content_type == "multipart/digest" { "message/rfc822" } else { "text/plain" };
+                    let child_default =
+                        if content_type == "multipart/digest" { "message/rfc822" } else { "text/plain" };
                     let parts = split
                         .parts
                         .into_iter()
@@ -291,7 +293,10 @@ mod tests {
             "multipart/mixed(multipart/alternative(text/plain[plain], text/html[<p>html</p>]), image/png[PNG])"
         );
         assert_eq!(problems.len(), 1, "{problems:?}");
-        assert!(problems[0].starts_with("part 1 (multipart/alternative): the closing line `--inner--` is missing"));
+        assert!(
+            problems[0]
+                .starts_with("part 1 (multipart/alternative): the closing line `--inner--` is missing")
+        );
     }
 
     #[test]
@@ -312,7 +317,8 @@ mod tests {
     #[test]
     fn defaults_and_digests() {
         assert_eq!(walked("Content-Type: text\n\nx").0, "text/plain[x]");
-        let (shape, _) = walked("Content-Type: multipart/digest; boundary=d\n\n--d\n\nSubject: a\n\nA\n--d--\n");
+        let (shape, _) =
+            walked("Content-Type: multipart/digest; boundary=d\n\n--d\n\nSubject: a\n\nA\n--d--\n");
         assert_eq!(shape, "multipart/digest(message/rfc822(text/plain[A]))");
     }
 

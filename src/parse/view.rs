@@ -11,8 +11,19 @@ use crate::parts::Attachment;
 
 /// Fields RFC 5322 §3.6 allows once: a second one is a problem, and the
 /// first is the one read (as `Email::header` reads it).
-const SINGLE: [&str; 11] =
-    ["From", "Sender", "Reply-To", "To", "Cc", "Bcc", "Subject", "Date", "Message-ID", "In-Reply-To", "References"];
+const SINGLE: [&str; 11] = [
+    "From",
+    "Sender",
+    "Reply-To",
+    "To",
+    "Cc",
+    "Bcc",
+    "Subject",
+    "Date",
+    "Message-ID",
+    "In-Reply-To",
+    "References",
+];
 
 pub(super) fn view(raw: &[u8], envelope_to: &[String]) -> View {
     let mut structure = Vec::new();

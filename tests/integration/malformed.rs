@@ -119,4 +119,3 @@ fn malformed_messages_appear_in_failure_reports_with_their_problem() {
 
     assert!(failure.to_string().contains("! the message is empty (0 bytes)"), "{failure}");
 }
-
