@@ -155,12 +155,12 @@ fn entry(tokens: &[Token], mailboxes: &mut Vec<Mailbox>, notes: &mut Vec<String>
         return;
     }
     let one_address_last = has_at.last() == Some(&true) && has_at.iter().filter(|&&at| at).count() == 1;
-    if let Some((last, before)) = words.split_last().filter(|_| words.len() > 1 && one_address_last) {
-        if let Some(address) = addr_spec(last) {
-            let name = phrase(&before.join(&Token::Space)).or_else(|| comment(tokens));
-            mailboxes.push(Mailbox { name, address });
-            return;
-        }
+    if let Some((last, before)) = words.split_last().filter(|_| words.len() > 1 && one_address_last)
+        && let Some(address) = addr_spec(last)
+    {
+        let name = phrase(&before.join(&Token::Space)).or_else(|| comment(tokens));
+        mailboxes.push(Mailbox { name, address });
+        return;
     }
     match addr_spec(tokens) {
         Some(address) if address.contains('@') => {

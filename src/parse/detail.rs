@@ -44,10 +44,10 @@ const ID_FIELDS: [&str; 5] = ["Message-ID", "Content-ID", "In-Reply-To", "Refere
 fn value(name: &str, raw: &[u8]) -> String {
     if ID_FIELDS.iter().any(|field| field.eq_ignore_ascii_case(name)) {
         let text = fields::text(raw);
-        if text.matches('<').count() <= 1 {
-            if let Some(id) = fields::message_id(raw) {
-                return id;
-            }
+        if text.matches('<').count() <= 1
+            && let Some(id) = fields::message_id(raw)
+        {
+            return id;
         }
         return text;
     }
