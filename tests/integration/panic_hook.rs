@@ -16,6 +16,14 @@ fn run_alone(scenario: &str) -> Output {
         .expect("the test binary runs")
 }
 
+/// Runs `scenario` alone and asserts that it passed.
+fn assert_passes_alone(scenario: &str) {
+    let output = run_alone(scenario);
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(output.status.success(), "{stdout}{}", String::from_utf8_lossy(&output.stderr));
+    assert!(stdout.contains("1 passed"), "the scenario did not run:\n{stdout}");
+}
+
 fn only_as_a_child() {
     assert!(
         std::env::var_os("MAILTEST_PANIC_HOOK_SCENARIO").is_some(),
@@ -72,11 +80,7 @@ fn inspection_in_drop_while_unwinding() {
 
 #[test]
 fn a_hook_set_before_mailtest_gets_every_panic_but_the_contained_ones() {
-    let output = run_alone("user_hook_set_first");
-
-    let stdout = String::from_utf8_lossy(&output.stdout);
-    assert!(output.status.success(), "{stdout}{}", String::from_utf8_lossy(&output.stderr));
-    assert!(stdout.contains("1 passed"), "the scenario did not run:\n{stdout}");
+    assert_passes_alone("user_hook_set_first");
 }
 
 #[test]
@@ -110,11 +114,7 @@ fn user_hook_set_first() {
 
 #[test]
 fn a_hook_set_after_mailtest_stays_in_place() {
-    let output = run_alone("user_hook_set_after");
-
-    let stdout = String::from_utf8_lossy(&output.stdout);
-    assert!(output.status.success(), "{stdout}{}", String::from_utf8_lossy(&output.stderr));
-    assert!(stdout.contains("1 passed"), "the scenario did not run:\n{stdout}");
+    assert_passes_alone("user_hook_set_after");
 }
 
 #[test]
