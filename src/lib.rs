@@ -151,7 +151,7 @@ pub use crate::pattern::{Pattern, regex};
 pub use crate::query::Query;
 #[cfg(feature = "harness")]
 pub use crate::report::Failure;
-pub use crate::send_mail::{SendMail, send_mail};
+pub use crate::send_mail::{MailStaff, SendMail, SendMassMail, mail_admins, mail_managers, send_mail, send_mass_mail};
 #[cfg(feature = "sink")]
 pub use crate::sink::{DropPoint, SmtpSink, SmtpSinkBuilder};
 #[cfg(feature = "tokio")]

@@ -221,6 +221,8 @@ pub struct AsyncMailer {
     backend: Arc<dyn AsyncEmailBackend>,
     label: Arc<str>,
     bypass: bool,
+    /// What it was made from, if from settings: defaults for `send_mail`.
+    settings: Option<Arc<Settings>>,
 }
 
 impl AsyncMailer {
@@ -232,7 +234,7 @@ impl AsyncMailer {
     /// ```
     pub fn new(backend: impl AsyncEmailBackend + 'static) -> AsyncMailer {
         let label = std::any::type_name_of_val(&backend).rsplit("::").next().unwrap_or("backend");
-        AsyncMailer { label: label.into(), backend: Arc::new(backend), bypass: false }
+        AsyncMailer { label: label.into(), backend: Arc::new(backend), bypass: false, settings: None }
     }
 
     /// A mailer configured by the `EMAIL_*` environment variables: see
@@ -258,13 +260,19 @@ impl AsyncMailer {
     /// ```
     pub fn from_settings(settings: &Settings) -> Result<AsyncMailer, Error> {
         settings.check()?;
-        Ok(match settings.backend {
+        let mailer = match settings.backend {
             BackendKind::Smtp => async_smtp_mailer(settings)?,
             BackendKind::Console => AsyncMailer::new(ConsoleBackend::stdout()),
             BackendKind::File => AsyncMailer::new(FileBackend::new(settings.required_file_path()?)?),
             BackendKind::Memory => AsyncMailer::new(MemoryBackend),
             BackendKind::Dummy => AsyncMailer::new(DummyBackend),
-        })
+        };
+        Ok(AsyncMailer { settings: Some(Arc::new(settings.clone())), ..mailer })
+    }
+
+    /// The settings this mailer was made from, if it was.
+    pub(crate) fn settings(&self) -> Option<&Settings> {
+        self.settings.as_deref()
     }
 
     /// This mailer, always sending through its own backend: see

@@ -46,6 +46,8 @@ use crate::error::Error;
 pub struct Mailer {
     inner: Arc<Session>,
     bypass: bool,
+    /// What it was made from, if from settings: defaults for `send_mail`.
+    settings: Option<Arc<Settings>>,
 }
 
 /// Owns the backend; closes it when the last `Mailer` clone drops.
@@ -69,7 +71,7 @@ impl Mailer {
     /// ```
     pub fn new(backend: impl EmailBackend + 'static) -> Mailer {
         let label = std::any::type_name_of_val(&backend).rsplit("::").next().unwrap_or("backend").to_owned();
-        Mailer { inner: Arc::new(Session { backend: Box::new(backend), label }), bypass: false }
+        Mailer { inner: Arc::new(Session { backend: Box::new(backend), label }), bypass: false, settings: None }
     }
 
     /// A mailer configured by the `EMAIL_*` environment variables: see
@@ -108,13 +110,19 @@ impl Mailer {
     /// ```
     pub fn from_settings(settings: &Settings) -> Result<Mailer, Error> {
         settings.check()?;
-        Ok(match settings.backend {
+        let mailer = match settings.backend {
             BackendKind::Smtp => smtp_mailer(settings)?,
             BackendKind::Console => Mailer::new(ConsoleBackend::stdout()),
             BackendKind::File => Mailer::new(FileBackend::new(settings.required_file_path()?)?),
             BackendKind::Memory => Mailer::new(MemoryBackend),
             BackendKind::Dummy => Mailer::new(DummyBackend),
-        })
+        };
+        Ok(Mailer { settings: Some(Arc::new(settings.clone())), ..mailer })
+    }
+
+    /// The settings this mailer was made from, if it was.
+    pub(crate) fn settings(&self) -> Option<&Settings> {
+        self.settings.as_deref()
     }
 
     /// This mailer, always sending through its own backend: no binding,
