@@ -23,6 +23,7 @@ pub(crate) struct Record {
     detail: OnceLock<Detail>,
     problems: OnceLock<Vec<String>>,
     /// Whether an assertion ever matched this email (for strict mode).
+    #[cfg_attr(not(feature = "harness"), allow(dead_code))]
     pub(crate) asserted: AtomicBool,
 }
 
@@ -113,6 +114,7 @@ impl Email {
         Email { record }
     }
 
+    #[cfg_attr(not(feature = "harness"), allow(dead_code))]
     pub(crate) fn record(&self) -> &Arc<Record> {
         &self.record
     }

@@ -89,54 +89,79 @@
 #![cfg_attr(docsrs, feature(doc_cfg))]
 #![warn(missing_docs)]
 
+#[cfg(feature = "harness")]
 mod assert;
 mod backend;
 mod contain;
+#[cfg(feature = "harness")]
 mod criteria;
+mod deliver;
 mod email;
 mod error;
 mod html_text;
 mod links;
+#[cfg(feature = "harness")]
 mod macros;
 mod mailbox;
 mod outbox;
 mod parse;
 mod parts;
+#[cfg(feature = "harness")]
 mod pattern;
+#[cfg(feature = "harness")]
 #[doc(hidden)]
 pub mod __private {
     pub use crate::private::*;
 }
+#[cfg(feature = "harness")]
 mod private;
+#[cfg(feature = "harness")]
 mod query;
+#[cfg(feature = "harness")]
 mod report;
 mod send_mail;
 #[cfg(feature = "sink")]
 mod sink;
+#[cfg(feature = "harness")]
 pub mod snapshot;
 mod transport;
+#[cfg(feature = "harness")]
 mod wait;
 
+#[cfg(feature = "harness")]
 pub use crate::assert::{AttachmentAssert, EmailAssert};
+#[cfg(all(feature = "smtp", feature = "tokio"))]
+pub use crate::backend::AsyncSmtpBackend;
 #[cfg(feature = "smtp")]
 pub use crate::backend::SmtpBackend;
+#[cfg(feature = "tokio")]
+pub use crate::backend::{AsyncEmailBackend, AsyncMailer, Blocking};
 pub use crate::backend::{
     BackendKind, ConsoleBackend, DummyBackend, EmailBackend, FileBackend, Mailer, MemoryBackend, Settings,
 };
 pub use crate::email::Email;
 pub use crate::error::Error;
 pub use crate::mailbox::Mailbox;
-pub use crate::outbox::{BindGuard, Capture, Outbox, WithOutbox, WithOutboxExt, capture, current};
+pub use crate::outbox::{
+    BindGuard, Capture, Outbox, WithOutbox, WithOutboxExt, capture, capture_global, current,
+};
 pub use crate::parts::{Attachment, Header, MimePart};
+#[cfg(feature = "harness")]
 pub use crate::pattern::{Pattern, regex};
+#[cfg(feature = "harness")]
 pub use crate::query::Query;
+#[cfg(feature = "harness")]
 pub use crate::report::Failure;
-pub use crate::send_mail::{SendMail, send_mail};
+pub use crate::send_mail::{MailStaff, SendMail, SendMassMail, mail_admins, mail_managers, send_mail, send_mass_mail};
 #[cfg(feature = "sink")]
 pub use crate::sink::{DropPoint, SmtpSink, SmtpSinkBuilder};
 #[cfg(feature = "tokio")]
 pub use crate::transport::AsyncCaptureTransport;
 pub use crate::transport::CaptureTransport;
+/// The attribute that implements [`AsyncEmailBackend`] (re-exported from
+/// the `async-trait` crate, which the trait is written with).
+#[cfg(feature = "tokio")]
+pub use async_trait::async_trait;
 
 // The README shows the SMTP sink, so its examples need the `sink` feature.
 #[cfg(all(doctest, feature = "sink"))]

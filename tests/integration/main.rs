@@ -1,5 +1,7 @@
 //! mailtest's integration tests: one binary, one module per area.
 
+#[cfg(feature = "smtp")]
+mod aiosmtpd;
 mod assertions;
 mod backend_file;
 mod backend_local;
@@ -18,7 +20,6 @@ mod malformed;
 mod panic_hook;
 mod parallel;
 mod propagation;
-mod reports;
 #[cfg(feature = "sink")]
 mod sink;
 #[cfg(feature = "cli")]
