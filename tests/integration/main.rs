@@ -7,6 +7,8 @@ mod backend_file;
 mod backend_local;
 mod backend_process;
 mod backend_send_mail;
+#[cfg(all(feature = "smtp", feature = "sink"))]
+mod backend_sessions;
 mod backend_settings;
 #[cfg(all(feature = "smtp", feature = "sink"))]
 mod backend_sink;
@@ -14,6 +16,7 @@ mod backend_sink;
 mod backend_smtp;
 mod concurrency;
 mod decoding;
+mod delivery;
 mod hygiene;
 mod malformed;
 mod parallel;
