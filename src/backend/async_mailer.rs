@@ -7,7 +7,7 @@ use lettre::address::Envelope;
 
 use super::{BackendKind, ConsoleBackend, DummyBackend, EmailBackend, FileBackend, MemoryBackend, Settings};
 use crate::deliver::guard::{Bypassing, bypass_active, bypassing};
-use crate::deliver::{capture_claimed, claim, deliver_ambient, envelope_strings};
+use crate::deliver::{capture_claimed, capture_if_claimed, deliver_ambient, envelope_strings};
 use crate::error::Error;
 
 /// Where an [`AsyncMailer`] sends: the async twin of [`EmailBackend`].
@@ -368,20 +368,19 @@ impl lettre::AsyncTransport for AsyncMailer {
     /// Through [`AsyncMailer::send_messages`], so backends that only take
     /// `Message`s work.
     async fn send(&self, message: Message) -> Result<(), Error> {
-        self.send_messages(std::slice::from_ref(&message)).await.map(drop)
+        if !self.bypass && capture_if_claimed(message.envelope(), || message.formatted()) {
+            return Ok(());
+        }
+        Bypassing::new(self.bypass, self.backend.send_messages(std::slice::from_ref(&message)))
+            .await
+            .map(drop)
     }
 
     async fn send_raw(&self, envelope: &Envelope, email: &[u8]) -> Result<(), Error> {
-        if self.bypass {
-            return Bypassing::new(true, self.backend.send_raw(envelope, email)).await;
-        }
-        let (from, to) = envelope_strings(envelope);
-        let claim = claim(&to);
-        if claim.is_claimed() {
-            claim.capture(from, to, email.to_vec());
+        if !self.bypass && capture_if_claimed(envelope, || email.to_vec()) {
             return Ok(());
         }
-        self.backend.send_raw(envelope, email).await
+        Bypassing::new(self.bypass, self.backend.send_raw(envelope, email)).await
     }
 }
 

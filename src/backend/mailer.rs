@@ -7,7 +7,7 @@ use lettre::address::Envelope;
 
 use super::{BackendKind, ConsoleBackend, DummyBackend, EmailBackend, FileBackend, MemoryBackend, Settings};
 use crate::deliver::guard::bypassing;
-use crate::deliver::{capture_claimed, claim, envelope_strings};
+use crate::deliver::{capture_claimed, capture_if_claimed};
 use crate::error::Error;
 
 /// Sends email through one backend, chosen in code or by configuration;
@@ -71,7 +71,11 @@ impl Mailer {
     /// ```
     pub fn new(backend: impl EmailBackend + 'static) -> Mailer {
         let label = std::any::type_name_of_val(&backend).rsplit("::").next().unwrap_or("backend").to_owned();
-        Mailer { inner: Arc::new(Session { backend: Box::new(backend), label }), bypass: false, settings: None }
+        Mailer {
+            inner: Arc::new(Session { backend: Box::new(backend), label }),
+            bypass: false,
+            settings: None,
+        }
     }
 
     /// A mailer configured by the `EMAIL_*` environment variables: see
@@ -215,20 +219,17 @@ impl lettre::Transport for Mailer {
     /// Through [`Mailer::send_messages`], so backends that only take
     /// `Message`s work.
     fn send(&self, message: &Message) -> Result<(), Error> {
-        self.send_messages(std::slice::from_ref(message)).map(drop)
+        if !self.bypass && capture_if_claimed(message.envelope(), || message.formatted()) {
+            return Ok(());
+        }
+        bypassing(self.bypass, || self.inner.backend.send_messages(std::slice::from_ref(message))).map(drop)
     }
 
     fn send_raw(&self, envelope: &Envelope, email: &[u8]) -> Result<(), Error> {
-        if self.bypass {
-            return bypassing(true, || self.inner.backend.send_raw(envelope, email));
-        }
-        let (from, to) = envelope_strings(envelope);
-        let claim = claim(&to);
-        if claim.is_claimed() {
-            claim.capture(from, to, email.to_vec());
+        if !self.bypass && capture_if_claimed(envelope, || email.to_vec()) {
             return Ok(());
         }
-        self.inner.backend.send_raw(envelope, email)
+        bypassing(self.bypass, || self.inner.backend.send_raw(envelope, email))
     }
 }
 

@@ -323,10 +323,9 @@ fn is_setting(name: &str) -> bool {
 /// One address (`Ann <ann@example.com>` or `ann@example.com`), checked now.
 fn parse_address(name: &str, value: &str) -> Result<String, Error> {
     let value = value.trim();
-    value
-        .parse::<lettre::message::Mailbox>()
-        .map(|_| value.to_owned())
-        .map_err(|err| invalid(name, value, &format!("an email address, e.g. Shop <shop@example.com> ({err})")))
+    value.parse::<lettre::message::Mailbox>().map(|_| value.to_owned()).map_err(|err| {
+        invalid(name, value, &format!("an email address, e.g. Shop <shop@example.com> ({err})"))
+    })
 }
 
 /// A comma-separated list of addresses; empty means none.
@@ -335,7 +334,11 @@ fn parse_addresses(name: &str, value: &str) -> Result<Vec<String>, Error> {
         return Ok(Vec::new());
     }
     let mailboxes: lettre::message::Mailboxes = value.parse().map_err(|err| {
-        invalid(name, value, &format!("addresses separated by commas, e.g. Ann <ann@example.com>, bob@example.com ({err})"))
+        invalid(
+            name,
+            value,
+            &format!("addresses separated by commas, e.g. Ann <ann@example.com>, bob@example.com ({err})"),
+        )
     })?;
     Ok(mailboxes.into_iter().map(|mailbox| mailbox.to_string()).collect())
 }

@@ -37,7 +37,9 @@ impl Compose {
             builder = builder.to(mailbox(to)?);
         }
         let built = match &self.html {
-            Some(html) => builder.multipart(MultiPart::alternative_plain_html(self.body.clone(), html.clone())),
+            Some(html) => {
+                builder.multipart(MultiPart::alternative_plain_html(self.body.clone(), html.clone()))
+            }
             None => builder.header(ContentType::TEXT_PLAIN).body(self.body.clone()),
         };
         built.map_err(|err| Error::InvalidMessage { reason: err.to_string() })

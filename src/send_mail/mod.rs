@@ -18,7 +18,7 @@ pub use staff::{MailStaff, mail_admins, mail_managers};
 /// [`send`](SendMail::send).
 ///
 /// Without [`connection`](SendMail::connection), the message goes through
-/// [`Mailer::from_env()`] — and, as with every `Mailer`, into the capture
+/// [`Mailer::from_env()`](crate::Mailer::from_env) — and, as with every `Mailer`, into the capture
 /// that claims it in a test. An empty `from_email` means
 /// `DEFAULT_FROM_EMAIL`.
 ///

@@ -48,7 +48,11 @@ pub fn mail_admins(subject: &str, message: &str) -> MailStaff {
 /// mail.find().to("sales@example.com").subject("[Django] New order").one();
 /// ```
 pub fn mail_managers(subject: &str, message: &str) -> MailStaff {
-    MailStaff { staff: Staff::Managers, compose: Compose::new(subject, message, "", &[]), via: Via::default() }
+    MailStaff {
+        staff: Staff::Managers,
+        compose: Compose::new(subject, message, "", &[]),
+        via: Via::default(),
+    }
 }
 
 #[derive(Debug, Clone, Copy)]

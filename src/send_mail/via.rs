@@ -45,7 +45,10 @@ impl Via {
     }
 
     /// Sends through the blocking mailer.
-    pub(super) fn send(&self, build: impl FnOnce(&Settings) -> Result<Vec<Message>, Error>) -> Result<usize, Error> {
+    pub(super) fn send(
+        &self,
+        build: impl FnOnce(&Settings) -> Result<Vec<Message>, Error>,
+    ) -> Result<usize, Error> {
         let settings = match self.settings() {
             Ok(settings) => settings,
             Err(err) => return self.outcome(Err(err)),
@@ -57,8 +60,9 @@ impl Via {
         #[cfg(feature = "tokio")]
         if self.connection.is_none() && self.async_connection.is_some() {
             return Err(Error::InvalidMessage {
-                reason: "an async mailer was given with `.async_connection(..)`: send with `.send_async().await`"
-                    .to_owned(),
+                reason:
+                    "an async mailer was given with `.async_connection(..)`: send with `.send_async().await`"
+                        .to_owned(),
             });
         }
         let sent = match &self.connection {

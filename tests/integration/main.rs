@@ -7,6 +7,8 @@ mod backend_file;
 mod backend_local;
 mod backend_process;
 mod backend_send_mail;
+#[cfg(all(feature = "smtp", feature = "sink"))]
+mod backend_sessions;
 mod backend_settings;
 #[cfg(all(feature = "smtp", feature = "sink"))]
 mod backend_sink;
@@ -15,6 +17,7 @@ mod backend_smtp;
 mod concurrency;
 mod decoding;
 mod decoding_classes;
+mod delivery;
 mod hygiene;
 mod malformed;
 mod panic_hook;
