@@ -140,6 +140,19 @@ mod pooled {
         sink.outbox().find().subject("Receipt 2").one();
     }
 
+    #[test]
+    fn a_mailer_made_and_dropped_outside_any_runtime_sends_inside_one() {
+        let sink = SmtpSink::start().unwrap();
+        let mailer = AsyncMailer::from_settings(&settings_for(&sink)).unwrap(); // no runtime here
+
+        let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+        runtime.block_on(mailer.send(message(1))).unwrap();
+        drop(runtime); // its idle session outlives the runtime
+        drop(mailer);
+
+        sink.outbox().assert_count(1);
+    }
+
     #[tokio::test(flavor = "current_thread")]
     async fn send_mail_and_send_mass_mail_have_async_forms() {
         let sink = SmtpSink::start().unwrap();
