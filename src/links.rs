@@ -30,7 +30,7 @@ pub(crate) fn extract(html: Option<&str>, text: Option<&str>) -> Vec<String> {
 
 /// Decodes the entities of an attribute value (`&amp;` in query strings).
 fn decode_attribute(value: &str) -> String {
-    if value.contains('&') { crate::parse::html_to_text(value).trim().to_owned() } else { value.to_owned() }
+    crate::html_text::decode_entities(value).trim().to_owned()
 }
 
 /// `see https://example.com/a.` means the URL without the full stop; a

@@ -7,7 +7,7 @@ use lettre::address::Envelope;
 
 use super::{BackendKind, ConsoleBackend, DummyBackend, EmailBackend, FileBackend, MemoryBackend, Settings};
 use crate::deliver::guard::{Bypassing, bypass_active, bypassing};
-use crate::deliver::{capture_claimed, claim, deliver_ambient, envelope_strings};
+use crate::deliver::{capture_claimed, capture_if_claimed, deliver_ambient, envelope_strings};
 use crate::error::Error;
 
 /// Where an [`AsyncMailer`] sends: the async twin of [`EmailBackend`].
@@ -221,6 +221,8 @@ pub struct AsyncMailer {
     backend: Arc<dyn AsyncEmailBackend>,
     label: Arc<str>,
     bypass: bool,
+    /// What it was made from, if from settings: defaults for `send_mail`.
+    settings: Option<Arc<Settings>>,
 }
 
 impl AsyncMailer {
@@ -232,7 +234,7 @@ impl AsyncMailer {
     /// ```
     pub fn new(backend: impl AsyncEmailBackend + 'static) -> AsyncMailer {
         let label = std::any::type_name_of_val(&backend).rsplit("::").next().unwrap_or("backend");
-        AsyncMailer { label: label.into(), backend: Arc::new(backend), bypass: false }
+        AsyncMailer { label: label.into(), backend: Arc::new(backend), bypass: false, settings: None }
     }
 
     /// A mailer configured by the `EMAIL_*` environment variables: see
@@ -258,13 +260,19 @@ impl AsyncMailer {
     /// ```
     pub fn from_settings(settings: &Settings) -> Result<AsyncMailer, Error> {
         settings.check()?;
-        Ok(match settings.backend {
+        let mailer = match settings.backend {
             BackendKind::Smtp => async_smtp_mailer(settings)?,
             BackendKind::Console => AsyncMailer::new(ConsoleBackend::stdout()),
             BackendKind::File => AsyncMailer::new(FileBackend::new(settings.required_file_path()?)?),
             BackendKind::Memory => AsyncMailer::new(MemoryBackend),
             BackendKind::Dummy => AsyncMailer::new(DummyBackend),
-        })
+        };
+        Ok(AsyncMailer { settings: Some(Arc::new(settings.clone())), ..mailer })
+    }
+
+    /// The settings this mailer was made from, if it was.
+    pub(crate) fn settings(&self) -> Option<&Settings> {
+        self.settings.as_deref()
     }
 
     /// This mailer, always sending through its own backend: see
@@ -360,20 +368,19 @@ impl lettre::AsyncTransport for AsyncMailer {
     /// Through [`AsyncMailer::send_messages`], so backends that only take
     /// `Message`s work.
     async fn send(&self, message: Message) -> Result<(), Error> {
-        self.send_messages(std::slice::from_ref(&message)).await.map(drop)
+        if !self.bypass && capture_if_claimed(message.envelope(), || message.formatted()) {
+            return Ok(());
+        }
+        Bypassing::new(self.bypass, self.backend.send_messages(std::slice::from_ref(&message)))
+            .await
+            .map(drop)
     }
 
     async fn send_raw(&self, envelope: &Envelope, email: &[u8]) -> Result<(), Error> {
-        if self.bypass {
-            return Bypassing::new(true, self.backend.send_raw(envelope, email)).await;
-        }
-        let (from, to) = envelope_strings(envelope);
-        let claim = claim(&to);
-        if claim.is_claimed() {
-            claim.capture(from, to, email.to_vec());
+        if !self.bypass && capture_if_claimed(envelope, || email.to_vec()) {
             return Ok(());
         }
-        self.backend.send_raw(envelope, email).await
+        Bypassing::new(self.bypass, self.backend.send_raw(envelope, email)).await
     }
 }
 

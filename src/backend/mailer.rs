@@ -7,7 +7,7 @@ use lettre::address::Envelope;
 
 use super::{BackendKind, ConsoleBackend, DummyBackend, EmailBackend, FileBackend, MemoryBackend, Settings};
 use crate::deliver::guard::bypassing;
-use crate::deliver::{capture_claimed, claim, envelope_strings};
+use crate::deliver::{capture_claimed, capture_if_claimed};
 use crate::error::Error;
 
 /// Sends email through one backend, chosen in code or by configuration;
@@ -46,6 +46,8 @@ use crate::error::Error;
 pub struct Mailer {
     inner: Arc<Session>,
     bypass: bool,
+    /// What it was made from, if from settings: defaults for `send_mail`.
+    settings: Option<Arc<Settings>>,
 }
 
 /// Owns the backend; closes it when the last `Mailer` clone drops.
@@ -69,7 +71,11 @@ impl Mailer {
     /// ```
     pub fn new(backend: impl EmailBackend + 'static) -> Mailer {
         let label = std::any::type_name_of_val(&backend).rsplit("::").next().unwrap_or("backend").to_owned();
-        Mailer { inner: Arc::new(Session { backend: Box::new(backend), label }), bypass: false }
+        Mailer {
+            inner: Arc::new(Session { backend: Box::new(backend), label }),
+            bypass: false,
+            settings: None,
+        }
     }
 
     /// A mailer configured by the `EMAIL_*` environment variables: see
@@ -108,13 +114,19 @@ impl Mailer {
     /// ```
     pub fn from_settings(settings: &Settings) -> Result<Mailer, Error> {
         settings.check()?;
-        Ok(match settings.backend {
+        let mailer = match settings.backend {
             BackendKind::Smtp => smtp_mailer(settings)?,
             BackendKind::Console => Mailer::new(ConsoleBackend::stdout()),
             BackendKind::File => Mailer::new(FileBackend::new(settings.required_file_path()?)?),
             BackendKind::Memory => Mailer::new(MemoryBackend),
             BackendKind::Dummy => Mailer::new(DummyBackend),
-        })
+        };
+        Ok(Mailer { settings: Some(Arc::new(settings.clone())), ..mailer })
+    }
+
+    /// The settings this mailer was made from, if it was.
+    pub(crate) fn settings(&self) -> Option<&Settings> {
+        self.settings.as_deref()
     }
 
     /// This mailer, always sending through its own backend: no binding,
@@ -207,20 +219,17 @@ impl lettre::Transport for Mailer {
     /// Through [`Mailer::send_messages`], so backends that only take
     /// `Message`s work.
     fn send(&self, message: &Message) -> Result<(), Error> {
-        self.send_messages(std::slice::from_ref(message)).map(drop)
+        if !self.bypass && capture_if_claimed(message.envelope(), || message.formatted()) {
+            return Ok(());
+        }
+        bypassing(self.bypass, || self.inner.backend.send_messages(std::slice::from_ref(message))).map(drop)
     }
 
     fn send_raw(&self, envelope: &Envelope, email: &[u8]) -> Result<(), Error> {
-        if self.bypass {
-            return bypassing(true, || self.inner.backend.send_raw(envelope, email));
-        }
-        let (from, to) = envelope_strings(envelope);
-        let claim = claim(&to);
-        if claim.is_claimed() {
-            claim.capture(from, to, email.to_vec());
+        if !self.bypass && capture_if_claimed(envelope, || email.to_vec()) {
             return Ok(());
         }
-        self.inner.backend.send_raw(envelope, email)
+        bypassing(self.bypass, || self.inner.backend.send_raw(envelope, email))
     }
 }
 

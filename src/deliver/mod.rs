@@ -126,6 +126,14 @@ pub(crate) fn check_real_smtp(
     })
 }
 
+/// A mailer's send: captured when something claims it (the bytes made only
+/// then), else `false`, for the mailer's own backend.
+pub(crate) fn capture_if_claimed(envelope: &Envelope, raw: impl FnOnce() -> Vec<u8>) -> bool {
+    let (from, to) = envelope_strings(envelope);
+    let claim = claim(&to);
+    claim.is_claimed() && claim.capture(from, to, raw())
+}
+
 /// Captures every message of a batch that something claims (in order) and
 /// returns how many, with the rest, for the mailer's backend.
 pub(crate) fn capture_claimed(messages: &[Message]) -> (usize, Cow<'_, [Message]>) {
@@ -133,11 +141,8 @@ pub(crate) fn capture_claimed(messages: &[Message]) -> (usize, Cow<'_, [Message]
     // Copied only once a message is claimed: usually all or none are.
     let mut rest: Option<Vec<Message>> = None;
     for (at, message) in messages.iter().enumerate() {
-        let (from, to) = envelope_strings(message.envelope());
-        let claim = claim(&to);
-        if claim.is_claimed() {
+        if capture_if_claimed(message.envelope(), || message.formatted()) {
             rest.get_or_insert_with(|| messages[..at].to_vec());
-            claim.capture(from, to, message.formatted());
             captured += 1;
         } else if let Some(rest) = &mut rest {
             rest.push(message.clone());

@@ -55,6 +55,11 @@ pub fn capture() -> Capture {
 /// so no test sees another's mail; under `cargo nextest` (a process per test)
 /// it costs nothing.
 ///
+/// A `capture()` made on another thread while it is alive waits until it
+/// drops; a thread of the test itself should not make one (it would wait
+/// for the test, which waits for it): the global capture takes that
+/// thread's mail anyway.
+///
 /// # Panics
 ///
 /// When this thread already holds a capture (it would wait for ever): make

@@ -2,9 +2,10 @@
 //! test on 127.0.0.1 (tests/support/smtpd.py). `.ci/run` installs it;
 //! without it a test that needs it fails, naming the install command.
 
-use std::io::{BufRead, BufReader};
+use std::io::{BufRead, BufReader, Read};
 use std::process::{Child, ChildStdin, Command, Stdio};
 use std::sync::mpsc::{Receiver, channel};
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use mailtest::Settings;
@@ -36,10 +37,16 @@ fn require_aiosmtpd() {
 }
 
 /// One aiosmtpd process; stops when dropped (its stdin closes).
+///
+/// Its standard error is kept, not printed: tests that make the server fail
+/// (a client certificate refused, a TLS handshake aborted) would otherwise
+/// fill a passing run with Python tracebacks. It is shown when the server
+/// does not do what a test waits for.
 pub(crate) struct Aiosmtpd {
     child: Child,
     stdin: Option<ChildStdin>,
     lines: Receiver<String>,
+    stderr: Arc<Mutex<String>>,
     pub(crate) port: u16,
 }
 
@@ -51,9 +58,20 @@ impl Aiosmtpd {
             .args(args)
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
             .spawn()
             .expect("start python3 tests/support/smtpd.py");
         let stdin = child.stdin.take();
+        let stderr = Arc::new(Mutex::new(String::new()));
+        let mut child_stderr = child.stderr.take().expect("piped stderr");
+        {
+            let stderr = Arc::clone(&stderr);
+            std::thread::spawn(move || {
+                let mut text = String::new();
+                let _ = child_stderr.read_to_string(&mut text);
+                stderr.lock().unwrap().push_str(&text);
+            });
+        }
         let stdout = child.stdout.take().expect("piped stdout");
         let (tx, lines) = channel();
         std::thread::spawn(move || {
@@ -63,14 +81,24 @@ impl Aiosmtpd {
                 }
             }
         });
-        let ready = lines.recv_timeout(WAIT).expect("aiosmtpd did not start (see its stderr above)");
-        let port = ready.strip_prefix("READY ").and_then(|p| p.parse().ok()).expect("a READY <port> line");
-        Aiosmtpd { child, stdin, lines, port }
+        let mut server = Aiosmtpd { child, stdin, lines, stderr, port: 0 };
+        let ready = server.next_line("aiosmtpd did not start");
+        server.port = ready.strip_prefix("READY ").and_then(|p| p.parse().ok()).expect("a READY <port> line");
+        server
+    }
+
+    /// The server's next line on standard output, or a panic with `what`
+    /// and what the server wrote on standard error.
+    fn next_line(&self, what: &str) -> String {
+        self.lines.recv_timeout(WAIT).unwrap_or_else(|_| {
+            std::thread::sleep(Duration::from_millis(200)); // let its last words arrive
+            panic!("{what}; its standard error:\n{}", self.stderr.lock().unwrap())
+        })
     }
 
     /// The next message the server received.
     pub(crate) fn received(&self) -> Received {
-        let line = self.lines.recv_timeout(WAIT).expect("the server received no message");
+        let line = self.next_line("the server received no message");
         let fields: Vec<&str> = line.strip_prefix("MSG ").expect("a MSG line").split('\t').collect();
         let optional = |s: &str| (s != "-").then(|| s.to_owned());
         Received {

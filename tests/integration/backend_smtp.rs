@@ -271,3 +271,125 @@ fn a_file_that_is_not_pem_is_named_with_its_setting() {
     let Error::InvalidSetting { name, value, .. } = &err else { panic!("{err:?}") };
     assert_eq!((name.as_str(), value.as_str()), ("EMAIL_SSL_CAFILE", garbage.to_str().unwrap()));
 }
+
+/// `AsyncMailer` against the same server: plain, AUTH, STARTTLS and
+/// implicit TLS with a client certificate.
+#[cfg(feature = "tokio")]
+mod asynchronous {
+    use lettre::AsyncTransport;
+    use mailtest::{AsyncMailer, Settings};
+
+    use super::{message, self_signed, server_pki};
+    use crate::aiosmtpd::Aiosmtpd;
+
+    fn mailer(settings: &Settings) -> AsyncMailer {
+        AsyncMailer::from_settings(settings).unwrap().bypass_capture()
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn plain_smtp_delivers_envelope_and_content() {
+        let server = Aiosmtpd::start(&[]);
+
+        mailer(&server.settings(&[])).send(message()).await.unwrap();
+
+        let received = server.received();
+        assert_eq!(received.rcpt_tos, ["ann@example.com", "audit@example.com"]);
+        assert!(!received.tls);
+        assert!(String::from_utf8_lossy(&received.data).contains("Subject: Your receipt"));
+    }
+
+    #[tokio::test(flavor = "current_thread")]
+    async fn auth_plain_and_login() {
+        for mechanism in ["PLAIN", "LOGIN"] {
+            let server =
+                Aiosmtpd::start(&["--user", "app", "--password", "s3cret", "--only-mechanism", mechanism]);
+            let settings = server.settings(&[("EMAIL_HOST_USER", "app"), ("EMAIL_HOST_PASSWORD", "s3cret")]);
+
+            mailer(&settings).send(message()).await.unwrap();
+
+            assert_eq!(server.received().login, Some(format!("app/{mechanism}")), "{mechanism}");
+        }
+    }
+
+    #[tokio::test(flavor = "current_thread")]
+    async fn a_wrong_password_is_a_permanent_error_with_the_reply() {
+        let server = Aiosmtpd::start(&["--user", "app", "--password", "s3cret"]);
+        let settings = server.settings(&[("EMAIL_HOST_USER", "app"), ("EMAIL_HOST_PASSWORD", "wrong")]);
+
+        let err = mailer(&settings).send(message()).await.unwrap_err();
+
+        assert!(matches!(err, mailtest::Error::Smtp { code: Some(535), .. }), "{err:?}");
+        assert!(!err.is_temporary());
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn starttls_with_a_certificate_trusted_by_cafile() {
+        let pki = server_pki();
+        let (cert, key) = (pki.cert.to_str().unwrap(), pki.key.to_str().unwrap());
+        let server = Aiosmtpd::start(&[
+            "--mode",
+            "starttls",
+            "--cert",
+            cert,
+            "--key",
+            key,
+            "--user",
+            "app",
+            "--password",
+            "pw",
+        ]);
+        let settings = server.settings(&[
+            ("EMAIL_USE_TLS", "true"),
+            ("EMAIL_SSL_CAFILE", cert),
+            ("EMAIL_HOST_USER", "app"),
+            ("EMAIL_HOST_PASSWORD", "pw"),
+        ]);
+
+        mailer(&settings).send(message()).await.unwrap();
+
+        let received = server.received();
+        assert!(received.tls, "the message travelled after STARTTLS");
+        assert_eq!(received.login.as_deref(), Some("app/PLAIN"));
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn starttls_refuses_a_certificate_nobody_trusts() {
+        let pki = server_pki();
+        let (cert, key) = (pki.cert.to_str().unwrap(), pki.key.to_str().unwrap());
+        let server = Aiosmtpd::start(&["--mode", "starttls", "--cert", cert, "--key", key]);
+
+        let err = mailer(&server.settings(&[("EMAIL_USE_TLS", "true")])).send(message()).await.unwrap_err();
+
+        assert!(err.to_string().contains("invalid peer certificate"), "{err}");
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn implicit_tls_with_a_client_certificate() {
+        let pki = server_pki();
+        let client_dir = tempfile::tempdir().unwrap();
+        let (client_cert, client_key) = self_signed(client_dir.path(), "client", "mailtest client");
+        let (cert, key) = (pki.cert.to_str().unwrap(), pki.key.to_str().unwrap());
+        let server = Aiosmtpd::start(&[
+            "--mode",
+            "implicit",
+            "--cert",
+            cert,
+            "--key",
+            key,
+            "--client-ca",
+            client_cert.to_str().unwrap(),
+        ]);
+        let settings = server.settings(&[
+            ("EMAIL_USE_SSL", "yes"),
+            ("EMAIL_SSL_CAFILE", cert),
+            ("EMAIL_SSL_CERTFILE", client_cert.to_str().unwrap()),
+            ("EMAIL_SSL_KEYFILE", client_key.to_str().unwrap()),
+        ]);
+
+        mailer(&settings).send(message()).await.unwrap();
+
+        let received = server.received();
+        assert!(received.tls);
+        assert_eq!(received.client_cn.as_deref(), Some("mailtest client"));
+    }
+}

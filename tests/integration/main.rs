@@ -7,6 +7,8 @@ mod backend_file;
 mod backend_local;
 mod backend_process;
 mod backend_send_mail;
+#[cfg(all(feature = "smtp", feature = "sink"))]
+mod backend_sessions;
 mod backend_settings;
 #[cfg(all(feature = "smtp", feature = "sink"))]
 mod backend_sink;
@@ -14,8 +16,11 @@ mod backend_sink;
 mod backend_smtp;
 mod concurrency;
 mod decoding;
+mod decoding_classes;
+mod delivery;
 mod hygiene;
 mod malformed;
+mod panic_hook;
 mod parallel;
 mod preview;
 mod propagation;
