@@ -62,7 +62,10 @@ impl Failure {
             out.headline(&headline(query, expected, matched, emails.len()));
             write_refusals(out, &refused);
             if emails.is_empty() {
-                out.raw(EMPTY_OUTBOX_HINTS);
+                // The refusals, when there are any, say where the mail went.
+                if refused.0.is_empty() && refused.1 == 0 {
+                    out.raw(&empty_outbox_hints(query.waited().is_some()));
+                }
                 return;
             }
             let heading = if query.criteria().is_empty() { "captured:" } else { "captured, closest first:" };
@@ -166,15 +169,25 @@ fn headline(query: &Query, expected: Expected, matched: usize, captured: usize) 
     format!("expected {wanted}{matching}; {found}{waited}")
 }
 
-const EMPTY_OUTBOX_HINTS: &str = "\n\n\
+/// What to check when nothing was captured; the advice to wait only when
+/// the query did not.
+fn empty_outbox_hints(waited: bool) -> String {
+    let wait = if waited {
+        ""
+    } else {
+        "\n  - is it still on its way? wait for it with `.within(Duration::from_secs(5))`;"
+    };
+    format!(
+        "\n\n\
 no email was captured at all. If the code under test did send one:
   - did it send through the capture? use `outbox.transport()` or `CaptureTransport::ambient()`;
   - did it send on another thread or task? a capture is bound to the test's thread only:
     propagate it with `outbox.scope(fut)`, `fut.with_outbox(&outbox)`, `outbox.spawn(..)`
     or `outbox.in_scope(..)`, or send to `outbox.unique_address(\"name\")`; for an app's
-    own workers (a task spawned at start-up, a thread pool), use `mailtest::capture_global()`;
-  - is it still on its way? wait for it with `.within(Duration::from_secs(5))`;
-  - is this the outbox it went to? a nested `mailtest::capture()` takes over until it drops.";
+    own workers (a task spawned at start-up, a thread pool), use `mailtest::capture_global()`;{wait}
+  - is this the outbox it went to? a nested `mailtest::capture()` takes over until it drops."
+    )
+}
 
 /// How many recipients a line about refused sends names.
 const REFUSED_RECIPIENTS: usize = 3;
@@ -224,7 +237,8 @@ fn write_refusals(out: &mut Out, (refused, forgotten): &(Vec<Refusal>, usize)) {
                 format!("a mailer's real send over SMTP to {server} was prevented")
             }
         };
-        out.raw(&format!("\n  {count} to {to}, on thread '{thread}': {why}"));
+        let sends = if *count == 1 { "send" } else { "sends" };
+        out.raw(&format!("\n  {count} {sends} to {to}, on thread '{thread}': {why}"));
     }
     if *forgotten > 0 {
         out.raw(&format!("\n  … and {forgotten} older ones, no longer kept"));
