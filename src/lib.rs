@@ -96,6 +96,7 @@ mod criteria;
 mod email;
 mod error;
 mod links;
+pub mod lint;
 mod macros;
 mod mailbox;
 mod outbox;
@@ -124,6 +125,7 @@ pub use crate::backend::{
 };
 pub use crate::email::Email;
 pub use crate::error::Error;
+pub use crate::lint::{Lint, LintConfig, Lints};
 pub use crate::mailbox::Mailbox;
 pub use crate::outbox::{BindGuard, Capture, Outbox, WithOutbox, WithOutboxExt, capture, current};
 pub use crate::parts::{Attachment, Header, MimePart};

@@ -39,7 +39,7 @@ thread_local! {
 pub fn capture() -> Capture {
     let outbox = Outbox::new();
     let guard = outbox.bind();
-    Capture { outbox, strict: false, _guard: guard }
+    Capture { outbox, strict: false, lints: None, _guard: guard }
 }
 
 /// The outbox bound on the current thread, if any.
@@ -68,6 +68,8 @@ pub fn current() -> Option<Outbox> {
 pub struct Capture {
     outbox: Outbox,
     strict: bool,
+    /// With `strict_lints`: every email must be lint-clean at drop.
+    lints: Option<crate::lint::LintConfig>,
     _guard: BindGuard,
 }
 
@@ -90,6 +92,33 @@ impl Capture {
         self
     }
 
+    /// Makes the capture fail when it drops if any captured email is not
+    /// lint-clean ([`Outbox::assert_lints_clean`]), so that every test of a
+    /// suite checks the mail it sends without saying so. Combines with
+    /// [`strict`](Capture::strict). Nothing happens if the test is already
+    /// failing.
+    ///
+    /// ```should_panic
+    /// let mail = mailtest::capture().strict_lints();
+    /// mail.capture_raw(None, &["ann@example.com"], b"To: ann@example.com\r\nSubject: Hi\r\n\r\nHello\r\n");
+    /// // panics here: "strict capture: 1 of 1 captured email is not lint-clean: 2 errors"
+    /// ```
+    pub fn strict_lints(self) -> Capture {
+        self.strict_lints_with(crate::lint::LintConfig::new())
+    }
+
+    /// [`strict_lints`](Capture::strict_lints) with `config`.
+    ///
+    /// ```
+    /// let lenient = mailtest::LintConfig::new().allow(["missing-message-id", "missing-date"]);
+    /// let mail = mailtest::capture().strict_lints_with(lenient);
+    /// mail.capture_raw(None, &["ann@example.com"], b"To: ann@example.com\r\nSubject: Hi\r\n\r\nHello\r\n");
+    /// ```
+    pub fn strict_lints_with(mut self, config: crate::lint::LintConfig) -> Capture {
+        self.lints = Some(config);
+        self
+    }
+
     /// The outbox, as a handle that outlives the capture.
     ///
     /// ```
@@ -104,14 +133,23 @@ impl Capture {
 impl Drop for Capture {
     fn drop(&mut self) {
         // A second panic while unwinding would abort the test process.
-        if !self.strict || std::thread::panicking() {
+        if !(self.strict || self.lints.is_some()) || std::thread::panicking() {
             return;
         }
         let emails = self.outbox.emails();
         let unasserted: Vec<Email> =
             emails.iter().filter(|email| !email.record().asserted.load(Ordering::Relaxed)).cloned().collect();
-        if !unasserted.is_empty() {
-            Failure::unasserted(&unasserted, emails.len()).panic();
+        let failures: Vec<Failure> = [
+            (self.strict && !unasserted.is_empty()).then(|| Failure::unasserted(&unasserted, emails.len())),
+            self.lints.as_ref().and_then(|config| crate::lint::strict_failure(&emails, config)),
+        ]
+        .into_iter()
+        .flatten()
+        .collect();
+        match failures.len() {
+            0 => {}
+            1 => failures.into_iter().next().expect("one failure").panic(),
+            _ => Failure::joined(&failures).panic(),
         }
     }
 }
