@@ -50,7 +50,8 @@ pub(crate) fn text_urls(text: &str) -> impl Iterator<Item = (usize, &str)> {
             } else {
                 continue;
             };
-            let after_word = text[..start].chars().next_back().is_some_and(|c| c.is_alphanumeric() || c == '_');
+            let after_word =
+                text[..start].chars().next_back().is_some_and(|c| c.is_alphanumeric() || c == '_');
             let body = &text[start + scheme..];
             let length = body
                 .find(|c: char| c.is_whitespace() || matches!(c, '<' | '>' | '"' | '\'' | '[' | ']'))

@@ -8,10 +8,10 @@ use super::diagnostic::{Lint, Location};
 pub(crate) fn check(cx: &Context<'_>, out: &mut Vec<Lint>) {
     let Some((source, doc)) = &cx.html else { return };
     for tag in doc.tags().filter(|tag| tag.name.eq_ignore_ascii_case("img")) {
-        if doc.attr(tag, "alt").is_some() {
+        if doc.attr(&tag, "alt").is_some() {
             continue;
         }
-        let src = doc.attr(tag, "src").map(|src| src.decoded().trim().to_owned()).unwrap_or_default();
+        let src = doc.attr(&tag, "src").map(|src| src.decoded().trim().to_owned()).unwrap_or_default();
         let shown =
             if src.is_empty() { "<img>".to_owned() } else { format!("<img src=\"{}\">", short(&src)) };
         out.push(
@@ -23,7 +23,7 @@ pub(crate) fn check(cx: &Context<'_>, out: &mut Vec<Lint>) {
     }
 
     let html = doc.tags().find(|tag| tag.name.eq_ignore_ascii_case("html"));
-    let has_lang = html.is_some_and(|html| {
+    let has_lang = html.as_ref().is_some_and(|html| {
         ["lang", "xml:lang"]
             .iter()
             .any(|name| doc.attr(html, name).is_some_and(|lang| !lang.decoded().trim().is_empty()))

@@ -26,15 +26,36 @@ use std::ops::Range;
 const RAW_TEXT: [&str; 9] =
     ["script", "style", "textarea", "title", "xmp", "iframe", "noembed", "noframes", "plaintext"];
 
-/// A tokenised document.
+/// A tokenised document. Tags and attributes are stored as offsets (16
+/// bytes each) and handed out as borrowed views: a newsletter has a
+/// thousand of each, and a compact store keeps linting it cheap.
 #[derive(Default)]
 pub(crate) struct Document<'a> {
     html: &'a str,
-    tags: Vec<Tag<'a>>,
-    attrs: Vec<Attr<'a>>,
+    tags: Vec<RawTag>,
+    attrs: Vec<RawAttr>,
     /// The content of each `<style>` element, with its offset.
     styles: Vec<(usize, &'a str)>,
 }
+
+/// A start tag, as offsets into the document.
+struct RawTag {
+    /// Where `<` is; the name follows it.
+    start: u32,
+    name_end: u32,
+    attrs_start: u32,
+    attrs_end: u32,
+}
+
+/// An attribute, as offsets; `value_start == NO_VALUE` when it has none.
+struct RawAttr {
+    name_start: u32,
+    name_end: u32,
+    value_start: u32,
+    value_end: u32,
+}
+
+const NO_VALUE: u32 = u32::MAX;
 
 /// A start tag.
 pub(crate) struct Tag<'a> {
@@ -103,18 +124,33 @@ fn decode_common_references(value: &str) -> Option<String> {
 }
 
 impl<'a> Document<'a> {
-    pub(crate) fn tags(&self) -> impl Iterator<Item = &Tag<'a>> {
-        self.tags.iter()
+    pub(crate) fn tags(&self) -> impl Iterator<Item = Tag<'a>> + '_ {
+        let html = self.html;
+        self.tags.iter().map(move |raw| Tag {
+            name: &html[raw.start as usize + 1..raw.name_end as usize],
+            span: raw.start as usize..raw.name_end as usize,
+            attrs: raw.attrs_start as usize..raw.attrs_end as usize,
+        })
     }
 
     /// The attributes of `tag`, in order.
-    pub(crate) fn attrs(&self, tag: &Tag<'a>) -> &[Attr<'a>] {
-        &self.attrs[tag.attrs.clone()]
+    pub(crate) fn attrs(&self, tag: &Tag<'a>) -> impl Iterator<Item = Attr<'a>> + '_ {
+        let html = self.html;
+        self.attrs[tag.attrs.clone()].iter().map(move |raw| {
+            let name_span = raw.name_start as usize..raw.name_end as usize;
+            let name = &html[name_span.clone()];
+            if raw.value_start == NO_VALUE {
+                Attr { name, value: None, span: name_span }
+            } else {
+                let span = raw.value_start as usize..raw.value_end as usize;
+                Attr { name, value: Some(&html[span.clone()]), span }
+            }
+        })
     }
 
     /// The first attribute of `tag` called `name` (HTML ignores repeats).
-    pub(crate) fn attr(&self, tag: &Tag<'a>, name: &str) -> Option<&Attr<'a>> {
-        self.attrs(tag).iter().find(|attr| attr.name.eq_ignore_ascii_case(name))
+    pub(crate) fn attr(&self, tag: &Tag<'a>, name: &str) -> Option<Attr<'a>> {
+        self.attrs(tag).find(|attr| attr.name.eq_ignore_ascii_case(name))
     }
 
     /// The content of each `<style>` element, with its offset.
@@ -123,9 +159,22 @@ impl<'a> Document<'a> {
     }
 }
 
-/// Tokenises `html`.
+/// Tokenises `html` (its first 4 GiB: offsets are `u32`).
 pub(crate) fn tokenize(html: &str) -> Document<'_> {
-    let mut doc = Document { html, ..Document::default() };
+    let mut limit = html.len().min(NO_VALUE as usize - 1);
+    while !html.is_char_boundary(limit) {
+        limit -= 1;
+    }
+    let html = &html[..limit];
+    // Sized for a typical email (a tag every ~60 bytes, two attributes
+    // each), so that the vectors rarely grow.
+    let tags = html.len() / 60;
+    let mut doc = Document {
+        html,
+        tags: Vec::with_capacity(tags),
+        attrs: Vec::with_capacity(tags * 2),
+        styles: Vec::new(),
+    };
     let bytes = html.as_bytes();
     let mut at = 0;
     while let Some(found) = memchr::memchr(b'<', &bytes[at..]) {
@@ -169,28 +218,42 @@ fn start_tag(doc: &mut Document<'_>, lt: usize) -> usize {
         // A name may start with `=` (the WHATWG tokenizer keeps it); never stall on one.
         let name_start = at;
         at = scan(bytes, at + 1, |b| !is_space(b) && !matches!(b, b'/' | b'>' | b'='));
-        let name = &html[name_start..at];
         let after_name = scan(bytes, at, is_space);
         if bytes.get(after_name) != Some(&b'=') {
-            doc.attrs.push(Attr { name, value: None, span: name_start..at });
+            doc.attrs.push(RawAttr {
+                name_start: offset(name_start),
+                name_end: offset(at),
+                value_start: NO_VALUE,
+                value_end: NO_VALUE,
+            });
             continue;
         }
         let value_start = scan(bytes, after_name + 1, is_space);
-        let (value, span, next) = match bytes.get(value_start) {
+        let (span, next) = match bytes.get(value_start) {
             Some(&quote @ (b'"' | b'\'')) => {
                 let open = value_start + 1;
                 let close = memchr::memchr(quote, &bytes[open..]).map_or(bytes.len(), |end| open + end);
-                (&html[open..close], open..close, (close + 1).min(bytes.len()))
+                (open..close, (close + 1).min(bytes.len()))
             }
             _ => {
                 let end = scan(bytes, value_start, |b| !is_space(b) && b != b'>');
-                (&html[value_start..end], value_start..end, end)
+                (value_start..end, end)
             }
         };
-        doc.attrs.push(Attr { name, value: Some(value), span });
+        doc.attrs.push(RawAttr {
+            name_start: offset(name_start),
+            name_end: offset(at),
+            value_start: offset(span.start),
+            value_end: offset(span.end),
+        });
         at = next;
     }
-    doc.tags.push(Tag { name, span: lt..name_end, attrs: first_attr..doc.attrs.len() });
+    doc.tags.push(RawTag {
+        start: offset(lt),
+        name_end: offset(name_end),
+        attrs_start: offset(first_attr),
+        attrs_end: offset(doc.attrs.len()),
+    });
     match RAW_TEXT.iter().find(|raw| raw.eq_ignore_ascii_case(name)) {
         Some(raw) => {
             let end = end_tag(bytes, at, raw).unwrap_or(bytes.len());
@@ -201,6 +264,11 @@ fn start_tag(doc: &mut Document<'_>, lt: usize) -> usize {
         }
         None => at,
     }
+}
+
+/// An offset or count in the document, which `tokenize` keeps under 4 GiB.
+fn offset(at: usize) -> u32 {
+    u32::try_from(at).unwrap_or(NO_VALUE - 1)
 }
 
 /// Where `</name` (any case) starts at or after `from`.
@@ -241,7 +309,7 @@ mod tests {
         doc.tags()
             .map(|tag| {
                 let mut shown = tag.name.to_owned();
-                for attr in doc.attrs(tag) {
+                for attr in doc.attrs(&tag) {
                     match attr.value {
                         Some(value) => shown.push_str(&format!(" {}={value}", attr.name)),
                         None => shown.push_str(&format!(" {}", attr.name)),
@@ -285,10 +353,10 @@ mod tests {
         let html = "<p>\n<img alt=\"\" src=\"cid:logo\">";
         let doc = tokenize(html);
         let img = doc.tags().nth(1).unwrap();
-        let src = doc.attr(img, "src").unwrap();
+        let src = doc.attr(&img, "src").unwrap();
         assert_eq!(&html[src.span.clone()], "cid:logo");
         assert_eq!(&html[img.span.clone()], "<img");
-        assert_eq!(doc.attr(img, "alt").unwrap().value, Some(""));
+        assert_eq!(doc.attr(&img, "alt").unwrap().value, Some(""));
     }
 
     #[test]
@@ -296,7 +364,8 @@ mod tests {
         let doc = tokenize(
             r#"<a href="https://x.example/?a=1&amp;b=2&#38;c=&#x33;"><a title="caf&eacute; &copy"><a id="&bogus;">"#,
         );
-        let values: Vec<_> = doc.tags().map(|tag| doc.attrs(tag)[0].decoded().into_owned()).collect();
+        let values: Vec<_> =
+            doc.tags().map(|tag| doc.attrs(&tag).next().unwrap().decoded().into_owned()).collect();
         assert_eq!(values, ["https://x.example/?a=1&b=2&c=3", "café &copy", "&bogus;"]);
     }
 

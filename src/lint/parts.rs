@@ -89,7 +89,7 @@ pub(crate) fn check(cx: &Context<'_>, out: &mut Vec<Lint>) {
 fn references(doc: &Document<'_>) -> Vec<Reference> {
     let mut found = Vec::new();
     for tag in doc.tags() {
-        for attr in doc.attrs(tag) {
+        for attr in doc.attrs(&tag) {
             let Some(value) = attr.value else { continue };
             let trimmed = value.trim_start();
             if has_cid_scheme(trimmed) {

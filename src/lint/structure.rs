@@ -60,10 +60,10 @@ fn long_lines(cx: &Context<'_>, out: &mut Vec<Lint>) {
     }
     // (offset, length in octets, line number) of each line over the limit.
     let mut long: Vec<(usize, usize, usize)> = Vec::new();
-    let mut start = 0;
-    let mut number = 1;
     let mut body_start = None;
-    for end in memchr::memchr_iter(b'\n', raw).chain(std::iter::once(raw.len())) {
+    let ends = memchr::memchr_iter(b'\n', raw).chain((!raw.ends_with(b"\n")).then_some(raw.len()));
+    let mut start = 0;
+    for (number, end) in (1..).zip(ends) {
         let line = &raw[start..end];
         let line = line.strip_suffix(b"\r").unwrap_or(line);
         if body_start.is_none() && line.is_empty() {
@@ -73,10 +73,6 @@ fn long_lines(cx: &Context<'_>, out: &mut Vec<Lint>) {
             long.push((start, line.len(), number));
         }
         start = end + 1;
-        number += 1;
-        if start > raw.len() {
-            break;
-        }
     }
     let Some(&(offset, octets, number)) = long.first() else { return };
     let part = if body_start.is_none_or(|body| offset < body) { "headers" } else { "message" };
@@ -108,7 +104,7 @@ fn long_lines(cx: &Context<'_>, out: &mut Vec<Lint>) {
 }
 
 fn html_without_text(cx: &Context<'_>, out: &mut Vec<Lint>) {
-    if !cx.email.html().is_some_and(|html| !html.trim().is_empty()) {
+    if cx.email.html().is_none_or(|html| html.trim().is_empty()) {
         return;
     }
     let message = match cx.email.text() {

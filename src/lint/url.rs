@@ -36,9 +36,22 @@ impl<'a> Url<'a> {
         let Some(authority_and_rest) = after.strip_prefix("//") else {
             return Some(Url { scheme, host: Cow::Borrowed(""), port: None, rest: Cow::Borrowed(after) });
         };
-        let end = authority_and_rest.find(['/', '?', '#', '\\']).unwrap_or(authority_and_rest.len());
+        // One pass over the authority: where it ends, and its last `@`.
+        let bytes = authority_and_rest.as_bytes();
+        let mut end = bytes.len();
+        let mut at_sign = None;
+        for (index, &byte) in bytes.iter().enumerate() {
+            match byte {
+                b'/' | b'?' | b'#' | b'\\' => {
+                    end = index;
+                    break;
+                }
+                b'@' => at_sign = Some(index),
+                _ => {}
+            }
+        }
         let (authority, rest) = authority_and_rest.split_at(end);
-        let host_port = authority.rsplit_once('@').map_or(authority, |(_, host_port)| host_port);
+        let host_port = at_sign.map_or(authority, |at| &authority[at + 1..]);
         let (host, port) = split_port(host_port);
         Some(Url {
             scheme,

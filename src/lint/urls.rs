@@ -28,7 +28,7 @@ enum Use {
 pub(crate) fn check(cx: &Context<'_>, out: &mut Vec<Lint>) {
     if let Some((source, doc)) = &cx.html {
         for tag in doc.tags() {
-            for attr in doc.attrs(tag) {
+            for attr in doc.attrs(&tag) {
                 let is = |name: &str| attr.name.eq_ignore_ascii_case(name);
                 let tag_is = |name: &str| tag.name.eq_ignore_ascii_case(name);
                 let used = if is("href") && (tag_is("a") || tag_is("area")) {

@@ -6,7 +6,7 @@
 use std::panic::{AssertUnwindSafe, catch_unwind};
 
 use lettre::message::header::ContentType;
-use lettre::message::{Attachment, MultiPart, SinglePart};
+use lettre::message::{Attachment, MultiPart};
 use mailtest::lint::{Profile, Severity};
 use mailtest::{Email, LintConfig, Outbox};
 
@@ -49,7 +49,9 @@ fn lints_clean_passes_a_clean_email_and_reports_every_lint_of_a_broken_one() {
     let failure = emails[1].assert().try_lints_clean().expect_err("a broken image and a localhost link");
     snapshot("lints_clean_failure", failure.report());
 
-    let message = panic_message(|| drop(emails[1].assert().lints_clean()));
+    let message = panic_message(|| {
+        emails[1].assert().lints_clean();
+    });
     assert_eq!(message, failure.report(), "the panic is the report");
 }
 
@@ -176,7 +178,7 @@ fn colour_is_the_alternate_form_and_changes_no_word() {
     assert!(colored.contains("\x1b[1;31merror[dangling-cid]\x1b[0m"), "{colored}");
     let ansi = regex::Regex::new("\x1b\\[[0-9;]*m").unwrap();
     assert_eq!(ansi.replace_all(&colored, ""), plain);
-    assert_eq!(format!("{:#}", lints.iter().next().unwrap()).contains('\x1b'), true);
+    assert!(format!("{:#}", lints.iter().next().unwrap()).contains('\x1b'));
 }
 
 #[test]
@@ -245,7 +247,9 @@ fn inline_parts_are_found_by_content_id() {
         });
     assert_eq!(email.attachments()[0].filename(), None);
 
-    let failure = panic_message(|| drop(email.assert().has_inline("logo")));
+    let failure = panic_message(|| {
+        email.assert().has_inline("logo");
+    });
     snapshot("has_inline_missing", &failure);
     let failure = panic_message(|| {
         email.assert().attachment("logo@acme", |logo| logo.content_id("banner"));
