@@ -64,6 +64,15 @@
 //! shows what changed in the mail your code sends; your crate needs no
 //! insta dependency.
 //!
+//! # Lints
+//!
+//! [`Email::lint`] checks an email for what makes real mail bounce, clip or
+//! show broken images — no Message-ID, a `cid:` image with no part, a
+//! localhost link, HTML Gmail clips, a visible Bcc, a broken
+//! `List-Unsubscribe` — offline, and prints rustc-style diagnostics.
+//! [`EmailAssert::lints_clean`] and [`Outbox::assert_lints_clean`] make them
+//! assertions, tuned with [`LintConfig`]. See [`lint`] for every rule.
+//!
 //! # Sending, Django style
 //!
 //! [`Mailer`] brings Django's email backends to Rust: application code sends
