@@ -49,9 +49,11 @@ impl<'a> Source<'a> {
         if let [rest @ .., b'\r'] = line {
             line = rest;
         }
-        let start = offset - line_start;
-        let end = span.end.clamp(offset, line_start + line.len()) - line_start;
-        Location::at_line(part, index + 1, snippet(line, start..end.max(start), label))
+        // A span may start on the line's `\r` or run past its end: mark
+        // what is on the line, at least one character.
+        let start = (offset - line_start).min(line.len());
+        let end = span.end.saturating_sub(line_start).clamp(start, line.len());
+        Location::at_line(part, index + 1, snippet(line, start..end, label))
     }
 }
 
@@ -120,7 +122,7 @@ mod tests {
 
     #[test]
     fn never_panics_on_spans_inside_characters_or_past_the_end() {
-        let text = "é€\n𝄞x";
+        let text = "é€\r\n𝄞x\r\n\r\n";
         for start in 0..=text.len() + 2 {
             for end in start..=text.len() + 3 {
                 let _ = Source::new("message", text.as_bytes()).locate(start..end, None);

@@ -3,7 +3,7 @@
 //! part checks, and lettre's own output. Failure reports are pinned as
 //! snapshots in `snapshots/`.
 
-use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::panic::catch_unwind;
 
 use lettre::message::header::ContentType;
 use lettre::message::{Attachment, MultiPart};
@@ -11,21 +11,7 @@ use mailtest::lint::{Profile, Severity};
 use mailtest::{Email, LintConfig, Outbox};
 
 use super::lint_fixtures::{Mail, html_page};
-
-fn snapshot(name: &str, report: &str) {
-    insta::with_settings!({ snapshot_path => "../../snapshots", prepend_module_to_snapshot => false }, {
-        insta::assert_snapshot!(name, report);
-    });
-}
-
-fn panic_message(f: impl FnOnce()) -> String {
-    let payload = catch_unwind(AssertUnwindSafe(f)).expect_err("it should panic");
-    payload
-        .downcast_ref::<String>()
-        .cloned()
-        .or_else(|| payload.downcast_ref::<&str>().map(|s| (*s).to_owned()))
-        .unwrap_or_default()
-}
+use super::reports::{panic_message, snapshot};
 
 /// Three captured emails: one clean, one with a broken image and a
 /// localhost link, one without a Message-ID.
@@ -290,4 +276,33 @@ fn no_lint_rule_names_a_socket_or_a_resolver() {
         }
     }
     assert!(files > 10, "found only {files} files in {}", dir.display());
+}
+
+#[test]
+fn every_cut_of_a_message_that_breaks_every_rule_lints_without_a_rule_failing() {
+    let html = html_page(
+        "<style>td { background: url(\"cid:bg\") }</style>\n\
+         <img src=\"cid:logo\"><img src='http://cdn.example.com/x.png' alt=\"\">\n\
+         <a href=\"/reset?t=1&amp;u=2\">r</a> <a href=//cdn.example.com/y>y</a> <a href=\"http://localhost:3000/z\">z</a>\n\
+         <!-- <img src=\"cid:hidden\"> --><td style=\"background:url('cid:hero')\">é</td>",
+    );
+    let raw = Mail::clean()
+        .without("Message-ID")
+        .header("Date", "not a date")
+        .header("Bcc", "audit@example.com")
+        .header("List-Unsubscribe", "https://x.example/u, <mailto:a@x.example>, <mailto:b@x.example>")
+        .header("List-Unsubscribe-Post", "One-Click")
+        .add_header("DKIM-Signature", "v=1; d=example.com;\r\n\th=From:List-Unsubscribe; b=x")
+        .text(Some(&format!("See http://localhost:8000/a and {}\n", "long ".repeat(300))))
+        .html(Some(&html))
+        .inline("logo@acme", "image/png")
+        .raw();
+    let config = LintConfig::new().profile(Profile::Bulk).base_url("https://app.example.com");
+    let whole = Email::from_raw(raw.clone()).lint_with(&config);
+    assert!(whole.len() > 15, "the message should break nearly every rule:\n{whole}");
+    for cut in 0..raw.len() {
+        let lints = Email::from_raw(&raw[..cut]).lint_with(&config);
+        let shown = format!("{lints}{lints:#}");
+        assert!(!lints.contains("lint-panicked"), "cut at {cut}:\n{shown}");
+    }
 }

@@ -6,14 +6,14 @@ use std::time::Duration;
 
 use mailtest::{Email, Failure, Outbox, regex};
 
-fn snapshot(name: &str, report: &str) {
+pub(crate) fn snapshot(name: &str, report: &str) {
     insta::with_settings!({ snapshot_path => "../../snapshots", prepend_module_to_snapshot => false }, {
         insta::assert_snapshot!(name, report);
     });
 }
 
 /// The panic message of `f`, which must panic.
-fn panic_message(f: impl FnOnce() + std::panic::UnwindSafe) -> String {
+pub(crate) fn panic_message(f: impl FnOnce() + std::panic::UnwindSafe) -> String {
     let payload = std::panic::catch_unwind(f).expect_err("the closure should panic");
     payload
         .downcast_ref::<String>()
