@@ -68,8 +68,8 @@ pub(crate) fn text_urls(text: &str) -> impl Iterator<Item = (usize, &str)> {
 }
 
 /// Decodes the entities of an attribute value (`&amp;` in query strings).
-pub(crate) fn decode_attribute(value: &str) -> String {
-    if value.contains('&') { crate::parse::html_to_text(value).trim().to_owned() } else { value.to_owned() }
+fn decode_attribute(value: &str) -> String {
+    crate::html_text::decode_entities(value).trim().to_owned()
 }
 
 /// `see https://example.com/a.` means the URL without the full stop; a

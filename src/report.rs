@@ -6,6 +6,7 @@ use std::io::IsTerminal;
 use std::sync::{Arc, LazyLock};
 
 use crate::criteria::{Criterion, Evidence, mailbox_list};
+use crate::deliver::refusals::{self, Cause, Refusal};
 use crate::email::{Email, Record};
 use crate::query::{Expected, Query};
 
@@ -56,8 +57,10 @@ impl Failure {
         order.sort_by_key(|s| (!s.all_met(), std::cmp::Reverse(s.met_count()), s.email.sequence()));
         let matched = scored.iter().filter(|s| s.all_met()).count();
 
+        let refused = refusals::since(query.outbox().created());
         Failure::render(|out| {
             out.headline(&headline(query, expected, matched, emails.len()));
+            write_refusals(out, &refused);
             if emails.is_empty() {
                 out.raw(EMPTY_OUTBOX_HINTS);
                 return;
@@ -180,9 +183,70 @@ no email was captured at all. If the code under test did send one:
   - did it send through the capture? use `outbox.transport()` or `CaptureTransport::ambient()`;
   - did it send on another thread or task? a capture is bound to the test's thread only:
     propagate it with `outbox.scope(fut)`, `fut.with_outbox(&outbox)`, `outbox.spawn(..)`
-    or `outbox.in_scope(..)`, or send to `outbox.unique_address(\"name\")`;
+    or `outbox.in_scope(..)`, or send to `outbox.unique_address(\"name\")`; for an app's
+    own workers (a task spawned at start-up, a thread pool), use `mailtest::capture_global()`;
   - is it still on its way? wait for it with `.within(Duration::from_secs(5))`;
   - is this the outbox it went to? a nested `mailtest::capture()` takes over until it drops.";
+
+/// How many recipients a line about refused sends names.
+const REFUSED_RECIPIENTS: usize = 3;
+
+/// The sends refused while the outbox was alive, grouped by thread and
+/// cause: a report that says "found 0" must not hide mail that was sent and
+/// refused elsewhere in the process.
+fn write_refusals(out: &mut Out, (refused, forgotten): &(Vec<Refusal>, usize)) {
+    let total = refused.len() + forgotten;
+    if total == 0 {
+        return;
+    }
+    let sends = if total == 1 { "send was" } else { "sends were" };
+    out.raw(&format!("\n\nmeanwhile {total} {sends} refused in this process, while this outbox was alive:"));
+    let mut groups: Vec<(&Cause, &str, Vec<&str>, usize)> = Vec::new();
+    for refusal in refused {
+        let at = groups
+            .iter()
+            .position(|(cause, thread, ..)| *cause == &refusal.cause && *thread == refusal.thread);
+        let group = match at {
+            Some(at) => &mut groups[at],
+            None => {
+                groups.push((&refusal.cause, &refusal.thread, Vec::new(), 0));
+                groups.last_mut().expect("just pushed")
+            }
+        };
+        group.3 += 1;
+        for recipient in &refusal.recipients {
+            if !group.2.contains(&recipient.as_str()) {
+                group.2.push(recipient);
+            }
+        }
+    }
+    for (cause, thread, recipients, count) in &groups {
+        let mut to = recipients.iter().take(REFUSED_RECIPIENTS).copied().collect::<Vec<_>>().join(", ");
+        if recipients.len() > REFUSED_RECIPIENTS {
+            to.push_str(&format!(" and {} more", recipients.len() - REFUSED_RECIPIENTS));
+        }
+        if to.is_empty() {
+            to.push_str("no recipients");
+        }
+        let why = match cause {
+            Cause::NoOutbox => {
+                "no outbox was bound there, no recipient was routed, no global capture was alive".to_owned()
+            }
+            Cause::RealSmtp { server, .. } => {
+                format!("a mailer's real send over SMTP to {server} was prevented")
+            }
+        };
+        out.raw(&format!("\n  {count} to {to}, on thread '{thread}': {why}"));
+    }
+    if *forgotten > 0 {
+        out.raw(&format!("\n  … and {forgotten} older ones, no longer kept"));
+    }
+    out.raw(
+        "\n  hint: capture mail from work the test does not own (an app's workers, a thread pool, a \
+         multi-thread runtime) with `mailtest::capture_global()`; or propagate the capture \
+         (`outbox.scope(fut)`, `outbox.spawn(..)`), or send to `outbox.unique_address(\"name\")`.",
+    );
+}
 
 /// One captured email scored against every criterion.
 struct Scored<'a> {

@@ -80,47 +80,10 @@ impl Attr<'_> {
     /// empty when there is none.
     pub(crate) fn decoded(&self) -> Cow<'_, str> {
         match self.value {
-            Some(value) if value.contains('&') => Cow::Owned(
-                decode_common_references(value).unwrap_or_else(|| crate::links::decode_attribute(value)),
-            ),
-            Some(value) => Cow::Borrowed(value),
+            Some(value) => crate::html_text::decode_entities(value),
             None => Cow::Borrowed(""),
         }
     }
-}
-
-/// Decodes the references attribute values mostly hold (`&amp;` in a query
-/// string, `&quot;`, numeric ones) without the full HTML-to-text pass;
-/// `None` at the first other one (a named entity, a `&` without `;`), for
-/// the full decoder to handle.
-fn decode_common_references(value: &str) -> Option<String> {
-    let mut decoded = String::with_capacity(value.len());
-    let mut rest = value;
-    while let Some(amp) = rest.find('&') {
-        decoded.push_str(&rest[..amp]);
-        let after = &rest[amp + 1..];
-        let end = after.find(';')?;
-        let name = &after[..end];
-        let c = match name {
-            "amp" => '&',
-            "lt" => '<',
-            "gt" => '>',
-            "quot" => '"',
-            "apos" => '\'',
-            _ => {
-                let number = name.strip_prefix('#')?;
-                let code = match number.strip_prefix(['x', 'X']) {
-                    Some(hex) => u32::from_str_radix(hex, 16).ok()?,
-                    None => number.parse().ok()?,
-                };
-                char::from_u32(code)?
-            }
-        };
-        decoded.push(c);
-        rest = &after[end + 1..];
-    }
-    decoded.push_str(rest);
-    Some(decoded)
 }
 
 impl<'a> Document<'a> {

@@ -21,6 +21,8 @@ pub(crate) struct Shared {
     pub(crate) stopping: AtomicBool,
     /// Sessions still running (a session leaves before its socket closes).
     pub(crate) sessions: AtomicUsize,
+    /// Sessions ever started: how many connections clients made.
+    pub(crate) sessions_started: AtomicUsize,
     connections: Mutex<Vec<Connection>>,
 }
 
@@ -53,6 +55,7 @@ impl Server {
             outbox,
             stopping: AtomicBool::new(false),
             sessions: AtomicUsize::new(0),
+            sessions_started: AtomicUsize::new(0),
             connections: Mutex::new(Vec::new()),
         });
         let acceptor = {
@@ -91,6 +94,7 @@ fn accept_loop(listener: &TcpListener, shared: &Arc<Shared>, name: &str) {
             continue;
         }
         shared.sessions.fetch_add(1, Ordering::SeqCst);
+        shared.sessions_started.fetch_add(1, Ordering::SeqCst);
         let spawned = {
             let shared = Arc::clone(shared);
             let stream = Arc::clone(&stream);

@@ -449,7 +449,7 @@ fn lint_failures_point_at_the_line_that_asserted() {
 }
 
 /// The panic message of `f`, which must panic.
-fn panic_message(f: impl FnOnce()) -> String {
+pub(crate) fn panic_message(f: impl FnOnce()) -> String {
     let payload = catch_unwind(AssertUnwindSafe(f)).expect_err("the check should fail");
     payload
         .downcast_ref::<String>()

@@ -10,8 +10,8 @@ use lettre::message::{Attachment, MultiPart};
 use mailtest::lint::{Profile, Severity};
 use mailtest::{Email, LintConfig, Outbox};
 
-use super::lint_fixtures::{Mail, html_page};
-use super::reports::{panic_message, snapshot};
+use super::assertions::panic_message;
+use super::lint_fixtures::{Mail, html_page, snapshot};
 
 /// Three captured emails: one clean, one with a broken image and a
 /// localhost link, one without a Message-ID.

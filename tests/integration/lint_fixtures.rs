@@ -145,6 +145,13 @@ impl Mail {
     }
 }
 
+/// Pins `report` as `snapshots/{name}.snap`.
+pub(crate) fn snapshot(name: &str, report: &str) {
+    insta::with_settings!({ snapshot_path => "../../snapshots", prepend_module_to_snapshot => false }, {
+        insta::assert_snapshot!(name, report);
+    });
+}
+
 /// `<html lang="en">` around `body`.
 pub(crate) fn html_page(body: &str) -> String {
     format!("<!doctype html>\n<html lang=\"en\">\n<body>\n{body}\n</body>\n</html>\n")
