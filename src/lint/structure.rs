@@ -94,8 +94,8 @@ fn long_lines(cx: &Context<'_>, out: &mut Vec<Lint>) {
     let help = if part == "headers" {
         "fold the header: break it before white space into continuation lines (lettre folds the headers it writes)"
     } else {
-        "encode the part quoted-printable or base64, which wrap lines (lettre picks one itself \
-         unless the part's Content-Transfer-Encoding is forced to 7bit, 8bit or binary)"
+        "encode the part quoted-printable or base64, which wrap lines at 76 (lettre chooses one \
+         itself when the encoding is left to it)"
     };
     out.push(
         lint.with_note("servers refuse such a message or break the line where they like, which corrupts it")
