@@ -38,14 +38,7 @@ pub fn capture() -> Capture {
     let ticket = enter_capture();
     let outbox = Outbox::new();
     let guard = outbox.bind();
-    Capture {
-        outbox,
-        strict: false,
-        #[cfg(feature = "harness")]
-        lints: None,
-        _guard: guard,
-        _ticket: ticket,
-    }
+    Capture::bound(outbox, guard, ticket)
 }
 
 /// Makes a capture for the whole process: every send that no binding or
@@ -96,14 +89,7 @@ pub fn capture_global() -> Capture {
     let outbox = Outbox::new();
     let ticket = enter_global(&outbox);
     let guard = outbox.bind();
-    Capture {
-        outbox,
-        strict: false,
-        #[cfg(feature = "harness")]
-        lints: None,
-        _guard: guard,
-        _ticket: ticket,
-    }
+    Capture::bound(outbox, guard, ticket)
 }
 
 /// The outbox bound on the current thread, if any.
@@ -142,6 +128,18 @@ pub struct Capture {
 }
 
 impl Capture {
+    /// A capture of `outbox`, bound by `guard`, holding its place at the gate.
+    fn bound(outbox: Outbox, guard: BindGuard, ticket: Ticket) -> Capture {
+        Capture {
+            outbox,
+            strict: false,
+            #[cfg(feature = "harness")]
+            lints: None,
+            _guard: guard,
+            _ticket: ticket,
+        }
+    }
+
     /// Makes the capture fail when it drops if any captured email was never
     /// matched by an assertion: a query with criteria that picked it out
     /// (`find().to(..).one()`, `assert_sent!(..)`) or `email.assert()`. The
