@@ -122,6 +122,18 @@ impl Failure {
         })
     }
 
+    /// A report written elsewhere (the lint reports), plain and coloured.
+    pub(crate) fn from_text(plain: String, colored: String) -> Failure {
+        Failure { plain, colored }
+    }
+
+    /// Several reports as one, a blank line between each (a capture that
+    /// fails more than one check at drop panics once).
+    pub(crate) fn joined(failures: &[Failure]) -> Failure {
+        let join = |text: fn(&Failure) -> &str| failures.iter().map(text).collect::<Vec<_>>().join("\n\n");
+        Failure { plain: join(|f| &f.plain), colored: join(|f| &f.colored) }
+    }
+
     /// A wrong use of the API, explained.
     pub(crate) fn misuse(explanation: &str) -> Failure {
         Failure::render(|out| out.raw(&format!("mailtest: {explanation}")))
@@ -273,18 +285,7 @@ impl<'a> Scored<'a> {
 
     /// One line: number, sender, recipients, subject.
     fn write_summary(&self, out: &mut Out) {
-        let email = self.email;
-        let subject = email.subject().map_or_else(|| "(no subject)".to_owned(), |s| format!("{s:?}"));
-        let mut summary = format!(
-            "{} from {} to {}: {subject}",
-            tag(email),
-            mailbox_list(email.from()),
-            mailbox_list(email.to())
-        );
-        if !email.bcc().is_empty() {
-            summary.push_str(&format!(" (bcc {})", mailbox_list(email.bcc())));
-        }
-        out.raw(&format!("\n  {summary}"));
+        out.raw(&format!("\n  {}", summary(self.email)));
     }
 
     /// The summary, then each criterion met or missed, then any problems.
@@ -326,8 +327,23 @@ impl<'a> Scored<'a> {
     }
 }
 
+/// One line about an email: number, sender, recipients, subject.
+pub(crate) fn summary(email: &Email) -> String {
+    let subject = email.subject().map_or_else(|| "(no subject)".to_owned(), |s| format!("{s:?}"));
+    let mut summary = format!(
+        "{} from {} to {}: {subject}",
+        tag(email),
+        mailbox_list(email.from()),
+        mailbox_list(email.to())
+    );
+    if !email.bcc().is_empty() {
+        summary.push_str(&format!(" (bcc {})", mailbox_list(email.bcc())));
+    }
+    summary
+}
+
 /// How reports name an email: its capture number, or "the email" outside an outbox.
-fn tag(email: &Email) -> String {
+pub(crate) fn tag(email: &Email) -> String {
     match email.sequence() {
         0 => "the email".to_owned(),
         n => format!("#{n}"),
