@@ -1,6 +1,6 @@
 //! Every message of a corpus of real-world mail through the decoder, with
-//! every accessor, the snapshot rendering and a failure report called on
-//! each, under a hang limit. CI runs it on `../shared/corpus` in a debug and
+//! every accessor, the snapshot rendering, every lint and a failure report
+//! called on each, under a hang limit. CI runs it on `../shared/corpus` in a debug and
 //! a release build and compares the two decodings, which must be identical.
 //!
 //! ```text
@@ -12,8 +12,9 @@
 //! one line per message is written with what it decoded to (the input of
 //! `tests/crosscheck/crosscheck.py`, and of the debug/release comparison).
 //!
-//! Exits 1, naming the message, on a panic, a message that takes longer than
-//! the hang limit, a mailbox that does not load, or a missing corpus.
+//! Exits 1, naming the message, on a panic, a lint rule that failed on a
+//! message (`lint-panicked`), a message that takes longer than the hang
+//! limit, a mailbox that does not load, or a missing corpus.
 
 use std::fmt::Write as _;
 use std::io::Write as _;
@@ -21,7 +22,8 @@ use std::path::{Path, PathBuf};
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
-use mailtest::{Email, MimePart, Outbox};
+use mailtest::lint::Profile;
+use mailtest::{Email, LintConfig, MimePart, Outbox};
 use sha2::{Digest, Sha256};
 
 const HANG_LIMIT: Duration = Duration::from_secs(5);
@@ -99,11 +101,13 @@ fn main() {
     let build = if cfg!(debug_assertions) { "debug" } else { "release" };
     println!(
         "corpus sweep ({build}): {} messages and {} mailboxes ({mailbox_messages} messages), {} problems on {} \
-         messages, 0 panics, 0 hangs, total {:.2} s (slowest: {} in {:.0} ms)",
+         messages, {} lints on {} messages (every rule), 0 panics, 0 hangs, total {:.2} s (slowest: {} in {:.0} ms)",
         messages.len(),
         mailboxes.len(),
         stats.problems,
         stats.with_problems,
+        stats.lints,
+        stats.with_lints,
         started.elapsed().as_secs_f64(),
         stats.slowest.0,
         stats.slowest.1.as_secs_f64() * 1000.0,
@@ -179,6 +183,7 @@ struct Line {
     name: String,
     json: serde_json::Value,
     problems: usize,
+    lints: usize,
     took: Duration,
 }
 
@@ -186,6 +191,8 @@ struct Line {
 struct Stats {
     problems: usize,
     with_problems: usize,
+    lints: usize,
+    with_lints: usize,
     slowest: (String, Duration),
 }
 
@@ -193,6 +200,8 @@ impl Stats {
     fn add(&mut self, line: &Line) {
         self.problems += line.problems;
         self.with_problems += usize::from(line.problems > 0);
+        self.lints += line.lints;
+        self.with_lints += usize::from(line.lints > 0);
         if line.took > self.slowest.1 {
             self.slowest = (line.name.clone(), line.took);
         }
@@ -255,8 +264,10 @@ fn sweep_message(name: &str, email: Email) -> Line {
         let _ = email.captured_at();
         let _ = write!(seen, "{:?}{:?}{}{}", email.problems(), email, email.raw().len(), email.sequence());
         seen.push_str(&mailtest::snapshot::render(email));
+        seen.push_str(&lint(name, email));
     }
     report_on(&outbox);
+    let lints = email.lint_with(&every_rule());
     let rendered = mailtest::snapshot::render(&email);
     let json = serde_json::json!({
         "path": name,
@@ -274,10 +285,34 @@ fn sweep_message(name: &str, email: Email) -> Line {
             "sha256": hex(&Sha256::digest(attachment.content())),
         })).collect::<Vec<_>>(),
         "problems": email.problems(),
+        "lints": lints.codes(),
         "render_sha256": hex(&Sha256::digest(rendered.as_bytes())),
         "accessors_sha256": hex(&Sha256::digest(seen.as_bytes())),
     });
-    Line { name: name.to_owned(), json, problems: email.problems().len(), took: started.elapsed() }
+    Line {
+        name: name.to_owned(),
+        json,
+        problems: email.problems().len(),
+        lints: lints.len(),
+        took: started.elapsed(),
+    }
+}
+
+/// The lints under the bulk profile with a base URL: every rule runs.
+fn every_rule() -> LintConfig {
+    LintConfig::new().profile(Profile::Bulk).base_url("https://example.com")
+}
+
+/// Every lint, default and with every rule, as plain and coloured text
+/// (what a debug and a release build must agree on). A rule that fails on
+/// the message is a panic here, so the sweep stops and names it.
+fn lint(name: &str, email: &Email) -> String {
+    let mut shown = String::new();
+    for lints in [email.lint(), email.lint_with(&every_rule())] {
+        assert!(!lints.contains("lint-panicked"), "{name}: a lint rule failed on this message:\n{lints}");
+        let _ = write!(shown, "{lints}{lints:#}");
+    }
+    shown
 }
 
 /// A query that matches nothing, so its failure report (every email,

@@ -36,15 +36,9 @@ const QUOTED_LINES: usize = 30;
 pub struct Failure {
     plain: String,
     colored: String,
-    /// What the HTML report of this failure shows, and the outbox it came
-    /// from; none for a misuse of the API.
-    shown: Option<Shown>,
-}
-
-#[derive(Clone)]
-struct Shown {
-    emails: Vec<Email>,
-    outbox_id: Option<u64>,
+    /// The emails the HTML report of this failure shows; none for a misuse
+    /// of the API.
+    shown: Option<Vec<Email>>,
 }
 
 impl Failure {
@@ -56,19 +50,24 @@ impl Failure {
         Failure { plain: plain.text, colored: colored.text, shown: None }
     }
 
-    fn showing(mut self, emails: Vec<Email>, outbox_id: Option<u64>) -> Failure {
-        self.shown = Some(Shown { emails, outbox_id });
+    /// The failure, with `emails` for its HTML report.
+    pub(crate) fn showing(mut self, emails: Vec<Email>) -> Failure {
+        self.shown = Some(emails);
         self
+    }
+
+    /// The failure of a check on `email`: its HTML report shows the outbox
+    /// bound here when the email is one of its own, else the email alone.
+    pub(crate) fn showing_email(self, email: &Email) -> Failure {
+        match crate::outbox::current().map(|outbox| outbox.emails()).filter(|emails| emails.contains(email)) {
+            Some(emails) => self.showing(emails),
+            None => self.showing(vec![email.clone()]),
+        }
     }
 
     /// The emails the HTML report of this failure shows.
     pub(crate) fn emails(&self) -> Option<&[Email]> {
-        self.shown.as_ref().map(|shown| shown.emails.as_slice())
-    }
-
-    /// The outbox the failure is about, when it is known.
-    pub(crate) fn outbox_id(&self) -> Option<u64> {
-        self.shown.as_ref().and_then(|shown| shown.outbox_id)
+        self.shown.as_deref()
     }
 
     /// The report for a query whose expectation failed over `records`.
@@ -86,7 +85,10 @@ impl Failure {
             out.headline(&headline(query, expected, matched, emails.len()));
             write_refusals(out, &refused);
             if emails.is_empty() {
-                out.raw(EMPTY_OUTBOX_HINTS);
+                // The refusals, when there are any, say where the mail went.
+                if refused.0.is_empty() && refused.1 == 0 {
+                    out.raw(&empty_outbox_hints(query.waited().is_some()));
+                }
                 return;
             }
             let heading = if query.criteria().is_empty() { "captured:" } else { "captured, closest first:" };
@@ -103,7 +105,7 @@ impl Failure {
         });
         drop(order);
         drop(scored);
-        failure.showing(emails, Some(query.outbox().id()))
+        failure.showing(emails)
     }
 
     /// The report for one email that failed one check of [`EmailAssert`](crate::EmailAssert).
@@ -121,19 +123,12 @@ impl Failure {
             scored.write_to(out);
             scored.write_evidence(out);
         });
-        // The report shows the outbox bound here when the email is one of
-        // its own, else the email alone.
-        match crate::outbox::current().filter(|outbox| outbox.emails().contains(email)) {
-            Some(outbox) => failure.showing(outbox.emails(), Some(outbox.id())),
-            None => failure.showing(vec![email.clone()], None),
-        }
+        failure.showing_email(email)
     }
 
     /// The report of a strict capture with emails no assertion matched.
-    pub(crate) fn unasserted(unasserted: &[Email], outbox: &crate::Outbox) -> Failure {
-        let captured = outbox.emails();
-        let failure = Failure::render(|out| {
-            let captured = captured.len();
+    pub(crate) fn unasserted(unasserted: &[Email], captured: usize) -> Failure {
+        Failure::render(|out| {
             let verb = if unasserted.len() == 1 { "was" } else { "were" };
             let emails = if captured == 1 { "email" } else { "emails" };
             out.headline(&format!(
@@ -151,8 +146,20 @@ impl Failure {
                 "\n\nAssert on each (`mail.find().subject(..).one()`, `assert_sent!(..)` or \
                  `email.assert()`), or drop `.strict()` if they do not matter.",
             );
-        });
-        failure.showing(captured, Some(outbox.id()))
+        })
+    }
+
+    /// A report written elsewhere (the lint reports), plain and coloured.
+    pub(crate) fn from_text(plain: String, colored: String) -> Failure {
+        Failure { plain, colored, shown: None }
+    }
+
+    /// Several reports as one, a blank line between each (a capture that
+    /// fails more than one check at drop panics once).
+    pub(crate) fn joined(failures: &[Failure]) -> Failure {
+        let join = |text: fn(&Failure) -> &str| failures.iter().map(text).collect::<Vec<_>>().join("\n\n");
+        let shown = failures.iter().find_map(|f| f.shown.clone());
+        Failure { plain: join(|f| &f.plain), colored: join(|f| &f.colored), shown }
     }
 
     /// A wrong use of the API, explained.
@@ -205,15 +212,25 @@ fn headline(query: &Query, expected: Expected, matched: usize, captured: usize) 
     format!("expected {wanted}{matching}; {found}{waited}")
 }
 
-const EMPTY_OUTBOX_HINTS: &str = "\n\n\
+/// What to check when nothing was captured; the advice to wait only when
+/// the query did not.
+fn empty_outbox_hints(waited: bool) -> String {
+    let wait = if waited {
+        ""
+    } else {
+        "\n  - is it still on its way? wait for it with `.within(Duration::from_secs(5))`;"
+    };
+    format!(
+        "\n\n\
 no email was captured at all. If the code under test did send one:
   - did it send through the capture? use `outbox.transport()` or `CaptureTransport::ambient()`;
   - did it send on another thread or task? a capture is bound to the test's thread only:
     propagate it with `outbox.scope(fut)`, `fut.with_outbox(&outbox)`, `outbox.spawn(..)`
     or `outbox.in_scope(..)`, or send to `outbox.unique_address(\"name\")`; for an app's
-    own workers (a task spawned at start-up, a thread pool), use `mailtest::capture_global()`;
-  - is it still on its way? wait for it with `.within(Duration::from_secs(5))`;
-  - is this the outbox it went to? a nested `mailtest::capture()` takes over until it drops.";
+    own workers (a task spawned at start-up, a thread pool), use `mailtest::capture_global()`;{wait}
+  - is this the outbox it went to? a nested `mailtest::capture()` takes over until it drops."
+    )
+}
 
 /// How many recipients a line about refused sends names.
 const REFUSED_RECIPIENTS: usize = 3;
@@ -263,7 +280,8 @@ fn write_refusals(out: &mut Out, (refused, forgotten): &(Vec<Refusal>, usize)) {
                 format!("a mailer's real send over SMTP to {server} was prevented")
             }
         };
-        out.raw(&format!("\n  {count} to {to}, on thread '{thread}': {why}"));
+        let sends = if *count == 1 { "send" } else { "sends" };
+        out.raw(&format!("\n  {count} {sends} to {to}, on thread '{thread}': {why}"));
     }
     if *forgotten > 0 {
         out.raw(&format!("\n  … and {forgotten} older ones, no longer kept"));
@@ -298,18 +316,7 @@ impl<'a> Scored<'a> {
 
     /// One line: number, sender, recipients, subject.
     fn write_summary(&self, out: &mut Out) {
-        let email = self.email;
-        let subject = email.subject().map_or_else(|| "(no subject)".to_owned(), |s| format!("{s:?}"));
-        let mut summary = format!(
-            "{} from {} to {}: {subject}",
-            tag(email),
-            mailbox_list(email.from()),
-            mailbox_list(email.to())
-        );
-        if !email.bcc().is_empty() {
-            summary.push_str(&format!(" (bcc {})", mailbox_list(email.bcc())));
-        }
-        out.raw(&format!("\n  {summary}"));
+        out.raw(&format!("\n  {}", summary(self.email)));
     }
 
     /// The summary, then each criterion met or missed, then any problems.
@@ -351,8 +358,23 @@ impl<'a> Scored<'a> {
     }
 }
 
+/// One line about an email: number, sender, recipients, subject.
+pub(crate) fn summary(email: &Email) -> String {
+    let subject = email.subject().map_or_else(|| "(no subject)".to_owned(), |s| format!("{s:?}"));
+    let mut summary = format!(
+        "{} from {} to {}: {subject}",
+        tag(email),
+        mailbox_list(email.from()),
+        mailbox_list(email.to())
+    );
+    if !email.bcc().is_empty() {
+        summary.push_str(&format!(" (bcc {})", mailbox_list(email.bcc())));
+    }
+    summary
+}
+
 /// How reports name an email: its capture number, or "the email" outside an outbox.
-fn tag(email: &Email) -> String {
+pub(crate) fn tag(email: &Email) -> String {
     match email.sequence() {
         0 => "the email".to_owned(),
         n => format!("#{n}"),

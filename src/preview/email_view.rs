@@ -263,13 +263,18 @@ fn problems(out: &mut Html, problems: &[String]) {
     out.tag("</ul></details>\n");
 }
 
-/// LINTS: the lints section waits for `Email::lint()` (issue 12). Until it
-/// lands the report has no lints section; `super::lint_text` is where the
-/// report gets them from.
+/// The offline checks of `Email::lint()`, as rustc-style diagnostics; open
+/// when one is an error.
 fn lints(out: &mut Html, email: &Email) {
-    if let Some(lints) = super::lint_text(email) {
-        out.tag("<details class=\"lints\" open><summary>Lints</summary><pre>")
-            .text(&lints)
-            .tag("</pre></details>\n");
+    let lints = email.lint();
+    let (errors, warnings) = (lints.error_count(), lints.warning_count());
+    out.tag("<details class=\"lints\"").tag(if errors > 0 { " open" } else { "" });
+    out.tag("><summary>Lints (").num(errors as u64).tag(if errors == 1 { " error, " } else { " errors, " });
+    out.num(warnings as u64).tag(if warnings == 1 { " warning)" } else { " warnings)" }).tag("</summary>");
+    if lints.is_empty() {
+        out.tag("<p class=\"none\">(none: lint-clean)</p></details>\n");
+        return;
     }
+    // `{}` is the plain rendering; colour is only ever `{:#}`.
+    out.tag("<pre>").text(&lints.to_string()).tag("</pre></details>\n");
 }

@@ -87,18 +87,11 @@ fn size(bytes: usize) -> String {
     }
 }
 
-/// LINTS: the email's lints as text, for the report; `None` until
-/// `Email::lint()` exists (issue 12), and the report then has no lints
-/// section.
-fn lint_text(_email: &Email) -> Option<String> {
-    None
-}
-
 impl Outbox {
     /// Writes an HTML report of every captured email into `dir` (created if
     /// need be): a self-contained `index.html` — headers, the HTML body
     /// rendered safely at phone, tablet and full width, text, source, raw
-    /// headers, MIME tree, attachments, links, problems — and one `NN.eml`
+    /// headers, MIME tree, attachments, links, problems, lints — and one `NN.eml`
     /// per email. Returns the path of `index.html`.
     ///
     /// A failing assertion writes one by itself; see the README's "Seeing

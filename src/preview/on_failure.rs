@@ -35,10 +35,10 @@ fn mode() -> (Mode, Option<String>) {
 }
 
 thread_local! {
-    /// Outboxes whose failure report this thread wrote: the capture that
-    /// drops while the panic unwinds must not overwrite it with a report
-    /// that lacks the failure.
-    static REPORTED: RefCell<Vec<u64>> = const { RefCell::new(Vec::new()) };
+    /// Folders this thread wrote a failure report into: a capture that drops
+    /// while the panic unwinds must not overwrite it with a report that
+    /// lacks the failure.
+    static REPORTED: RefCell<Vec<PathBuf>> = const { RefCell::new(Vec::new()) };
 }
 
 /// Writes the report of a failure about to panic; returns the text to add
@@ -54,9 +54,7 @@ pub(crate) fn failure_note(failure: &Failure) -> String {
     let dir = report_root().join(test_folder_name());
     let line = match super::write::write(&dir, emails, Some(failure.report())) {
         Ok(index) => {
-            if let Some(id) = failure.outbox_id() {
-                let _ = REPORTED.try_with(|reported| reported.borrow_mut().push(id));
-            }
+            let _ = REPORTED.try_with(|reported| reported.borrow_mut().push(dir));
             format!("mailtest report: {}", index.display())
         }
         Err(error) => format!("mailtest report not written: {error}"),
@@ -79,7 +77,8 @@ pub(crate) fn capture_ended(outbox: &Outbox) -> Option<Result<PathBuf, crate::Er
         Mode::Failure => panicking,
         Mode::Always => true,
     };
-    let already = REPORTED.try_with(|reported| reported.borrow().contains(&outbox.id())).unwrap_or(true);
+    let dir = report_root().join(test_folder_name());
+    let already = REPORTED.try_with(|reported| reported.borrow().contains(&dir)).unwrap_or(true);
     if !wanted || (panicking && already) {
         return None;
     }
@@ -87,5 +86,5 @@ pub(crate) fn capture_ended(outbox: &Outbox) -> Option<Result<PathBuf, crate::Er
     if panicking && emails.is_empty() {
         return None;
     }
-    Some(super::write::write(&report_root().join(test_folder_name()), &emails, None))
+    Some(super::write::write(&dir, &emails, None))
 }

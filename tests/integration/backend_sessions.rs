@@ -87,7 +87,6 @@ fn a_failed_message_is_an_error_with_its_code_and_the_earlier_ones_count() {
 
 #[cfg(feature = "tokio")]
 mod pooled {
-    use lettre::AsyncTransport;
     use mailtest::{AsyncMailer, SmtpSink};
 
     use super::{message, settings_for};

@@ -236,6 +236,22 @@ fn a_macro_failure_writes_the_report_too() {
     assert!(read(&named_report(&message)).contains("expected exactly 1 email matching to=bob@example.com"));
 }
 
+#[test]
+fn a_lint_failure_writes_the_report_with_the_lints() {
+    let mail = mailtest::capture();
+    mail.capture_raw(None, &["ann@example.com"], &showcase::showcase("http://127.0.0.1:9"));
+    let email = mail.emails().remove(0);
+    let message = panic_message(|| {
+        let _ = email.assert().lints_clean();
+    });
+    let html = read(&named_report(&message));
+    assert!(html.contains("is not lint-clean: 2 errors, 2 warnings"), "the lint failure first");
+    assert!(html.contains("<details class=\"lints\" open><summary>Lints (2 errors, 2 warnings)</summary><pre>error[localhost-url]"));
+
+    let message = panic_message(|| mail.assert_lints_clean());
+    assert!(read(&named_report(&message)).contains("1 of 1 captured email is not lint-clean"));
+}
+
 /// Runs one of the `child_` tests below in a child process with `env`;
 /// returns its output.
 fn child(test: &str, env: &[(&str, &str)]) -> String {

@@ -6,7 +6,7 @@ use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
-use lettre::{Address, AsyncTransport};
+use lettre::Address;
 use serde::{Deserialize, Serialize};
 
 use crate::accounts::Purpose;

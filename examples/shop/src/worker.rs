@@ -1,7 +1,6 @@
 //! The receipt worker: a task spawned at start-up that sends a receipt for
 //! each order placed, so `POST /orders` answers without waiting for SMTP.
 
-use lettre::AsyncTransport;
 use mailtest::AsyncMailer;
 use tokio::sync::mpsc;
 

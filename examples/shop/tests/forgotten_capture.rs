@@ -42,7 +42,7 @@ async fn the_report_lists_the_receipt_the_worker_could_not_send() {
          found 0 of 0 captured (after waiting 2s)",
         "meanwhile 1 send was refused in this process, while this outbox was alive:",
         &format!(
-            "  1 to ann@example.com, on thread 'tokio-rt-worker': \
+            "  1 send to ann@example.com, on thread 'tokio-rt-worker': \
              a mailer's real send over SMTP to 127.0.0.1:{port} was prevented"
         ),
         "  hint: capture mail from work the test does not own (an app's workers, a thread pool, \

@@ -1,31 +1,27 @@
 //! Way 1: inject the mailer. The test builds the app's state around
-//! `AsyncMailer::new(MemoryBackend)` — the memory backend delivers into the
-//! capture that claims each send — and calls the routes in its own task
-//! (`tower::ServiceExt::oneshot`, no server).
-//!
-//! The handlers run inside the test's future, so `mailtest::capture()`
-//! (bound to the test's thread) takes their mail. The receipt worker is a
-//! task the test does not own: its mail is reached by address, with
-//! `unique_address`.
+//! `mail.async_mailer()` — an `AsyncMailer` that delivers into this test's
+//! outbox from any task, the receipt worker's included — and calls the
+//! routes in its own task (`tower::ServiceExt::oneshot`, no server).
 
 mod support;
 
 use std::time::Duration;
 
 use mailtest::snapshot::Redactions;
-use mailtest::{AsyncMailer, MemoryBackend, assert_not_sent, assert_sent, regex};
+use mailtest::{Outbox, assert_not_sent, assert_sent, regex};
 use serde_json::json;
 use shop::AppState;
 use support::{BASE_URL, follow, post};
 
-fn shop() -> axum::Router {
-    shop::app(AppState::start(AsyncMailer::new(MemoryBackend), BASE_URL))
+/// The app, sending into `mail`.
+fn shop(mail: &Outbox) -> axum::Router {
+    shop::app(AppState::start(mail.async_mailer(), BASE_URL))
 }
 
 #[tokio::test]
 async fn signup_sends_a_welcome_email_with_a_confirmation_link() {
     let mail = mailtest::capture();
-    let app = shop();
+    let app = shop(&mail);
 
     let status = post(&app, "/signup", json!({"email": "ann@example.com", "name": "Ann"})).await;
     assert_eq!(status, 201);
@@ -44,7 +40,7 @@ async fn signup_sends_a_welcome_email_with_a_confirmation_link() {
 #[tokio::test]
 async fn the_welcome_email_reads_as_expected() {
     let mail = mailtest::capture();
-    post(&shop(), "/signup", json!({"email": "ann@example.com", "name": "Ann"})).await;
+    post(&shop(&mail), "/signup", json!({"email": "ann@example.com", "name": "Ann"})).await;
 
     let welcome = assert_sent!(mail, to: "ann@example.com", subject_contains: "Welcome");
     let tokens = Redactions::new().pattern(r"token=[0-9a-f]{32}", "token=[token]");
@@ -75,7 +71,7 @@ async fn the_welcome_email_reads_as_expected() {
 #[tokio::test]
 async fn a_password_reset_goes_to_known_accounts_only() {
     let mail = mailtest::capture();
-    let app = shop();
+    let app = shop(&mail);
     post(&app, "/signup", json!({"email": "ann@example.com", "name": "Ann"})).await;
 
     assert_eq!(post(&app, "/password-reset", json!({"email": "ann@example.com"})).await, 202);
@@ -91,7 +87,7 @@ async fn a_password_reset_goes_to_known_accounts_only() {
 async fn nothing_is_sent_for_a_bad_address() {
     let mail = mailtest::capture();
 
-    let status = post(&shop(), "/signup", json!({"email": "not an address", "name": "Ann"})).await;
+    let status = post(&shop(&mail), "/signup", json!({"email": "not an address", "name": "Ann"})).await;
 
     assert_eq!(status, 422);
     mail.assert_empty();
@@ -100,10 +96,9 @@ async fn nothing_is_sent_for_a_bad_address() {
 #[tokio::test(flavor = "multi_thread")]
 async fn the_worker_sends_the_receipt_with_the_pdf_attached() {
     let mail = mailtest::capture();
-    // The worker runs on a runtime thread, where nothing is bound: mail to
-    // this address reaches `mail` from any thread.
-    let ann = mail.unique_address("ann");
-    let app = shop();
+    // The worker runs on a runtime thread: the injected mailer reaches `mail` from there too.
+    let ann = "ann@example.com";
+    let app = shop(&mail);
 
     let order =
         json!({"email": ann, "items": [{"name": "Tea", "cents": 450}, {"name": "Cup", "cents": 1200}]});
@@ -111,7 +106,7 @@ async fn the_worker_sends_the_receipt_with_the_pdf_attached() {
 
     let receipt = mail
         .find()
-        .to(&ann)
+        .to(ann)
         .subject("Your receipt for order 1")
         .has_attachment("receipt-1.pdf")
         .within(Duration::from_secs(10))

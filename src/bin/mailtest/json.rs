@@ -4,7 +4,7 @@
 //! `subject`, `from`, `to`, `cc`, `bcc`, `date` and `size`; the full form
 //! (`/api/messages/{n}`) adds the envelope, `reply_to`, `message_id`,
 //! `text`, `html`, `headers`, `attachments`, `links`, `problems` and
-//! `lints`. Mailboxes are `{"name", "address"}`; `date` is the Date header
+//! `lints` (those of `email.lint()`). Mailboxes are `{"name", "address"}`; `date` is the Date header
 //! in RFC 3339 UTC, or null.
 
 use mailtest::{Email, Mailbox};
@@ -49,10 +49,23 @@ pub(crate) fn detail(email: &Email) -> Value {
     value
 }
 
-/// LINTS: `email.lint()` (issue 12) goes here, as a list of
-/// `{"code", "severity", "message"}`; null until it exists.
-fn lints(_email: &Email) -> Value {
-    Value::Null
+/// `email.lint()`: each lint's code, severity, message, where it applies
+/// (`text/html line 14`), notes and help.
+fn lints(email: &Email) -> Value {
+    email
+        .lint()
+        .iter()
+        .map(|lint| {
+            json!({
+                "code": lint.code(),
+                "severity": lint.severity().to_string(),
+                "message": lint.message(),
+                "location": lint.location().map(ToString::to_string),
+                "notes": lint.notes(),
+                "help": lint.help(),
+            })
+        })
+        .collect()
 }
 
 fn mailboxes(list: &[Mailbox]) -> Value {
