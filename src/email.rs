@@ -25,6 +25,7 @@ pub(crate) struct Record {
     detail: OnceLock<Box<Detail>>,
     problems: OnceLock<Vec<String>>,
     /// Whether an assertion ever matched this email (for strict mode).
+    #[cfg_attr(not(feature = "harness"), allow(dead_code))]
     pub(crate) asserted: AtomicBool,
 }
 
@@ -115,6 +116,7 @@ impl Email {
         Email { record }
     }
 
+    #[cfg_attr(not(feature = "harness"), allow(dead_code))]
     pub(crate) fn record(&self) -> &Arc<Record> {
         &self.record
     }
@@ -314,10 +316,7 @@ impl Email {
     /// assert_eq!(email.html_text(), Some("O'Connor & friends"));
     /// ```
     pub fn html_text(&self) -> Option<&str> {
-        self.record
-            .html_text
-            .get_or_init(|| self.html().map(|html| crate::parse::html_to_text(html).trim().to_owned()))
-            .as_deref()
+        self.record.html_text.get_or_init(|| self.html().map(crate::html_text::html_to_text)).as_deref()
     }
 
     /// Every part that is not a body: files, inline images (see

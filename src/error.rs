@@ -23,18 +23,31 @@ use std::fmt;
 /// assert!(matches!(err, Error::NoOutbox { .. }));
 /// assert!(err.to_string().contains("mailtest::capture()"));
 /// ```
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum Error {
-    /// An ambient send found no outbox bound on the sending thread and no
+    /// A send was refused, not dropped: the sender sees this error, and a
+    /// failing query lists it (see [`capture_global`](crate::capture_global)).
+    ///
+    /// Either an ambient send (a capture transport, the memory backend)
+    /// found nowhere to deliver — no outbox bound on the sending thread, no
     /// [`unique_address`](crate::Outbox::unique_address) route for any
-    /// recipient. The message was refused, not dropped: the sender sees this
-    /// error.
+    /// recipient, no global capture — or, with `prevented` set, a mailer in
+    /// a test process was about to send over SMTP to a server that is not an
+    /// [`SmtpSink`](crate::SmtpSink) of the process.
+    #[non_exhaustive]
     NoOutbox {
         /// The thread that tried to send, by name (or id when unnamed).
         thread: String,
         /// The envelope recipients of the refused message.
         recipients: Vec<String>,
+        /// The SMTP server (`host:port`) a real send would have reached.
+        prevented: Option<String>,
+        /// Why the process counts as a test, when a real send was prevented.
+        test_process: Option<String>,
+        /// Whether it was sent through an async transport or mailer (the
+        /// fixes then name the async forms).
+        asynchronous: bool,
     },
     /// An email setting (`EMAIL_PORT`, `EMAIL_USE_TLS`, ...) has a value
     /// that cannot be used.
@@ -100,13 +113,18 @@ pub enum Error {
         /// What is wrong.
         reason: String,
     },
-    /// The SMTP server refused, or could not be reached.
+    /// The SMTP server refused, or could not be reached. See
+    /// [`is_temporary`](Error::is_temporary) to tell a failure worth a retry
+    /// (a 4xx reply) from a permanent one (5xx).
+    #[non_exhaustive]
     Smtp {
         /// `host:port`.
         server: String,
         /// The server's reply (code and text), or what failed on the way
-        /// (connection, TLS).
+        /// (connection, TLS, a timeout).
         reply: String,
+        /// The server's reply code, when it answered (e.g. 451, 550).
+        code: Option<u16>,
     },
     /// A backend of your own failed: see [`Error::backend`].
     Backend {
@@ -137,20 +155,8 @@ pub enum Error {
 impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            Error::NoOutbox { thread, recipients } => {
-                let to =
-                    if recipients.is_empty() { "no recipients".to_owned() } else { recipients.join(", ") };
-                write!(
-                    f,
-                    "mailtest: no outbox to capture a message for {to} (sent on thread {thread}).\n\
-                     Nothing is bound on this thread and no recipient is a routed address. Either:\n  \
-                     - call `let mail = mailtest::capture();` in the test before sending;\n  \
-                     - give the code an explicit transport: `outbox.transport()`;\n  \
-                     - propagate the capture to other threads and tasks: `outbox.scope(fut)`, \
-                     `fut.with_outbox(&outbox)`, `outbox.spawn(..)` or `outbox.in_scope(..)`;\n  \
-                     - for work no test owns (a server, a worker pool), send to \
-                     `outbox.unique_address(\"name\")`."
-                )
+            Error::NoOutbox { thread, recipients, prevented, test_process, asynchronous } => {
+                no_outbox(f, thread, recipients, prevented.as_deref(), test_process.as_deref(), *asynchronous)
             }
             Error::InvalidSetting { name, value, expected } if value.is_empty() => {
                 write!(f, "mailtest: {name} is not set: expected {expected}")
@@ -184,7 +190,7 @@ impl fmt::Display for Error {
                 write!(f, "mailtest: {address:?} is not a valid email address: {reason}")
             }
             Error::InvalidMessage { reason } => write!(f, "mailtest: could not build the message: {reason}"),
-            Error::Smtp { server, reply } => write!(f, "mailtest: SMTP server {server}: {reply}"),
+            Error::Smtp { server, reply, .. } => write!(f, "mailtest: SMTP server {server}: {reply}"),
             Error::Backend { backend, message } => write!(f, "mailtest: backend {backend}: {message}"),
             #[cfg(feature = "sink")]
             Error::Sink { action, cause } => write!(f, "mailtest: the SMTP sink cannot {action}: {cause}"),
@@ -205,6 +211,21 @@ impl Error {
         Error::Backend { backend: backend.into(), message: message.to_string() }
     }
 
+    /// Whether the SMTP server answered with a temporary failure (a 4xx
+    /// reply: try again later); `false` for a permanent one (5xx), for a
+    /// failure before any reply, and for every other error.
+    ///
+    /// ```
+    /// # let err = mailtest::Error::backend("x", "y");
+    /// if err.is_temporary() {
+    ///     // queue the message for a retry
+    /// }
+    /// # assert!(!err.is_temporary());
+    /// ```
+    pub fn is_temporary(&self) -> bool {
+        matches!(self, Error::Smtp { code: Some(400..=499), .. })
+    }
+
     /// An [`Error::Io`] for `action` on `path`.
     pub(crate) fn io(action: &str, path: &std::path::Path, err: &std::io::Error) -> Error {
         Error::Io {
@@ -216,13 +237,74 @@ impl Error {
     }
 }
 
+impl fmt::Debug for Error {
+    /// The same text as `Display`: `.unwrap()` on an error shows what went
+    /// wrong and how to fix it, not a struct dump.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Display::fmt(self, f)
+    }
+}
+
 impl std::error::Error for Error {}
 
-/// Names the current thread for error messages.
+/// The text of [`Error::NoOutbox`]: what happened, then every way to fix it.
+fn no_outbox(
+    f: &mut fmt::Formatter<'_>,
+    thread: &str,
+    recipients: &[String],
+    prevented: Option<&str>,
+    test_process: Option<&str>,
+    asynchronous: bool,
+) -> fmt::Result {
+    let to = if recipients.is_empty() { "no recipients".to_owned() } else { recipients.join(", ") };
+    match prevented {
+        Some(server) => {
+            let why = test_process.map(|why| format!(" ({why})")).unwrap_or_default();
+            write!(
+                f,
+                "mailtest: a real send from a test was prevented: the message for {to} (sent on thread \
+                 '{thread}') would have gone over SMTP to {server}.\n\
+                 This is a test process{why}: a mailer reaches only an SmtpSink of the process. \
+                 Capture the mail instead:\n  \
+                 - call `let mail = mailtest::capture();` in the test, on the thread that sends;"
+            )?;
+        }
+        None => write!(
+            f,
+            "mailtest: no outbox to capture a message for {to} (sent on thread '{thread}').\n\
+             Nothing is bound on this thread, no recipient is a routed address and no global capture \
+             is alive. Either:\n  \
+             - call `let mail = mailtest::capture();` in the test, on the thread that sends;"
+        )?,
+    }
+    let transport = if asynchronous {
+        "`outbox.async_transport()`, or `outbox.async_mailer()` where it holds an `AsyncMailer`"
+    } else {
+        "`outbox.transport()`, or `outbox.mailer()` where it holds a `Mailer`"
+    };
+    write!(
+        f,
+        "\n  - for work the test does not own (an app's workers, a thread pool, a multi-thread \
+         runtime): `let mail = mailtest::capture_global();` in the test;\n  \
+         - propagate the test's capture: `outbox.scope(fut)`, `fut.with_outbox(&outbox)`, \
+         `outbox.spawn(..)` or `outbox.in_scope(..)`;\n  \
+         - route by address: send to `outbox.unique_address(\"name\")`;\n  \
+         - give the code an explicit transport: {transport}"
+    )?;
+    if prevented.is_some() {
+        f.write_str(
+            ";\n  - to test the SMTP backend itself, send to a `mailtest::SmtpSink`, or opt this mailer \
+             out: `mailer.bypass_capture()`",
+        )?;
+    }
+    f.write_str(".")
+}
+
+/// Names the current thread for error messages: its name, or its id.
 pub(crate) fn thread_label() -> String {
     let thread = std::thread::current();
     match thread.name() {
-        Some(name) => format!("'{name}'"),
+        Some(name) => name.to_owned(),
         None => format!("{:?}", thread.id()),
     }
 }

@@ -586,6 +586,10 @@ impl Query {
             .collect()
     }
 
+    pub(crate) fn outbox(&self) -> &Outbox {
+        &self.outbox
+    }
+
     pub(crate) fn criteria(&self) -> &[Criterion] {
         &self.criteria
     }

@@ -6,6 +6,7 @@ use std::io::IsTerminal;
 use std::sync::{Arc, LazyLock};
 
 use crate::criteria::{Criterion, Evidence, mailbox_list};
+use crate::deliver::refusals::{self, Cause, Refusal};
 use crate::email::{Email, Record};
 use crate::query::{Expected, Query};
 
@@ -31,10 +32,13 @@ const QUOTED_LINES: usize = 30;
 /// ));
 /// assert!(failure.report().contains("✗ to=ann@example.com, but was bob@example.com"));
 /// ```
-#[derive(Clone, PartialEq, Eq)]
+#[derive(Clone)]
 pub struct Failure {
     plain: String,
     colored: String,
+    /// The emails the HTML report of this failure shows; none for a misuse
+    /// of the API.
+    shown: Option<Vec<Email>>,
 }
 
 impl Failure {
@@ -43,7 +47,27 @@ impl Failure {
         write(&mut plain);
         let mut colored = Out { text: String::new(), color: true };
         write(&mut colored);
-        Failure { plain: plain.text, colored: colored.text }
+        Failure { plain: plain.text, colored: colored.text, shown: None }
+    }
+
+    /// The failure, with `emails` for its HTML report.
+    pub(crate) fn showing(mut self, emails: Vec<Email>) -> Failure {
+        self.shown = Some(emails);
+        self
+    }
+
+    /// The failure of a check on `email`: its HTML report shows the outbox
+    /// bound here when the email is one of its own, else the email alone.
+    pub(crate) fn showing_email(self, email: &Email) -> Failure {
+        match crate::outbox::current().map(|outbox| outbox.emails()).filter(|emails| emails.contains(email)) {
+            Some(emails) => self.showing(emails),
+            None => self.showing(vec![email.clone()]),
+        }
+    }
+
+    /// The emails the HTML report of this failure shows.
+    pub(crate) fn emails(&self) -> Option<&[Email]> {
+        self.shown.as_deref()
     }
 
     /// The report for a query whose expectation failed over `records`.
@@ -56,10 +80,15 @@ impl Failure {
         order.sort_by_key(|s| (!s.all_met(), std::cmp::Reverse(s.met_count()), s.email.sequence()));
         let matched = scored.iter().filter(|s| s.all_met()).count();
 
-        Failure::render(|out| {
+        let refused = refusals::since(query.outbox().created());
+        let failure = Failure::render(|out| {
             out.headline(&headline(query, expected, matched, emails.len()));
+            write_refusals(out, &refused);
             if emails.is_empty() {
-                out.raw(EMPTY_OUTBOX_HINTS);
+                // The refusals, when there are any, say where the mail went.
+                if refused.0.is_empty() && refused.1 == 0 {
+                    out.raw(&empty_outbox_hints(query.waited().is_some()));
+                }
                 return;
             }
             let heading = if query.criteria().is_empty() { "captured:" } else { "captured, closest first:" };
@@ -73,13 +102,16 @@ impl Failure {
             if let Some(closest) = order.first().filter(|s| !s.all_met()) {
                 closest.write_evidence(out);
             }
-        })
+        });
+        drop(order);
+        drop(scored);
+        failure.showing(emails)
     }
 
     /// The report for one email that failed one check of [`EmailAssert`](crate::EmailAssert).
     pub(crate) fn for_email(email: &Email, criterion: &Criterion) -> Failure {
         let scored = Scored { email, criteria: std::slice::from_ref(criterion), met: vec![false] };
-        Failure::render(|out| {
+        let failure = Failure::render(|out| {
             out.headline(&format!(
                 "{} does not match: expected {}, {} {}",
                 tag(email),
@@ -90,7 +122,8 @@ impl Failure {
             out.raw("\n");
             scored.write_to(out);
             scored.write_evidence(out);
-        })
+        });
+        failure.showing_email(email)
     }
 
     /// The report of a strict capture with emails no assertion matched.
@@ -116,21 +149,37 @@ impl Failure {
         })
     }
 
+    /// A report written elsewhere (the lint reports), plain and coloured.
+    pub(crate) fn from_text(plain: String, colored: String) -> Failure {
+        Failure { plain, colored, shown: None }
+    }
+
+    /// Several reports as one, a blank line between each (a capture that
+    /// fails more than one check at drop panics once).
+    pub(crate) fn joined(failures: &[Failure]) -> Failure {
+        let join = |text: fn(&Failure) -> &str| failures.iter().map(text).collect::<Vec<_>>().join("\n\n");
+        let shown = failures.iter().find_map(|f| f.shown.clone());
+        Failure { plain: join(|f| &f.plain), colored: join(|f| &f.colored), shown }
+    }
+
     /// A wrong use of the API, explained.
     pub(crate) fn misuse(explanation: &str) -> Failure {
         Failure::render(|out| out.raw(&format!("mailtest: {explanation}")))
     }
 
-    /// Panics with the report, at the caller's line.
+    /// Panics with the report, at the caller's line. The HTML report is
+    /// written first, and the panic message ends with where it is.
     #[track_caller]
     pub(crate) fn panic(self) -> ! {
-        panic!("{self}")
+        let written = crate::preview::failure_note(&self);
+        panic!("{self}{written}")
     }
 
     /// Panics with the report, naming `location` (for async terminals, whose
     /// own location would be inside the future).
     pub(crate) fn panic_at(self, location: &std::panic::Location<'_>) -> ! {
-        panic!("{self}\n\n(asserted at {location})")
+        let written = crate::preview::failure_note(&self);
+        panic!("{self}\n\n(asserted at {location}){written}")
     }
 
     /// The report as plain text (no colour).
@@ -163,14 +212,86 @@ fn headline(query: &Query, expected: Expected, matched: usize, captured: usize) 
     format!("expected {wanted}{matching}; {found}{waited}")
 }
 
-const EMPTY_OUTBOX_HINTS: &str = "\n\n\
+/// What to check when nothing was captured; the advice to wait only when
+/// the query did not.
+fn empty_outbox_hints(waited: bool) -> String {
+    let wait = if waited {
+        ""
+    } else {
+        "\n  - is it still on its way? wait for it with `.within(Duration::from_secs(5))`;"
+    };
+    format!(
+        "\n\n\
 no email was captured at all. If the code under test did send one:
   - did it send through the capture? use `outbox.transport()` or `CaptureTransport::ambient()`;
   - did it send on another thread or task? a capture is bound to the test's thread only:
     propagate it with `outbox.scope(fut)`, `fut.with_outbox(&outbox)`, `outbox.spawn(..)`
-    or `outbox.in_scope(..)`, or send to `outbox.unique_address(\"name\")`;
-  - is it still on its way? wait for it with `.within(Duration::from_secs(5))`;
-  - is this the outbox it went to? a nested `mailtest::capture()` takes over until it drops.";
+    or `outbox.in_scope(..)`, or send to `outbox.unique_address(\"name\")`; for an app's
+    own workers (a task spawned at start-up, a thread pool), use `mailtest::capture_global()`;{wait}
+  - is this the outbox it went to? a nested `mailtest::capture()` takes over until it drops."
+    )
+}
+
+/// How many recipients a line about refused sends names.
+const REFUSED_RECIPIENTS: usize = 3;
+
+/// The sends refused while the outbox was alive, grouped by thread and
+/// cause: a report that says "found 0" must not hide mail that was sent and
+/// refused elsewhere in the process.
+fn write_refusals(out: &mut Out, (refused, forgotten): &(Vec<Refusal>, usize)) {
+    let total = refused.len() + forgotten;
+    if total == 0 {
+        return;
+    }
+    let sends = if total == 1 { "send was" } else { "sends were" };
+    out.raw(&format!("\n\nmeanwhile {total} {sends} refused in this process, while this outbox was alive:"));
+    let mut groups: Vec<(&Cause, &str, Vec<&str>, usize)> = Vec::new();
+    for refusal in refused {
+        let at = groups
+            .iter()
+            .position(|(cause, thread, ..)| *cause == &refusal.cause && *thread == refusal.thread);
+        let group = match at {
+            Some(at) => &mut groups[at],
+            None => {
+                groups.push((&refusal.cause, &refusal.thread, Vec::new(), 0));
+                groups.last_mut().expect("just pushed")
+            }
+        };
+        group.3 += 1;
+        for recipient in &refusal.recipients {
+            if !group.2.contains(&recipient.as_str()) {
+                group.2.push(recipient);
+            }
+        }
+    }
+    for (cause, thread, recipients, count) in &groups {
+        let mut to = recipients.iter().take(REFUSED_RECIPIENTS).copied().collect::<Vec<_>>().join(", ");
+        if recipients.len() > REFUSED_RECIPIENTS {
+            to.push_str(&format!(" and {} more", recipients.len() - REFUSED_RECIPIENTS));
+        }
+        if to.is_empty() {
+            to.push_str("no recipients");
+        }
+        let why = match cause {
+            Cause::NoOutbox => {
+                "no outbox was bound there, no recipient was routed, no global capture was alive".to_owned()
+            }
+            Cause::RealSmtp { server, .. } => {
+                format!("a mailer's real send over SMTP to {server} was prevented")
+            }
+        };
+        let sends = if *count == 1 { "send" } else { "sends" };
+        out.raw(&format!("\n  {count} {sends} to {to}, on thread '{thread}': {why}"));
+    }
+    if *forgotten > 0 {
+        out.raw(&format!("\n  … and {forgotten} older ones, no longer kept"));
+    }
+    out.raw(
+        "\n  hint: capture mail from work the test does not own (an app's workers, a thread pool, a \
+         multi-thread runtime) with `mailtest::capture_global()`; or propagate the capture \
+         (`outbox.scope(fut)`, `outbox.spawn(..)`), or send to `outbox.unique_address(\"name\")`.",
+    );
+}
 
 /// One captured email scored against every criterion.
 struct Scored<'a> {
@@ -195,18 +316,7 @@ impl<'a> Scored<'a> {
 
     /// One line: number, sender, recipients, subject.
     fn write_summary(&self, out: &mut Out) {
-        let email = self.email;
-        let subject = email.subject().map_or_else(|| "(no subject)".to_owned(), |s| format!("{s:?}"));
-        let mut summary = format!(
-            "{} from {} to {}: {subject}",
-            tag(email),
-            mailbox_list(email.from()),
-            mailbox_list(email.to())
-        );
-        if !email.bcc().is_empty() {
-            summary.push_str(&format!(" (bcc {})", mailbox_list(email.bcc())));
-        }
-        out.raw(&format!("\n  {summary}"));
+        out.raw(&format!("\n  {}", summary(self.email)));
     }
 
     /// The summary, then each criterion met or missed, then any problems.
@@ -248,8 +358,23 @@ impl<'a> Scored<'a> {
     }
 }
 
+/// One line about an email: number, sender, recipients, subject.
+pub(crate) fn summary(email: &Email) -> String {
+    let subject = email.subject().map_or_else(|| "(no subject)".to_owned(), |s| format!("{s:?}"));
+    let mut summary = format!(
+        "{} from {} to {}: {subject}",
+        tag(email),
+        mailbox_list(email.from()),
+        mailbox_list(email.to())
+    );
+    if !email.bcc().is_empty() {
+        summary.push_str(&format!(" (bcc {})", mailbox_list(email.bcc())));
+    }
+    summary
+}
+
 /// How reports name an email: its capture number, or "the email" outside an outbox.
-fn tag(email: &Email) -> String {
+pub(crate) fn tag(email: &Email) -> String {
     match email.sequence() {
         0 => "the email".to_owned(),
         n => format!("#{n}"),
@@ -338,6 +463,15 @@ impl fmt::Debug for Failure {
         f.write_str(&self.plain)
     }
 }
+
+impl PartialEq for Failure {
+    /// Two failures are equal when they say the same.
+    fn eq(&self, other: &Self) -> bool {
+        self.plain == other.plain && self.colored == other.colored
+    }
+}
+
+impl Eq for Failure {}
 
 impl std::error::Error for Failure {}
 

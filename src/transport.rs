@@ -2,8 +2,9 @@
 
 use lettre::address::Envelope;
 
-use crate::error::{Error, thread_label};
-use crate::outbox::{Outbox, current, routed_outboxes};
+use crate::deliver::deliver_ambient;
+use crate::error::Error;
+use crate::outbox::Outbox;
 
 /// A `lettre::Transport` that captures instead of sending.
 ///
@@ -69,35 +70,15 @@ impl CaptureTransport {
     }
 
     /// Captures `raw` with `envelope`: the work both transports share.
-    pub(crate) fn deliver(&self, envelope: &Envelope, raw: &[u8]) -> Result<(), Error> {
+    pub(crate) fn deliver(&self, envelope: &Envelope, raw: &[u8], asynchronous: bool) -> Result<(), Error> {
         let envelope_from = envelope.from().map(ToString::to_string);
         let envelope_to: Vec<String> = envelope.to().iter().map(ToString::to_string).collect();
         match &self.target {
             Target::Outbox(outbox) => outbox.push(envelope_from, envelope_to, raw.to_vec()),
-            Target::Ambient => deliver_ambient(envelope_from, envelope_to, raw)?,
+            Target::Ambient => deliver_ambient(envelope_from, envelope_to, raw, asynchronous)?,
         }
         Ok(())
     }
-}
-
-/// Delivers into the bound outbox, else the routed ones, else refuses.
-pub(crate) fn deliver_ambient(
-    envelope_from: Option<String>,
-    envelope_to: Vec<String>,
-    raw: &[u8],
-) -> Result<(), Error> {
-    if let Some(outbox) = current() {
-        outbox.push(envelope_from, envelope_to, raw.to_vec());
-        return Ok(());
-    }
-    let routed = routed_outboxes(&envelope_to);
-    if routed.is_empty() {
-        return Err(Error::NoOutbox { thread: thread_label(), recipients: envelope_to });
-    }
-    for outbox in routed {
-        outbox.push(envelope_from.clone(), envelope_to.clone(), raw.to_vec());
-    }
-    Ok(())
 }
 
 impl lettre::Transport for CaptureTransport {
@@ -105,7 +86,7 @@ impl lettre::Transport for CaptureTransport {
     type Error = Error;
 
     fn send_raw(&self, envelope: &Envelope, email: &[u8]) -> Result<(), Error> {
-        self.deliver(envelope, email)
+        self.deliver(envelope, email, false)
     }
 }
 
@@ -172,7 +153,7 @@ impl lettre::AsyncTransport for AsyncCaptureTransport {
     type Error = Error;
 
     async fn send_raw(&self, envelope: &Envelope, email: &[u8]) -> Result<(), Error> {
-        self.inner.deliver(envelope, email)
+        self.inner.deliver(envelope, email, true)
     }
 }
 

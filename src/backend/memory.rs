@@ -4,8 +4,8 @@ use lettre::Message;
 use lettre::address::Envelope;
 
 use super::{EmailBackend, envelope_strings, send_each};
+use crate::deliver::deliver_ambient;
 use crate::error::Error;
-use crate::transport::deliver_ambient;
 
 /// Delivers into the outbox bound on the sending thread, else into the
 /// outboxes that [routed](crate::Outbox::unique_address) a recipient
@@ -41,6 +41,6 @@ impl EmailBackend for MemoryBackend {
 
     fn send_raw(&self, envelope: &Envelope, raw: &[u8]) -> Result<(), Error> {
         let (from, to) = envelope_strings(envelope);
-        deliver_ambient(from, to, raw)
+        deliver_ambient(from, to, raw, false)
     }
 }

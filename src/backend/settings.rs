@@ -106,6 +106,11 @@ impl std::fmt::Display for BackendKind {
 /// | `EMAIL_SSL_KEYFILE` | `ssl_keyfile` | none | its PEM private key |
 /// | `EMAIL_SSL_CAFILE` | `ssl_cafile` | none | a PEM certificate to trust as well as the usual roots (mailtest's extension, e.g. for a self-signed server) |
 /// | `EMAIL_FILE_PATH` | `file_path` | none; required by `file` | a directory |
+/// | `DEFAULT_FROM_EMAIL` | `default_from_email` | `webmaster@localhost` | an address: the sender when [`send_mail`](crate::send_mail) is given none (`""`) |
+/// | `SERVER_EMAIL` | `server_email` | `root@localhost` | an address: the sender of [`mail_admins`](crate::mail_admins) and [`mail_managers`](crate::mail_managers) |
+/// | `EMAIL_SUBJECT_PREFIX` | `subject_prefix` | `[Django] ` | text put before their subjects |
+/// | `ADMINS` | `admins` | none | addresses, comma-separated (`Ann <ann@example.com>, bob@example.com`): who `mail_admins` writes to |
+/// | `MANAGERS` | `managers` | none | the same, for `mail_managers` |
 ///
 /// Booleans accept `true`/`false`, `1`/`0`, `yes`/`no`, `on`/`off` in any
 /// case, and an empty value as false. Anything else — and a port that is not
@@ -157,6 +162,16 @@ pub struct Settings {
     pub ssl_cafile: Option<PathBuf>,
     /// `EMAIL_FILE_PATH`.
     pub file_path: Option<PathBuf>,
+    /// `DEFAULT_FROM_EMAIL`.
+    pub default_from_email: String,
+    /// `SERVER_EMAIL`.
+    pub server_email: String,
+    /// `EMAIL_SUBJECT_PREFIX`.
+    pub subject_prefix: String,
+    /// `ADMINS`, each address as written.
+    pub admins: Vec<String>,
+    /// `MANAGERS`, each address as written.
+    pub managers: Vec<String>,
 }
 
 impl Default for Settings {
@@ -180,12 +195,18 @@ impl Default for Settings {
             ssl_keyfile: None,
             ssl_cafile: None,
             file_path: None,
+            default_from_email: "webmaster@localhost".to_owned(),
+            server_email: "root@localhost".to_owned(),
+            subject_prefix: "[Django] ".to_owned(),
+            admins: Vec::new(),
+            managers: Vec::new(),
         }
     }
 }
 
 impl Settings {
-    /// Reads the `EMAIL_*` variables of this process's environment.
+    /// Reads the settings in the [table](Settings) from this process's
+    /// environment.
     ///
     /// Variables that are not valid Unicode are skipped. In tests, prefer
     /// [`from_vars`](Settings::from_vars): the environment is shared by every
@@ -199,7 +220,7 @@ impl Settings {
     /// # }
     /// ```
     pub fn from_env() -> Result<Settings, Error> {
-        Settings::from_vars(std::env::vars().filter(|(key, _)| key.starts_with("EMAIL_")))
+        Settings::from_vars(std::env::vars().filter(|(key, _)| is_setting(key)))
     }
 
     /// Reads settings from any list of `(name, value)` pairs; names not
@@ -250,9 +271,23 @@ impl Settings {
             "EMAIL_SSL_KEYFILE" => self.ssl_keyfile = path(),
             "EMAIL_SSL_CAFILE" => self.ssl_cafile = path(),
             "EMAIL_FILE_PATH" => self.file_path = path(),
+            "DEFAULT_FROM_EMAIL" => self.default_from_email = parse_address(name, value)?,
+            "SERVER_EMAIL" => self.server_email = parse_address(name, value)?,
+            "EMAIL_SUBJECT_PREFIX" => self.subject_prefix = value.to_owned(),
+            "ADMINS" => self.admins = parse_addresses(name, value)?,
+            "MANAGERS" => self.managers = parse_addresses(name, value)?,
             _ => {}
         }
         Ok(())
+    }
+
+    /// `EMAIL_FILE_PATH`, which the file backend cannot do without.
+    pub(crate) fn required_file_path(&self) -> Result<&std::path::Path, Error> {
+        self.file_path.as_deref().ok_or_else(|| Error::InvalidSetting {
+            name: "EMAIL_FILE_PATH".to_owned(),
+            value: String::new(),
+            expected: "a directory for the mbox files (EMAIL_BACKEND=file needs one)".to_owned(),
+        })
     }
 
     /// Checks what no single value shows: settings that exclude each other.
@@ -278,6 +313,34 @@ impl Settings {
 
 fn invalid(name: &str, value: &str, expected: &str) -> Error {
     Error::InvalidSetting { name: name.to_owned(), value: value.to_owned(), expected: expected.to_owned() }
+}
+
+/// Whether `name` is a setting [`Settings::from_env`] reads.
+fn is_setting(name: &str) -> bool {
+    name.starts_with("EMAIL_") || ["DEFAULT_FROM_EMAIL", "SERVER_EMAIL", "ADMINS", "MANAGERS"].contains(&name)
+}
+
+/// One address (`Ann <ann@example.com>` or `ann@example.com`), checked now.
+fn parse_address(name: &str, value: &str) -> Result<String, Error> {
+    let value = value.trim();
+    value.parse::<lettre::message::Mailbox>().map(|_| value.to_owned()).map_err(|err| {
+        invalid(name, value, &format!("an email address, e.g. Shop <shop@example.com> ({err})"))
+    })
+}
+
+/// A comma-separated list of addresses; empty means none.
+fn parse_addresses(name: &str, value: &str) -> Result<Vec<String>, Error> {
+    if value.trim().is_empty() {
+        return Ok(Vec::new());
+    }
+    let mailboxes: lettre::message::Mailboxes = value.parse().map_err(|err| {
+        invalid(
+            name,
+            value,
+            &format!("addresses separated by commas, e.g. Ann <ann@example.com>, bob@example.com ({err})"),
+        )
+    })?;
+    Ok(mailboxes.into_iter().map(|mailbox| mailbox.to_string()).collect())
 }
 
 /// Django-ish booleans: what people write in environment files.

@@ -166,6 +166,7 @@ impl EventLoop {
             return;
         }
         self.shared.sessions.fetch_add(1, Ordering::SeqCst);
+        self.shared.sessions_started.fetch_add(1, Ordering::SeqCst);
         let (connection, status) = Connection::open(stream, &self.shared, now);
         let (at, _) = connection.deadline(&self.shared.config);
         self.connections[slot] = Some(connection);

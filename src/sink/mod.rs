@@ -93,6 +93,7 @@ mod session;
 use std::net::SocketAddr;
 use std::sync::atomic::{AtomicU64, Ordering};
 
+use crate::deliver::guard::SinkRegistration;
 use crate::error::Error;
 use crate::outbox::Outbox;
 
@@ -136,6 +137,9 @@ pub struct SmtpSink {
     outbox: Outbox,
     server: Server,
     threads: String,
+    /// Marks the address as a sink of this process while it lives: a mailer
+    /// in a test process may send here (DESIGN §10).
+    _registration: SinkRegistration,
 }
 
 /// Numbers sinks for their thread names, unique in the process (a port is
@@ -174,7 +178,8 @@ impl SmtpSink {
         let threads = format!("mts{}", NEXT_SINK.fetch_add(1, Ordering::Relaxed));
         let server = Server::start(addr, config, outbox.clone(), &threads)
             .map_err(failed(format!("listen on {addr}")))?;
-        Ok(SmtpSink { outbox, server, threads })
+        let _registration = SinkRegistration::new(server.addr);
+        Ok(SmtpSink { outbox, server, threads, _registration })
     }
 
     /// The address the sink listens on.
@@ -219,6 +224,22 @@ impl SmtpSink {
     /// ```
     pub fn sessions(&self) -> usize {
         self.server.shared.sessions.load(Ordering::SeqCst)
+    }
+
+    /// How many SMTP sessions clients have started since the sink started
+    /// (one per connection): checks that a mailer reuses its connection.
+    ///
+    /// ```
+    /// use std::io::{BufRead, BufReader};
+    ///
+    /// let sink = mailtest::SmtpSink::start().unwrap();
+    /// let mut greeting = String::new();
+    /// let stream = std::net::TcpStream::connect(sink.addr()).unwrap();
+    /// BufReader::new(stream).read_line(&mut greeting).unwrap(); // the session has started
+    /// assert_eq!(sink.sessions_started(), 1);
+    /// ```
+    pub fn sessions_started(&self) -> usize {
+        self.server.shared.sessions_started.load(Ordering::SeqCst)
     }
 }
 

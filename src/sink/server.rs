@@ -21,6 +21,8 @@ pub(crate) struct Shared {
     pub(crate) stopping: AtomicBool,
     /// Sessions still open (a session leaves before its socket closes).
     pub(crate) sessions: AtomicUsize,
+    /// Sessions ever started: how many connections clients made.
+    pub(crate) sessions_started: AtomicUsize,
 }
 
 /// A running server: stopped, and its thread joined, on drop.
@@ -47,6 +49,7 @@ impl Server {
             outbox,
             stopping: AtomicBool::new(false),
             sessions: AtomicUsize::new(0),
+            sessions_started: AtomicUsize::new(0),
         });
         let event_loop = EventLoop::new(poll, listener, Arc::clone(&shared));
         let thread =

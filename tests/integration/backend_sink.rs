@@ -52,7 +52,7 @@ fn a_wrong_password_is_an_error_naming_the_server_and_its_reply() {
 
     let err = Mailer::from_settings(&settings).unwrap().send_messages(&[receipt()]).unwrap_err();
 
-    let Error::Smtp { server, reply } = &err else { panic!("expected an SMTP error, got {err:?}") };
+    let Error::Smtp { server, reply, .. } = &err else { panic!("expected an SMTP error, got {err:?}") };
     assert_eq!(server, &format!("127.0.0.1:{}", sink.port()));
     assert!(reply.contains("535"), "{err}");
     sink.outbox().assert_empty();

@@ -1,121 +1,16 @@
 //! The SMTP backend against a real SMTP server nobody here wrote: Python's
 //! aiosmtpd, started per test on 127.0.0.1 (tests/support/smtpd.py).
 //!
-//! `.ci/run` installs aiosmtpd. Outside CI a machine without it skips these
-//! tests with a message on stderr; under `CI` a missing aiosmtpd fails them.
+//! `.ci/run` installs aiosmtpd; without it these tests fail, naming the
+//! install command. Every mailer here is made with `bypass_capture()`: a
+//! test process sends real SMTP only to its own sinks otherwise.
 
-use std::io::{BufRead, BufReader, Write};
+use std::io::Write;
 use std::path::{Path, PathBuf};
-use std::process::{Child, ChildStdin, Command, Stdio};
-use std::sync::mpsc::{Receiver, channel};
-use std::time::Duration;
 
 use mailtest::{Error, Mailer, Outbox, Settings, send_mail};
 
-const SCRIPT: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/support/smtpd.py");
-const WAIT: Duration = Duration::from_secs(20);
-
-/// One aiosmtpd process; stops when dropped (its stdin closes).
-struct Aiosmtpd {
-    child: Child,
-    stdin: Option<ChildStdin>,
-    lines: Receiver<String>,
-    port: u16,
-}
-
-/// What the server received, one message.
-#[derive(Debug)]
-struct Received {
-    mail_from: String,
-    rcpt_tos: Vec<String>,
-    login: Option<String>,
-    tls: bool,
-    client_cn: Option<String>,
-    data: Vec<u8>,
-}
-
-fn aiosmtpd_available() -> bool {
-    let found = Command::new("python3")
-        .args(["-c", "import aiosmtpd"])
-        .stderr(Stdio::null())
-        .status()
-        .is_ok_and(|status| status.success());
-    if !found {
-        assert!(
-            std::env::var_os("CI").is_none(),
-            "aiosmtpd is missing under CI: `.ci/run` should have installed it (python3 -m pip install aiosmtpd)"
-        );
-        eprintln!(
-            "SKIPPED: python3 with aiosmtpd not found; `python3 -m pip install aiosmtpd` to run this test"
-        );
-    }
-    found
-}
-
-impl Aiosmtpd {
-    fn start(args: &[&str]) -> Aiosmtpd {
-        let mut child = Command::new("python3")
-            .arg(SCRIPT)
-            .args(args)
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .spawn()
-            .expect("start python3 tests/support/smtpd.py");
-        let stdin = child.stdin.take();
-        let stdout = child.stdout.take().expect("piped stdout");
-        let (tx, lines) = channel();
-        std::thread::spawn(move || {
-            for line in BufReader::new(stdout).lines().map_while(Result::ok) {
-                if tx.send(line).is_err() {
-                    break;
-                }
-            }
-        });
-        let ready = lines.recv_timeout(WAIT).expect("aiosmtpd did not start (see its stderr above)");
-        let port = ready.strip_prefix("READY ").and_then(|p| p.parse().ok()).expect("a READY <port> line");
-        Aiosmtpd { child, stdin, lines, port }
-    }
-
-    /// The next message the server received.
-    fn received(&self) -> Received {
-        let line = self.lines.recv_timeout(WAIT).expect("the server received no message");
-        let fields: Vec<&str> = line.strip_prefix("MSG ").expect("a MSG line").split('\t').collect();
-        let optional = |s: &str| (s != "-").then(|| s.to_owned());
-        Received {
-            mail_from: fields[0].to_owned(),
-            rcpt_tos: fields[1].split(',').map(str::to_owned).collect(),
-            login: optional(fields[2]),
-            tls: fields[3] == "1",
-            client_cn: optional(fields[4]),
-            data: (0..fields[5].len())
-                .step_by(2)
-                .map(|i| u8::from_str_radix(&fields[5][i..i + 2], 16).expect("hex"))
-                .collect(),
-        }
-    }
-
-    /// Settings for this server, plus `extra`.
-    fn settings(&self, extra: &[(&str, &str)]) -> Settings {
-        let port = self.port.to_string();
-        let mut vars = vec![
-            ("EMAIL_BACKEND", "smtp"),
-            ("EMAIL_HOST", "127.0.0.1"),
-            ("EMAIL_PORT", port.as_str()),
-            ("EMAIL_TIMEOUT", "10"),
-        ];
-        vars.extend_from_slice(extra);
-        Settings::from_vars(vars).unwrap()
-    }
-}
-
-impl Drop for Aiosmtpd {
-    fn drop(&mut self) {
-        drop(self.stdin.take());
-        if self.child.wait().is_err() {
-            let _ = self.child.kill();
-        }
-    }
-}
+use crate::aiosmtpd::{Aiosmtpd, Received};
 
 /// Files for a self-signed certificate made in the test.
 struct Pki {
@@ -152,6 +47,12 @@ fn message() -> lettre::Message {
         .unwrap()
 }
 
+/// A mailer that really sends: this process is a test, so only a
+/// `bypass_capture()` mailer reaches a server that is not its own sink.
+fn mailer(settings: &Settings) -> Result<Mailer, Error> {
+    Mailer::from_settings(settings).map(Mailer::bypass_capture)
+}
+
 /// What the server received, as a mailtest outbox, for the usual assertions.
 fn as_outbox(received: &Received) -> Outbox {
     let outbox = Outbox::new();
@@ -162,11 +63,8 @@ fn as_outbox(received: &Received) -> Outbox {
 
 #[test]
 fn plain_smtp_delivers_envelope_and_content() {
-    if !aiosmtpd_available() {
-        return;
-    }
     let server = Aiosmtpd::start(&[]);
-    let mailer = Mailer::from_settings(&server.settings(&[])).unwrap();
+    let mailer = mailer(&server.settings(&[])).unwrap();
 
     assert_eq!(mailer.send_messages(&[message()]).unwrap(), 1);
 
@@ -181,15 +79,12 @@ fn plain_smtp_delivers_envelope_and_content() {
 
 #[test]
 fn auth_plain_and_login_with_the_right_password() {
-    if !aiosmtpd_available() {
-        return;
-    }
     for mechanism in ["PLAIN", "LOGIN"] {
         let server =
             Aiosmtpd::start(&["--user", "app", "--password", "s3cret", "--only-mechanism", mechanism]);
         let settings = server.settings(&[("EMAIL_HOST_USER", "app"), ("EMAIL_HOST_PASSWORD", "s3cret")]);
 
-        Mailer::from_settings(&settings).unwrap().send_messages(&[message()]).unwrap();
+        mailer(&settings).unwrap().send_messages(&[message()]).unwrap();
 
         assert_eq!(server.received().login, Some(format!("app/{mechanism}")), "{mechanism}");
     }
@@ -197,15 +92,14 @@ fn auth_plain_and_login_with_the_right_password() {
 
 #[test]
 fn a_wrong_password_is_an_error_with_the_server_reply() {
-    if !aiosmtpd_available() {
-        return;
-    }
     let server = Aiosmtpd::start(&["--user", "app", "--password", "s3cret"]);
     let settings = server.settings(&[("EMAIL_HOST_USER", "app"), ("EMAIL_HOST_PASSWORD", "wrong")]);
 
-    let err = Mailer::from_settings(&settings).unwrap().send_messages(&[message()]).unwrap_err();
+    let err = mailer(&settings).unwrap().send_messages(&[message()]).unwrap_err();
 
-    let Error::Smtp { server: address, reply } = &err else { panic!("expected Error::Smtp, got {err:?}") };
+    let Error::Smtp { server: address, reply, .. } = &err else {
+        panic!("expected Error::Smtp, got {err:?}")
+    };
     assert_eq!(address, &format!("127.0.0.1:{}", server.port));
     assert!(reply.contains("535"), "the server's code: {reply}");
     assert!(reply.contains("Authentication credentials invalid"), "the server's text: {reply}");
@@ -213,9 +107,6 @@ fn a_wrong_password_is_an_error_with_the_server_reply() {
 
 #[test]
 fn send_mail_auth_user_overrides_the_credentials() {
-    if !aiosmtpd_available() {
-        return;
-    }
     let server = Aiosmtpd::start(&["--user", "reports", "--password", "r3ports"]);
     // The configured credentials are wrong; send_mail's override is right.
     let settings = server.settings(&[("EMAIL_HOST_USER", "app"), ("EMAIL_HOST_PASSWORD", "wrong")]);
@@ -224,11 +115,11 @@ fn send_mail_auth_user_overrides_the_credentials() {
     overridden.host_password = Some("r3ports".to_owned());
 
     let sent = send_mail("Weekly", "Numbers", "app@example.com", &["boss@example.com"])
-        .connection(&Mailer::from_settings(&overridden).unwrap())
+        .connection(&mailer(&overridden).unwrap())
         .send()
         .unwrap();
     let failed = send_mail("Weekly", "Numbers", "app@example.com", &["boss@example.com"])
-        .connection(&Mailer::from_settings(&settings).unwrap())
+        .connection(&mailer(&settings).unwrap())
         .fail_silently(true)
         .send()
         .unwrap();
@@ -239,9 +130,6 @@ fn send_mail_auth_user_overrides_the_credentials() {
 
 #[test]
 fn starttls_with_a_self_signed_certificate_trusted_by_cafile() {
-    if !aiosmtpd_available() {
-        return;
-    }
     let pki = server_pki();
     let (cert, key) = (pki.cert.to_str().unwrap(), pki.key.to_str().unwrap());
     let server = Aiosmtpd::start(&[
@@ -263,7 +151,7 @@ fn starttls_with_a_self_signed_certificate_trusted_by_cafile() {
         ("EMAIL_HOST_PASSWORD", "pw"),
     ]);
 
-    Mailer::from_settings(&settings).unwrap().send_messages(&[message()]).unwrap();
+    mailer(&settings).unwrap().send_messages(&[message()]).unwrap();
 
     let received = server.received();
     assert!(received.tls, "the message travelled after STARTTLS");
@@ -272,15 +160,12 @@ fn starttls_with_a_self_signed_certificate_trusted_by_cafile() {
 
 #[test]
 fn starttls_refuses_a_certificate_nobody_trusts() {
-    if !aiosmtpd_available() {
-        return;
-    }
     let pki = server_pki();
     let (cert, key) = (pki.cert.to_str().unwrap(), pki.key.to_str().unwrap());
     let server = Aiosmtpd::start(&["--mode", "starttls", "--cert", cert, "--key", key]);
     let settings = server.settings(&[("EMAIL_USE_TLS", "true")]);
 
-    let err = Mailer::from_settings(&settings).unwrap().send_messages(&[message()]).unwrap_err();
+    let err = mailer(&settings).unwrap().send_messages(&[message()]).unwrap_err();
 
     let text = err.to_string();
     assert!(
@@ -291,23 +176,17 @@ fn starttls_refuses_a_certificate_nobody_trusts() {
 
 #[test]
 fn a_server_requiring_starttls_refuses_plain_text_with_its_reply() {
-    if !aiosmtpd_available() {
-        return;
-    }
     let pki = server_pki();
     let (cert, key) = (pki.cert.to_str().unwrap(), pki.key.to_str().unwrap());
     let server = Aiosmtpd::start(&["--mode", "starttls", "--cert", cert, "--key", key]);
 
-    let err = Mailer::from_settings(&server.settings(&[])).unwrap().send_messages(&[message()]).unwrap_err();
+    let err = mailer(&server.settings(&[])).unwrap().send_messages(&[message()]).unwrap_err();
 
     assert!(err.to_string().contains("530"), "{err}");
 }
 
 #[test]
 fn implicit_tls_with_a_client_certificate() {
-    if !aiosmtpd_available() {
-        return;
-    }
     let pki = server_pki();
     let client_dir = tempfile::tempdir().unwrap();
     let (client_cert, client_key) = self_signed(client_dir.path(), "client", "mailtest client");
@@ -330,8 +209,8 @@ fn implicit_tls_with_a_client_certificate() {
     ]);
     let without_cert = server.settings(&[("EMAIL_USE_SSL", "yes"), ("EMAIL_SSL_CAFILE", cert)]);
 
-    Mailer::from_settings(&with_cert).unwrap().send_messages(&[message()]).unwrap();
-    let refused = Mailer::from_settings(&without_cert).unwrap().send_messages(&[message()]);
+    mailer(&with_cert).unwrap().send_messages(&[message()]).unwrap();
+    let refused = mailer(&without_cert).unwrap().send_messages(&[message()]);
 
     let received = server.received();
     assert!(received.tls);
@@ -350,7 +229,7 @@ fn nobody_listening_is_an_error_naming_the_server() {
     ])
     .unwrap();
 
-    let err = Mailer::from_settings(&settings).unwrap().send_messages(&[message()]).unwrap_err();
+    let err = mailer(&settings).unwrap().send_messages(&[message()]).unwrap_err();
 
     assert!(matches!(&err, Error::Smtp { server, .. } if *server == format!("127.0.0.1:{port}")), "{err:?}");
 }
@@ -373,7 +252,7 @@ fn a_missing_certificate_file_is_named() {
         Settings::from_vars([("EMAIL_USE_TLS", "1"), ("EMAIL_SSL_CERTFILE", "/nonexistent/client.pem")])
             .unwrap();
 
-    let err = Mailer::from_settings(&settings).unwrap_err();
+    let err = mailer(&settings).unwrap_err();
 
     assert!(err.to_string().contains("/nonexistent/client.pem"), "{err}");
 }
@@ -387,8 +266,129 @@ fn a_file_that_is_not_pem_is_named_with_its_setting() {
         Settings::from_vars([("EMAIL_USE_SSL", "1"), ("EMAIL_SSL_CAFILE", garbage.to_str().unwrap())])
             .unwrap();
 
-    let err = Mailer::from_settings(&settings).unwrap_err();
+    let err = mailer(&settings).unwrap_err();
 
     let Error::InvalidSetting { name, value, .. } = &err else { panic!("{err:?}") };
     assert_eq!((name.as_str(), value.as_str()), ("EMAIL_SSL_CAFILE", garbage.to_str().unwrap()));
+}
+
+/// `AsyncMailer` against the same server: plain, AUTH, STARTTLS and
+/// implicit TLS with a client certificate.
+#[cfg(feature = "tokio")]
+mod asynchronous {
+    use mailtest::{AsyncMailer, Settings};
+
+    use super::{message, self_signed, server_pki};
+    use crate::aiosmtpd::Aiosmtpd;
+
+    fn mailer(settings: &Settings) -> AsyncMailer {
+        AsyncMailer::from_settings(settings).unwrap().bypass_capture()
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn plain_smtp_delivers_envelope_and_content() {
+        let server = Aiosmtpd::start(&[]);
+
+        mailer(&server.settings(&[])).send(message()).await.unwrap();
+
+        let received = server.received();
+        assert_eq!(received.rcpt_tos, ["ann@example.com", "audit@example.com"]);
+        assert!(!received.tls);
+        assert!(String::from_utf8_lossy(&received.data).contains("Subject: Your receipt"));
+    }
+
+    #[tokio::test(flavor = "current_thread")]
+    async fn auth_plain_and_login() {
+        for mechanism in ["PLAIN", "LOGIN"] {
+            let server =
+                Aiosmtpd::start(&["--user", "app", "--password", "s3cret", "--only-mechanism", mechanism]);
+            let settings = server.settings(&[("EMAIL_HOST_USER", "app"), ("EMAIL_HOST_PASSWORD", "s3cret")]);
+
+            mailer(&settings).send(message()).await.unwrap();
+
+            assert_eq!(server.received().login, Some(format!("app/{mechanism}")), "{mechanism}");
+        }
+    }
+
+    #[tokio::test(flavor = "current_thread")]
+    async fn a_wrong_password_is_a_permanent_error_with_the_reply() {
+        let server = Aiosmtpd::start(&["--user", "app", "--password", "s3cret"]);
+        let settings = server.settings(&[("EMAIL_HOST_USER", "app"), ("EMAIL_HOST_PASSWORD", "wrong")]);
+
+        let err = mailer(&settings).send(message()).await.unwrap_err();
+
+        assert!(matches!(err, mailtest::Error::Smtp { code: Some(535), .. }), "{err:?}");
+        assert!(!err.is_temporary());
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn starttls_with_a_certificate_trusted_by_cafile() {
+        let pki = server_pki();
+        let (cert, key) = (pki.cert.to_str().unwrap(), pki.key.to_str().unwrap());
+        let server = Aiosmtpd::start(&[
+            "--mode",
+            "starttls",
+            "--cert",
+            cert,
+            "--key",
+            key,
+            "--user",
+            "app",
+            "--password",
+            "pw",
+        ]);
+        let settings = server.settings(&[
+            ("EMAIL_USE_TLS", "true"),
+            ("EMAIL_SSL_CAFILE", cert),
+            ("EMAIL_HOST_USER", "app"),
+            ("EMAIL_HOST_PASSWORD", "pw"),
+        ]);
+
+        mailer(&settings).send(message()).await.unwrap();
+
+        let received = server.received();
+        assert!(received.tls, "the message travelled after STARTTLS");
+        assert_eq!(received.login.as_deref(), Some("app/PLAIN"));
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn starttls_refuses_a_certificate_nobody_trusts() {
+        let pki = server_pki();
+        let (cert, key) = (pki.cert.to_str().unwrap(), pki.key.to_str().unwrap());
+        let server = Aiosmtpd::start(&["--mode", "starttls", "--cert", cert, "--key", key]);
+
+        let err = mailer(&server.settings(&[("EMAIL_USE_TLS", "true")])).send(message()).await.unwrap_err();
+
+        assert!(err.to_string().contains("invalid peer certificate"), "{err}");
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn implicit_tls_with_a_client_certificate() {
+        let pki = server_pki();
+        let client_dir = tempfile::tempdir().unwrap();
+        let (client_cert, client_key) = self_signed(client_dir.path(), "client", "mailtest client");
+        let (cert, key) = (pki.cert.to_str().unwrap(), pki.key.to_str().unwrap());
+        let server = Aiosmtpd::start(&[
+            "--mode",
+            "implicit",
+            "--cert",
+            cert,
+            "--key",
+            key,
+            "--client-ca",
+            client_cert.to_str().unwrap(),
+        ]);
+        let settings = server.settings(&[
+            ("EMAIL_USE_SSL", "yes"),
+            ("EMAIL_SSL_CAFILE", cert),
+            ("EMAIL_SSL_CERTFILE", client_cert.to_str().unwrap()),
+            ("EMAIL_SSL_KEYFILE", client_key.to_str().unwrap()),
+        ]);
+
+        mailer(&settings).send(message()).await.unwrap();
+
+        let received = server.received();
+        assert!(received.tls);
+        assert_eq!(received.client_cn.as_deref(), Some("mailtest client"));
+    }
 }

@@ -1,10 +1,14 @@
 //! mailtest's integration tests: one binary, one module per area.
 
+#[cfg(feature = "smtp")]
+mod aiosmtpd;
 mod assertions;
 mod backend_file;
 mod backend_local;
 mod backend_process;
 mod backend_send_mail;
+#[cfg(all(feature = "smtp", feature = "sink"))]
+mod backend_sessions;
 mod backend_settings;
 #[cfg(all(feature = "smtp", feature = "sink"))]
 mod backend_sink;
@@ -12,11 +16,22 @@ mod backend_sink;
 mod backend_smtp;
 mod concurrency;
 mod decoding;
+mod decoding_classes;
+mod delivery;
 mod hygiene;
+mod lint_asserts;
+mod lint_fixtures;
+mod lint_rules;
 mod malformed;
+mod panic_hook;
 mod parallel;
+mod preview;
 mod propagation;
-mod reports;
+#[cfg(feature = "cli")]
+#[path = "../support/serve.rs"]
+mod serve;
+#[path = "../support/showcase.rs"]
+mod showcase;
 #[cfg(feature = "sink")]
 mod sink;
 #[cfg(feature = "cli")]
@@ -37,3 +52,5 @@ mod snapshot_macros;
 mod snapshot_user_crate;
 mod transport;
 mod waiting;
+#[cfg(feature = "cli")]
+mod web_api;

@@ -125,7 +125,7 @@ fn plain_thread_with_nothing_propagated_gets_no_outbox_error() {
 
     // Assert
     let err = result.expect_err("an ambient send with nothing bound must fail");
-    let Error::NoOutbox { thread, recipients } = &err else { panic!("unexpected error {err:?}") };
+    let Error::NoOutbox { thread, recipients, .. } = &err else { panic!("unexpected error {err:?}") };
     assert_eq!(recipients, &["ann@example.com"]);
     assert!(thread.contains("unpropagated-worker"), "thread label: {thread}");
     let text = err.to_string();

@@ -4,7 +4,9 @@
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
 use std::path::PathBuf;
-use std::process::{Child, ChildStdout, Command, Stdio};
+use std::process::{Child, Command, Stdio};
+use std::sync::mpsc::Receiver;
+use std::time::{Duration, Instant};
 
 use lettre::{Message, SmtpTransport, Transport};
 
@@ -37,7 +39,7 @@ impl Drop for TempDir {
 fn bad_arguments_exit_2_and_say_what_is_wrong() {
     let cases: &[(&[&str], &str)] = &[
         (&[], "mailtest: no command given"),
-        (&["send"], "mailtest: unknown command \"send\": use serve or show"),
+        (&["send"], "mailtest: unknown command \"send\": use serve, show or assert"),
         (&["serve", "--port", "lots"], "mailtest: --port \"lots\" is not a port number (0-65535)"),
         (&["serve", "--port", "70000"], "mailtest: --port \"70000\" is not a port number (0-65535)"),
         (&["serve", "--host", "localhost"], "mailtest: --host \"localhost\" is not an IP address"),
@@ -45,6 +47,17 @@ fn bad_arguments_exit_2_and_say_what_is_wrong() {
         (&["serve", "--verbose", "1"], "mailtest: unknown option \"--verbose\" for serve"),
         (&["show"], "mailtest: show needs a FILE"),
         (&["show", "a.eml", "b.eml"], "mailtest: show takes one FILE, got a.eml b.eml"),
+        (&["show", "--html"], "mailtest: show --html needs a FILE"),
+        (&["show", "--html", "a.eml", "--out"], "mailtest: --out needs a value"),
+        (&["serve", "--http", "web"], "mailtest: --http \"web\" is not a port number (0-65535)"),
+        (
+            &["assert", "--server", "https://127.0.0.1:1"],
+            "mailtest: --server \"https://127.0.0.1:1\" must be an http:// URL (mailtest serve --http speaks plain HTTP)",
+        ),
+        (
+            &["assert", "--server", "http://127.0.0.1:1", "--within", "soon"],
+            "mailtest: --within \"soon\" is not a duration like 10s, 500ms or 2m",
+        ),
     ];
     for (args, expected) in cases {
         let output = Command::new(BIN).args(*args).output().unwrap();
@@ -64,8 +77,8 @@ fn show_of_a_missing_file_exits_1_naming_it() {
 }
 
 /// `mailtest serve --port 0 --dir DIR`: the child, its output (past the
-/// banner), the banner and the port it announced.
-fn serve(dir: &TempDir) -> (Child, BufReader<ChildStdout>, String, u16) {
+/// banner) line by line, the banner and the port it announced.
+fn serve(dir: &TempDir) -> (Child, Receiver<String>, String, u16) {
     let mut child = Command::new(BIN)
         .args(["serve", "--port", "0", "--dir"])
         .arg(&dir.0)
@@ -82,14 +95,35 @@ fn serve(dir: &TempDir) -> (Child, BufReader<ChildStdout>, String, u16) {
         .and_then(|rest| rest.split(' ').next())
         .and_then(|p| p.parse().ok())
         .unwrap_or_else(|| panic!("no address in {banner:?}"));
-    (child, stdout, banner, port)
+    // Read on a thread, so a test waiting for output that never comes fails
+    // after a while instead of hanging.
+    let (lines, output) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        for line in stdout.lines() {
+            let Ok(line) = line else { return };
+            if lines.send(line).is_err() {
+                return;
+            }
+        }
+    });
+    (child, output, banner, port)
 }
 
-/// Reads printed messages until `n` separator lines have gone by.
-fn printed_messages(stdout: &mut BufReader<ChildStdout>, n: usize) -> String {
+/// Printed messages until `n` separator lines have gone by (at most 30 s).
+fn printed_messages(output: &Receiver<String>, n: usize) -> String {
+    let deadline = Instant::now() + Duration::from_secs(30);
     let mut printed = String::new();
     while printed.lines().filter(|line| line.starts_with("--------------------")).count() < n {
-        assert_ne!(stdout.read_line(&mut printed).unwrap(), 0, "serve stopped early:\n{printed}");
+        let wait = deadline.saturating_duration_since(Instant::now());
+        match output.recv_timeout(wait) {
+            Ok(line) => {
+                printed.push_str(&line);
+                printed.push('\n');
+            }
+            Err(_) => {
+                panic!("serve printed {n} message(s) neither in 30 s nor before it stopped:\n{printed}")
+            }
+        }
     }
     printed
 }
@@ -97,7 +131,7 @@ fn printed_messages(stdout: &mut BufReader<ChildStdout>, n: usize) -> String {
 #[test]
 fn serve_prints_and_files_each_message_and_show_reads_one_back() {
     let dir = TempDir::new("serve");
-    let (mut child, mut stdout, banner, port) = serve(&dir);
+    let (mut child, stdout, banner, port) = serve(&dir);
 
     let mailer = SmtpTransport::builder_dangerous("127.0.0.1").port(port).build();
     let welcome = Message::builder()
@@ -118,7 +152,7 @@ fn serve_prints_and_files_each_message_and_show_reads_one_back() {
     mailer.send(&bye).unwrap();
 
     // The console backend ends each message with a separator line.
-    let printed = printed_messages(&mut stdout, 2);
+    let printed = printed_messages(&stdout, 2);
     child.kill().unwrap();
     child.wait().unwrap();
 
@@ -143,7 +177,7 @@ fn serve_prints_and_files_each_message_and_show_reads_one_back() {
 #[test]
 fn serve_prints_and_files_what_a_lettre_envelope_cannot_hold() {
     let dir = TempDir::new("postmaster");
-    let (mut child, mut stdout, _, port) = serve(&dir);
+    let (mut child, stdout, _, port) = serve(&dir);
     // RFC 5321 requires `<postmaster>` to be accepted; a quoted local part
     // may hold a comma. Neither is a lettre `Address`.
     let data = "Subject: bounce\r\n\r\nundeliverable\r\n";
@@ -161,7 +195,7 @@ fn serve_prints_and_files_what_a_lettre_envelope_cannot_hold() {
     client.read_to_string(&mut replies).unwrap();
     assert!(replies.contains("250 2.0.0 OK: message accepted"), "{replies}");
 
-    let printed = printed_messages(&mut stdout, 1);
+    let printed = printed_messages(&stdout, 1);
     child.kill().unwrap();
     child.wait().unwrap();
 

@@ -1,0 +1,120 @@
+//! How Django's helpers send: through the mailer given with
+//! `connection(..)`, or one they make from the environment; with
+//! `fail_silently`, a failure to send counts as nothing sent.
+
+use lettre::Message;
+
+use crate::backend::{Mailer, Settings};
+use crate::error::Error;
+
+/// The delivery options every helper takes.
+#[derive(Debug, Clone, Default)]
+pub(super) struct Via {
+    pub(super) fail_silently: bool,
+    pub(super) auth_user: Option<String>,
+    pub(super) auth_password: Option<String>,
+    pub(super) connection: Option<Mailer>,
+    #[cfg(feature = "tokio")]
+    pub(super) async_connection: Option<crate::backend::AsyncMailer>,
+}
+
+impl Via {
+    /// The settings that give defaults (`DEFAULT_FROM_EMAIL`, `ADMINS`, …):
+    /// those of the given mailer when it was made from settings, else the
+    /// environment's — as Django reads its global settings.
+    pub(super) fn settings(&self) -> Result<Settings, Error> {
+        let given = self.connection.as_ref().and_then(Mailer::settings);
+        #[cfg(feature = "tokio")]
+        let given = given.or_else(|| self.async_connection.as_ref().and_then(|mailer| mailer.settings()));
+        match given {
+            Some(settings) => Ok(settings.clone()),
+            None => self.env_settings(),
+        }
+    }
+
+    /// The environment's settings, with `auth_user`/`auth_password` over them.
+    fn env_settings(&self) -> Result<Settings, Error> {
+        let mut settings = Settings::from_env()?;
+        if let Some(user) = &self.auth_user {
+            settings.host_user = Some(user.clone());
+        }
+        if let Some(password) = &self.auth_password {
+            settings.host_password = Some(password.clone());
+        }
+        Ok(settings)
+    }
+
+    /// The settings and the messages to send, or what the send returns
+    /// without sending: `Ok(0)` for nothing to send (or a settings error
+    /// with `fail_silently`), the error otherwise.
+    fn prepare(
+        &self,
+        build: impl FnOnce(&Settings) -> Result<Vec<Message>, Error>,
+    ) -> Result<(Settings, Vec<Message>), Result<usize, Error>> {
+        let settings = self.settings().map_err(|err| self.outcome(Err(err)))?;
+        let messages = build(&settings).map_err(Err)?;
+        if messages.is_empty() {
+            return Err(Ok(0));
+        }
+        Ok((settings, messages))
+    }
+
+    /// Sends through the blocking mailer.
+    pub(super) fn send(
+        &self,
+        build: impl FnOnce(&Settings) -> Result<Vec<Message>, Error>,
+    ) -> Result<usize, Error> {
+        let (settings, messages) = match self.prepare(build) {
+            Ok(prepared) => prepared,
+            Err(done) => return done,
+        };
+        #[cfg(feature = "tokio")]
+        if self.connection.is_none() && self.async_connection.is_some() {
+            return Err(Error::InvalidMessage {
+                reason:
+                    "an async mailer was given with `.async_connection(..)`: send with `.send_async().await`"
+                        .to_owned(),
+            });
+        }
+        let sent = match &self.connection {
+            Some(mailer) => mailer.send_messages(&messages),
+            None => Mailer::from_settings(&settings).and_then(|mailer| mailer.send_messages(&messages)),
+        };
+        self.outcome(sent)
+    }
+
+    /// Sends through the async mailer.
+    #[cfg(feature = "tokio")]
+    pub(super) async fn send_async(
+        &self,
+        build: impl FnOnce(&Settings) -> Result<Vec<Message>, Error>,
+    ) -> Result<usize, Error> {
+        let (settings, messages) = match self.prepare(build) {
+            Ok(prepared) => prepared,
+            Err(done) => return done,
+        };
+        if self.async_connection.is_none() && self.connection.is_some() {
+            return Err(Error::InvalidMessage {
+                reason: "a blocking mailer was given with `.connection(..)`: give an `AsyncMailer` with \
+                         `.async_connection(..)`, or send with `.send()`"
+                    .to_owned(),
+            });
+        }
+        let sent = match &self.async_connection {
+            Some(mailer) => mailer.send_messages(&messages).await,
+            None => match crate::backend::AsyncMailer::from_settings(&settings) {
+                Ok(mailer) => mailer.send_messages(&messages).await,
+                Err(err) => Err(err),
+            },
+        };
+        self.outcome(sent)
+    }
+
+    /// With `fail_silently`, a failure to send is nothing sent.
+    fn outcome(&self, sent: Result<usize, Error>) -> Result<usize, Error> {
+        match sent {
+            Err(_) if self.fail_silently => Ok(0),
+            other => other,
+        }
+    }
+}
