@@ -2,7 +2,6 @@
 //! captured email did or did not match.
 
 use std::fmt;
-use std::io::IsTerminal;
 use std::sync::{Arc, LazyLock};
 
 use crate::criteria::{Criterion, Evidence, mailbox_list};
@@ -17,9 +16,12 @@ const LISTED: usize = 20;
 /// How many lines of a searched body a report quotes.
 const QUOTED_LINES: usize = 30;
 
-/// A failed expectation. Its `Display` is the full report, coloured when
-/// standard error is a terminal and `NO_COLOR` is unset; `Debug` and
-/// [`report`](Failure::report) are always plain.
+/// A failed expectation. Its `Display` is the full report, always plain
+/// text: the same bytes on a terminal and off it, so `#[should_panic(expected
+/// = ..)]`, `catch_unwind` and snapshots see what a reader sees. The
+/// alternate form (`{failure:#}`) is the same report coloured with ANSI
+/// codes, for a program that prints it to a terminal of its own choosing;
+/// mailtest never colours a panic message.
 ///
 /// Returned by the `try_` terminals; the panicking terminals panic with it.
 ///
@@ -31,6 +33,8 @@ const QUOTED_LINES: usize = 30;
 ///     "expected exactly 1 email matching to=ann@example.com, subject=\"Welcome\"; found 0 of 1 captured"
 /// ));
 /// assert!(failure.report().contains("✗ to=ann@example.com, but was bob@example.com"));
+/// assert_eq!(failure.to_string(), failure.report());
+/// assert!(format!("{failure:#}").contains("\x1b[31m✗\x1b[0m"));
 /// ```
 #[derive(Clone, PartialEq, Eq)]
 pub struct Failure {
@@ -385,14 +389,11 @@ impl Out {
     }
 }
 
-/// Whether the report shown by `Display` is coloured.
-fn color_enabled() -> bool {
-    std::env::var_os("NO_COLOR").is_none_or(|value| value.is_empty()) && std::io::stderr().is_terminal()
-}
-
 impl fmt::Display for Failure {
+    /// The plain report; with `{:#}`, the coloured one. Never chosen by the
+    /// environment: a panic payload must read the same everywhere.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(if color_enabled() { &self.colored } else { &self.plain })
+        f.write_str(if f.alternate() { &self.colored } else { &self.plain })
     }
 }
 
@@ -430,9 +431,11 @@ mod tests {
     }
 
     #[test]
-    fn debug_and_report_are_plain() {
+    fn display_debug_and_report_are_plain_and_the_alternate_form_is_coloured() {
         let failure = sample();
 
+        assert_eq!(failure.to_string(), failure.report());
         assert_eq!(format!("{failure:?}"), failure.report());
+        assert_eq!(format!("{failure:#}"), failure.colored);
     }
 }
