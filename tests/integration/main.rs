@@ -33,5 +33,6 @@ mod snapshot;
 mod snapshot_corpus;
 mod snapshot_macros;
 mod snapshot_user_crate;
+mod tools;
 mod transport;
 mod waiting;
