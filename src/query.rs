@@ -45,6 +45,8 @@ pub struct Query {
 pub(crate) enum Expected {
     Exactly(usize),
     AtLeast(usize),
+    /// Whatever matches (`all`): with a wait, whatever matched when it ends.
+    Any,
 }
 
 /// Where a count stands against an expectation.
@@ -66,6 +68,8 @@ impl Expected {
             Expected::Exactly(n) if matched == n => Standing::Met,
             Expected::Exactly(n) if matched > n => Standing::Broken,
             Expected::AtLeast(n) if matched >= n => Standing::Met,
+            Expected::Any if final_check => Standing::Met,
+            Expected::Any => Standing::Open,
             _ if final_check => Standing::Broken,
             _ => Standing::Open,
         }
@@ -404,15 +408,64 @@ impl Query {
         self.try_expect(Expected::Exactly(0)).map(drop)
     }
 
-    /// Every matching email, with no expectation on how many.
+    /// Every matching email, with no expectation on how many. With
+    /// [`within`](Query::within), it collects for the whole time and returns
+    /// what matched when it ends.
+    ///
+    /// # Panics
+    ///
+    /// With `within`, on the thread that drives a current-thread tokio
+    /// runtime (a blocking wait there would stop the tasks that send): use
+    /// [`all_async`](Query::all_async).
+    ///
+    /// ```
+    /// use std::time::Duration;
+    ///
+    /// let mail = mailtest::capture();
+    /// assert!(mail.find().subject("Anything").all().is_empty());
+    ///
+    /// mail.spawn(|| {
+    ///     let outbox = mailtest::current().unwrap();
+    ///     outbox.capture_raw(None, &["ann@example.com"], b"Subject: Tick\r\n\r\n.");
+    ///     outbox.capture_raw(None, &["ann@example.com"], b"Subject: Tick\r\n\r\n.");
+    /// });
+    /// let ticks = mail.find().subject("Tick").within(Duration::from_millis(200)).all();
+    /// assert_eq!(ticks.len(), 2);
+    /// ```
+    #[track_caller]
+    pub fn all(self) -> Vec<Email> {
+        match self.try_all() {
+            Ok(emails) => emails,
+            Err(failure) => failure.panic(),
+        }
+    }
+
+    /// Like [`all`](Query::all), returning the failure instead of panicking
+    /// (the only one: a blocking wait on a current-thread runtime).
     ///
     /// ```
     /// let mail = mailtest::capture();
-    /// assert!(mail.find().subject("Anything").all().is_empty());
+    /// assert!(mail.find().try_all().unwrap().is_empty());
     /// ```
-    pub fn all(self) -> Vec<Email> {
-        let (records, _) = self.outbox.snapshot();
-        self.select(&records)
+    pub fn try_all(self) -> Result<Vec<Email>, Failure> {
+        self.try_expect(Expected::Any)
+    }
+
+    /// The async form of [`all`](Query::all): with [`within`](Query::within),
+    /// collects for the whole time without blocking the thread.
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")] async fn main() {
+    /// let mail = mailtest::capture();
+    /// let outbox = mail.outbox();
+    /// tokio::spawn(async move { outbox.capture_raw(None, &["ann@example.com"], b"Subject: Tick\r\n\r\n.") });
+    /// let ticks = mail.find().subject("Tick").within(std::time::Duration::from_millis(50)).all_async().await;
+    /// assert_eq!(ticks.len(), 1);
+    /// # }
+    /// ```
+    #[track_caller]
+    pub fn all_async(self) -> impl Future<Output = Vec<Email>> + Send {
+        or_panic(self.try_expect_async(Expected::Any), Location::caller())
     }
 
     /// The async form of [`one`](Query::one): waits without blocking the

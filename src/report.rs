@@ -134,10 +134,12 @@ impl Failure {
         panic!("{self}")
     }
 
-    /// Panics with the report, naming `location` (for async terminals, whose
-    /// own location would be inside the future).
+    /// Panics with the report, its first line starting with `location`
+    /// (`file:line:col: `), where tools and eyes look: for checks that run
+    /// where Rust cannot carry the caller's location (an async terminal's
+    /// poll, a strict capture's drop), so the panic itself is inside mailtest.
     pub(crate) fn panic_at(self, location: &std::panic::Location<'_>) -> ! {
-        panic!("{self}\n\n(asserted at {location})")
+        panic!("{location}: {self}")
     }
 
     /// The report as plain text (no colour).
@@ -159,6 +161,7 @@ fn headline(query: &Query, expected: Expected, matched: usize, captured: usize) 
         Expected::Exactly(n) => format!("exactly {n} emails"),
         Expected::AtLeast(1) => "at least 1 email".to_owned(),
         Expected::AtLeast(n) => format!("at least {n} emails"),
+        Expected::Any => "any number of emails".to_owned(),
     };
     let labels: Vec<&str> = query.criteria().iter().map(|c| c.label.as_str()).collect();
     let (matching, found) = if labels.is_empty() {

@@ -38,7 +38,7 @@ pub fn capture() -> Capture {
     let ticket = enter_capture();
     let outbox = Outbox::new();
     let guard = outbox.bind();
-    Capture { outbox, strict: false, _guard: guard, _ticket: ticket }
+    Capture { outbox, strict: None, _guard: guard, _ticket: ticket }
 }
 
 /// Makes a capture for the whole process: every send that no binding or
@@ -84,7 +84,7 @@ pub fn capture_global() -> Capture {
     let outbox = Outbox::new();
     let ticket = enter_global(&outbox);
     let guard = outbox.bind();
-    Capture { outbox, strict: false, _guard: guard, _ticket: ticket }
+    Capture { outbox, strict: None, _guard: guard, _ticket: ticket }
 }
 
 /// The outbox bound on the current thread, if any.
@@ -112,8 +112,9 @@ pub fn current() -> Option<Outbox> {
 #[must_use = "the capture ends as soon as this is dropped; keep it: `let mail = mailtest::capture();`"]
 pub struct Capture {
     outbox: Outbox,
+    /// Where `.strict()` was called, when it was: the failure at drop names it.
     #[cfg_attr(not(feature = "harness"), allow(dead_code))]
-    strict: bool,
+    strict: Option<&'static std::panic::Location<'static>>,
     // Unbinds first, then leaves the gate (fields drop in this order).
     _guard: BindGuard,
     _ticket: Ticket,
@@ -123,19 +124,22 @@ impl Capture {
     /// Makes the capture fail when it drops if any captured email was never
     /// matched by an assertion: a query with criteria that picked it out
     /// (`find().to(..).one()`, `assert_sent!(..)`) or `email.assert()`. The
-    /// report names each such email. Nothing happens if the test is already
-    /// failing.
+    /// report names each such email, and its first line starts with where
+    /// `.strict()` was called (`tests/signup.rs:12:40: strict capture: …`):
+    /// the panic itself happens in the drop, where Rust knows no caller.
+    /// Nothing happens if the test is already failing.
     ///
     /// ```should_panic
     /// let mail = mailtest::capture().strict();
     /// mail.capture_raw(None, &["ann@example.com"], b"Subject: Welcome\r\n\r\n.");
     /// mail.capture_raw(None, &["ann@example.com"], b"Subject: Surprise\r\n\r\n.");
     /// mail.find().subject("Welcome").one();
-    /// // panics here: "strict capture: 1 of 2 captured emails were never matched by an assertion"
+    /// // panics here: "src/main.rs:2:31: strict capture: 1 of 2 captured emails was never matched by an assertion"
     /// ```
     #[cfg(feature = "harness")]
+    #[track_caller]
     pub fn strict(mut self) -> Capture {
-        self.strict = true;
+        self.strict = Some(std::panic::Location::caller());
         self
     }
 
@@ -154,7 +158,9 @@ impl Drop for Capture {
     fn drop(&mut self) {
         // A second panic while unwinding would abort the test process.
         #[cfg(feature = "harness")]
-        if self.strict && !std::thread::panicking() {
+        if let Some(strict) = self.strict
+            && !std::thread::panicking()
+        {
             let emails = self.outbox.emails();
             let unasserted: Vec<crate::email::Email> = emails
                 .iter()
@@ -162,7 +168,7 @@ impl Drop for Capture {
                 .cloned()
                 .collect();
             if !unasserted.is_empty() {
-                crate::report::Failure::unasserted(&unasserted, emails.len()).panic();
+                crate::report::Failure::unasserted(&unasserted, emails.len()).panic_at(strict);
             }
         }
     }
