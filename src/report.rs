@@ -289,6 +289,9 @@ impl<'a> Scored<'a> {
                 out.met(&criterion.label);
             } else {
                 out.missed(&criterion.label, criterion.connector, &criterion.actual(email));
+                if let Some(hint) = criterion.hint(email) {
+                    out.hint(&hint);
+                }
             }
         }
         for problem in email.problems() {
@@ -368,6 +371,11 @@ impl Out {
     fn missed(&mut self, label: &str, connector: &str, actual: &str) {
         let mark = self.paint(RED, "✗");
         self.raw(&format!("\n      {mark} {label}, {connector} {actual}"));
+    }
+
+    fn hint(&mut self, hint: &str) {
+        let label = self.paint(DIM, "hint:");
+        self.raw(&format!("\n        {label} {hint}"));
     }
 
     fn quote(&mut self, text: &str) {
