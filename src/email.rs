@@ -90,6 +90,9 @@ pub(crate) struct Detail {
 /// not be read is listed in [`problems`](Email::problems) and the bytes stay
 /// available in [`raw`](Email::raw).
 ///
+/// Two emails are equal (`==`) when they are the same message: the same
+/// bytes and the same envelope, wherever and whenever each was captured.
+///
 /// ```
 /// let email = mailtest::Email::from_raw(
 ///     "From: App <app@example.com>\r\n\
@@ -455,11 +458,20 @@ impl fmt::Debug for Email {
 }
 
 impl PartialEq for Email {
-    /// Two handles are equal when they are the same captured message.
+    /// The same message: the same bytes and the same envelope. Where and
+    /// when each was captured ([`sequence`](Email::sequence),
+    /// [`captured_at`](Email::captured_at)) is not part of it, so a message
+    /// sent twice gives two equal emails, and a message read back from a
+    /// file equals the one captured when it was sent.
     fn eq(&self, other: &Self) -> bool {
         Arc::ptr_eq(&self.record, &other.record)
+            || (self.record.raw == other.record.raw
+                && self.record.envelope_from == other.record.envelope_from
+                && self.record.envelope_to == other.record.envelope_to)
     }
 }
+
+impl Eq for Email {}
 
 const _: () = {
     const fn assert_traits<T: Clone + Send + Sync + fmt::Debug>() {}

@@ -47,6 +47,9 @@ fn messages_round_trip_with_envelope_and_bcc() {
     assert_eq!(email.raw(), sent.formatted(), "the bytes are what was sent");
     assert_eq!(email.text(), Some("From now on, you are in.\n>From quoted, too."));
     assert_eq!(outbox.len(), 2);
+    let captured = Outbox::new();
+    lettre::Transport::send(&captured.transport(), &sent).unwrap();
+    assert_eq!(email, captured.emails()[0], "the email read back equals the email captured");
 }
 
 #[test]

@@ -17,6 +17,7 @@ mod backend_smtp;
 mod concurrency;
 mod decoding;
 mod delivery;
+mod equality;
 mod hygiene;
 mod malformed;
 mod parallel;
