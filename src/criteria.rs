@@ -2,6 +2,10 @@
 //! [`Query`](crate::Query) (which keeps the emails that pass) and
 //! [`EmailAssert`](crate::EmailAssert) (which fails on one email).
 
+mod list;
+
+pub(crate) use list::criteria_list;
+
 use crate::email::Email;
 use crate::mailbox::Mailbox;
 use crate::pattern::Pattern;
@@ -312,7 +316,8 @@ pub(crate) fn body_contains(body: Body, pattern: Pattern) -> Criterion {
 }
 
 /// The fragments appear in the body in this order, each after the last.
-pub(crate) fn in_order(body: Body, fragments: Vec<String>) -> Criterion {
+pub(crate) fn in_order(body: Body, fragments: impl IntoIterator<Item = impl AsRef<str>>) -> Criterion {
+    let fragments: Vec<String> = fragments.into_iter().map(|f| f.as_ref().to_owned()).collect();
     let label = format!("{}_in_order({fragments:?})", body.name());
     let missing = fragments.clone();
     Criterion::new(

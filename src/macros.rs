@@ -6,10 +6,9 @@
 /// Asserts that exactly one captured email matches, and returns it; with
 /// `count: n`, that exactly `n` match, and returns them.
 ///
-/// Keys are [`Query`](crate::Query) methods taking one value (`to`, `cc`,
-/// `bcc`, `from`, `reply_to`, `subject`, `subject_contains`, `text_contains`,
-/// `html_contains`, `body_contains`, `has_attachment`, `matching`, `within`,
-/// and their `not_` twins); `header: (name, value)` takes a pair. A leading
+/// Keys are [`Query`](crate::Query) methods taking one value: every
+/// criterion (`to`, `subject`, `text_contains`, `has_link`, `matching`, …,
+/// and their `not_` twins) and `within`; `header: (name, value)` takes a pair. A leading
 /// expression before the keys is the outbox; without one, the outbox bound
 /// on this thread is used.
 ///

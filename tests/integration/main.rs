@@ -15,6 +15,7 @@ mod backend_sink;
 #[cfg(feature = "smtp")]
 mod backend_smtp;
 mod concurrency;
+mod criteria_everywhere;
 mod decoding;
 mod delivery;
 mod equality;
