@@ -144,7 +144,7 @@ pub use crate::backend::{
     BackendKind, ConsoleBackend, DummyBackend, EmailBackend, FileBackend, Mailer, MemoryBackend, Settings,
 };
 pub use crate::email::Email;
-pub use crate::error::Error;
+pub use crate::error::{Cause, Error};
 pub use crate::mailbox::Mailbox;
 pub use crate::outbox::{
     BindGuard, Capture, Outbox, WithOutbox, WithOutboxExt, capture, capture_global, current,

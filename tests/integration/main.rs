@@ -19,6 +19,7 @@ mod criteria_everywhere;
 mod decoding;
 mod delivery;
 mod equality;
+mod error_sources;
 mod hygiene;
 mod malformed;
 mod parallel;
