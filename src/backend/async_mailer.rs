@@ -196,8 +196,6 @@ impl<B: EmailBackend + 'static> AsyncEmailBackend for Blocking<B> {
 ///
 /// ```
 /// # #[tokio::main(flavor = "current_thread")] async fn main() {
-/// use lettre::AsyncTransport;
-///
 /// // Production code takes the mailer from its state.
 /// async fn send_receipt(mailer: &mailtest::AsyncMailer, to: &str) -> Result<(), mailtest::Error> {
 ///     let message = lettre::Message::builder()
@@ -270,8 +268,15 @@ impl AsyncMailer {
         Ok(AsyncMailer { settings: Some(Arc::new(settings.clone())), ..mailer })
     }
 
-    /// The settings this mailer was made from, if it was.
-    pub(crate) fn settings(&self) -> Option<&Settings> {
+    /// The settings this mailer was made from, if it was: see
+    /// [`Mailer::settings`](crate::Mailer::settings).
+    ///
+    /// ```
+    /// let settings = mailtest::Settings::from_vars([("DEFAULT_FROM_EMAIL", "shop@example.com")]).unwrap();
+    /// let mailer = mailtest::AsyncMailer::from_settings(&settings).unwrap();
+    /// assert_eq!(mailer.settings().unwrap().default_from_email, "shop@example.com");
+    /// ```
+    pub fn settings(&self) -> Option<&Settings> {
         self.settings.as_deref()
     }
 
@@ -324,6 +329,30 @@ impl AsyncMailer {
         Ok(captured + self.backend.send_messages(&rest).await?)
     }
 
+    /// Sends one message: [`send_messages`](AsyncMailer::send_messages) for
+    /// one, without importing `lettre::AsyncTransport`.
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")] async fn main() {
+    /// let mail = mailtest::capture();
+    /// let message = lettre::Message::builder()
+    ///     .from("app@example.com".parse().unwrap())
+    ///     .to("ann@example.com".parse().unwrap())
+    ///     .body(String::from("Hi"))
+    ///     .unwrap();
+    /// mailtest::AsyncMailer::new(mailtest::DummyBackend).send(message).await.unwrap();
+    /// mail.assert_count(1);
+    /// # }
+    /// ```
+    pub async fn send(&self, message: Message) -> Result<(), Error> {
+        if !self.bypass && capture_if_claimed(message.envelope(), || message.formatted()) {
+            return Ok(());
+        }
+        Bypassing::new(self.bypass, self.backend.send_messages(std::slice::from_ref(&message)))
+            .await
+            .map(drop)
+    }
+
     /// Starts the backend's session now: for SMTP, connects (so a wrong
     /// setting shows at start-up).
     ///
@@ -368,12 +397,7 @@ impl lettre::AsyncTransport for AsyncMailer {
     /// Through [`AsyncMailer::send_messages`], so backends that only take
     /// `Message`s work.
     async fn send(&self, message: Message) -> Result<(), Error> {
-        if !self.bypass && capture_if_claimed(message.envelope(), || message.formatted()) {
-            return Ok(());
-        }
-        Bypassing::new(self.bypass, self.backend.send_messages(std::slice::from_ref(&message)))
-            .await
-            .map(drop)
+        AsyncMailer::send(self, message).await
     }
 
     async fn send_raw(&self, envelope: &Envelope, email: &[u8]) -> Result<(), Error> {

@@ -124,8 +124,16 @@ impl Mailer {
         Ok(Mailer { settings: Some(Arc::new(settings.clone())), ..mailer })
     }
 
-    /// The settings this mailer was made from, if it was.
-    pub(crate) fn settings(&self) -> Option<&Settings> {
+    /// The settings this mailer was made from, if it was: for
+    /// `DEFAULT_FROM_EMAIL` and the other settings an application reads.
+    ///
+    /// ```
+    /// let settings = mailtest::Settings::from_vars([("DEFAULT_FROM_EMAIL", "Shop <shop@example.com>")]).unwrap();
+    /// let mailer = mailtest::Mailer::from_settings(&settings).unwrap();
+    /// assert_eq!(mailer.settings().unwrap().default_from_email, "Shop <shop@example.com>");
+    /// assert!(mailtest::Mailer::new(mailtest::DummyBackend).settings().is_none());
+    /// ```
+    pub fn settings(&self) -> Option<&Settings> {
         self.settings.as_deref()
     }
 
@@ -179,6 +187,26 @@ impl Mailer {
         Ok(captured + self.inner.backend.send_messages(&rest)?)
     }
 
+    /// Sends one message: [`send_messages`](Mailer::send_messages) for one,
+    /// without importing `lettre::Transport`.
+    ///
+    /// ```
+    /// let mail = mailtest::capture();
+    /// let message = lettre::Message::builder()
+    ///     .from("app@example.com".parse().unwrap())
+    ///     .to("ann@example.com".parse().unwrap())
+    ///     .body(String::from("Hi"))
+    ///     .unwrap();
+    /// mailtest::Mailer::new(mailtest::DummyBackend).send(&message).unwrap();
+    /// mail.assert_count(1);
+    /// ```
+    pub fn send(&self, message: &Message) -> Result<(), Error> {
+        if !self.bypass && capture_if_claimed(message.envelope(), || message.formatted()) {
+            return Ok(());
+        }
+        bypassing(self.bypass, || self.inner.backend.send_messages(std::slice::from_ref(message))).map(drop)
+    }
+
     /// Starts the backend's session now (see [`EmailBackend::open`]).
     ///
     /// ```
@@ -219,10 +247,7 @@ impl lettre::Transport for Mailer {
     /// Through [`Mailer::send_messages`], so backends that only take
     /// `Message`s work.
     fn send(&self, message: &Message) -> Result<(), Error> {
-        if !self.bypass && capture_if_claimed(message.envelope(), || message.formatted()) {
-            return Ok(());
-        }
-        bypassing(self.bypass, || self.inner.backend.send_messages(std::slice::from_ref(message))).map(drop)
+        Mailer::send(self, message)
     }
 
     fn send_raw(&self, envelope: &Envelope, email: &[u8]) -> Result<(), Error> {

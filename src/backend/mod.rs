@@ -22,6 +22,7 @@ mod load;
 mod mailer;
 mod mbox;
 mod memory;
+mod outbox;
 pub(crate) mod settings;
 #[cfg(feature = "smtp")]
 mod smtp;

@@ -165,7 +165,8 @@ macro_rules! criteria_list {
             fn has_header(name: &str) / no_header => $crate::criteria::has_header(name);
 
             /// An attachment's file name is `name`: equal to a literal, or
-            /// matching a regex.
+            /// matching a regex. A part with no file name (lettre's inline
+            /// images) is found by its Content-ID.
             ///
             /// ```
             /// let mail = mailtest::capture();
@@ -174,6 +175,26 @@ macro_rules! criteria_list {
             /// email.assert().has_attachment(mailtest::regex(r"\.pdf$")).not_has_attachment("virus.exe");
             /// ```
             fn has_attachment(name: impl Into<$crate::Pattern>) / not_has_attachment => $crate::criteria::has_attachment(name.into());
+
+            /// An inline part has the Content-ID `cid` (`logo` or `<logo>`,
+            /// or a regex): what `<img src="cid:logo">` shows.
+            ///
+            /// ```
+            /// use lettre::message::{Attachment, MultiPart, SinglePart, header::ContentType};
+            ///
+            /// let logo = Attachment::new_inline(String::from("logo")).body(b"PNG".to_vec(), ContentType::parse("image/png").unwrap());
+            /// let message = lettre::Message::builder()
+            ///     .from("app@example.com".parse().unwrap())
+            ///     .to("ann@example.com".parse().unwrap())
+            ///     .multipart(MultiPart::related().singlepart(SinglePart::html(String::from("<img src=\"cid:logo\" alt=\"Acme\">"))).singlepart(logo))
+            ///     .unwrap();
+            /// let mail = mailtest::capture();
+            /// mail.transport().send(&message).unwrap();
+            /// let email = mail.find().has_inline("logo").one();
+            /// email.assert().has_inline("<logo>").not_has_inline("banner");
+            /// # use lettre::Transport;
+            /// ```
+            fn has_inline(cid: impl Into<$crate::Pattern>) / not_has_inline => $crate::criteria::has_inline(cid.into());
 
             /// Exactly `n` attachments (inline parts included).
             ///

@@ -56,6 +56,8 @@ fn cases() -> Vec<(Case, bool)> {
         both!("no_header", true, no_header("List-Unsubscribe")),
         both!("has_attachment", true, has_attachment("invoice.pdf")),
         both!("not_has_attachment", false, not_has_attachment(regex(r"\.pdf$"))),
+        both!("has_inline", false, has_inline("logo")),
+        both!("not_has_inline", true, not_has_inline("logo")),
         both!("attachment_count", true, attachment_count(1)),
         both!("not_attachment_count", false, not_attachment_count(1)),
         both!("has_link", true, has_link("/track/1042")),

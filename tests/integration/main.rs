@@ -17,11 +17,16 @@ mod backend_smtp;
 mod concurrency;
 mod criteria_everywhere;
 mod decoding;
+mod decoding_classes;
 mod delivery;
 mod equality;
 mod error_sources;
 mod hygiene;
+mod lint_asserts;
+mod lint_fixtures;
+mod lint_rules;
 mod malformed;
+mod panic_hook;
 mod parallel;
 mod propagation;
 #[cfg(feature = "sink")]

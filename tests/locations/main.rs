@@ -187,4 +187,7 @@ fn leave_one_unasserted(mail: Capture) {
 #[test]
 fn strict_mode_names_the_strict_call_first() {
     first_line_names(line!(), || leave_one_unasserted(mailtest::capture().strict()));
+    first_line_names(line!(), || leave_one_unasserted(mailtest::capture().strict_lints()));
+    let lenient = mailtest::LintConfig::new();
+    first_line_names(line!(), || leave_one_unasserted(mailtest::capture().strict_lints_with(lenient)));
 }
