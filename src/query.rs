@@ -9,7 +9,7 @@ use std::time::{Duration, Instant};
 use crate::criteria::{self, Criterion};
 use crate::email::{Email, Record};
 use crate::outbox::Outbox;
-use crate::report::Failure;
+use crate::report::{Asked, Expected, Failure};
 use crate::wait;
 
 /// A search over captured emails: criteria, then a terminal that checks how
@@ -40,15 +40,6 @@ pub struct Query {
     outbox: Outbox,
     criteria: Vec<Criterion>,
     within: Option<Duration>,
-}
-
-/// How many matching emails a terminal wants.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) enum Expected {
-    Exactly(usize),
-    AtLeast(usize),
-    /// Whatever matches (`all`): with a wait, whatever matched when it ends.
-    Any,
 }
 
 /// Where a count stands against an expectation.
@@ -482,7 +473,15 @@ impl Query {
                 }
                 Some(Ok(matches))
             }
-            Standing::Broken => Some(Err(Failure::for_query(self, expected, records))),
+            Standing::Broken => Some(Err(Failure::for_query(
+                &Asked {
+                    criteria: &self.criteria,
+                    expected,
+                    waited: self.within,
+                    outbox_created: self.outbox.created(),
+                },
+                records,
+            ))),
             Standing::Open => None,
         }
     }
@@ -493,18 +492,6 @@ impl Query {
             .map(|record| Email::from_record(Arc::clone(record)))
             .filter(|email| self.criteria.iter().all(|criterion| criterion.test(email)))
             .collect()
-    }
-
-    pub(crate) fn outbox(&self) -> &Outbox {
-        &self.outbox
-    }
-
-    pub(crate) fn criteria(&self) -> &[Criterion] {
-        &self.criteria
-    }
-
-    pub(crate) fn waited(&self) -> Option<Duration> {
-        self.within
     }
 }
 

@@ -7,7 +7,6 @@ use std::sync::{Arc, LazyLock};
 use crate::criteria::{Criterion, Evidence, mailbox_list};
 use crate::deliver::refusals::{self, Cause, Refusal};
 use crate::email::{Email, Record};
-use crate::query::{Expected, Query};
 
 /// How many of the closest emails a report shows criterion by criterion.
 const DETAILED: usize = 5;
@@ -52,27 +51,26 @@ impl Failure {
     }
 
     /// The report for a query whose expectation failed over `records`.
-    pub(crate) fn for_query(query: &Query, expected: Expected, records: &[Arc<Record>]) -> Failure {
+    pub(crate) fn for_query(asked: &Asked<'_>, records: &[Arc<Record>]) -> Failure {
         let emails: Vec<Email> = records.iter().map(|r| Email::from_record(Arc::clone(r))).collect();
-        let scored: Vec<Scored<'_>> =
-            emails.iter().map(|email| Scored::new(query.criteria(), email)).collect();
+        let scored: Vec<Scored<'_>> = emails.iter().map(|email| Scored::new(asked.criteria, email)).collect();
         let mut order: Vec<&Scored<'_>> = scored.iter().collect();
         // Matches first (they explain a "too many"), then the closest misses.
         order.sort_by_key(|s| (!s.all_met(), std::cmp::Reverse(s.met_count()), s.email.sequence()));
         let matched = scored.iter().filter(|s| s.all_met()).count();
 
-        let refused = refusals::since(query.outbox().created());
+        let refused = refusals::since(asked.outbox_created);
         Failure::render(|out| {
-            out.headline(&headline(query, expected, matched, emails.len()));
+            out.headline(&headline(asked, matched, emails.len()));
             write_refusals(out, &refused);
             if emails.is_empty() {
                 // The refusals, when there are any, say where the mail went.
                 if refused.0.is_empty() && refused.1 == 0 {
-                    out.raw(&empty_outbox_hints(query.waited().is_some()));
+                    out.raw(&empty_outbox_hints(asked.waited.is_some()));
                 }
                 return;
             }
-            let heading = if query.criteria().is_empty() { "captured:" } else { "captured, closest first:" };
+            let heading = if asked.criteria.is_empty() { "captured:" } else { "captured, closest first:" };
             out.raw(&format!("\n\n{heading}"));
             for (rank, scored) in order.iter().take(LISTED).enumerate() {
                 if rank < DETAILED { scored.write_to(out) } else { scored.write_summary(out) }
@@ -169,8 +167,27 @@ impl Failure {
     }
 }
 
-fn headline(query: &Query, expected: Expected, matched: usize, captured: usize) -> String {
-    let wanted = match expected {
+/// How many matching emails a query wants.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Expected {
+    Exactly(usize),
+    AtLeast(usize),
+    /// Whatever matches (`all`): with a wait, whatever matched when it ends.
+    Any,
+}
+
+/// What a failed query asked, as its report tells it.
+pub(crate) struct Asked<'a> {
+    pub(crate) criteria: &'a [Criterion],
+    pub(crate) expected: Expected,
+    /// How long it waited (`within`), if it did.
+    pub(crate) waited: Option<std::time::Duration>,
+    /// When its outbox was made: the report lists the sends refused since.
+    pub(crate) outbox_created: std::time::Instant,
+}
+
+fn headline(asked: &Asked<'_>, matched: usize, captured: usize) -> String {
+    let wanted = match asked.expected {
         Expected::Exactly(0) => "no email".to_owned(),
         Expected::Exactly(1) => "exactly 1 email".to_owned(),
         Expected::Exactly(n) => format!("exactly {n} emails"),
@@ -178,13 +195,13 @@ fn headline(query: &Query, expected: Expected, matched: usize, captured: usize) 
         Expected::AtLeast(n) => format!("at least {n} emails"),
         Expected::Any => "any number of emails".to_owned(),
     };
-    let labels: Vec<&str> = query.criteria().iter().map(|c| c.label.as_str()).collect();
+    let labels: Vec<&str> = asked.criteria.iter().map(|c| c.label.as_str()).collect();
     let (matching, found) = if labels.is_empty() {
         (String::new(), format!("found {captured} captured"))
     } else {
         (format!(" matching {}", labels.join(", ")), format!("found {matched} of {captured} captured"))
     };
-    let waited = query.waited().map(|d| format!(" (after waiting {d:?})")).unwrap_or_default();
+    let waited = asked.waited.map(|d| format!(" (after waiting {d:?})")).unwrap_or_default();
     format!("expected {wanted}{matching}; {found}{waited}")
 }
 
