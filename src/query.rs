@@ -495,6 +495,51 @@ impl Query {
     }
 }
 
+impl Outbox {
+    /// Starts a query over the captured emails.
+    ///
+    /// ```
+    /// let mail = mailtest::capture();
+    /// mail.capture_raw(None, &["ann@example.com"], b"To: ann@example.com\r\nSubject: Welcome\r\n\r\nHi");
+    /// let email = mail.find().to("ann@example.com").subject("Welcome").one();
+    /// assert_eq!(email.text(), Some("Hi"));
+    /// ```
+    pub fn find(&self) -> Query {
+        Query::new(self.clone())
+    }
+
+    /// Asserts that exactly `n` emails were captured, whatever they are.
+    ///
+    /// # Panics
+    ///
+    /// Otherwise, at your line, listing what was captured.
+    ///
+    /// ```
+    /// let mail = mailtest::capture();
+    /// mail.capture_raw(None, &["ann@example.com"], b"Subject: Hi\r\n\r\nHi");
+    /// mail.assert_count(1);
+    /// ```
+    #[track_caller]
+    pub fn assert_count(&self, n: usize) {
+        self.find().count(n);
+    }
+
+    /// Asserts that nothing was captured.
+    ///
+    /// # Panics
+    ///
+    /// Otherwise, at your line, listing what was captured.
+    ///
+    /// ```
+    /// let mail = mailtest::capture();
+    /// mail.assert_empty();
+    /// ```
+    #[track_caller]
+    pub fn assert_empty(&self) {
+        self.find().none();
+    }
+}
+
 /// Awaits `result` and panics with its failure, naming where it was asserted.
 async fn or_panic<T>(
     result: impl Future<Output = Result<T, Failure>>,
