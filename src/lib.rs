@@ -140,6 +140,8 @@ mod send_mail;
 mod sink;
 #[cfg(feature = "harness")]
 pub mod snapshot;
+#[cfg(feature = "harness")]
+mod strict;
 mod transport;
 #[cfg(feature = "harness")]
 mod wait;

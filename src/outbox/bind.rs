@@ -117,18 +117,21 @@ pub fn current() -> Option<Outbox> {
 #[must_use = "the capture ends as soon as this is dropped; keep it: `let mail = mailtest::capture();`"]
 pub struct Capture {
     outbox: Outbox,
-    #[cfg_attr(not(feature = "harness"), allow(dead_code))]
-    strict: bool,
-    /// With `strict_lints`: every email must be lint-clean at drop.
+    /// What the harness does when the capture ends (strict checks): kept
+    /// as hooks, so that this store knows none of its readers.
     #[cfg(feature = "harness")]
-    lints: Option<crate::lint::LintConfig>,
-    /// Where the first `.strict()` or `.strict_lints()` was called: the
-    /// failure at drop names it first, as the drop itself has no caller.
-    #[cfg(feature = "harness")]
-    checked_at: Option<&'static std::panic::Location<'static>>,
+    at_end: Vec<Box<dyn AtEnd>>,
     // Unbinds first, then leaves the gate (fields drop in this order).
     _guard: BindGuard,
     _ticket: Ticket,
+}
+
+/// Something done when a capture ends, while its outbox is still bound.
+/// Each hook decides for itself what to do while the thread panics (a
+/// second panic would abort the test process).
+#[cfg(feature = "harness")]
+pub(crate) trait AtEnd: std::any::Any {
+    fn capture_ended(&mut self, outbox: &Outbox);
 }
 
 impl Capture {
@@ -136,69 +139,25 @@ impl Capture {
     fn bound(outbox: Outbox, guard: BindGuard, ticket: Ticket) -> Capture {
         Capture {
             outbox,
-            strict: false,
             #[cfg(feature = "harness")]
-            lints: None,
-            #[cfg(feature = "harness")]
-            checked_at: None,
+            at_end: Vec::new(),
             _guard: guard,
             _ticket: ticket,
         }
     }
 
-    /// Makes the capture fail when it drops if any captured email was never
-    /// matched by an assertion: a query with criteria that picked it out
-    /// (`find().to(..).one()`, `assert_sent!(..)`) or `email.assert()`. The
-    /// report names each such email, and its first line starts with where
-    /// `.strict()` was called (`tests/signup.rs:12:40: strict capture: …`):
-    /// the panic itself happens in the drop, where Rust knows no caller.
-    /// Nothing happens if the test is already failing.
-    ///
-    /// ```should_panic
-    /// let mail = mailtest::capture().strict();
-    /// mail.capture_raw(None, &["ann@example.com"], b"Subject: Welcome\r\n\r\n.");
-    /// mail.capture_raw(None, &["ann@example.com"], b"Subject: Surprise\r\n\r\n.");
-    /// mail.find().subject("Welcome").one();
-    /// // panics here: "src/main.rs:2:31: strict capture: 1 of 2 captured emails was never matched by an assertion"
-    /// ```
+    /// The hook of type `T` to run when the capture ends, made by `make`
+    /// the first time it is asked for.
     #[cfg(feature = "harness")]
-    #[track_caller]
-    pub fn strict(mut self) -> Capture {
-        self.strict = true;
-        self.checked_at.get_or_insert(std::panic::Location::caller());
-        self
-    }
-
-    /// Makes the capture fail when it drops if any captured email is not
-    /// lint-clean ([`Outbox::assert_lints_clean`]), so that every test of a
-    /// suite checks the mail it sends without saying so. Combines with
-    /// [`strict`](Capture::strict). Nothing happens if the test is already
-    /// failing.
-    ///
-    /// ```should_panic
-    /// let mail = mailtest::capture().strict_lints();
-    /// mail.capture_raw(None, &["ann@example.com"], b"To: ann@example.com\r\nSubject: Hi\r\n\r\nHello\r\n");
-    /// // panics here: "strict capture: 1 of 1 captured email is not lint-clean: 2 errors"
-    /// ```
-    #[cfg(feature = "harness")]
-    #[track_caller]
-    pub fn strict_lints(self) -> Capture {
-        self.strict_lints_with(crate::lint::LintConfig::new())
-    }
-
-    /// [`strict_lints`](Capture::strict_lints) with `config`.
-    ///
-    /// ```
-    /// let lenient = mailtest::LintConfig::new().allow(["missing-message-id", "missing-date"]);
-    /// let mail = mailtest::capture().strict_lints_with(lenient);
-    /// mail.capture_raw(None, &["ann@example.com"], b"To: ann@example.com\r\nSubject: Hi\r\n\r\nHello\r\n");
-    /// ```
-    #[cfg(feature = "harness")]
-    #[track_caller]
-    pub fn strict_lints_with(mut self, config: crate::lint::LintConfig) -> Capture {
-        self.lints = Some(config);
-        self.checked_at.get_or_insert(std::panic::Location::caller());
-        self
+    pub(crate) fn at_end<T: AtEnd>(&mut self, make: impl FnOnce() -> T) -> &mut T {
+        let at = match self.at_end.iter().position(|hook| (&**hook as &dyn std::any::Any).is::<T>()) {
+            Some(at) => at,
+            None => {
+                self.at_end.push(Box::new(make()));
+                self.at_end.len() - 1
+            }
+        };
+        (&mut *self.at_end[at] as &mut dyn std::any::Any).downcast_mut::<T>().expect("found by its type")
     }
 
     /// The outbox, as a handle that outlives the capture.
@@ -214,30 +173,9 @@ impl Capture {
 
 impl Drop for Capture {
     fn drop(&mut self) {
-        // A second panic while unwinding would abort the test process.
         #[cfg(feature = "harness")]
-        if let Some(checked_at) = self.checked_at
-            && !std::thread::panicking()
-        {
-            use crate::report::Failure;
-            let emails = self.outbox.emails();
-            let unasserted: Vec<crate::email::Email> = emails
-                .iter()
-                .filter(|email| !email.record().asserted.load(std::sync::atomic::Ordering::Relaxed))
-                .cloned()
-                .collect();
-            let failures: Vec<Failure> = [
-                (self.strict && !unasserted.is_empty())
-                    .then(|| Failure::unasserted(&unasserted, emails.len())),
-                self.lints.as_ref().and_then(|config| crate::lint::strict_failure(&emails, config)),
-            ]
-            .into_iter()
-            .flatten()
-            .collect();
-            // One panic, however many checks failed.
-            if !failures.is_empty() {
-                Failure::joined(&failures).panic_at(checked_at);
-            }
+        for mut hook in std::mem::take(&mut self.at_end) {
+            hook.capture_ended(&self.outbox);
         }
     }
 }

@@ -17,6 +17,8 @@ use std::time::{Instant, SystemTime};
 
 use crate::email::{Email, Record};
 
+#[cfg(feature = "harness")]
+pub(crate) use bind::AtEnd;
 pub use bind::{BindGuard, Capture, capture, capture_global, current};
 pub(crate) use global::global_outbox;
 pub(crate) use route::routed_outboxes;
