@@ -6,7 +6,7 @@ use std::ops::Deref;
 
 use super::Outbox;
 use super::global::{Ticket, enter_capture, enter_global};
-use crate::deliver::guard::mark_test_process;
+use super::mark_captured;
 
 thread_local! {
     static CURRENT: RefCell<Option<Outbox>> = const { RefCell::new(None) };
@@ -85,7 +85,7 @@ pub fn capture() -> Capture {
 /// ```
 #[track_caller]
 pub fn capture_global() -> Capture {
-    mark_test_process();
+    mark_captured();
     let outbox = Outbox::new();
     let ticket = enter_global(&outbox);
     let guard = outbox.bind();
@@ -225,7 +225,7 @@ impl Outbox {
     /// assert_eq!(mailtest::current(), None);
     /// ```
     pub fn bind(&self) -> BindGuard {
-        mark_test_process();
+        mark_captured();
         let previous = CURRENT.with(|current| current.replace(Some(self.clone())));
         BindGuard { previous, _not_send: PhantomData }
     }

@@ -85,6 +85,24 @@ pub(crate) struct State {
 
 static NEXT_OUTBOX_ID: AtomicU64 = AtomicU64::new(1);
 
+/// Set by the first capture, binding or routed address of the process. Only
+/// tests capture, so the delivery guard reads it as a sign of a test process.
+static CAPTURED: AtomicBool = AtomicBool::new(false);
+
+/// Records that this process captures mail (see [`made_a_capture`]).
+fn mark_captured() {
+    if !CAPTURED.load(Ordering::Relaxed) {
+        CAPTURED.store(true, Ordering::Relaxed);
+    }
+}
+
+/// Whether this process ever made a capture, bound an outbox or routed an
+/// address.
+#[cfg_attr(not(feature = "smtp"), allow(dead_code))]
+pub(crate) fn made_a_capture() -> bool {
+    CAPTURED.load(Ordering::Relaxed)
+}
+
 impl Outbox {
     /// Makes a new, empty outbox, bound to no thread.
     ///
