@@ -69,9 +69,12 @@ pub enum Error {
         second: String,
     },
     /// `EMAIL_BACKEND` names no backend mailtest knows.
+    #[non_exhaustive]
     UnknownBackend {
         /// The value as given.
         value: String,
+        /// The values it accepts.
+        expected: String,
     },
     /// The configuration asks for something a cargo feature of mailtest
     /// provides, and that feature is off.
@@ -191,11 +194,12 @@ impl fmt::Display for Error {
                  {first} is STARTTLS on a plain connection (usually port 587), \
                  {second} is TLS from the start (usually port 465)"
             ),
-            Error::UnknownBackend { value } => write!(
-                f,
-                "mailtest: EMAIL_BACKEND={value:?} is not a known backend; expected one of {}",
-                crate::backend::settings::VALID_BACKENDS
-            ),
+            Error::UnknownBackend { value, expected } => {
+                write!(
+                    f,
+                    "mailtest: EMAIL_BACKEND={value:?} is not a known backend; expected one of {expected}"
+                )
+            }
             Error::FeatureRequired { what, feature } => write!(
                 f,
                 "mailtest: {what} needs mailtest's `{feature}` cargo feature, which is off. \
