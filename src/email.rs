@@ -6,6 +6,7 @@ use std::sync::{Arc, OnceLock};
 use std::time::SystemTime;
 
 use crate::mailbox::Mailbox;
+use crate::parse::{Detail, View};
 use crate::parts::{Attachment, Header, MimePart};
 
 /// One captured message as it was stored: bytes and envelope, never parsed
@@ -49,34 +50,6 @@ impl Record {
             asserted: AtomicBool::new(false),
         }
     }
-}
-
-/// What first inspection decodes: addresses, subject, bodies, attachments.
-/// Built by `parse.rs` only.
-#[derive(Default)]
-pub(crate) struct View {
-    pub(crate) subject: Option<String>,
-    pub(crate) from: Vec<Mailbox>,
-    pub(crate) to: Vec<Mailbox>,
-    pub(crate) cc: Vec<Mailbox>,
-    pub(crate) bcc: Vec<Mailbox>,
-    pub(crate) reply_to: Vec<Mailbox>,
-    pub(crate) text: Option<String>,
-    pub(crate) html: Option<String>,
-    pub(crate) attachments: Vec<Attachment>,
-    pub(crate) message_id: Option<String>,
-    pub(crate) date: Option<SystemTime>,
-    pub(crate) problems: Vec<String>,
-}
-
-/// What only some inspections need: every header and the MIME tree (and the
-/// problems only they reveal). Decoded apart, on first use, so reading a
-/// subject or a body never pays for it.
-#[derive(Default)]
-pub(crate) struct Detail {
-    pub(crate) headers: Vec<Header>,
-    pub(crate) mime_tree: MimePart,
-    pub(crate) problems: Vec<String>,
 }
 
 /// A captured email: owned, decoded, with line endings normalised to `\n`.
