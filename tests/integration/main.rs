@@ -22,6 +22,7 @@ mod delivery;
 mod equality;
 mod error_sources;
 mod hygiene;
+mod layering;
 mod lint_asserts;
 mod lint_fixtures;
 mod lint_rules;
