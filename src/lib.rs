@@ -125,6 +125,8 @@ mod parts;
 #[cfg(feature = "harness")]
 mod pattern;
 #[cfg(feature = "harness")]
+mod preview;
+#[cfg(feature = "harness")]
 #[doc(hidden)]
 pub mod __private {
     pub use crate::private::*;
@@ -140,6 +142,7 @@ mod send_mail;
 mod sink;
 #[cfg(feature = "harness")]
 pub mod snapshot;
+mod start;
 #[cfg(feature = "harness")]
 mod strict;
 mod transport;
@@ -162,9 +165,7 @@ pub use crate::error::{Cause, Error};
 #[cfg(feature = "harness")]
 pub use crate::lint::{Lint, LintConfig, Lints};
 pub use crate::mailbox::Mailbox;
-pub use crate::outbox::{
-    BindGuard, Capture, Outbox, WithOutbox, WithOutboxExt, capture, capture_global, current,
-};
+pub use crate::outbox::{BindGuard, Capture, Outbox, WithOutbox, WithOutboxExt, current};
 pub use crate::parts::{Attachment, Header, MimePart};
 #[cfg(feature = "harness")]
 pub use crate::pattern::{Pattern, regex};
@@ -177,6 +178,7 @@ pub use crate::send_mail::{
 };
 #[cfg(feature = "sink")]
 pub use crate::sink::{DropPoint, SmtpSink, SmtpSinkBuilder};
+pub use crate::start::{capture, capture_global};
 #[cfg(feature = "tokio")]
 pub use crate::transport::AsyncCaptureTransport;
 pub use crate::transport::CaptureTransport;

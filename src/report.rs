@@ -35,10 +35,13 @@ const QUOTED_LINES: usize = 30;
 /// assert_eq!(failure.to_string(), failure.report());
 /// assert!(format!("{failure:#}").contains("\x1b[31m✗\x1b[0m"));
 /// ```
-#[derive(Clone, PartialEq, Eq)]
+#[derive(Clone)]
 pub struct Failure {
     plain: String,
     colored: String,
+    /// The emails the HTML report of this failure shows; none for a misuse
+    /// of the API.
+    shown: Option<Vec<Email>>,
 }
 
 impl Failure {
@@ -47,7 +50,27 @@ impl Failure {
         write(&mut plain);
         let mut colored = Out { text: String::new(), color: true };
         write(&mut colored);
-        Failure { plain: plain.text, colored: colored.text }
+        Failure { plain: plain.text, colored: colored.text, shown: None }
+    }
+
+    /// The failure, with `emails` for its HTML report.
+    pub(crate) fn showing(mut self, emails: Vec<Email>) -> Failure {
+        self.shown = Some(emails);
+        self
+    }
+
+    /// The failure of a check on `email`: its HTML report shows the outbox
+    /// bound here when the email is one of its own, else the email alone.
+    pub(crate) fn showing_email(self, email: &Email) -> Failure {
+        match crate::outbox::current().map(|outbox| outbox.emails()).filter(|emails| emails.contains(email)) {
+            Some(emails) => self.showing(emails),
+            None => self.showing(vec![email.clone()]),
+        }
+    }
+
+    /// The emails the HTML report of this failure shows.
+    pub(crate) fn emails(&self) -> Option<&[Email]> {
+        self.shown.as_deref()
     }
 
     /// The report for a query whose expectation failed over `records`.
@@ -60,7 +83,7 @@ impl Failure {
         let matched = scored.iter().filter(|s| s.all_met()).count();
 
         let refused = refusals::since(asked.outbox_created);
-        Failure::render(|out| {
+        let failure = Failure::render(|out| {
             out.headline(&headline(asked, matched, emails.len()));
             write_refusals(out, &refused);
             if emails.is_empty() {
@@ -81,13 +104,16 @@ impl Failure {
             if let Some(closest) = order.first().filter(|s| !s.all_met()) {
                 closest.write_evidence(out);
             }
-        })
+        });
+        drop(order);
+        drop(scored);
+        failure.showing(emails)
     }
 
     /// The report for one email that failed one check of [`EmailAssert`](crate::EmailAssert).
     pub(crate) fn for_email(email: &Email, criterion: &Criterion) -> Failure {
         let scored = Scored { email, criteria: std::slice::from_ref(criterion), met: vec![false] };
-        Failure::render(|out| {
+        let failure = Failure::render(|out| {
             out.headline(&format!(
                 "{} does not match: expected {}, {} {}",
                 tag(email),
@@ -98,7 +124,8 @@ impl Failure {
             out.raw("\n");
             scored.write_to(out);
             scored.write_evidence(out);
-        })
+        });
+        failure.showing_email(email)
     }
 
     /// The report of a strict capture with emails no assertion matched.
@@ -126,33 +153,20 @@ impl Failure {
 
     /// A report written elsewhere (the lint reports), plain and coloured.
     pub(crate) fn from_text(plain: String, colored: String) -> Failure {
-        Failure { plain, colored }
+        Failure { plain, colored, shown: None }
     }
 
     /// Several reports as one, a blank line between each (a capture that
     /// fails more than one check at drop panics once).
     pub(crate) fn joined(failures: &[Failure]) -> Failure {
         let join = |text: fn(&Failure) -> &str| failures.iter().map(text).collect::<Vec<_>>().join("\n\n");
-        Failure { plain: join(|f| &f.plain), colored: join(|f| &f.colored) }
+        let shown = failures.iter().find_map(|f| f.shown.clone());
+        Failure { plain: join(|f| &f.plain), colored: join(|f| &f.colored), shown }
     }
 
     /// A wrong use of the API, explained.
     pub(crate) fn misuse(explanation: &str) -> Failure {
         Failure::render(|out| out.raw(&format!("mailtest: {explanation}")))
-    }
-
-    /// Panics with the report, at the caller's line.
-    #[track_caller]
-    pub(crate) fn panic(self) -> ! {
-        panic!("{self}")
-    }
-
-    /// Panics with the report, its first line starting with `location`
-    /// (`file:line:col: `), where tools and eyes look: for checks that run
-    /// where Rust cannot carry the caller's location (an async terminal's
-    /// poll, a strict capture's drop), so the panic itself is inside mailtest.
-    pub(crate) fn panic_at(self, location: &std::panic::Location<'_>) -> ! {
-        panic!("{location}: {self}")
     }
 
     /// The report as plain text (no colour).
@@ -461,6 +475,15 @@ impl fmt::Debug for Failure {
         f.write_str(&self.plain)
     }
 }
+
+impl PartialEq for Failure {
+    /// Two failures are equal when they say the same.
+    fn eq(&self, other: &Self) -> bool {
+        self.plain == other.plain && self.colored == other.colored
+    }
+}
+
+impl Eq for Failure {}
 
 impl std::error::Error for Failure {}
 

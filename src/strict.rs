@@ -47,7 +47,7 @@ impl AtEnd for StrictChecks {
         .collect();
         // One panic, however many checks failed.
         if !failures.is_empty() {
-            Failure::joined(&failures).panic_at(self.asked_at);
+            Failure::joined(&failures).showing(emails).panic_at(self.asked_at);
         }
     }
 }

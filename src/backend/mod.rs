@@ -26,7 +26,7 @@ mod outbox;
 pub(crate) mod settings;
 #[cfg(feature = "smtp")]
 mod smtp;
-mod timestamp;
+pub(crate) mod timestamp;
 
 use lettre::Message;
 use lettre::address::Envelope;

@@ -19,7 +19,8 @@ use crate::email::{Email, Record};
 
 #[cfg(feature = "harness")]
 pub(crate) use bind::AtEnd;
-pub use bind::{BindGuard, Capture, capture, capture_global, current};
+pub use bind::{BindGuard, Capture, current};
+pub(crate) use bind::{start, start_global};
 pub(crate) use global::global_outbox;
 pub(crate) use route::routed_outboxes;
 pub use scope::{WithOutbox, WithOutboxExt};

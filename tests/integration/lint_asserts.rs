@@ -38,7 +38,11 @@ fn lints_clean_passes_a_clean_email_and_reports_every_lint_of_a_broken_one() {
     let message = panic_message(|| {
         emails[1].assert().lints_clean();
     });
-    assert_eq!(message, failure.report(), "the panic is the report");
+    let (report, written) = message.split_once("\n\nmailtest report: ").expect("the HTML report's line");
+    assert_eq!(report, failure.report(), "the panic is the report, then where its HTML is");
+    assert!(written.ends_with(
+        "lint_asserts.lints_clean_passes_a_clean_email_and_reports_every_lint_of_a_broken_one/index.html"
+    ));
 }
 
 #[test]

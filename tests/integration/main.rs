@@ -29,7 +29,13 @@ mod lint_rules;
 mod malformed;
 mod panic_hook;
 mod parallel;
+mod preview;
 mod propagation;
+#[cfg(feature = "cli")]
+#[path = "../support/serve.rs"]
+mod serve;
+#[path = "../support/showcase.rs"]
+mod showcase;
 #[cfg(feature = "sink")]
 mod sink;
 #[cfg(feature = "cli")]
@@ -45,3 +51,5 @@ mod snapshot_user_crate;
 mod tools;
 mod transport;
 mod waiting;
+#[cfg(feature = "cli")]
+mod web_api;

@@ -36,7 +36,7 @@ impl Drop for TempDir {
 fn bad_arguments_exit_2_and_say_what_is_wrong() {
     let cases: &[(&[&str], &str)] = &[
         (&[], "mailtest: no command given"),
-        (&["send"], "mailtest: unknown command \"send\": use serve or show"),
+        (&["send"], "mailtest: unknown command \"send\": use serve, show or assert"),
         (&["serve", "--port", "lots"], "mailtest: --port \"lots\" is not a port number (0-65535)"),
         (&["serve", "--port", "70000"], "mailtest: --port \"70000\" is not a port number (0-65535)"),
         (&["serve", "--host", "localhost"], "mailtest: --host \"localhost\" is not an IP address"),
@@ -44,6 +44,17 @@ fn bad_arguments_exit_2_and_say_what_is_wrong() {
         (&["serve", "--verbose", "1"], "mailtest: unknown option \"--verbose\" for serve"),
         (&["show"], "mailtest: show needs a FILE"),
         (&["show", "a.eml", "b.eml"], "mailtest: show takes one FILE, got a.eml b.eml"),
+        (&["show", "--html"], "mailtest: show --html needs a FILE"),
+        (&["show", "--html", "a.eml", "--out"], "mailtest: --out needs a value"),
+        (&["serve", "--http", "web"], "mailtest: --http \"web\" is not a port number (0-65535)"),
+        (
+            &["assert", "--server", "https://127.0.0.1:1"],
+            "mailtest: --server \"https://127.0.0.1:1\" must be an http:// URL (mailtest serve --http speaks plain HTTP)",
+        ),
+        (
+            &["assert", "--server", "http://127.0.0.1:1", "--within", "soon"],
+            "mailtest: --within \"soon\" is not a duration like 10s, 500ms or 2m",
+        ),
     ];
     for (args, expected) in cases {
         let output = Command::new(BIN).args(*args).output().unwrap();
