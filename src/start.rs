@@ -11,8 +11,8 @@ use crate::outbox::{Capture, start, start_global};
 /// While bound, every [`CaptureTransport::ambient()`](crate::CaptureTransport::ambient)
 /// send on this thread lands in it. Dropping the guard restores whatever was
 /// bound before, so captures nest. To follow work onto other threads and
-/// tasks, see [`Outbox::scope`], [`Outbox::spawn`] and
-/// [`Outbox::unique_address`].
+/// tasks, see [`Outbox::scope`](crate::Outbox::scope), [`Outbox::spawn`](crate::Outbox::spawn) and
+/// [`Outbox::unique_address`](crate::Outbox::unique_address).
 ///
 /// ```
 /// use lettre::Transport;
