@@ -46,32 +46,6 @@ pub struct EmailAssert<'a> {
     email: &'a Email,
 }
 
-/// Writes each criterion of the list (`criteria::criteria_list!`) as a
-/// check, and its negation.
-macro_rules! email_checks {
-    ($(
-        $(#[$doc:meta])*
-        fn $name:ident $args:tt $(/ $not:ident)? => $make:expr;
-    )*) => {$(
-        email_checks!(@method [$(#[$doc])*] $name $args $make);
-        $(
-            email_checks!(@method [
-                #[doc = concat!(
-                    "The opposite of [`", stringify!($name), "`](EmailAssert::", stringify!($name),
-                    "): fails when it holds. See its example."
-                )]
-            ] $not $args ($make).negate());
-        )?
-    )*};
-    (@method [$($doc:tt)*] $name:ident ($($arg:ident : $ty:ty),*) $make:expr) => {
-        $($doc)*
-        #[track_caller]
-        pub fn $name(self, $($arg: $ty),*) -> Self {
-            self.check($make)
-        }
-    };
-}
-
 impl Email {
     /// Starts a chain of checks on this email; see [`EmailAssert`].
     ///
@@ -98,7 +72,12 @@ impl<'a> EmailAssert<'a> {
     }
 
     // Every criterion a query has, from the one list.
-    criteria::criteria_list!(email_checks);
+    criteria::criteria_methods! {
+        apply: check,
+        owner: "EmailAssert",
+        opposite: "fails when it holds",
+        attributes: [#[track_caller]],
+    }
 
     // Checks only one email can make: they return something, or open a
     // nested chain. (Add such checks here; a plain yes/no criterion belongs

@@ -4,7 +4,7 @@
 
 mod list;
 
-pub(crate) use list::criteria_list;
+pub(crate) use list::{criteria_list, criteria_methods, criterion_methods};
 
 use crate::email::Email;
 use crate::mailbox::Mailbox;

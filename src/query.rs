@@ -69,31 +69,6 @@ impl Expected {
     }
 }
 
-/// Writes each criterion of the list (`criteria::criteria_list!`) as a
-/// query method, and its negation.
-macro_rules! query_criteria {
-    ($(
-        $(#[$doc:meta])*
-        fn $name:ident $args:tt $(/ $not:ident)? => $make:expr;
-    )*) => {$(
-        query_criteria!(@method [$(#[$doc])*] $name $args $make);
-        $(
-            query_criteria!(@method [
-                #[doc = concat!(
-                    "The opposite of [`", stringify!($name), "`](Query::", stringify!($name),
-                    "): keeps the emails for which it does not hold. See its example."
-                )]
-            ] $not $args ($make).negate());
-        )?
-    )*};
-    (@method [$($doc:tt)*] $name:ident ($($arg:ident : $ty:ty),*) $make:expr) => {
-        $($doc)*
-        pub fn $name(self, $($arg: $ty),*) -> Query {
-            self.with($make)
-        }
-    };
-}
-
 impl Query {
     pub(crate) fn new(outbox: Outbox) -> Query {
         Query { outbox, criteria: Vec::new(), within: None }
@@ -104,7 +79,12 @@ impl Query {
         self
     }
 
-    criteria::criteria_list!(query_criteria);
+    criteria::criteria_methods! {
+        apply: with,
+        owner: "Query",
+        opposite: "keeps the emails for which it does not hold",
+        attributes: [],
+    }
 
     /// Makes the terminal wait up to `timeout` for the expected emails,
     /// waking whenever mail arrives (never by polling). For "none", it

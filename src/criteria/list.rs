@@ -5,15 +5,58 @@
 //! holds, `email.assert()` fails unless it holds.
 //!
 //! Each entry is `fn name(arguments) / negated_name => criterion;` (the
-//! negation is optional). `criteria_list!(callback)` hands the whole list to
-//! `callback!`, which writes the methods. A check that only makes sense on
-//! one email (it returns something, or opens a nested chain) is written by
-//! hand in `assert.rs` instead, below the generated ones.
+//! negation is optional). `criteria_methods!` inside an `impl` writes them
+//! all as methods of that type. A check that only makes sense on one email
+//! (it returns something, or opens a nested chain) is written by hand in
+//! `assert.rs` instead, below the generated ones.
 
-/// Calls `$callback! { entries }` with every criterion; see the module.
+/// Writes every criterion, and its negation, as a method of the type whose
+/// `impl` it sits in. `apply` is the method that takes a `Criterion`
+/// (`with` on a query, `check` on an email); `owner` and `opposite` word the
+/// negation's doc; `attributes` go on every method.
+///
+/// ```text
+/// impl Query {
+///     criteria_methods! { apply: with, owner: "Query", opposite: "keeps the emails for which it does not hold", attributes: [] }
+/// }
+/// ```
+macro_rules! criteria_methods {
+    ($($config:tt)*) => {
+        $crate::criteria::criteria_list!({ $($config)* });
+    };
+}
+
+/// The methods of one entry and its negation (the callback of `criteria_list!`).
+macro_rules! criterion_methods {
+    (
+        { apply: $apply:ident, owner: $owner:literal, opposite: $opposite:literal, attributes: $attributes:tt $(,)? }
+        $( $(#[$doc:meta])* fn $name:ident $args:tt $(/ $not:ident)? => $make:expr; )*
+    ) => {$(
+        $crate::criteria::criterion_methods!(@method $attributes [$(#[$doc])*] $apply $name $args $make);
+        $(
+            $crate::criteria::criterion_methods!(@method $attributes [
+                #[doc = concat!(
+                    "The opposite of [`", stringify!($name), "`](", $owner, "::", stringify!($name),
+                    "): ", $opposite, ". See its example."
+                )]
+            ] $apply $not $args ($make).negate());
+        )?
+    )*};
+    (@method [$($attribute:tt)*] [$($doc:tt)*] $apply:ident $name:ident ($($arg:ident : $ty:ty),*) $make:expr) => {
+        $($doc)*
+        $($attribute)*
+        pub fn $name(self, $($arg: $ty),*) -> Self {
+            self.$apply($make)
+        }
+    };
+}
+
+/// Hands every criterion to `criterion_methods!`, after `$config`; see the module.
 macro_rules! criteria_list {
-    ($callback:ident) => {
-        $callback! {
+    ($config:tt) => {
+        $crate::criteria::criterion_methods! {
+            $config
+
             /// `To` holds `address`: `ann@example.com`, or `Ann <ann@example.com>`
             /// to check the display name too. The local part compares
             /// exactly, the domain in any case.
@@ -234,4 +277,4 @@ macro_rules! criteria_list {
     };
 }
 
-pub(crate) use criteria_list;
+pub(crate) use {criteria_list, criteria_methods, criterion_methods};
