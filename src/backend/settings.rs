@@ -13,7 +13,7 @@ use std::time::Duration;
 use crate::error::Error;
 
 /// Every `EMAIL_BACKEND` value accepted, for error messages.
-pub(crate) const VALID_BACKENDS: &str = "smtp, console, file, memory (or locmem), dummy, \
+const VALID_BACKENDS: &str = "smtp, console, file, memory (or locmem), dummy, \
      or Django's dotted names (django.core.mail.backends.smtp.EmailBackend, .console., .filebased., \
      .locmem., .dummy.)";
 
@@ -79,7 +79,7 @@ impl std::str::FromStr for BackendKind {
             "file" | "filebased" => Ok(BackendKind::File),
             "memory" | "locmem" => Ok(BackendKind::Memory),
             "dummy" => Ok(BackendKind::Dummy),
-            _ => Err(Error::UnknownBackend { value: value.to_owned() }),
+            _ => Err(Error::UnknownBackend { value: value.to_owned(), expected: VALID_BACKENDS.to_owned() }),
         }
     }
 }

@@ -4,6 +4,7 @@
 //! mailtest serve [--port N] [--host ADDR] [--dir PATH] [--http PORT]
 //! mailtest show [--html] FILE [--out DIR]
 //! mailtest assert --server http://127.0.0.1:PORT [--to ADDR] [--subject TEXT] ... [--within 10s] [--count N]
+//! mailtest [COMMAND] --help | -h        mailtest [COMMAND] --version | -V
 //! ```
 //!
 //! `serve` prints every message it accepts as the console backend does
@@ -33,26 +34,63 @@ use std::process::ExitCode;
 
 use mailtest::{ConsoleBackend, Email, FileBackend, Outbox, SmtpSink};
 
-const USAGE: &str = "usage:
-  mailtest serve [--port N] [--host ADDR] [--dir PATH] [--http PORT]
+const SERVE_USAGE: &str = "  mailtest serve [--port N] [--host ADDR] [--dir PATH] [--http PORT]
       run an SMTP sink (default 127.0.0.1, a free port) and print each message;
       as the console backend does; with --dir, also file them in an mbox
       file there, as the file backend does; with --http, also serve the live
       web UI and JSON API on that port (0: a free one), on the same host
-  mailtest show FILE
+";
+
+const SHOW_USAGE: &str = "  mailtest show FILE
       print each message of an mbox or .eml file with the snapshot rendering
   mailtest show --html FILE [--out DIR]
       write the HTML report of the file's messages into DIR (default mailtest-report)
 ";
 
+const OTHER_USAGE: &str = "  mailtest --help, mailtest COMMAND --help (or -h)
+      this text, or a command's part of it
+  mailtest --version (or -V, after any command too)
+      the version
+";
+
+const VERSION: &str = concat!("mailtest ", env!("CARGO_PKG_VERSION"));
+
+/// Every command's usage, or one command's.
+fn usage(command: Option<&str>) -> String {
+    let assert = commands::assert_cmd::USAGE;
+    match command {
+        Some("serve") => format!("usage:\n{SERVE_USAGE}"),
+        Some("show") => format!("usage:\n{SHOW_USAGE}"),
+        Some("assert") => format!("usage:\n{assert}\n"),
+        _ => format!("usage:\n{SERVE_USAGE}{SHOW_USAGE}{assert}\n{OTHER_USAGE}"),
+    }
+}
+
+/// A problem as the CLI says it: prefixed with its name once. mailtest's
+/// own errors already are (`mailtest: could not …`), so they are not again.
+fn said(problem: &str) -> String {
+    if problem.starts_with("mailtest: ") { problem.to_owned() } else { format!("mailtest: {problem}") }
+}
+
 const SEPARATOR: &str = "------------------------------------------------------------------------";
 
 enum Command {
-    Serve { addr: SocketAddr, dir: Option<PathBuf>, http: Option<u16> },
-    Show { file: PathBuf },
-    ShowHtml { file: PathBuf, out: PathBuf },
+    Serve {
+        addr: SocketAddr,
+        dir: Option<PathBuf>,
+        http: Option<u16>,
+    },
+    Show {
+        file: PathBuf,
+    },
+    ShowHtml {
+        file: PathBuf,
+        out: PathBuf,
+    },
     Assert(commands::assert_cmd::Assert),
-    Help,
+    /// `--help`: every command's usage, or one command's.
+    Help(Option<&'static str>),
+    Version,
 }
 
 fn main() -> ExitCode {
@@ -60,13 +98,17 @@ fn main() -> ExitCode {
     let command = match parse(&args) {
         Ok(command) => command,
         Err(problem) => {
-            eprintln!("mailtest: {problem}\n\n{USAGE}{}", commands::assert_cmd::USAGE);
+            eprint!("{}\n\n{}", said(&problem), usage(None));
             return ExitCode::from(2);
         }
     };
     let result = match command {
-        Command::Help => {
-            println!("{USAGE}{}", commands::assert_cmd::USAGE);
+        Command::Help(command) => {
+            print!("{}", usage(command));
+            Ok(())
+        }
+        Command::Version => {
+            println!("{VERSION}");
             Ok(())
         }
         Command::Show { file } => show(&file),
@@ -81,7 +123,7 @@ fn main() -> ExitCode {
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(problem) => {
-            eprintln!("mailtest: {problem}");
+            eprintln!("{}", said(&problem));
             ExitCode::FAILURE
         }
     }
@@ -91,6 +133,20 @@ fn parse(args: &[String]) -> Result<Command, String> {
     let Some((command, rest)) = args.split_first() else {
         return Err("no command given".to_owned());
     };
+    if let Some(name) = command_name(command) {
+        // Options of serve and assert all take a value, so an option is at
+        // every other place; a FILE of show is never a flag.
+        let options: Vec<&String> = match name {
+            "show" => rest.iter().collect(),
+            _ => rest.iter().step_by(2).collect(),
+        };
+        if options.iter().any(|option| matches!(option.as_str(), "--help" | "-h")) {
+            return Ok(Command::Help(Some(name)));
+        }
+        if options.iter().any(|option| matches!(option.as_str(), "--version" | "-V")) {
+            return Ok(Command::Version);
+        }
+    }
     match command.as_str() {
         "serve" => parse_serve(rest),
         "show" => match rest {
@@ -101,10 +157,21 @@ fn parse(args: &[String]) -> Result<Command, String> {
             [] => Err("show needs a FILE".to_owned()),
             _ => Err(format!("show takes one FILE, got {}", rest.join(" "))),
         },
-        "help" | "--help" | "-h" => Ok(Command::Help),
+        "help" | "--help" | "-h" => match rest.first() {
+            None => Ok(Command::Help(None)),
+            Some(topic) => command_name(topic)
+                .map(|name| Command::Help(Some(name)))
+                .ok_or_else(|| format!("no help on {topic:?}: the commands are serve, show and assert")),
+        },
+        "--version" | "-V" | "version" => Ok(Command::Version),
         "assert" => commands::assert_cmd::parse(rest).map(Command::Assert),
         other => Err(format!("unknown command {other:?}: use serve, show or assert")),
     }
+}
+
+/// The command `text` names, if it names one.
+fn command_name(text: &str) -> Option<&'static str> {
+    ["serve", "show", "assert"].into_iter().find(|name| *name == text)
 }
 
 fn parse_serve(mut args: &[String]) -> Result<Command, String> {

@@ -31,7 +31,7 @@ use crate::email::Email;
 use crate::error::Error;
 use crate::outbox::Outbox;
 
-pub(crate) use on_failure::{capture_ended, failure_note};
+pub(crate) use on_failure::ReportAtEnd;
 
 /// The pages `mailtest serve --http` serves (the binary reaches them through
 /// `__private`; they are not public API).

@@ -6,7 +6,7 @@ use std::path::PathBuf;
 
 use super::location::{report_root, test_folder_name};
 use crate::email::Email;
-use crate::outbox::Outbox;
+use crate::outbox::{AtEnd, Outbox};
 use crate::report::Failure;
 
 /// `MAILTEST_REPORT`: when reports are written.
@@ -87,4 +87,43 @@ pub(crate) fn capture_ended(outbox: &Outbox) -> Option<Result<PathBuf, crate::Er
         return None;
     }
     Some(super::write::write(&dir, &emails, None))
+}
+
+/// A failure fails the test here: the HTML report is written first, so the
+/// panic message can end with where it is.
+impl Failure {
+    /// Panics with the report, at the caller's line. The HTML report is
+    /// written first, and the panic message ends with where it is.
+    #[track_caller]
+    pub(crate) fn panic(self) -> ! {
+        let written = failure_note(&self);
+        panic!("{self}{written}")
+    }
+
+    /// Panics with the report, its first line starting with `location`
+    /// (`file:line:col: `), where tools and eyes look: for checks that run
+    /// where Rust cannot carry the caller's location (an async terminal's
+    /// poll, a strict capture's drop), so the panic itself is inside mailtest.
+    pub(crate) fn panic_at(self, location: &std::panic::Location<'_>) -> ! {
+        let written = failure_note(&self);
+        panic!("{location}: {self}{written}")
+    }
+}
+
+/// Writes the report of a capture that ends while its test fails some other
+/// way (a plain `assert!`), or of every capture with `MAILTEST_REPORT=always`:
+/// attached to every capture by `mailtest::capture()`.
+pub(crate) struct ReportAtEnd;
+
+impl AtEnd for ReportAtEnd {
+    fn capture_ended(&mut self, outbox: &Outbox) {
+        if let Some(written) = capture_ended(outbox)
+            && std::thread::panicking()
+        {
+            match written {
+                Ok(index) => eprintln!("mailtest report of the captured email: {}", index.display()),
+                Err(error) => eprintln!("mailtest report not written: {error}"),
+            }
+        }
+    }
 }

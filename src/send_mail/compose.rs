@@ -5,7 +5,7 @@ use lettre::Message;
 use lettre::message::header::ContentType;
 use lettre::message::{Mailbox, MultiPart};
 
-use crate::error::Error;
+use crate::error::{Cause, Error};
 
 /// One message as Django's helpers take it.
 #[derive(Debug, Clone)]
@@ -42,7 +42,7 @@ impl Compose {
             }
             None => builder.header(ContentType::TEXT_PLAIN).body(self.body.clone()),
         };
-        built.map_err(|err| Error::InvalidMessage { reason: err.to_string() })
+        built.map_err(|err| Error::InvalidMessage { reason: err.to_string(), source: Some(Cause::new(err)) })
     }
 }
 
@@ -50,5 +50,6 @@ fn mailbox(address: &str) -> Result<Mailbox, Error> {
     address.parse().map_err(|err: lettre::address::AddressError| Error::InvalidAddress {
         address: address.to_owned(),
         reason: err.to_string(),
+        source: Some(Cause::new(err)),
     })
 }

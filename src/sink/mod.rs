@@ -94,7 +94,7 @@ use std::net::SocketAddr;
 use std::sync::atomic::{AtomicU64, Ordering};
 
 use crate::deliver::guard::SinkRegistration;
-use crate::error::Error;
+use crate::error::{Cause, Error};
 use crate::outbox::Outbox;
 
 pub use builder::{DropPoint, SmtpSinkBuilder};
@@ -174,7 +174,9 @@ impl SmtpSink {
     }
 
     pub(crate) fn serve(addr: SocketAddr, config: Config, outbox: Outbox) -> Result<SmtpSink, Error> {
-        let failed = |action: String| move |e: std::io::Error| Error::Sink { action, cause: e.to_string() };
+        let failed = |action: String| {
+            move |e: std::io::Error| Error::Sink { action, cause: e.to_string(), source: Some(Cause::new(e)) }
+        };
         let threads = format!("mts{}", NEXT_SINK.fetch_add(1, Ordering::Relaxed));
         let server = Server::start(addr, config, outbox.clone(), &threads)
             .map_err(failed(format!("listen on {addr}")))?;

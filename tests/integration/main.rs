@@ -15,10 +15,14 @@ mod backend_sink;
 #[cfg(feature = "smtp")]
 mod backend_smtp;
 mod concurrency;
+mod criteria_everywhere;
 mod decoding;
 mod decoding_classes;
 mod delivery;
+mod equality;
+mod error_sources;
 mod hygiene;
+mod layering;
 mod lint_asserts;
 mod lint_fixtures;
 mod lint_rules;
@@ -50,6 +54,7 @@ mod snapshot;
 mod snapshot_corpus;
 mod snapshot_macros;
 mod snapshot_user_crate;
+mod tools;
 mod transport;
 mod waiting;
 #[cfg(feature = "cli")]

@@ -8,6 +8,8 @@ use std::process::{Child, Command, Stdio};
 use std::sync::mpsc::Receiver;
 use std::time::{Duration, Instant};
 
+use lettre::message::header::ContentType;
+use lettre::message::{Attachment, MultiPart, SinglePart};
 use lettre::{Message, SmtpTransport, Transport};
 
 const BIN: &str = env!("CARGO_BIN_EXE_mailtest");
@@ -66,6 +68,65 @@ fn bad_arguments_exit_2_and_say_what_is_wrong() {
         assert_eq!(stderr.lines().next(), Some(*expected), "{args:?}");
         assert!(stderr.contains("usage:"), "{args:?}");
     }
+}
+
+#[test]
+fn every_command_answers_help_and_version() {
+    let version = format!("mailtest {}\n", env!("CARGO_PKG_VERSION"));
+    let cases: &[(&[&str], &str)] = &[
+        (&["--help"], "  mailtest serve "),
+        (&["-h"], "  mailtest assert "),
+        (&["help"], "  mailtest show "),
+        (&["help", "assert"], "  mailtest assert "),
+        (&["serve", "--help"], "  mailtest serve "),
+        (&["serve", "--port", "25", "-h"], "  mailtest serve "),
+        (&["show", "-h"], "  mailtest show FILE"),
+        (&["show", "--html", "--help"], "  mailtest show --html FILE"),
+        (&["assert", "--help"], "  mailtest assert --server"),
+        (&["assert", "--server", "http://127.0.0.1:1", "-h"], "  mailtest assert --server"),
+    ];
+    for (args, shown) in cases {
+        let output = Command::new(BIN).args(*args).output().unwrap();
+        let stdout = String::from_utf8_lossy(&output.stdout);
+        assert_eq!(output.status.code(), Some(0), "{args:?}: {}", String::from_utf8_lossy(&output.stderr));
+        assert!(stdout.starts_with("usage:\n") && stdout.contains(shown), "{args:?}:\n{stdout}");
+        assert!(output.stderr.is_empty(), "{args:?}");
+    }
+    let only_serve = Command::new(BIN).args(["serve", "--help"]).output().unwrap();
+    assert!(!String::from_utf8_lossy(&only_serve.stdout).contains("mailtest show"), "a command's own usage");
+
+    for args in
+        [&["--version"][..], &["-V"], &["serve", "--version"], &["show", "-V"], &["assert", "--version"]]
+    {
+        let output = Command::new(BIN).args(args).output().unwrap();
+        assert_eq!(output.status.code(), Some(0), "{args:?}");
+        assert_eq!(String::from_utf8_lossy(&output.stdout), version, "{args:?}");
+    }
+    // A value that happens to read like a flag is a value.
+    let subject = Command::new(BIN).args(["assert", "--subject", "-h"]).output().unwrap();
+    assert_eq!(subject.status.code(), Some(2), "--server is still missing");
+}
+
+#[test]
+fn errors_of_the_library_are_prefixed_once() {
+    let dir = TempDir::new("not-a-dir");
+    std::fs::write(&dir.0, "a file").unwrap();
+
+    let output = Command::new(BIN).args(["serve", "--dir"]).arg(&dir.0).output().unwrap();
+
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(1));
+    assert_eq!(
+        stderr.lines().next(),
+        Some(
+            format!(
+                "mailtest: could not use the mail directory {}: it exists and is not a directory",
+                dir.0.display()
+            )
+            .as_str()
+        ),
+    );
+    let _ = std::fs::remove_file(&dir.0);
 }
 
 #[test]
@@ -148,11 +209,24 @@ fn serve_prints_and_files_each_message_and_show_reads_one_back() {
         .subject("Goodbye")
         .body(String::from("the last line\n"))
         .unwrap();
+    let logo = Attachment::new_inline(String::from("logo@shop"))
+        .body(b"\x89PNG".to_vec(), ContentType::parse("image/png").unwrap());
+    let picks = Message::builder()
+        .from("shop@example.com".parse().unwrap())
+        .to("ann@example.com".parse().unwrap())
+        .subject("Your picks")
+        .multipart(
+            MultiPart::related()
+                .singlepart(SinglePart::html(String::from("<img src=\"cid:logo@shop\" alt=\"Shop\">\n")))
+                .singlepart(logo),
+        )
+        .unwrap();
     mailer.send(&welcome).unwrap();
     mailer.send(&bye).unwrap();
+    mailer.send(&picks).unwrap();
 
     // The console backend ends each message with a separator line.
-    let printed = printed_messages(&stdout, 2);
+    let printed = printed_messages(&stdout, 3);
     child.kill().unwrap();
     child.wait().unwrap();
 
@@ -166,6 +240,7 @@ fn serve_prints_and_files_each_message_and_show_reads_one_back() {
     let zoe = filed.find().to("zoe@example.com").subject("Grüße").one();
     assert_eq!(zoe.bcc(), ["audit@example.com"]);
     filed.find().to("bob@example.com").subject("Goodbye").one();
+    filed.find().to("ann@example.com").has_inline("logo@shop").one();
     let files: Vec<PathBuf> = std::fs::read_dir(&dir.0).unwrap().map(|entry| entry.unwrap().path()).collect();
     assert_eq!(files.len(), 1, "one mbox file for the run: {files:?}");
 

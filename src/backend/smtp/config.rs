@@ -12,7 +12,7 @@ use rustls_pki_types::CertificateDer;
 use rustls_pki_types::pem::PemObject;
 
 use crate::backend::Settings;
-use crate::error::Error;
+use crate::error::{Cause, Error};
 
 /// lettre's default when `EMAIL_TIMEOUT` is not set.
 pub(super) const DEFAULT_TIMEOUT: Duration = Duration::from_secs(60);
@@ -97,9 +97,9 @@ impl SmtpConfig {
 
     /// An [`Error::Smtp`] for what lettre reported, in words: the server's
     /// reply with its code, or what failed on the way.
-    pub(super) fn error(&self, err: &lettre::transport::smtp::Error) -> Error {
+    pub(super) fn error(&self, err: lettre::transport::smtp::Error) -> Error {
         let code = err.status().map(|code| code.to_string().parse::<u16>().unwrap_or_default());
-        let reply = if is_timeout(err) {
+        let reply = if is_timeout(&err) {
             let waited = self.timeout();
             let setting = match self.timeout {
                 Some(_) => "EMAIL_TIMEOUT",
@@ -109,12 +109,12 @@ impl SmtpConfig {
         } else {
             err.to_string()
         };
-        Error::Smtp { server: self.server(), reply, code }
+        Error::Smtp { server: self.server(), reply, code, source: Some(Cause::new(err)) }
     }
 
     /// An [`Error::Smtp`] for a failure that is ours to describe.
     pub(super) fn failure(&self, reply: impl Into<String>) -> Error {
-        Error::Smtp { server: self.server(), reply: reply.into(), code: None }
+        Error::Smtp { server: self.server(), reply: reply.into(), code: None, source: None }
     }
 }
 
@@ -154,6 +154,7 @@ fn tls_parameters(settings: &Settings) -> Result<TlsParameters, Error> {
         server: format!("{}:{}", settings.host, settings.port),
         reply: format!("could not set up TLS: {err}"),
         code: None,
+        source: Some(Cause::new(err)),
     })
 }
 

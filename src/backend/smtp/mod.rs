@@ -124,17 +124,17 @@ impl SmtpBackend {
             config.implicit_tls(),
             None,
         )
-        .map_err(|err| config.error(&err))?;
+        .map_err(|err| config.error(err))?;
         if let Some(parameters) = config.starttls() {
             if !conn.can_starttls() {
                 conn.abort();
                 return Err(config
                     .failure("the server does not offer STARTTLS, which EMAIL_USE_TLS requires".to_owned()));
             }
-            conn.starttls(parameters, &config.hello_name).map_err(|err| config.error(&err))?;
+            conn.starttls(parameters, &config.hello_name).map_err(|err| config.error(err))?;
         }
         if let Some(credentials) = &config.credentials {
-            conn.auth(MECHANISMS, credentials).map_err(|err| config.error(&err))?;
+            conn.auth(MECHANISMS, credentials).map_err(|err| config.error(err))?;
         }
         Ok(conn)
     }
@@ -179,7 +179,7 @@ impl SmtpBackend {
         let mut result = Ok(());
         for (envelope, raw) in messages {
             if let Err(err) = conn.send(envelope, &raw) {
-                result = Err(self.config.error(&err));
+                result = Err(self.config.error(err));
                 break;
             }
             sent += 1;
