@@ -103,6 +103,7 @@ mod criteria;
 mod deliver;
 mod email;
 mod error;
+mod idna;
 mod links;
 #[cfg(feature = "harness")]
 mod macros;
@@ -139,9 +140,10 @@ pub use crate::backend::AsyncSmtpBackend;
 #[cfg(feature = "smtp")]
 pub use crate::backend::SmtpBackend;
 #[cfg(feature = "tokio")]
-pub use crate::backend::{AsyncEmailBackend, AsyncMailer, Blocking};
+pub use crate::backend::{AsyncEmailBackend, AsyncMailer, Blocking, register_async_backend};
 pub use crate::backend::{
-    BackendKind, ConsoleBackend, DummyBackend, EmailBackend, FileBackend, Mailer, MemoryBackend, Settings,
+    BackendKind, ConsoleBackend, Delivery, DummyBackend, EmailBackend, FileBackend, Mailer, MemoryBackend,
+    RefusedRecipient, Settings, register_backend,
 };
 pub use crate::email::Email;
 pub use crate::error::Error;

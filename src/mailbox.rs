@@ -5,8 +5,9 @@ use std::fmt;
 /// One address with its optional display name, decoded.
 ///
 /// Compares with a string on the address: the local part exactly, the
-/// domain case-insensitively. A string in `Name <address>` form also
-/// compares the name.
+/// domain case-insensitively and in either form (`öäü.com` matches the
+/// `xn--4ca9at.com` the backends write). A string in `Name <address>` form
+/// also compares the name.
 ///
 /// ```
 /// use mailtest::Mailbox;
@@ -17,6 +18,9 @@ use std::fmt;
 /// assert_ne!(ann, "Ann <ann@example.com>");
 /// assert_ne!(ann, "ANN@example.com");
 /// assert_eq!(ann.to_string(), "Ann Lee <ann@Example.com>");
+///
+/// let sent = Mailbox::parse("to@xn--4ca9at.com");
+/// assert_eq!(sent, "to@öäü.com");
 /// ```
 #[derive(Clone, PartialEq, Eq, Hash)]
 pub struct Mailbox {
@@ -82,11 +86,13 @@ impl Mailbox {
     }
 }
 
-/// Address equality: the local part exactly, the domain in any case.
+/// Address equality: the local part exactly, the domain in any case and in
+/// either form (`öäü.com` or its ASCII form `xn--4ca9at.com`, which is what
+/// the backends write).
 pub(crate) fn same_address(a: &str, b: &str) -> bool {
     match (a.rsplit_once('@'), b.rsplit_once('@')) {
         (Some((local_a, domain_a)), Some((local_b, domain_b))) => {
-            local_a == local_b && domain_a.eq_ignore_ascii_case(domain_b)
+            local_a == local_b && crate::idna::same_domain(domain_a, domain_b)
         }
         _ => a == b,
     }

@@ -17,6 +17,10 @@ mod backend_smtp;
 mod concurrency;
 mod decoding;
 mod delivery;
+#[cfg(all(feature = "smtp", feature = "sink"))]
+mod django_parity;
+#[cfg(all(feature = "smtp", feature = "sink"))]
+mod django_parity_smtp;
 mod hygiene;
 mod malformed;
 mod parallel;
