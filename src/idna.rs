@@ -80,6 +80,12 @@ pub(crate) fn ascii_envelope(envelope: &Envelope) -> Option<Envelope> {
 /// fixes it when the message is built (the SMTP backend encodes it when it
 /// sends, as Django's does).
 pub(crate) fn ascii_headers(message: &Message) -> Option<Message> {
+    const ADDRESS_HEADERS: [&str; 6] = ["From", "Reply-To", "To", "Cc", "Bcc", "Sender"];
+    // The common case, decided without parsing: every address header ASCII.
+    let headers = message.headers();
+    if ADDRESS_HEADERS.iter().all(|name| headers.get_raw(name).is_none_or(str::is_ascii)) {
+        return None;
+    }
     let mut copy = None;
     encode::<From>(message, &mut copy);
     encode::<ReplyTo>(message, &mut copy);

@@ -75,7 +75,13 @@
 //! (feature `smtp`), the console, mbox files that [`Outbox::load`] reads
 //! back, the in-memory outbox, nowhere, or an [`EmailBackend`] of your own.
 //! [`send_mail`], [`send_mass_mail`], [`mail_admins`] and [`mail_managers`]
-//! are Django's helpers. In a test, the capture takes every mailer's mail.
+//! are Django's helpers; several named mailers (`MAILERS`) are chosen with
+//! [`Mailer::using`], a backend of your own by name with [`register_backend`].
+//! They behave as Django's do — checked against Django's own email tests:
+//! the SMTP data arrives as built, domains go out in their ASCII form, and a
+//! recipient the server refuses does not sink the message
+//! ([`Mailer::deliver`] reports it). In a test, the capture takes every
+//! mailer's mail.
 //!
 //! # Features
 //!

@@ -42,10 +42,8 @@ impl Compose {
         for to in &self.to {
             builder = builder.to(mailbox("To", to)?);
         }
-        if settings.use_localtime
-            && let Some(date) = crate::backend::local_date::now()
-        {
-            builder = builder.raw_header(date);
+        if settings.use_localtime {
+            builder = builder.raw_header(crate::backend::local_date::now());
         }
         let built = match &self.html {
             // lettre writes MIME-Version for a multipart body itself.

@@ -443,7 +443,7 @@ mod asynchronous {
     use lettre::AsyncTransport;
     use mailtest::{AsyncMailer, Settings, SmtpSink};
 
-    use super::{BODIES, message, sink_settings, stored, to_three};
+    use super::{BODIES, message, silent_server, sink_settings, stored, to_three};
     use crate::aiosmtpd::Aiosmtpd;
 
     fn mailer(settings: &Settings) -> AsyncMailer {
@@ -489,6 +489,19 @@ mod asynchronous {
 
         assert_eq!(sent, Ok(1));
         sink.outbox().find().subject("Receipt 2").one();
+    }
+
+    #[tokio::test(flavor = "current_thread")]
+    async fn a_timeout_names_email_timeout() {
+        let (port, _silent) = silent_server();
+        let port = port.to_string();
+        let settings =
+            Settings::from_vars([("EMAIL_HOST", "127.0.0.1"), ("EMAIL_PORT", &port), ("EMAIL_TIMEOUT", "1")])
+                .unwrap();
+
+        let err = mailer(&settings).send(message(1, "a\n")).await.unwrap_err();
+
+        assert!(err.to_string().contains("timed out: no answer within 1 s (EMAIL_TIMEOUT)"), "{err}");
     }
 
     #[tokio::test(flavor = "current_thread")]
