@@ -136,7 +136,8 @@ macro_rules! delivery_options {
             ///     .using("default")
             ///     .send()
             ///     .unwrap();
-            /// assert_eq!(mail.emails()[0].sent_using(), Some("default"));
+            /// assert_eq!(mail.len(), sent);
+            /// assert!(mail.emails().iter().all(|email| email.sent_using() == Some("default")));
             /// ```
             pub fn using(mut self, name: &str) -> $builder {
                 self.via.using = Some(name.to_owned());
