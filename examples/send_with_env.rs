@@ -13,8 +13,6 @@
 
 use std::process::ExitCode;
 
-use lettre::Transport;
-
 fn main() -> ExitCode {
     let Some(to) = std::env::args().nth(1) else {
         eprintln!("usage: send_with_env <recipient>");

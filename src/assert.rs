@@ -36,6 +36,7 @@ use crate::report::Failure;
 ///     .link_matching(mailtest::regex(r"/reset\?token=\w+"));
 /// assert_eq!(link, "https://shop.example.com/reset?token=9f8e");
 /// ```
+#[derive(Debug)]
 pub struct EmailAssert<'a> {
     email: &'a Email,
 }
@@ -188,8 +189,9 @@ impl<'a> EmailAssert<'a> {
         fn has_header / no_header(name: &str) => criteria::has_header(name);
 
         /// An attachment's file name is `name`: equal to a literal, or
-        /// matching a regex. See [`attachment`](EmailAssert::attachment) to
-        /// check what it holds.
+        /// matching a regex. A part with no file name (lettre's inline
+        /// images) is found by its Content-ID. See
+        /// [`attachment`](EmailAssert::attachment) to check what it holds.
         ///
         /// ```
         /// let email = mailtest::Email::from_raw(
@@ -199,6 +201,26 @@ impl<'a> EmailAssert<'a> {
         /// email.assert().has_attachment("invoice.pdf").has_attachment(mailtest::regex(r"\.pdf$")).not_has_attachment("x.exe");
         /// ```
         fn has_attachment / not_has_attachment(name: impl Into<Pattern>) => criteria::has_attachment(name.into());
+
+        /// An inline part has the Content-ID `cid` (`logo` or `<logo>`, or a
+        /// regex): what `<img src="cid:logo">` shows.
+        ///
+        /// ```
+        /// use lettre::message::{Attachment, MultiPart, SinglePart, header::ContentType};
+        ///
+        /// let message = lettre::Message::builder()
+        ///     .from("app@example.com".parse().unwrap())
+        ///     .to("ann@example.com".parse().unwrap())
+        ///     .multipart(
+        ///         MultiPart::related()
+        ///             .singlepart(SinglePart::html(String::from("<img src=\"cid:logo\" alt=\"Acme\">")))
+        ///             .singlepart(Attachment::new_inline(String::from("logo")).body(b"PNG".to_vec(), ContentType::parse("image/png").unwrap())),
+        ///     )
+        ///     .unwrap();
+        /// let email = mailtest::Email::from_raw(message.formatted());
+        /// email.assert().has_inline("logo").has_inline("<logo>").not_has_inline("banner");
+        /// ```
+        fn has_inline / not_has_inline(cid: impl Into<Pattern>) => criteria::has_inline(cid.into());
 
         /// Some link (see [`Email::links`]) contains `pattern`.
         ///
@@ -243,8 +265,9 @@ impl<'a> EmailAssert<'a> {
         self.check(criteria::attachment_count(n))
     }
 
-    /// Checks the attachment named `name` (a literal or a regex) with
-    /// `checks`: content type, size, bytes, inline or not.
+    /// Checks the attachment named `name` (a literal or a regex; a part
+    /// with no file name is found by its Content-ID) with `checks`: content
+    /// type, size, bytes, inline or not, Content-ID.
     ///
     /// ```
     /// let email = mailtest::Email::from_raw(
@@ -262,8 +285,7 @@ impl<'a> EmailAssert<'a> {
         checks: impl FnOnce(AttachmentAssert<'a>) -> AttachmentAssert<'a>,
     ) -> Self {
         let name = name.into();
-        let found =
-            self.email.attachments().iter().find(|a| a.filename().is_some_and(|f| name.is_match_exact(f)));
+        let found = self.email.attachments().iter().find(|a| criteria::attachment_is(a, &name));
         match found {
             Some(attachment) => {
                 let _checked = checks(AttachmentAssert { email: self.email, attachment });
@@ -318,6 +340,7 @@ impl<'a> EmailAssert<'a> {
 /// );
 /// email.assert().attachment("logo.png", |logo| logo.content_type("image/png").inline());
 /// ```
+#[derive(Debug)]
 pub struct AttachmentAssert<'a> {
     email: &'a Email,
     attachment: &'a Attachment,
@@ -327,9 +350,13 @@ impl AttachmentAssert<'_> {
     #[track_caller]
     fn check(self, label: String, holds: bool, actual: String) -> Self {
         if !holds {
-            let name = self.attachment.filename().unwrap_or("(unnamed)").to_owned();
+            let name = match (self.attachment.filename(), self.attachment.content_id()) {
+                (Some(name), _) => format!("{name:?}"),
+                (None, Some(id)) => format!("<{id}>"),
+                (None, None) => "(unnamed)".to_owned(),
+            };
             let criterion = criteria::Criterion::new(
-                format!("attachment {name:?} {label}"),
+                format!("attachment {name} {label}"),
                 |_| false,
                 move |_| actual.clone(),
             );
@@ -402,6 +429,26 @@ impl AttachmentAssert<'_> {
     pub fn inline(self) -> Self {
         let actual = self.attachment.is_inline();
         self.check("is inline".to_owned(), actual, "an attachment".to_owned())
+    }
+
+    /// The Content-ID is `cid` (`logo` or `<logo>`): what `cid:` URLs
+    /// in the HTML refer to.
+    ///
+    /// ```
+    /// let email = mailtest::Email::from_raw(
+    ///     "Content-Type: multipart/related; boundary=b\r\n\r\n\
+    ///      --b\r\nContent-Type: text/html\r\n\r\n<img src=\"cid:logo@acme\" alt=\"Acme\">\r\n\
+    ///      --b\r\nContent-Type: image/png\r\nContent-ID: <logo@acme>\r\nContent-Disposition: inline\r\n\r\nPNG\r\n--b--\r\n",
+    /// );
+    /// email.assert().attachment("logo@acme", |logo| logo.content_id("logo@acme").content_id("<logo@acme>").inline());
+    /// ```
+    #[track_caller]
+    pub fn content_id(self, cid: &str) -> Self {
+        let actual = self.attachment.content_id().map(str::to_owned);
+        let wanted = criteria::strip_angles(cid);
+        let holds = actual.as_deref() == Some(wanted);
+        let shown = actual.map_or_else(|| "no Content-ID".to_owned(), |id| format!("<{id}>"));
+        self.check(format!("content_id=<{wanted}>"), holds, shown)
     }
 
     /// The attachment is a download, not inline.

@@ -4,6 +4,7 @@
 
 use crate::email::Email;
 use crate::mailbox::Mailbox;
+use crate::parts::Attachment;
 use crate::pattern::Pattern;
 
 type Test = Box<dyn Fn(&Email) -> bool + Send + Sync>;
@@ -277,14 +278,59 @@ pub(crate) fn has_header(name: &str) -> Criterion {
     )
 }
 
-/// An attachment's file name equals a literal or matches a regex.
+/// An attachment's file name, or its Content-ID (lettre's inline parts
+/// have no file name), equals a literal or matches a regex.
 pub(crate) fn has_attachment(pattern: Pattern) -> Criterion {
     Criterion::new(
         format!("has_attachment({pattern})"),
-        move |email| {
-            email.attachments().iter().any(|a| a.filename().is_some_and(|f| pattern.is_match_exact(f)))
-        },
+        move |email| email.attachments().iter().any(|a| attachment_is(a, &pattern)),
         attachment_names,
+    )
+}
+
+/// Whether `attachment` is the one `pattern` names: by file name, else by
+/// Content-ID (written with or without angle brackets).
+pub(crate) fn attachment_is(attachment: &Attachment, pattern: &Pattern) -> bool {
+    attachment.filename().is_some_and(|name| pattern.is_match_exact(name))
+        || attachment.content_id().is_some_and(|id| content_id_is(id, pattern))
+}
+
+fn content_id_is(id: &str, pattern: &Pattern) -> bool {
+    match pattern {
+        Pattern::Literal(literal) => strip_angles(literal) == id,
+        Pattern::Regex(_) => pattern.is_match_exact(id),
+    }
+}
+
+/// A Content-ID as written (`<logo>`, ` logo `) as stored (`logo`).
+pub(crate) fn strip_angles(id: &str) -> &str {
+    let id = id.trim();
+    id.strip_prefix('<').and_then(|id| id.strip_suffix('>')).unwrap_or(id)
+}
+
+/// An inline part has the Content-ID `pattern` (`logo` or `<logo>`).
+pub(crate) fn has_inline(pattern: Pattern) -> Criterion {
+    Criterion::new(
+        format!("has_inline({pattern})"),
+        move |email| {
+            email
+                .attachments()
+                .iter()
+                .any(|a| a.is_inline() && a.content_id().is_some_and(|id| content_id_is(id, &pattern)))
+        },
+        |email| {
+            let inline: Vec<String> = email
+                .attachments()
+                .iter()
+                .filter(|a| a.is_inline())
+                .map(|a| a.content_id().map_or_else(|| "(no Content-ID)".to_owned(), |id| format!("<{id}>")))
+                .collect();
+            if inline.is_empty() {
+                "no inline parts".to_owned()
+            } else {
+                format!("inline: {}", inline.join(", "))
+            }
+        },
     )
 }
 
@@ -351,7 +397,11 @@ fn attachment_names(email: &Email) -> String {
     let names: Vec<String> = email
         .attachments()
         .iter()
-        .map(|a| a.filename().map_or("(unnamed)".to_owned(), |f| format!("{f:?}")))
+        .map(|a| match (a.filename(), a.content_id()) {
+            (Some(name), _) => format!("{name:?}"),
+            (None, Some(id)) => format!("<{id}>"),
+            (None, None) => "(unnamed)".to_owned(),
+        })
         .collect();
     names.join(", ")
 }

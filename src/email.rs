@@ -336,10 +336,7 @@ impl Email {
     /// assert_eq!(email.html_text(), Some("O'Connor & friends"));
     /// ```
     pub fn html_text(&self) -> Option<&str> {
-        self.record
-            .html_text
-            .get_or_init(|| self.html().map(|html| crate::parse::html_to_text(html).trim().to_owned()))
-            .as_deref()
+        self.record.html_text.get_or_init(|| self.html().map(crate::html_text::html_to_text)).as_deref()
     }
 
     /// Every part that is not a body: files, inline images (see

@@ -312,7 +312,8 @@ fn no_outbox(
                 "mailtest: a real send from a test was prevented: the message for {to} (sent on thread \
                  '{thread}') would have gone over SMTP to {server}.\n\
                  This is a test process{why}: a mailer reaches only an SmtpSink of the process. \
-                 Capture the mail instead:"
+                 Capture the mail instead:\n  \
+                 - call `let mail = mailtest::capture();` in the test, on the thread that sends;"
             )?;
         }
         None => write!(
@@ -323,7 +324,11 @@ fn no_outbox(
              - call `let mail = mailtest::capture();` in the test, on the thread that sends;"
         )?,
     }
-    let transport = if asynchronous { "outbox.async_transport()" } else { "outbox.transport()" };
+    let transport = if asynchronous {
+        "`outbox.async_transport()`, or `outbox.async_mailer()` where it holds an `AsyncMailer`"
+    } else {
+        "`outbox.transport()`, or `outbox.mailer()` where it holds a `Mailer`"
+    };
     write!(
         f,
         "\n  - for work the test does not own (an app's workers, a thread pool, a multi-thread \
@@ -331,7 +336,7 @@ fn no_outbox(
          - propagate the test's capture: `outbox.scope(fut)`, `fut.with_outbox(&outbox)`, \
          `outbox.spawn(..)` or `outbox.in_scope(..)`;\n  \
          - route by address: send to `outbox.unique_address(\"name\")`;\n  \
-         - give the code an explicit transport: `{transport}`"
+         - give the code an explicit transport: {transport}"
     )?;
     if prevented.is_some() {
         f.write_str(

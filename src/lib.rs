@@ -67,6 +67,15 @@
 //! shows what changed in the mail your code sends; your crate needs no
 //! insta dependency.
 //!
+//! # Lints
+//!
+//! [`Email::lint`] checks an email for what makes real mail bounce, clip or
+//! show broken images — no Message-ID, a `cid:` image with no part, a
+//! localhost link, HTML Gmail clips, a visible Bcc, a broken
+//! `List-Unsubscribe` — offline, and prints rustc-style diagnostics.
+//! [`EmailAssert::lints_clean`] and [`Outbox::assert_lints_clean`] make them
+//! assertions, tuned with [`LintConfig`]. See [`lint`] for every rule.
+//!
 //! # Sending, Django style
 //!
 //! [`Mailer`] brings Django's email backends to Rust: application code sends
@@ -87,7 +96,7 @@
 //!
 //! | feature | default | what it adds |
 //! |---|---|---|
-//! | `harness` | yes | queries, assertions, failure reports, the macros and snapshots (insta, pretty_assertions, sha2, futures-timer). Off in a production build: `default-features = false, features = ["smtp"]` keeps `Mailer`, `AsyncMailer`, `Settings`, the backends, `send_mail` and the capture hook. |
+//! | `harness` | yes | queries, assertions, failure reports, lints, the macros and snapshots (insta, pretty_assertions, sha2, futures-timer). Off in a production build: `default-features = false, features = ["smtp"]` keeps `Mailer`, `AsyncMailer`, `Settings`, the backends, `send_mail` and the capture hook. |
 //! | `smtp` | no | `SmtpBackend` (`EMAIL_BACKEND=smtp` sends for real): lettre's SMTP transport with rustls (ring, webpki roots). Without it, an SMTP `Mailer` still captures, and a real send says to turn it on. |
 //! | `sink` | yes | [`SmtpSink`]: real SMTP on 127.0.0.1 delivering into an [`Outbox`], with AUTH, limits and failure injection. Pure std: no TLS crate, no runtime. |
 //! | `cli` | no | the `mailtest` binary: `mailtest serve` runs a sink and prints (or files) each message, `mailtest show FILE` decodes a message file. |
@@ -109,8 +118,11 @@ mod criteria;
 mod deliver;
 mod email;
 mod error;
+mod html_text;
 mod idna;
 mod links;
+#[cfg(feature = "harness")]
+pub mod lint;
 #[cfg(feature = "harness")]
 mod macros;
 mod mailbox;
@@ -153,6 +165,8 @@ pub use crate::backend::{
 };
 pub use crate::email::Email;
 pub use crate::error::Error;
+#[cfg(feature = "harness")]
+pub use crate::lint::{Lint, LintConfig, Lints};
 pub use crate::mailbox::Mailbox;
 pub use crate::outbox::{
     BindGuard, Capture, Outbox, WithOutbox, WithOutboxExt, capture, capture_global, current,

@@ -7,8 +7,6 @@ use regex::Regex;
 static HREF: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r#"(?i)<a\b[^>]*?\bhref\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+))"#).expect("valid regex")
 });
-static TEXT_URL: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r#"(?i)\bhttps?://[^\s<>"'\]\[]+"#).expect("valid regex"));
 
 /// Every link, each once, in order of appearance.
 pub(crate) fn extract(html: Option<&str>, text: Option<&str>) -> Vec<String> {
@@ -22,15 +20,56 @@ pub(crate) fn extract(html: Option<&str>, text: Option<&str>) -> Vec<String> {
         let value = href.get(1).or_else(|| href.get(2)).or_else(|| href.get(3)).map_or("", |m| m.as_str());
         add(decode_attribute(value.trim()));
     }
-    for url in text.into_iter().flat_map(|text| TEXT_URL.find_iter(text)) {
-        add(trim_sentence_punctuation(url.as_str()).to_owned());
+    for (_, url) in text.into_iter().flat_map(text_urls) {
+        add(url.to_owned());
     }
     links
 }
 
+/// Every `http(s)://` URL in plain text, with its byte offset, without the
+/// sentence punctuation that follows it.
+///
+/// What the regex `(?i)\bhttps?://[^\s<>"'\]\[]+` finds, found by hand: a
+/// `memchr` for `h` and a look at what follows is several times faster
+/// than the regex's forward-then-reverse search, and linting reads every
+/// URL of a newsletter's text. (A word boundary here is a letter, digit or
+/// `_` before the `h`; the regex's Unicode `\w` differs only on combining
+/// marks and numeric symbols.)
+pub(crate) fn text_urls(text: &str) -> impl Iterator<Item = (usize, &str)> {
+    let bytes = text.as_bytes();
+    let mut from = 0;
+    std::iter::from_fn(move || {
+        while let Some(found) = memchr::memchr2(b'h', b'H', &bytes[from..]) {
+            let start = from + found;
+            from = start + 1;
+            let rest = &bytes[start..];
+            let scheme = if rest.get(..8).is_some_and(|s| s.eq_ignore_ascii_case(b"https://")) {
+                8
+            } else if rest.get(..7).is_some_and(|s| s.eq_ignore_ascii_case(b"http://")) {
+                7
+            } else {
+                continue;
+            };
+            let after_word =
+                text[..start].chars().next_back().is_some_and(|c| c.is_alphanumeric() || c == '_');
+            let body = &text[start + scheme..];
+            let length = body
+                .find(|c: char| c.is_whitespace() || matches!(c, '<' | '>' | '"' | '\'' | '[' | ']'))
+                .unwrap_or(body.len());
+            if after_word || length == 0 {
+                continue;
+            }
+            let end = start + scheme + length;
+            from = end;
+            return Some((start, trim_sentence_punctuation(&text[start..end])));
+        }
+        None
+    })
+}
+
 /// Decodes the entities of an attribute value (`&amp;` in query strings).
 fn decode_attribute(value: &str) -> String {
-    if value.contains('&') { crate::parse::html_to_text(value).trim().to_owned() } else { value.to_owned() }
+    crate::html_text::decode_entities(value).trim().to_owned()
 }
 
 /// `see https://example.com/a.` means the URL without the full stop; a
@@ -76,6 +115,25 @@ mod tests {
                 "https://en.example.org/wiki/Rust_(language)"
             ]
         );
+    }
+
+    #[test]
+    fn the_text_url_scan_finds_what_the_regex_it_replaces_finds() {
+        let regex = Regex::new(r#"(?i)\bhttps?://[^\s<>"'\]\[]+"#).unwrap();
+        let texts = [
+            "a http://x.example/1 b HTTPS://Y.example/2\tc",
+            "xhttp://no.example shttps://no.example _http://no.example 1http://no.example",
+            "(http://a.example/b) [https://c.example/d] <http://e.example>'https://f.example/'",
+            "http:// https://\nhttps://g.example/h\u{a0}i https:/j.example httpss://k.example",
+            "é http://l.example/é?q=1&r=2#s ühttp://m.example http://n.example/ü",
+            "http://o.examplehttp://p.example https://https://q.example",
+            "",
+        ];
+        for text in texts {
+            let expected: Vec<(usize, &str)> =
+                regex.find_iter(text).map(|m| (m.start(), trim_sentence_punctuation(m.as_str()))).collect();
+            assert_eq!(text_urls(text).collect::<Vec<_>>(), expected, "{text:?}");
+        }
     }
 
     #[test]

@@ -48,32 +48,41 @@ impl<T: AsOutbox + ?Sized> AsOutbox for &T {
 /// dependency of its own.
 pub use insta;
 
-/// What `assert_email_snapshot!`'s expression may be: an `Email` or a
-/// reference to one.
-pub trait AsEmail {
-    /// The email.
-    fn as_email(&self) -> &crate::email::Email;
+/// What `assert_email_snapshot!`'s expression may be: an `Email`, the
+/// `Lints` of one (`email.lint()`), or a reference to either.
+pub trait EmailSnapshot {
+    /// The snapshot text, after `redactions`.
+    fn snapshot_text(&self, redactions: &crate::snapshot::Redactions) -> String;
 }
 
-impl AsEmail for crate::email::Email {
-    fn as_email(&self) -> &crate::email::Email {
-        self
+impl EmailSnapshot for crate::email::Email {
+    fn snapshot_text(&self, redactions: &crate::snapshot::Redactions) -> String {
+        crate::snapshot::render_with(self, redactions)
     }
 }
 
-impl<T: AsEmail + ?Sized> AsEmail for &T {
-    fn as_email(&self) -> &crate::email::Email {
-        (**self).as_email()
+impl EmailSnapshot for crate::lint::Lints {
+    /// The plain diagnostics: no colour, so the snapshot is the same on a
+    /// terminal and off it.
+    fn snapshot_text(&self, redactions: &crate::snapshot::Redactions) -> String {
+        let text = format!("{self}\n");
+        if redactions.is_empty() { text } else { redactions.apply(&text) }
     }
 }
 
-/// The snapshot text of an email, for `assert_email_snapshot!`.
+impl<T: EmailSnapshot + ?Sized> EmailSnapshot for &T {
+    fn snapshot_text(&self, redactions: &crate::snapshot::Redactions) -> String {
+        (**self).snapshot_text(redactions)
+    }
+}
+
+/// The snapshot text of an email or its lints, for `assert_email_snapshot!`.
 pub fn email_snapshot<E, R>(email: &E, redactions: R) -> String
 where
-    E: AsEmail + ?Sized,
+    E: EmailSnapshot + ?Sized,
     R: core::borrow::Borrow<crate::snapshot::Redactions>,
 {
-    crate::snapshot::render_with(email.as_email(), redactions.borrow())
+    email.snapshot_text(redactions.borrow())
 }
 
 /// The snapshot text of an outbox, for `assert_outbox_snapshot!`.

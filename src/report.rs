@@ -62,7 +62,10 @@ impl Failure {
             out.headline(&headline(query, expected, matched, emails.len()));
             write_refusals(out, &refused);
             if emails.is_empty() {
-                out.raw(EMPTY_OUTBOX_HINTS);
+                // The refusals, when there are any, say where the mail went.
+                if refused.0.is_empty() && refused.1 == 0 {
+                    out.raw(&empty_outbox_hints(query.waited().is_some()));
+                }
                 return;
             }
             let heading = if query.criteria().is_empty() { "captured:" } else { "captured, closest first:" };
@@ -119,6 +122,18 @@ impl Failure {
         })
     }
 
+    /// A report written elsewhere (the lint reports), plain and coloured.
+    pub(crate) fn from_text(plain: String, colored: String) -> Failure {
+        Failure { plain, colored }
+    }
+
+    /// Several reports as one, a blank line between each (a capture that
+    /// fails more than one check at drop panics once).
+    pub(crate) fn joined(failures: &[Failure]) -> Failure {
+        let join = |text: fn(&Failure) -> &str| failures.iter().map(text).collect::<Vec<_>>().join("\n\n");
+        Failure { plain: join(|f| &f.plain), colored: join(|f| &f.colored) }
+    }
+
     /// A wrong use of the API, explained.
     pub(crate) fn misuse(explanation: &str) -> Failure {
         Failure::render(|out| out.raw(&format!("mailtest: {explanation}")))
@@ -166,15 +181,25 @@ fn headline(query: &Query, expected: Expected, matched: usize, captured: usize) 
     format!("expected {wanted}{matching}; {found}{waited}")
 }
 
-const EMPTY_OUTBOX_HINTS: &str = "\n\n\
+/// What to check when nothing was captured; the advice to wait only when
+/// the query did not.
+fn empty_outbox_hints(waited: bool) -> String {
+    let wait = if waited {
+        ""
+    } else {
+        "\n  - is it still on its way? wait for it with `.within(Duration::from_secs(5))`;"
+    };
+    format!(
+        "\n\n\
 no email was captured at all. If the code under test did send one:
   - did it send through the capture? use `outbox.transport()` or `CaptureTransport::ambient()`;
   - did it send on another thread or task? a capture is bound to the test's thread only:
     propagate it with `outbox.scope(fut)`, `fut.with_outbox(&outbox)`, `outbox.spawn(..)`
     or `outbox.in_scope(..)`, or send to `outbox.unique_address(\"name\")`; for an app's
-    own workers (a task spawned at start-up, a thread pool), use `mailtest::capture_global()`;
-  - is it still on its way? wait for it with `.within(Duration::from_secs(5))`;
-  - is this the outbox it went to? a nested `mailtest::capture()` takes over until it drops.";
+    own workers (a task spawned at start-up, a thread pool), use `mailtest::capture_global()`;{wait}
+  - is this the outbox it went to? a nested `mailtest::capture()` takes over until it drops."
+    )
+}
 
 /// How many recipients a line about refused sends names.
 const REFUSED_RECIPIENTS: usize = 3;
@@ -224,7 +249,8 @@ fn write_refusals(out: &mut Out, (refused, forgotten): &(Vec<Refusal>, usize)) {
                 format!("a mailer's real send over SMTP to {server} was prevented")
             }
         };
-        out.raw(&format!("\n  {count} to {to}, on thread '{thread}': {why}"));
+        let sends = if *count == 1 { "send" } else { "sends" };
+        out.raw(&format!("\n  {count} {sends} to {to}, on thread '{thread}': {why}"));
     }
     if *forgotten > 0 {
         out.raw(&format!("\n  … and {forgotten} older ones, no longer kept"));
@@ -259,18 +285,7 @@ impl<'a> Scored<'a> {
 
     /// One line: number, sender, recipients, subject.
     fn write_summary(&self, out: &mut Out) {
-        let email = self.email;
-        let subject = email.subject().map_or_else(|| "(no subject)".to_owned(), |s| format!("{s:?}"));
-        let mut summary = format!(
-            "{} from {} to {}: {subject}",
-            tag(email),
-            mailbox_list(email.from()),
-            mailbox_list(email.to())
-        );
-        if !email.bcc().is_empty() {
-            summary.push_str(&format!(" (bcc {})", mailbox_list(email.bcc())));
-        }
-        out.raw(&format!("\n  {summary}"));
+        out.raw(&format!("\n  {}", summary(self.email)));
     }
 
     /// The summary, then each criterion met or missed, then any problems.
@@ -312,8 +327,23 @@ impl<'a> Scored<'a> {
     }
 }
 
+/// One line about an email: number, sender, recipients, subject.
+pub(crate) fn summary(email: &Email) -> String {
+    let subject = email.subject().map_or_else(|| "(no subject)".to_owned(), |s| format!("{s:?}"));
+    let mut summary = format!(
+        "{} from {} to {}: {subject}",
+        tag(email),
+        mailbox_list(email.from()),
+        mailbox_list(email.to())
+    );
+    if !email.bcc().is_empty() {
+        summary.push_str(&format!(" (bcc {})", mailbox_list(email.bcc())));
+    }
+    summary
+}
+
 /// How reports name an email: its capture number, or "the email" outside an outbox.
-fn tag(email: &Email) -> String {
+pub(crate) fn tag(email: &Email) -> String {
     match email.sequence() {
         0 => "the email".to_owned(),
         n => format!("#{n}"),

@@ -237,8 +237,6 @@ impl<B: EmailBackend + 'static> AsyncEmailBackend for Blocking<B> {
 ///
 /// ```
 /// # #[tokio::main(flavor = "current_thread")] async fn main() {
-/// use lettre::AsyncTransport;
-///
 /// // Production code takes the mailer from its state.
 /// async fn send_receipt(mailer: &mailtest::AsyncMailer, to: &str) -> Result<(), mailtest::Error> {
 ///     let message = lettre::Message::builder()
@@ -382,8 +380,15 @@ impl AsyncMailer {
         self.settings.as_ref().is_some_and(|settings| settings.use_localtime)
     }
 
-    /// The settings this mailer was made from, if it was.
-    pub(crate) fn settings(&self) -> Option<&Settings> {
+    /// The settings this mailer was made from, if it was: see
+    /// [`Mailer::settings`](crate::Mailer::settings).
+    ///
+    /// ```
+    /// let settings = mailtest::Settings::from_vars([("DEFAULT_FROM_EMAIL", "shop@example.com")]).unwrap();
+    /// let mailer = mailtest::AsyncMailer::from_settings(&settings).unwrap();
+    /// assert_eq!(mailer.settings().unwrap().default_from_email, "shop@example.com");
+    /// ```
+    pub fn settings(&self) -> Option<&Settings> {
         self.settings.as_deref()
     }
 
@@ -481,6 +486,26 @@ impl AsyncMailer {
         Ok(delivery)
     }
 
+    /// Sends one message: [`send_messages`](AsyncMailer::send_messages) for
+    /// one, without importing `lettre::AsyncTransport`; use
+    /// [`deliver`](AsyncMailer::deliver) to see refused recipients.
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")] async fn main() {
+    /// let mail = mailtest::capture();
+    /// let message = lettre::Message::builder()
+    ///     .from("app@example.com".parse().unwrap())
+    ///     .to("ann@example.com".parse().unwrap())
+    ///     .body(String::from("Hi"))
+    ///     .unwrap();
+    /// mailtest::AsyncMailer::new(mailtest::DummyBackend).send(message).await.unwrap();
+    /// mail.assert_count(1);
+    /// # }
+    /// ```
+    pub async fn send(&self, message: Message) -> Result<(), Error> {
+        self.deliver(std::slice::from_ref(&message)).await.map(drop)
+    }
+
     /// Starts the backend's session now: for SMTP, connects (so a wrong
     /// setting shows at start-up).
     ///
@@ -535,10 +560,10 @@ impl lettre::AsyncTransport for AsyncMailer {
     type Ok = ();
     type Error = Error;
 
-    /// Through [`AsyncMailer::deliver`], so backends that only take
-    /// `Message`s work; use `deliver` to see refused recipients.
+    /// [`AsyncMailer::send`]: through [`AsyncMailer::deliver`], so backends
+    /// that only take `Message`s work; use `deliver` to see refused recipients.
     async fn send(&self, message: Message) -> Result<(), Error> {
-        self.deliver(std::slice::from_ref(&message)).await.map(drop)
+        AsyncMailer::send(self, message).await
     }
 
     /// The bytes as given, to the backend's `send_raw`.

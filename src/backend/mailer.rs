@@ -219,8 +219,16 @@ impl Mailer {
         self.settings.as_ref().is_some_and(|settings| settings.use_localtime)
     }
 
-    /// The settings this mailer was made from, if it was.
-    pub(crate) fn settings(&self) -> Option<&Settings> {
+    /// The settings this mailer was made from, if it was: for
+    /// `DEFAULT_FROM_EMAIL` and the other settings an application reads.
+    ///
+    /// ```
+    /// let settings = mailtest::Settings::from_vars([("DEFAULT_FROM_EMAIL", "Shop <shop@example.com>")]).unwrap();
+    /// let mailer = mailtest::Mailer::from_settings(&settings).unwrap();
+    /// assert_eq!(mailer.settings().unwrap().default_from_email, "Shop <shop@example.com>");
+    /// assert!(mailtest::Mailer::new(mailtest::DummyBackend).settings().is_none());
+    /// ```
+    pub fn settings(&self) -> Option<&Settings> {
         self.settings.as_deref()
     }
 
@@ -334,6 +342,25 @@ impl Mailer {
         Ok(delivery)
     }
 
+    /// Sends one message: [`send_messages`](Mailer::send_messages) for one,
+    /// without importing `lettre::Transport`. The recipients a server
+    /// refused while it took the message for others are not reported here:
+    /// use [`deliver`](Mailer::deliver).
+    ///
+    /// ```
+    /// let mail = mailtest::capture();
+    /// let message = lettre::Message::builder()
+    ///     .from("app@example.com".parse().unwrap())
+    ///     .to("ann@example.com".parse().unwrap())
+    ///     .body(String::from("Hi"))
+    ///     .unwrap();
+    /// mailtest::Mailer::new(mailtest::DummyBackend).send(&message).unwrap();
+    /// mail.assert_count(1);
+    /// ```
+    pub fn send(&self, message: &Message) -> Result<(), Error> {
+        self.deliver(std::slice::from_ref(message)).map(drop)
+    }
+
     /// Starts the backend's session now (see [`EmailBackend::open`]); a
     /// second `open` is a no-op. A failure is an error, unless the mailer
     /// [fails silently](Mailer::fail_silently).
@@ -386,11 +413,10 @@ impl lettre::Transport for Mailer {
     type Ok = ();
     type Error = Error;
 
-    /// Through [`Mailer::deliver`], so backends that only take `Message`s
-    /// work. The recipients a server refused while it took the message for
-    /// others are not reported here: use `deliver` to see them.
+    /// [`Mailer::send`]: through [`Mailer::deliver`], so backends that only
+    /// take `Message`s work; use `deliver` to see refused recipients.
     fn send(&self, message: &Message) -> Result<(), Error> {
-        self.deliver(std::slice::from_ref(message)).map(drop)
+        Mailer::send(self, message)
     }
 
     /// The bytes as given (no IDNA or `Date` rewriting: they were built

@@ -79,6 +79,9 @@ pub(crate) fn encode(
 
 /// Every message in `bytes`, the contents of `path` (named in errors).
 pub(crate) fn decode(path: &Path, bytes: &[u8]) -> Result<Vec<Entry>, Error> {
+    // A byte-order mark before the first `From ` line (editors on Windows
+    // write one) is not content.
+    let bytes = bytes.strip_prefix(b"\xef\xbb\xbf").unwrap_or(bytes);
     let mut entries = Vec::new();
     let mut current: Option<(Entry, bool)> = None; // (entry, still reading envelope lines)
     for (index, line) in bytes.split_inclusive(|&b| b == b'\n').enumerate() {

@@ -25,6 +25,7 @@ mod mailer;
 mod mailers;
 mod mbox;
 mod memory;
+mod outbox;
 mod prepare;
 mod registry;
 pub(crate) mod settings;

@@ -38,7 +38,7 @@ pub fn capture() -> Capture {
     let ticket = enter_capture();
     let outbox = Outbox::new();
     let guard = outbox.bind();
-    Capture { outbox, strict: false, _guard: guard, _ticket: ticket }
+    Capture::bound(outbox, guard, ticket)
 }
 
 /// Makes a capture for the whole process: every send that no binding or
@@ -54,6 +54,11 @@ pub fn capture() -> Capture {
 /// tests that use it run one at a time and apart from other capturing tests,
 /// so no test sees another's mail; under `cargo nextest` (a process per test)
 /// it costs nothing.
+///
+/// A `capture()` made on another thread while it is alive waits until it
+/// drops; a thread of the test itself should not make one (it would wait
+/// for the test, which waits for it): the global capture takes that
+/// thread's mail anyway.
 ///
 /// # Panics
 ///
@@ -84,7 +89,7 @@ pub fn capture_global() -> Capture {
     let outbox = Outbox::new();
     let ticket = enter_global(&outbox);
     let guard = outbox.bind();
-    Capture { outbox, strict: false, _guard: guard, _ticket: ticket }
+    Capture::bound(outbox, guard, ticket)
 }
 
 /// The outbox bound on the current thread, if any.
@@ -114,12 +119,27 @@ pub struct Capture {
     outbox: Outbox,
     #[cfg_attr(not(feature = "harness"), allow(dead_code))]
     strict: bool,
+    /// With `strict_lints`: every email must be lint-clean at drop.
+    #[cfg(feature = "harness")]
+    lints: Option<crate::lint::LintConfig>,
     // Unbinds first, then leaves the gate (fields drop in this order).
     _guard: BindGuard,
     _ticket: Ticket,
 }
 
 impl Capture {
+    /// A capture of `outbox`, bound by `guard`, holding its place at the gate.
+    fn bound(outbox: Outbox, guard: BindGuard, ticket: Ticket) -> Capture {
+        Capture {
+            outbox,
+            strict: false,
+            #[cfg(feature = "harness")]
+            lints: None,
+            _guard: guard,
+            _ticket: ticket,
+        }
+    }
+
     /// Makes the capture fail when it drops if any captured email was never
     /// matched by an assertion: a query with criteria that picked it out
     /// (`find().to(..).one()`, `assert_sent!(..)`) or `email.assert()`. The
@@ -139,6 +159,35 @@ impl Capture {
         self
     }
 
+    /// Makes the capture fail when it drops if any captured email is not
+    /// lint-clean ([`Outbox::assert_lints_clean`]), so that every test of a
+    /// suite checks the mail it sends without saying so. Combines with
+    /// [`strict`](Capture::strict). Nothing happens if the test is already
+    /// failing.
+    ///
+    /// ```should_panic
+    /// let mail = mailtest::capture().strict_lints();
+    /// mail.capture_raw(None, &["ann@example.com"], b"To: ann@example.com\r\nSubject: Hi\r\n\r\nHello\r\n");
+    /// // panics here: "strict capture: 1 of 1 captured email is not lint-clean: 2 errors"
+    /// ```
+    #[cfg(feature = "harness")]
+    pub fn strict_lints(self) -> Capture {
+        self.strict_lints_with(crate::lint::LintConfig::new())
+    }
+
+    /// [`strict_lints`](Capture::strict_lints) with `config`.
+    ///
+    /// ```
+    /// let lenient = mailtest::LintConfig::new().allow(["missing-message-id", "missing-date"]);
+    /// let mail = mailtest::capture().strict_lints_with(lenient);
+    /// mail.capture_raw(None, &["ann@example.com"], b"To: ann@example.com\r\nSubject: Hi\r\n\r\nHello\r\n");
+    /// ```
+    #[cfg(feature = "harness")]
+    pub fn strict_lints_with(mut self, config: crate::lint::LintConfig) -> Capture {
+        self.lints = Some(config);
+        self
+    }
+
     /// The outbox, as a handle that outlives the capture.
     ///
     /// ```
@@ -154,15 +203,25 @@ impl Drop for Capture {
     fn drop(&mut self) {
         // A second panic while unwinding would abort the test process.
         #[cfg(feature = "harness")]
-        if self.strict && !std::thread::panicking() {
+        if (self.strict || self.lints.is_some()) && !std::thread::panicking() {
+            use crate::report::Failure;
             let emails = self.outbox.emails();
             let unasserted: Vec<crate::email::Email> = emails
                 .iter()
                 .filter(|email| !email.record().asserted.load(std::sync::atomic::Ordering::Relaxed))
                 .cloned()
                 .collect();
-            if !unasserted.is_empty() {
-                crate::report::Failure::unasserted(&unasserted, emails.len()).panic();
+            let failures: Vec<Failure> = [
+                (self.strict && !unasserted.is_empty())
+                    .then(|| Failure::unasserted(&unasserted, emails.len())),
+                self.lints.as_ref().and_then(|config| crate::lint::strict_failure(&emails, config)),
+            ]
+            .into_iter()
+            .flatten()
+            .collect();
+            // One panic, however many checks failed.
+            if !failures.is_empty() {
+                Failure::joined(&failures).panic();
             }
         }
     }

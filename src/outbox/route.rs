@@ -26,15 +26,16 @@ static ANY_ROUTES: AtomicBool = AtomicBool::new(false);
 const ROUTE_DOMAIN: &str = "example.com";
 
 impl Outbox {
-    /// Returns an address that no other test uses and routes any ambient
-    /// capture for it, from any thread, to this outbox.
+    /// Returns an address that no other test uses and routes any send to it
+    /// — through an ambient transport, a `Mailer` or `AsyncMailer`, or
+    /// `send_mail` — from any thread, to this outbox.
     ///
     /// Use it when the mail is sent by work that no test thread owns, such as
     /// a shared server or a worker pool, so that binding cannot reach it. The
     /// address looks like `ann-m3x7@example.com`; `local_part` is kept
     /// readable (characters not allowed in an address become `_`). A send
     /// bound to an outbox goes there, as bound; routes serve threads with
-    /// nothing bound. A message whose recipients route to several outboxes
+    /// nothing bound, and win over the global capture. A message whose recipients route to several outboxes
     /// is captured in each. The route ends when the last handle to the outbox
     /// drops.
     ///

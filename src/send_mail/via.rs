@@ -88,20 +88,31 @@ impl Via {
         Ok(())
     }
 
+    /// The settings and the messages to send, or what the send returns
+    /// without sending: `Ok(0)` for nothing to send (or a settings error
+    /// with `fail_silently`), the error otherwise.
+    fn prepare(
+        &self,
+        build: impl FnOnce(&Settings) -> Result<Vec<Message>, Error>,
+    ) -> Result<(Settings, Vec<Message>), Result<usize, Error>> {
+        self.check().map_err(Err)?;
+        let settings = self.settings().map_err(|err| self.outcome(Err(err)))?;
+        let messages = build(&settings).map_err(Err)?;
+        if messages.is_empty() {
+            return Err(Ok(0));
+        }
+        Ok((settings, messages))
+    }
+
     /// Sends through the blocking mailer.
     pub(super) fn send(
         &self,
         build: impl FnOnce(&Settings) -> Result<Vec<Message>, Error>,
     ) -> Result<usize, Error> {
-        self.check()?;
-        let settings = match self.settings() {
-            Ok(settings) => settings,
-            Err(err) => return self.outcome(Err(err)),
+        let (settings, messages) = match self.prepare(build) {
+            Ok(prepared) => prepared,
+            Err(done) => return done,
         };
-        let messages = build(&settings)?;
-        if messages.is_empty() {
-            return Ok(0);
-        }
         #[cfg(feature = "tokio")]
         if self.connection.is_none() && self.async_connection.is_some() {
             return Err(Error::InvalidMessage {
@@ -124,15 +135,10 @@ impl Via {
         &self,
         build: impl FnOnce(&Settings) -> Result<Vec<Message>, Error>,
     ) -> Result<usize, Error> {
-        self.check()?;
-        let settings = match self.settings() {
-            Ok(settings) => settings,
-            Err(err) => return self.outcome(Err(err)),
+        let (settings, messages) = match self.prepare(build) {
+            Ok(prepared) => prepared,
+            Err(done) => return done,
         };
-        let messages = build(&settings)?;
-        if messages.is_empty() {
-            return Ok(0);
-        }
         if self.async_connection.is_none() && self.connection.is_some() {
             return Err(Error::InvalidMessage {
                 reason: "a blocking mailer was given with `.connection(..)`: give an `AsyncMailer` with \

@@ -20,7 +20,9 @@
 /// | `assert_email_snapshot!(email, @"...")` | inline, rewritten in place by `cargo insta review` / `cargo insta test --accept` |
 /// | `…, redactions: &redactions` before the `@"..."` (or last) | after your [`Redactions`](crate::snapshot::Redactions) |
 ///
-/// `email` is an [`Email`](crate::Email) or a reference to one. Everything
+/// `email` is an [`Email`](crate::Email) or a reference to one — or its
+/// [`Lints`](crate::Lints) (`email.lint()`), to pin the diagnostics an email
+/// gets: the snapshot is then their plain text. Everything
 /// else is insta's: review with `cargo insta review`, accept with
 /// `cargo insta test --accept` or `INSTA_UPDATE=always`; under `CI=true` a
 /// changed snapshot fails the test and no `.snap.new` is written. If you
@@ -50,6 +52,24 @@
 ///
 /// --- text/plain ---
 /// Code: [code]
+/// ");
+/// ```
+///
+/// The lints of an email:
+///
+/// ```
+/// use mailtest::assert_email_snapshot;
+///
+/// let email = mailtest::Email::from_raw(
+///     "To: ann@example.com\r\nSubject: Hi\r\nDate: Tue, 7 May 2024 10:00:00 +0000\r\n\r\nHi\r\n",
+/// );
+/// assert_email_snapshot!(email.lint(), @r"
+/// error[missing-message-id]: the email has no Message-ID header
+///  --> headers
+///   = note: Gmail refuses mail without one (`550-5.7.1 … not RFC 5322 compliant`), and threading needs it
+///   = help: lettre adds none unless asked: call `.message_id(None)` on `Message::builder()` for a generated `<uuid@host>`, or `.message_id(Some(..))` with your own
+///
+/// 1 error
 /// ");
 /// ```
 #[macro_export]

@@ -126,14 +126,14 @@ fn section(out: &mut String, name: &str) {
 }
 
 fn headers(out: &mut String, email: &Email, ids: &KnownIds) {
-    addresses(out, "From", email.from());
+    addresses(out, "From", email.from(), email);
     if let Some(sender) = email.header("Sender") {
         header(out, "Sender", sender);
     }
-    addresses(out, "To", email.to());
-    addresses(out, "Cc", email.cc());
-    addresses(out, "Bcc", email.bcc());
-    addresses(out, "Reply-To", email.reply_to());
+    addresses(out, "To", email.to(), email);
+    addresses(out, "Cc", email.cc(), email);
+    addresses(out, "Bcc", email.bcc(), email);
+    addresses(out, "Reply-To", email.reply_to(), email);
     if let Some(subject) = email.subject() {
         header(out, "Subject", subject);
     }
@@ -163,10 +163,14 @@ fn headers(out: &mut String, email: &Email, ids: &KnownIds) {
     }
 }
 
-fn addresses(out: &mut String, name: &str, mailboxes: &[Mailbox]) {
+/// The mailboxes of a field; a field with none (`To: undisclosed-recipients:;`)
+/// as written, so it does not vanish.
+fn addresses(out: &mut String, name: &str, mailboxes: &[Mailbox], email: &Email) {
     if !mailboxes.is_empty() {
         let joined: Vec<String> = mailboxes.iter().map(Mailbox::to_string).collect();
         header(out, name, &joined.join(", "));
+    } else if let Some(value) = email.header(name) {
+        header(out, name, value);
     }
 }
 

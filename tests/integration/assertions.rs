@@ -429,8 +429,27 @@ fn failures_point_at_the_line_that_asserted() {
     assert_eq!(location, format!("{}:{line}", file!()));
 }
 
+#[test]
+fn lint_failures_point_at_the_line_that_asserted() {
+    let outbox = fixture();
+    let email = outbox.emails().remove(0);
+    let line = line!() + 2;
+    let location = panic_location(|| {
+        email.assert().lints_clean();
+    });
+    assert_eq!(location, format!("{}:{line}", file!()));
+
+    let line = line!() + 1;
+    let location = panic_location(|| outbox.assert_lints_clean());
+    assert_eq!(location, format!("{}:{line}", file!()));
+
+    let line = line!() + 1;
+    let location = panic_location(|| drop(mailtest::LintConfig::new().allow(["no-such-lint"])));
+    assert_eq!(location, format!("{}:{line}", file!()));
+}
+
 /// The panic message of `f`, which must panic.
-fn panic_message(f: impl FnOnce()) -> String {
+pub(crate) fn panic_message(f: impl FnOnce()) -> String {
     let payload = catch_unwind(AssertUnwindSafe(f)).expect_err("the check should fail");
     payload
         .downcast_ref::<String>()

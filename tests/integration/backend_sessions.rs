@@ -87,7 +87,6 @@ fn a_failed_message_is_an_error_with_its_code_and_the_earlier_ones_count() {
 
 #[cfg(feature = "tokio")]
 mod pooled {
-    use lettre::AsyncTransport;
     use mailtest::{AsyncMailer, SmtpSink};
 
     use super::{message, settings_for};
@@ -138,6 +137,19 @@ mod pooled {
         assert!(!err.is_temporary());
         assert!(err.to_string().contains("rejected by policy"), "{err}");
         sink.outbox().find().subject("Receipt 2").one();
+    }
+
+    #[test]
+    fn a_mailer_made_and_dropped_outside_any_runtime_sends_inside_one() {
+        let sink = SmtpSink::start().unwrap();
+        let mailer = AsyncMailer::from_settings(&settings_for(&sink)).unwrap(); // no runtime here
+
+        let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+        runtime.block_on(mailer.send(message(1))).unwrap();
+        drop(runtime); // its idle session outlives the runtime
+        drop(mailer);
+
+        sink.outbox().assert_count(1);
     }
 
     #[tokio::test(flavor = "current_thread")]

@@ -276,7 +276,6 @@ fn a_file_that_is_not_pem_is_named_with_its_setting() {
 /// implicit TLS with a client certificate.
 #[cfg(feature = "tokio")]
 mod asynchronous {
-    use lettre::AsyncTransport;
     use mailtest::{AsyncMailer, Settings};
 
     use super::{message, self_signed, server_pki};

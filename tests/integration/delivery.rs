@@ -148,8 +148,6 @@ fn a_routed_address_takes_a_production_mailers_mail_from_any_thread() {
 #[cfg(feature = "tokio")]
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_routed_address_takes_an_async_mailers_mail_from_a_runtime_worker() {
-    use lettre::AsyncTransport;
-
     let mail = capture();
     let ann = mail.unique_address("ann");
     let mailer = mailtest::AsyncMailer::from_settings(&Settings::default()).unwrap();
@@ -164,7 +162,6 @@ async fn a_routed_address_takes_an_async_mailers_mail_from_a_runtime_worker() {
 /// "start-up" and sends through a production-configured `AsyncMailer`.
 #[cfg(feature = "tokio")]
 mod runtimes {
-    use lettre::AsyncTransport;
     use mailtest::{AsyncMailer, Settings, capture_global};
 
     async fn app_worker_sends_a_receipt() {

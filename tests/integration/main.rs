@@ -16,13 +16,18 @@ mod backend_sink;
 mod backend_smtp;
 mod concurrency;
 mod decoding;
+mod decoding_classes;
 mod delivery;
 #[cfg(all(feature = "smtp", feature = "sink"))]
 mod django_parity;
 #[cfg(all(feature = "smtp", feature = "sink"))]
 mod django_parity_smtp;
 mod hygiene;
+mod lint_asserts;
+mod lint_fixtures;
+mod lint_rules;
 mod malformed;
+mod panic_hook;
 mod parallel;
 mod propagation;
 #[cfg(feature = "sink")]

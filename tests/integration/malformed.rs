@@ -11,13 +11,14 @@ const PARSER_PANIC: &[u8] = b"Content-Type: multipart/mixed; boundary=\"b5\"\r\n
 const CASES: &[(&str, &[u8], &str)] = &[
     ("empty", b"", "the message is empty (0 bytes)"),
     ("no headers at all", b"\r\n\r\njust a body", "no header could be read"),
-    ("binary garbage", b"\x00\x01\x02\xff\xfe\x80garbage\x00", "could not"),
+    ("binary garbage", b"\x00\x01\x02\xff\xfe\x80garbage\x00", "no header could be read"),
     ("bad base64 word in the subject", b"Subject: =?utf-8?B?####?=\r\n\r\nbody", "Subject: an RFC 2047 encoded word"),
-    ("address with no address", b"To: bob\r\n\r\nbody", "To: no address could be read in bob"),
+    ("address with no domain", b"To: bob\r\n\r\nbody", "To: the address \"bob\" has no domain"),
+    ("name with no address", b"To: Bob Smith\r\n\r\nbody", "To: no address could be read in Bob Smith"),
     (
         "base64 body that is not base64",
         b"Content-Type: text/plain\r\nContent-Transfer-Encoding: base64\r\n\r\n!!!not base64!!!",
-        "could not be fully decoded",
+        "the base64 body has bytes outside base64",
     ),
     (
         "boundary glued to the next header",
@@ -67,8 +68,12 @@ fn malformed_messages_are_captured_and_inspectable_without_panicking() {
     }
 }
 
+/// mail-parser's message parser trips a `debug_assert!` on this, so a debug
+/// build (what `cargo test` runs) decoded nothing while a release build
+/// decoded something else. The crate's own MIME walk reads it the same in
+/// every build, as RFC 2046 says: the nested messages are one attachment.
 #[test]
-fn a_parser_panic_becomes_a_problem_on_that_email_only() {
+fn a_message_that_trips_mail_parser_decodes_the_same_in_every_build() {
     let mail = mailtest::capture();
     mail.capture_raw(None, &["ann@example.com"], PARSER_PANIC);
     mail.capture_raw(None, &["ann@example.com"], b"Subject: fine\r\n\r\nok");
@@ -76,14 +81,13 @@ fn a_parser_panic_becomes_a_problem_on_that_email_only() {
     let emails = mail.emails();
 
     assert_eq!(emails[0].raw(), PARSER_PANIC);
-    if cfg!(debug_assertions) {
-        assert_eq!(
-            emails[0].problems(),
-            ["the MIME parser (mail-parser) failed on this message: Invalid part ID, could not find \
-              multipart.; the bytes are in raw()"]
-        );
-        assert_eq!(emails[0].subject(), None);
-    }
+    assert_eq!(emails[0].problems(), [] as [&str; 0]);
+    assert_eq!(emails[0].text(), Some("hi"));
+    let forwarded = &emails[0].attachments()[0];
+    assert_eq!(forwarded.content_type(), "message/rfc822");
+    assert!(forwarded.content().starts_with(b"Subject: x\r\nContent-Type: message/rfc822\r\n"));
+    let inner = &emails[0].mime_tree().children()[1];
+    assert_eq!(inner.children()[0].content_type(), "message/rfc822", "a message directly in a message");
     assert_eq!(emails[1].subject(), Some("fine"));
     assert!(emails[1].problems().is_empty());
 }

@@ -98,7 +98,11 @@ corpus! {
         "X-Campaign: may-2024\n",
     ],
     malformed: [
-        "--- problems ---\n- To: no address could be read in =?utf-8?B?####?=\n- Subject: an RFC 2047 encoded word could not be decoded",
+        "--- problems ---\n- To: no address could be read in =?utf-8?B?####?=\n",
+        "- the message (multipart/mixed): the closing line `--[boundary]--` is missing",
+        "- part 1 (text/plain): the charset \"no-such-charset\" is not known",
+        "- Subject: an RFC 2047 encoded word could not be decoded",
+        "1. \"data.bin\" application/octet-stream, attachment, 3 bytes",
         "Subject: =?utf-8?B?####?=\n",
     ],
 }

@@ -101,7 +101,6 @@ fn child_send_mail() {
 #[cfg(feature = "tokio")]
 #[allow(clippy::await_holding_lock)]
 mod async_mailer {
-    use lettre::AsyncTransport;
     use mailtest::{AsyncMailer, Error, capture, capture_global};
 
     use crate::{Relay, message, serial};

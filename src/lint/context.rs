@@ -1,0 +1,66 @@
+//! What every rule reads, prepared once per lint run: the email, the
+//! configuration, the raw header block, the tokenised HTML and the sources
+//! diagnostics quote.
+
+use super::config::LintConfig;
+use super::headers::{Field, Headers};
+use super::html::{self, Document};
+use super::source::Source;
+use crate::email::Email;
+use crate::lint::diagnostic::Location;
+
+pub(crate) struct Context<'a> {
+    pub(crate) email: &'a Email,
+    pub(crate) config: &'a LintConfig,
+    pub(crate) headers: Headers,
+    /// The raw message, for header and line diagnostics.
+    pub(crate) raw: Source<'a>,
+    /// The decoded HTML body and its tokens, if the email has one.
+    pub(crate) html: Option<(Source<'a>, Document<'a>)>,
+    /// The decoded text body, if the email has one.
+    pub(crate) text: Option<Source<'a>>,
+}
+
+impl<'a> Context<'a> {
+    pub(crate) fn new(email: &'a Email, config: &'a LintConfig) -> Context<'a> {
+        let raw = email.raw();
+        Context {
+            email,
+            config,
+            headers: Headers::scan(raw),
+            raw: Source::new("message", raw),
+            html: email.html().map(|html| (Source::new("text/html", html.as_bytes()), html::tokenize(html))),
+            text: email.text().map(|text| Source::new("text/plain", text.as_bytes())),
+        }
+    }
+
+    /// Where `needle` is in a header field as written (on a continuation
+    /// line, it may be), quoted and marked; the field's value when the
+    /// needle is not there as written.
+    pub(crate) fn header_part_location(
+        &self,
+        field: &Field,
+        needle: &str,
+        label: Option<String>,
+    ) -> Location {
+        let written = self.raw.bytes().get(field.value_start..field.end).unwrap_or_default();
+        match memchr::memmem::find(written, needle.as_bytes()) {
+            Some(at) if !needle.is_empty() => {
+                let start = field.value_start + at;
+                self.raw.locate_in("headers", start..start + needle.len(), label)
+            }
+            _ => self.header_location(field, label),
+        }
+    }
+
+    /// The line of a header field in the raw message, quoted, with its
+    /// value marked.
+    pub(crate) fn header_location(&self, field: &Field, label: Option<String>) -> Location {
+        let bytes = self.raw.bytes();
+        let start = (field.value_start..field.span.end)
+            .find(|&at| !matches!(bytes.get(at), Some(b' ' | b'\t')))
+            .unwrap_or(field.span.end);
+        let marked = if start < field.span.end { start..field.span.end } else { field.span.clone() };
+        self.raw.locate_in("headers", marked, label)
+    }
+}
