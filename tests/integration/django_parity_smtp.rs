@@ -440,7 +440,6 @@ fn named_mailers_send_through_their_own_server() {
 /// refused recipients reported, a silent mailer going on past a failure.
 #[cfg(feature = "tokio")]
 mod asynchronous {
-    use lettre::AsyncTransport;
     use mailtest::{AsyncMailer, Settings, SmtpSink};
 
     use super::{BODIES, message, silent_server, sink_settings, stored, to_three};
