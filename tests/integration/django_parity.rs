@@ -330,7 +330,9 @@ fn idn_send() {
             .unwrap();
         backend.mailer.send_messages(&[with_cc]).unwrap();
 
-        for email in backend.emails(2) {
+        let emails = backend.emails(2);
+        assert_eq!(emails[1].header("Cc"), Some("cc@xn--4ca9at.com"), "{}", backend.name);
+        for email in emails {
             assert_eq!(email.header("From"), Some("from@xn--4ca9at.com"), "{}", backend.name);
             assert_eq!(email.header("To"), Some("to@xn--4ca9at.com"), "{}", backend.name);
             assert!(email.raw().is_ascii(), "{}", backend.name);
