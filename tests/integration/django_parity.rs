@@ -630,3 +630,47 @@ fn backend_arg_dotted_names() {
         assert_eq!(name.parse::<BackendKind>().unwrap(), kind, "{name}");
     }
 }
+
+/// The wording of the errors these checks meet, pinned: a header with a
+/// line break, a mailer name or a mailer setting that does not exist, every
+/// recipient refused.
+#[test]
+fn error_wording() {
+    let sink = mailtest::SmtpSink::builder()
+        .refuse_recipient("ann@example.com", 550, "5.1.1 no such user")
+        .refuse_recipient("bob@example.com", 452, "4.2.2 mailbox full")
+        .start()
+        .unwrap();
+    let port = sink.port().to_string();
+    let settings = Settings::from_vars([
+        ("EMAIL_HOST", "127.0.0.1"),
+        ("EMAIL_PORT", port.as_str()),
+        ("MAILERS", "bulk"),
+    ])
+    .unwrap();
+    let mailer = Mailer::from_settings(&settings).unwrap();
+    let errors = [
+        send_mail("Hello\r\nBcc: everyone@example.com", "Hi", "app@example.com", &["ann@example.com"])
+            .send()
+            .unwrap_err(),
+        Mailer::using(&settings, "bluk").unwrap_err(),
+        Settings::from_vars([("MAILERS", "bulk"), ("MAILER_BLUK_EMAIL_HOST", "relay.example.com")])
+            .unwrap_err(),
+        Settings::from_vars([("MAILERS", "bulk"), ("MAILER_BULK_EMAIL_HOTS", "relay.example.com")])
+            .unwrap_err(),
+        mailer
+            .send_messages(&[lettre::Message::builder()
+                .from("app@example.com".parse().unwrap())
+                .to("ann@example.com".parse().unwrap())
+                .to("bob@example.com".parse().unwrap())
+                .body(String::from("Hi"))
+                .unwrap()])
+            .unwrap_err(),
+    ];
+
+    let text =
+        errors.iter().map(ToString::to_string).collect::<Vec<_>>().join("\n\n").replace(&port, "[port]");
+    insta::with_settings!({ snapshot_path => "../../snapshots", prepend_module_to_snapshot => false }, {
+        insta::assert_snapshot!("django_parity_errors", text);
+    });
+}
