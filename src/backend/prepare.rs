@@ -19,11 +19,18 @@ pub(crate) fn message(message: &Message, localtime: bool) -> Cow<'_, Message> {
     }
 }
 
-/// A batch as a mailer sends it; borrowed when nothing changes.
+/// A batch as a mailer sends it; borrowed (nothing allocated) when nothing
+/// changes, the common case on every send.
 pub(crate) fn messages(messages: &[Message], localtime: bool) -> Cow<'_, [Message]> {
-    let prepared: Vec<Cow<'_, Message>> = messages.iter().map(|m| message(m, localtime)).collect();
-    if prepared.iter().all(|m| matches!(m, Cow::Borrowed(_))) {
-        return Cow::Borrowed(messages);
+    let mut owned: Option<Vec<Message>> = None;
+    for (at, original) in messages.iter().enumerate() {
+        match (message(original, localtime), &mut owned) {
+            (Cow::Borrowed(same), Some(owned)) => owned.push(same.clone()),
+            (Cow::Borrowed(_), None) => {}
+            (Cow::Owned(changed), owned) => {
+                owned.get_or_insert_with(|| messages[..at].to_vec()).push(changed)
+            }
+        }
     }
-    Cow::Owned(prepared.into_iter().map(Cow::into_owned).collect())
+    owned.map_or(Cow::Borrowed(messages), Cow::Owned)
 }
