@@ -6,8 +6,9 @@
 //!
 //! The report names the expectation, lists every captured email closest
 //! first with each criterion met (✓) or missed (✗) and what the email had
-//! instead, then quotes the text the closest one was searched for. On a
-//! terminal the marks are coloured (set `NO_COLOR=1` to turn that off).
+//! instead, then quotes the text the closest one was searched for. The
+//! message is plain text everywhere (a terminal changes nothing), so what
+//! you see here is what `#[should_panic]` and snapshots see.
 
 use lettre::Transport;
 use lettre::message::MultiPart;

@@ -2,6 +2,10 @@
 //! [`Query`](crate::Query) (which keeps the emails that pass) and
 //! [`EmailAssert`](crate::EmailAssert) (which fails on one email).
 
+mod list;
+
+pub(crate) use list::{criteria_list, criteria_methods, criterion_methods};
+
 use crate::email::Email;
 use crate::mailbox::Mailbox;
 use crate::parts::Attachment;
@@ -21,6 +25,8 @@ pub(crate) struct Criterion {
     evidence: Option<Describe<Option<Evidence>>>,
     /// What joins the label and `actual` in a report: "but was" unless set.
     pub(crate) connector: &'static str,
+    /// A likely cause of the miss, for a report: "… is a Bcc recipient".
+    hint: Option<Describe<Option<String>>>,
 }
 
 /// Detail for the closest candidate of a failure report.
@@ -43,6 +49,7 @@ impl Criterion {
             actual: Box::new(actual),
             evidence: None,
             connector: "but was",
+            hint: None,
         }
     }
 
@@ -59,6 +66,11 @@ impl Criterion {
         self
     }
 
+    fn with_hint(mut self, hint: impl Fn(&Email) -> Option<String> + Send + Sync + 'static) -> Self {
+        self.hint = Some(Box::new(hint));
+        self
+    }
+
     pub(crate) fn test(&self, email: &Email) -> bool {
         (self.test)(email)
     }
@@ -71,21 +83,28 @@ impl Criterion {
         self.evidence.as_ref().and_then(|evidence| evidence(email))
     }
 
-    /// The opposite criterion: `not to=ann@example.com`.
+    /// Why the email probably missed, when something can tell.
+    pub(crate) fn hint(&self, email: &Email) -> Option<String> {
+        self.hint.as_ref().and_then(|hint| hint(email))
+    }
+
+    /// The opposite criterion: `not to=ann@example.com`. Evidence and hints
+    /// explain a miss of the original, so they do not carry over.
     pub(crate) fn negate(self) -> Criterion {
-        let Criterion { label, test, actual, evidence: _, connector } = self;
+        let Criterion { label, test, actual, evidence: _, connector, hint: _ } = self;
         Criterion {
             label: format!("not {label}"),
             test: Box::new(move |email| !test(email)),
             actual,
             evidence: None,
             connector,
+            hint: None,
         }
     }
 }
 
 /// An address field of an email.
-#[derive(Clone, Copy)]
+#[derive(Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Field {
     From,
     To,
@@ -95,6 +114,8 @@ pub(crate) enum Field {
 }
 
 impl Field {
+    const ALL: [Field; 5] = [Field::To, Field::Cc, Field::Bcc, Field::From, Field::ReplyTo];
+
     fn name(self) -> &'static str {
         match self {
             Field::From => "from",
@@ -102,6 +123,17 @@ impl Field {
             Field::Cc => "cc",
             Field::Bcc => "bcc",
             Field::ReplyTo => "reply_to",
+        }
+    }
+
+    /// What a mailbox in this field is, for a hint.
+    fn role(self) -> &'static str {
+        match self {
+            Field::From => "the sender (From)",
+            Field::To => "a To recipient",
+            Field::Cc => "a Cc recipient",
+            Field::Bcc => "a Bcc recipient",
+            Field::ReplyTo => "the Reply-To address",
         }
     }
 
@@ -120,11 +152,50 @@ impl Field {
 pub(crate) fn address(field: Field, address: &str) -> Criterion {
     let label = format!("{}={}", field.name(), address.trim());
     let wanted = Mailbox::parse(address);
+    let explained = wanted.clone();
     Criterion::new(
         label,
         move |email| field.of(email).iter().any(|mailbox| mailbox.matches_parsed(&wanted)),
         move |email| mailbox_list(field.of(email)),
     )
+    .with_hint(move |email| address_hint(field, &explained, email))
+}
+
+/// Why `wanted` is not in `field`, when the email says: the address is
+/// there under another name, differs only in the case of its local part
+/// (which compares exactly), or is in another field.
+fn address_hint(field: Field, wanted: &Mailbox, email: &Email) -> Option<String> {
+    let here = field.of(email);
+    if let (Some(name), Some(found)) =
+        (&wanted.name, here.iter().find(|mailbox| mailbox.same_address(&wanted.address)))
+    {
+        let named = found.name.as_deref().map_or_else(|| "no name".to_owned(), |n| format!("the name {n:?}"));
+        return Some(format!("{} is there with {named}, not {name:?}", found.address));
+    }
+    if let Some(found) = here.iter().find(|mailbox| same_address_but_case(&mailbox.address, &wanted.address))
+    {
+        return Some(format!(
+            "{} differs from {} only in the case of its local part, which compares exactly",
+            found.address, wanted.address
+        ));
+    }
+    let elsewhere = Field::ALL
+        .into_iter()
+        .filter(|&other| other != field)
+        .find(|other| other.of(email).iter().any(|mailbox| mailbox.matches_parsed(wanted)))?;
+    Some(format!("{} is {}: use `.{}(..)`", wanted.address, elsewhere.role(), elsewhere.name()))
+}
+
+/// The same address but for the case of the local part.
+fn same_address_but_case(a: &str, b: &str) -> bool {
+    match (a.rsplit_once('@'), b.rsplit_once('@')) {
+        (Some((local_a, domain_a)), Some((local_b, domain_b))) => {
+            local_a != local_b
+                && local_a.eq_ignore_ascii_case(local_b)
+                && domain_a.eq_ignore_ascii_case(domain_b)
+        }
+        _ => false,
+    }
 }
 
 /// The subject equals a literal or matches a regex.
@@ -167,12 +238,14 @@ impl Body {
         }
     }
 
-    /// How a report names the text it shows.
-    fn described(self) -> &'static str {
-        match self {
-            Body::Text => "text",
-            Body::Html => "html (as text)",
-            Body::Either => "body",
+    /// How a report names the text it shows: HTML as markup when the
+    /// pattern was markup, else as decoded text.
+    fn described(self, markup: bool) -> &'static str {
+        match (self, markup) {
+            (Body::Text, _) => "text",
+            (Body::Html, true) => "html",
+            (Body::Html, false) => "html (as text)",
+            (Body::Either, _) => "body",
         }
     }
 
@@ -191,42 +264,69 @@ impl Body {
         }
     }
 
-    /// The searched text as reports show it (HTML as decoded text).
-    fn shown(self, email: &Email) -> Option<String> {
+    /// The searched text as reports show it: HTML as its markup when the
+    /// pattern was markup (a tag, an entity), else as decoded text.
+    fn shown(self, email: &Email, markup: bool) -> Option<String> {
+        let html = || if markup { email.html() } else { email.html_text() };
+        let html_heading = if markup { "--- html ---" } else { "--- html, as text ---" };
         match self {
             Body::Text => email.text().map(str::to_owned),
-            Body::Html => email.html_text().map(str::to_owned),
-            Body::Either => match (email.text(), email.html_text()) {
-                (Some(text), Some(html)) => Some(format!("{text}\n--- html, as text ---\n{html}")),
+            Body::Html => html().map(str::to_owned),
+            Body::Either => match (email.text(), html()) {
+                (Some(text), Some(html)) => Some(format!("{text}\n{html_heading}\n{html}")),
                 (text, html) => text.or(html).map(str::to_owned),
             },
         }
     }
 }
 
+/// Whether a pattern is written as HTML markup: a tag (`<b>`, `</p>`,
+/// `<!--`) or a character reference (`&amp;`, `&#39;`). A report then
+/// shows the markup it searched, not only the text a reader sees.
+fn is_markup(source: &str) -> bool {
+    let tag = source.match_indices('<').any(|(at, _)| {
+        source[at + 1..]
+            .chars()
+            .next()
+            .is_some_and(|next| next.is_ascii_alphabetic() || next == '/' || next == '!')
+    });
+    let reference = source.match_indices('&').any(|(at, _)| {
+        let rest = &source[at + 1..];
+        let name_len = rest.chars().take_while(|c| c.is_ascii_alphanumeric() || *c == '#').count();
+        name_len > 0 && rest[name_len..].starts_with(';')
+    });
+    tag || reference
+}
+
 /// A body contains a literal or matches a regex.
 pub(crate) fn body_contains(body: Body, pattern: Pattern) -> Criterion {
     let label = format!("{}_contains({pattern})", body.name());
+    let markup = !matches!(body, Body::Text) && is_markup(pattern.source());
     Criterion::new(
         label,
         move |email| body.holds(email, &pattern),
-        move |email| match body.shown(email) {
-            Some(text) => format!("the {} was {}", body.described(), excerpt(&text)),
+        move |email| match body.shown(email, markup) {
+            Some(text) => format!("the {} was {}", body.described(markup), excerpt(&text)),
             None => format!("there is no {} part", body.name()),
         },
     )
     .with_connector("but")
-    .with_evidence(move |email| Some(Evidence::Searched { what: body.name(), text: body.shown(email)? }))
+    .with_evidence(move |email| {
+        Some(Evidence::Searched { what: body.described(markup), text: body.shown(email, markup)? })
+    })
 }
 
 /// The fragments appear in the body in this order, each after the last.
-pub(crate) fn in_order(body: Body, fragments: Vec<String>) -> Criterion {
+pub(crate) fn in_order(body: Body, fragments: impl IntoIterator<Item = impl AsRef<str>>) -> Criterion {
+    let fragments: Vec<String> = fragments.into_iter().map(|f| f.as_ref().to_owned()).collect();
     let label = format!("{}_in_order({fragments:?})", body.name());
     let missing = fragments.clone();
     Criterion::new(
         label,
-        move |email| body.shown(email).is_some_and(|text| first_out_of_order(&text, &fragments).is_none()),
-        move |email| match body.shown(email) {
+        move |email| {
+            body.shown(email, false).is_some_and(|text| first_out_of_order(&text, &fragments).is_none())
+        },
+        move |email| match body.shown(email, false) {
             None => format!("no {} part", body.name()),
             Some(text) => match first_out_of_order(&text, &missing) {
                 Some(0) => format!("{:?} is not there", missing[0]),
@@ -239,7 +339,9 @@ pub(crate) fn in_order(body: Body, fragments: Vec<String>) -> Criterion {
         },
     )
     .with_connector("but")
-    .with_evidence(move |email| Some(Evidence::Searched { what: body.name(), text: body.shown(email)? }))
+    .with_evidence(move |email| {
+        Some(Evidence::Searched { what: body.described(false), text: body.shown(email, false)? })
+    })
 }
 
 /// The index of the first fragment not found after the one before it.
@@ -296,9 +398,9 @@ pub(crate) fn attachment_is(attachment: &Attachment, pattern: &Pattern) -> bool 
 }
 
 fn content_id_is(id: &str, pattern: &Pattern) -> bool {
-    match pattern {
-        Pattern::Literal(literal) => strip_angles(literal) == id,
-        Pattern::Regex(_) => pattern.is_match_exact(id),
+    match pattern.literal() {
+        Some(literal) => strip_angles(literal) == id,
+        None => pattern.is_match_exact(id),
     }
 }
 
@@ -379,10 +481,7 @@ pub(crate) fn quoted(value: Option<&str>) -> String {
 }
 
 fn literal(pattern: &Pattern) -> Option<String> {
-    match pattern {
-        Pattern::Literal(literal) => Some(literal.clone()),
-        Pattern::Regex(_) => None,
-    }
+    pattern.literal().map(str::to_owned)
 }
 
 fn header_values(email: &Email, name: &str) -> String {
@@ -415,5 +514,20 @@ fn excerpt(text: &str) -> String {
     } else {
         let cut: String = flat.chars().take(MAX).collect();
         format!("{cut:?}…")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_markup;
+
+    #[test]
+    fn markup_is_a_tag_or_a_character_reference() {
+        for markup in ["<b>", "</p>", "<!-- x -->", "O&#039;Connor", "&amp;", "a <a href=x>"] {
+            assert!(is_markup(markup), "{markup}");
+        }
+        for text in ["Tom & Jerry", "a < b", "1 <2", "&;", "R&D"] {
+            assert!(!is_markup(text), "{text}");
+        }
     }
 }

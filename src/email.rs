@@ -6,6 +6,7 @@ use std::sync::{Arc, OnceLock};
 use std::time::SystemTime;
 
 use crate::mailbox::Mailbox;
+use crate::parse::{Detail, View};
 use crate::parts::{Attachment, Header, MimePart};
 
 /// One captured message as it was stored: bytes and envelope, never parsed
@@ -54,34 +55,6 @@ impl Record {
     }
 }
 
-/// What first inspection decodes: addresses, subject, bodies, attachments.
-/// Built by `parse.rs` only.
-#[derive(Default)]
-pub(crate) struct View {
-    pub(crate) subject: Option<String>,
-    pub(crate) from: Vec<Mailbox>,
-    pub(crate) to: Vec<Mailbox>,
-    pub(crate) cc: Vec<Mailbox>,
-    pub(crate) bcc: Vec<Mailbox>,
-    pub(crate) reply_to: Vec<Mailbox>,
-    pub(crate) text: Option<String>,
-    pub(crate) html: Option<String>,
-    pub(crate) attachments: Vec<Attachment>,
-    pub(crate) message_id: Option<String>,
-    pub(crate) date: Option<SystemTime>,
-    pub(crate) problems: Vec<String>,
-}
-
-/// What only some inspections need: every header and the MIME tree (and the
-/// problems only they reveal). Decoded apart, on first use, so reading a
-/// subject or a body never pays for it.
-#[derive(Default)]
-pub(crate) struct Detail {
-    pub(crate) headers: Vec<Header>,
-    pub(crate) mime_tree: MimePart,
-    pub(crate) problems: Vec<String>,
-}
-
 /// A captured email: owned, decoded, with line endings normalised to `\n`.
 ///
 /// Cheap to clone (it shares the bytes and the decoded view with its
@@ -92,6 +65,9 @@ pub(crate) struct Detail {
 /// inspection stays within a few microseconds of the parser itself. Malformed input never panics: what could
 /// not be read is listed in [`problems`](Email::problems) and the bytes stay
 /// available in [`raw`](Email::raw).
+///
+/// Two emails are equal (`==`) when they are the same message: the same
+/// bytes and the same envelope, wherever and whenever each was captured.
 ///
 /// ```
 /// let email = mailtest::Email::from_raw(
@@ -476,11 +452,20 @@ impl fmt::Debug for Email {
 }
 
 impl PartialEq for Email {
-    /// Two handles are equal when they are the same captured message.
+    /// The same message: the same bytes and the same envelope. Where and
+    /// when each was captured ([`sequence`](Email::sequence),
+    /// [`captured_at`](Email::captured_at)) is not part of it, so a message
+    /// sent twice gives two equal emails, and a message read back from a
+    /// file equals the one captured when it was sent.
     fn eq(&self, other: &Self) -> bool {
         Arc::ptr_eq(&self.record, &other.record)
+            || (self.record.raw == other.record.raw
+                && self.record.envelope_from == other.record.envelope_from
+                && self.record.envelope_to == other.record.envelope_to)
     }
 }
+
+impl Eq for Email {}
 
 const _: () = {
     const fn assert_traits<T: Clone + Send + Sync + fmt::Debug>() {}

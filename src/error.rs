@@ -1,6 +1,7 @@
 //! The crate's error type.
 
 use std::fmt;
+use std::sync::Arc;
 
 /// Everything that can go wrong outside an assertion.
 ///
@@ -68,9 +69,12 @@ pub enum Error {
         second: String,
     },
     /// `EMAIL_BACKEND` names no backend mailtest knows.
+    #[non_exhaustive]
     UnknownBackend {
         /// The value as given.
         value: String,
+        /// The values it accepts.
+        expected: String,
     },
     /// The configuration asks for something a cargo feature of mailtest
     /// provides, and that feature is off.
@@ -81,7 +85,9 @@ pub enum Error {
         feature: String,
     },
     /// Reading or writing a file failed (the file backend, `Outbox::load`,
-    /// certificate files).
+    /// certificate files). The operating system's error is the
+    /// [`source`](std::error::Error::source), when there was one.
+    #[non_exhaustive]
     Io {
         /// What mailtest was doing, e.g. `create the mail directory`.
         action: String,
@@ -91,6 +97,8 @@ pub enum Error {
         kind: std::io::ErrorKind,
         /// The operating system's description.
         message: String,
+        /// The `std::io::Error`, when there was one.
+        source: Option<Cause>,
     },
     /// A message file could not be read back (`Outbox::load`).
     MalformedMailbox {
@@ -102,16 +110,22 @@ pub enum Error {
         reason: String,
     },
     /// An email address could not be parsed.
+    #[non_exhaustive]
     InvalidAddress {
         /// The address as given.
         address: String,
         /// What is wrong with it.
         reason: String,
+        /// The parser's error, when there was one.
+        source: Option<Cause>,
     },
     /// A message could not be built (e.g. by `send_mail`).
+    #[non_exhaustive]
     InvalidMessage {
         /// What is wrong.
         reason: String,
+        /// The builder's error, when there was one.
+        source: Option<Cause>,
     },
     /// The SMTP server refused, or could not be reached. See
     /// [`is_temporary`](Error::is_temporary) to tell a failure worth a retry
@@ -125,13 +139,20 @@ pub enum Error {
         reply: String,
         /// The server's reply code, when it answered (e.g. 451, 550).
         code: Option<u16>,
+        /// The SMTP client's error (a refusal, a connection or TLS
+        /// failure), when there was one.
+        source: Option<Cause>,
     },
-    /// A backend of your own failed: see [`Error::backend`].
+    /// A backend of your own failed: see [`Error::backend`] and
+    /// [`Error::backend_source`].
+    #[non_exhaustive]
     Backend {
         /// The backend's name.
         backend: String,
         /// What went wrong.
         message: String,
+        /// The backend's own error, when it gave one.
+        source: Option<Cause>,
     },
     /// No mailer has this name: `MAILERS` does not name it (see
     /// [`Settings::mailer`](crate::Settings::mailer)).
@@ -178,11 +199,14 @@ pub enum Error {
     /// );
     /// ```
     #[cfg(feature = "sink")]
+    #[non_exhaustive]
     Sink {
         /// What the sink was doing, e.g. "listen on 127.0.0.1:25".
         action: String,
         /// Why it failed, e.g. the operating system's error.
         cause: String,
+        /// The operating system's error, when there was one.
+        source: Option<Cause>,
     },
 }
 
@@ -204,11 +228,12 @@ impl fmt::Display for Error {
                  {first} is STARTTLS on a plain connection (usually port 587), \
                  {second} is TLS from the start (usually port 465)"
             ),
-            Error::UnknownBackend { value } => write!(
-                f,
-                "mailtest: EMAIL_BACKEND={value:?} is not a known backend; expected one of {}",
-                crate::backend::settings::valid_backends()
-            ),
+            Error::UnknownBackend { value, expected } => {
+                write!(
+                    f,
+                    "mailtest: EMAIL_BACKEND={value:?} is not a known backend; expected one of {expected}"
+                )
+            }
             Error::UnknownMailer { name, known } => write!(
                 f,
                 "mailtest: no mailer is called {name:?}; the mailers are: {} (MAILERS names all but default)",
@@ -233,14 +258,18 @@ impl fmt::Display for Error {
             Error::MalformedMailbox { path, line, reason } => {
                 write!(f, "mailtest: {}:{line}: {reason}", path.display())
             }
-            Error::InvalidAddress { address, reason } => {
+            Error::InvalidAddress { address, reason, .. } => {
                 write!(f, "mailtest: {address:?} is not a valid email address: {reason}")
             }
-            Error::InvalidMessage { reason } => write!(f, "mailtest: could not build the message: {reason}"),
+            Error::InvalidMessage { reason, .. } => {
+                write!(f, "mailtest: could not build the message: {reason}")
+            }
             Error::Smtp { server, reply, .. } => write!(f, "mailtest: SMTP server {server}: {reply}"),
-            Error::Backend { backend, message } => write!(f, "mailtest: backend {backend}: {message}"),
+            Error::Backend { backend, message, .. } => write!(f, "mailtest: backend {backend}: {message}"),
             #[cfg(feature = "sink")]
-            Error::Sink { action, cause } => write!(f, "mailtest: the SMTP sink cannot {action}: {cause}"),
+            Error::Sink { action, cause, .. } => {
+                write!(f, "mailtest: the SMTP sink cannot {action}: {cause}")
+            }
         }
     }
 }
@@ -255,7 +284,31 @@ impl Error {
     /// assert_eq!(err.to_string(), "mailtest: backend sms-gateway: quota exceeded");
     /// ```
     pub fn backend(backend: impl Into<String>, message: impl std::fmt::Display) -> Error {
-        Error::Backend { backend: backend.into(), message: message.to_string() }
+        Error::Backend { backend: backend.into(), message: message.to_string(), source: None }
+    }
+
+    /// An error for a backend of your own that keeps the error underneath
+    /// as its [`source`](std::error::Error::source), so a caller can walk
+    /// the chain or downcast it; the message is that error's text.
+    ///
+    /// ```
+    /// use std::error::Error as _;
+    ///
+    /// let refused = std::io::Error::new(std::io::ErrorKind::ConnectionRefused, "gateway down");
+    /// let err = mailtest::Error::backend_source("sms-gateway", refused);
+    /// assert_eq!(err.to_string(), "mailtest: backend sms-gateway: gateway down");
+    /// let io = err.source().unwrap().downcast_ref::<std::io::Error>().unwrap();
+    /// assert_eq!(io.kind(), std::io::ErrorKind::ConnectionRefused);
+    /// ```
+    pub fn backend_source(
+        backend: impl Into<String>,
+        source: impl std::error::Error + Send + Sync + 'static,
+    ) -> Error {
+        Error::Backend {
+            backend: backend.into(),
+            message: source.to_string(),
+            source: Some(Cause::new(source)),
+        }
     }
 
     /// Whether the SMTP server answered with a temporary failure (a 4xx
@@ -273,13 +326,36 @@ impl Error {
         matches!(self, Error::Smtp { code: Some(400..=499), .. })
     }
 
-    /// An [`Error::Io`] for `action` on `path`.
+    /// An [`Error::Io`] for `action` on `path`. The source is a copy of
+    /// `err`: exact for an operating-system error (its code is kept), the
+    /// kind and text otherwise (`std::io::Error` cannot be cloned).
     pub(crate) fn io(action: &str, path: &std::path::Path, err: &std::io::Error) -> Error {
+        let copy = match err.raw_os_error() {
+            Some(code) => std::io::Error::from_raw_os_error(code),
+            None => std::io::Error::new(err.kind(), err.to_string()),
+        };
         Error::Io {
             action: action.to_owned(),
             path: path.to_owned(),
             kind: err.kind(),
             message: err.to_string(),
+            source: Some(Cause::new(copy)),
+        }
+    }
+
+    /// An [`Error::Io`] that no operating-system call reported.
+    pub(crate) fn io_problem(
+        action: &str,
+        path: &std::path::Path,
+        kind: std::io::ErrorKind,
+        message: &str,
+    ) -> Error {
+        Error::Io {
+            action: action.to_owned(),
+            path: path.to_owned(),
+            kind,
+            message: message.to_owned(),
+            source: None,
         }
     }
 }
@@ -292,7 +368,79 @@ impl fmt::Debug for Error {
     }
 }
 
-impl std::error::Error for Error {}
+impl std::error::Error for Error {
+    /// The error underneath, when there is one: the `std::io::Error` of an
+    /// [`Error::Io`], lettre's error of an [`Error::Smtp`], and so on.
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        let source = match self {
+            Error::Io { source, .. }
+            | Error::InvalidAddress { source, .. }
+            | Error::InvalidMessage { source, .. }
+            | Error::Smtp { source, .. }
+            | Error::Backend { source, .. } => source.as_ref(),
+            #[cfg(feature = "sink")]
+            Error::Sink { source, .. } => source.as_ref(),
+            _ => None,
+        };
+        source.map(|cause| cause.error() as &(dyn std::error::Error + 'static))
+    }
+}
+
+/// The error underneath an [`Error`]: what
+/// [`source`](std::error::Error::source) returns, kept so that the
+/// `Error` stays `Clone`. Two causes are equal when they say the same.
+///
+/// ```
+/// use std::error::Error as _;
+///
+/// let missing = std::path::Path::new("/nonexistent/mail");
+/// let err = mailtest::Outbox::load(missing).unwrap_err();
+/// let io = err.source().and_then(|source| source.downcast_ref::<std::io::Error>()).unwrap();
+/// assert_eq!(io.kind(), std::io::ErrorKind::NotFound);
+/// if let mailtest::Error::Io { source: Some(cause), .. } = &err {
+///     assert_eq!(cause.to_string(), io.to_string());
+/// }
+/// ```
+#[derive(Clone)]
+pub struct Cause(Arc<dyn std::error::Error + Send + Sync + 'static>);
+
+impl Cause {
+    pub(crate) fn new(error: impl std::error::Error + Send + Sync + 'static) -> Cause {
+        Cause(Arc::new(error))
+    }
+
+    /// The error, to walk its own chain or downcast it.
+    ///
+    /// ```
+    /// # let err = mailtest::Outbox::load("/nonexistent/mail").unwrap_err();
+    /// if let mailtest::Error::Io { source: Some(cause), .. } = &err {
+    ///     assert!(cause.error().downcast_ref::<std::io::Error>().is_some());
+    /// }
+    /// ```
+    pub fn error(&self) -> &(dyn std::error::Error + Send + Sync + 'static) {
+        &*self.0
+    }
+}
+
+impl fmt::Display for Cause {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Display::fmt(&self.0, f)
+    }
+}
+
+impl fmt::Debug for Cause {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Debug::fmt(&self.0, f)
+    }
+}
+
+impl PartialEq for Cause {
+    fn eq(&self, other: &Cause) -> bool {
+        Arc::ptr_eq(&self.0, &other.0) || self.0.to_string() == other.0.to_string()
+    }
+}
+
+impl Eq for Cause {}
 
 /// The text of [`Error::NoOutbox`]: what happened, then every way to fix it.
 fn no_outbox(

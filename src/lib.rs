@@ -132,6 +132,8 @@ mod parts;
 #[cfg(feature = "harness")]
 mod pattern;
 #[cfg(feature = "harness")]
+mod preview;
+#[cfg(feature = "harness")]
 #[doc(hidden)]
 pub mod __private {
     pub use crate::private::*;
@@ -147,6 +149,9 @@ mod send_mail;
 mod sink;
 #[cfg(feature = "harness")]
 pub mod snapshot;
+mod start;
+#[cfg(feature = "harness")]
+mod strict;
 mod transport;
 #[cfg(feature = "harness")]
 mod wait;
@@ -164,13 +169,11 @@ pub use crate::backend::{
     RefusedRecipient, Settings, register_backend,
 };
 pub use crate::email::Email;
-pub use crate::error::Error;
+pub use crate::error::{Cause, Error};
 #[cfg(feature = "harness")]
 pub use crate::lint::{Lint, LintConfig, Lints};
 pub use crate::mailbox::Mailbox;
-pub use crate::outbox::{
-    BindGuard, Capture, Outbox, WithOutbox, WithOutboxExt, capture, capture_global, current,
-};
+pub use crate::outbox::{BindGuard, Capture, Outbox, WithOutbox, WithOutboxExt, current};
 pub use crate::parts::{Attachment, Header, MimePart};
 #[cfg(feature = "harness")]
 pub use crate::pattern::{Pattern, regex};
@@ -183,6 +186,7 @@ pub use crate::send_mail::{
 };
 #[cfg(feature = "sink")]
 pub use crate::sink::{DropPoint, SmtpSink, SmtpSinkBuilder};
+pub use crate::start::{capture, capture_global};
 #[cfg(feature = "tokio")]
 pub use crate::transport::AsyncCaptureTransport;
 pub use crate::transport::CaptureTransport;

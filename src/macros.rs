@@ -1,14 +1,14 @@
-//! `assert_sent!`, `assert_not_sent!` and `assert_sent_count!`: the query API
+//! `assert_sent!`, `assert_not_sent!` and `assert_sent_count!` (and the
+//! async forms `assert_sent_async!`, `assert_not_sent_async!`): the query API
 //! in one line. Keys are [`Query`](crate::Query) method names; an optional
 //! leading expression names the outbox, else the one bound on the thread.
 
 /// Asserts that exactly one captured email matches, and returns it; with
 /// `count: n`, that exactly `n` match, and returns them.
 ///
-/// Keys are [`Query`](crate::Query) methods taking one value (`to`, `cc`,
-/// `bcc`, `from`, `reply_to`, `subject`, `subject_contains`, `text_contains`,
-/// `html_contains`, `body_contains`, `has_attachment`, `matching`, `within`,
-/// and their `not_` twins); `header: (name, value)` takes a pair. A leading
+/// Keys are [`Query`](crate::Query) methods taking one value: every
+/// criterion (`to`, `subject`, `text_contains`, `has_link`, `matching`, …,
+/// and their `not_` twins) and `within`; `header: (name, value)` takes a pair. A leading
 /// expression before the keys is the outbox; without one, the outbox bound
 /// on this thread is used.
 ///
@@ -38,11 +38,11 @@
 macro_rules! assert_sent {
     ($key:ident : $($rest:tt)*) => {
         $crate::__assert_sent!(
-            @munch (&$crate::__private::bound_outbox("assert_sent")) [] [] $key : $($rest)*
+            @munch [one count] (&$crate::__private::bound_outbox("assert_sent")) [] [] $key : $($rest)*
         )
     };
     ($outbox:expr, $key:ident : $($rest:tt)*) => {
-        $crate::__assert_sent!(@munch (&$outbox) [] [] $key : $($rest)*)
+        $crate::__assert_sent!(@munch [one count] (&$outbox) [] [] $key : $($rest)*)
     };
     ($outbox:expr $(,)?) => {
         $crate::__private::outbox_of(&$outbox).find().one()
@@ -52,25 +52,74 @@ macro_rules! assert_sent {
     };
 }
 
-/// Sorts `key: value` pairs into query calls and an optional count.
+/// The async form of [`assert_sent!`]: the same keys and outbox rules, as a
+/// future to `.await`. With `within: d` it waits without blocking the
+/// thread, so it works in a current-thread `#[tokio::test]` whose own tasks
+/// send the mail (where `assert_sent!` would block them).
+///
+/// # Panics
+///
+/// When awaited, as [`assert_sent!`] does. The panic happens where the
+/// future is polled, inside mailtest, so the first line of the message
+/// starts with your `file:line:col`.
+///
+/// ```
+/// # #[tokio::main(flavor = "current_thread")] async fn main() {
+/// use std::time::Duration;
+/// use mailtest::assert_sent_async;
+///
+/// let mail = mailtest::capture();
+/// let outbox = mail.outbox();
+/// tokio::spawn(async move {
+///     tokio::time::sleep(Duration::from_millis(10)).await;
+///     outbox.capture_raw(None, &["ann@example.com"], b"To: ann@example.com\r\nSubject: Welcome\r\n\r\nHi");
+/// });
+/// let email = assert_sent_async!(to: "ann@example.com", within: Duration::from_secs(5)).await;
+/// assert_eq!(email.subject(), Some("Welcome"));
+/// assert_sent_async!(mail, subject: "Welcome", count: 1).await;
+/// # }
+/// ```
+#[macro_export]
+macro_rules! assert_sent_async {
+    ($key:ident : $($rest:tt)*) => {
+        $crate::__assert_sent!(
+            @munch [one_async count_async]
+            (&$crate::__private::bound_outbox("assert_sent_async")) [] [] $key : $($rest)*
+        )
+    };
+    ($outbox:expr, $key:ident : $($rest:tt)*) => {
+        $crate::__assert_sent!(@munch [one_async count_async] (&$outbox) [] [] $key : $($rest)*)
+    };
+    ($outbox:expr $(,)?) => {
+        $crate::__private::outbox_of(&$outbox).find().one_async()
+    };
+    () => {
+        $crate::__private::bound_outbox("assert_sent_async").find().one_async()
+    };
+}
+
+/// Sorts `key: value` pairs into query calls and an optional count, then
+/// ends with the terminal for one email or for `count` (sync or async).
 #[doc(hidden)]
 #[macro_export]
 macro_rules! __assert_sent {
-    (@munch $outbox:tt [$($calls:tt)*] [$($count:tt)*] count : $n:expr $(, $($rest:tt)*)?) => {
-        $crate::__assert_sent!(@munch $outbox [$($calls)*] [$n] $($($rest)*)?)
+    (@munch $terminals:tt $outbox:tt [$($calls:tt)*] [$($count:tt)*] count : $n:expr $(, $($rest:tt)*)?) => {
+        $crate::__assert_sent!(@munch $terminals $outbox [$($calls)*] [$n] $($($rest)*)?)
     };
-    (@munch $outbox:tt [$($calls:tt)*] [$($count:tt)*]
+    (@munch $terminals:tt $outbox:tt [$($calls:tt)*] [$($count:tt)*]
         header : ($name:expr, $value:expr $(,)?) $(, $($rest:tt)*)?) => {
-        $crate::__assert_sent!(@munch $outbox [$($calls)* .header($name, $value)] [$($count)*] $($($rest)*)?)
+        $crate::__assert_sent!(
+            @munch $terminals $outbox [$($calls)* .header($name, $value)] [$($count)*] $($($rest)*)?
+        )
     };
-    (@munch $outbox:tt [$($calls:tt)*] [$($count:tt)*] $key:ident : $value:expr $(, $($rest:tt)*)?) => {
-        $crate::__assert_sent!(@munch $outbox [$($calls)* .$key($value)] [$($count)*] $($($rest)*)?)
+    (@munch $terminals:tt $outbox:tt [$($calls:tt)*] [$($count:tt)*] $key:ident : $value:expr $(, $($rest:tt)*)?) => {
+        $crate::__assert_sent!(@munch $terminals $outbox [$($calls)* .$key($value)] [$($count)*] $($($rest)*)?)
     };
-    (@munch $outbox:tt [$($calls:tt)*] []) => {
-        $crate::__private::outbox_of($outbox).find() $($calls)* .one()
+    (@munch [$one:ident $count:ident] $outbox:tt [$($calls:tt)*] []) => {
+        $crate::__private::outbox_of($outbox).find() $($calls)* .$one()
     };
-    (@munch $outbox:tt [$($calls:tt)*] [$n:expr]) => {
-        $crate::__private::outbox_of($outbox).find() $($calls)* .count($n)
+    (@munch [$one:ident $count:ident] $outbox:tt [$($calls:tt)*] [$n:expr]) => {
+        $crate::__private::outbox_of($outbox).find() $($calls)* .$count($n)
     };
 }
 
@@ -92,11 +141,11 @@ macro_rules! __assert_sent {
 macro_rules! assert_not_sent {
     ($key:ident : $($rest:tt)*) => {
         $crate::__assert_not_sent!(
-            (&$crate::__private::bound_outbox("assert_not_sent")) [] $key : $($rest)*
+            none (&$crate::__private::bound_outbox("assert_not_sent")) [] $key : $($rest)*
         )
     };
     ($outbox:expr, $key:ident : $($rest:tt)*) => {
-        $crate::__assert_not_sent!((&$outbox) [] $key : $($rest)*)
+        $crate::__assert_not_sent!(none (&$outbox) [] $key : $($rest)*)
     };
     ($outbox:expr $(,)?) => {
         $crate::__private::outbox_of(&$outbox).assert_empty()
@@ -106,18 +155,54 @@ macro_rules! assert_not_sent {
     };
 }
 
-/// Turns `key: value` pairs into query calls ending in `none()`.
+/// The async form of [`assert_not_sent!`], as a future to `.await`: with
+/// `within: d` it watches for `d` without blocking the thread.
+///
+/// # Panics
+///
+/// When awaited, as [`assert_not_sent!`] does, the first line of the
+/// message starting with your `file:line:col`.
+///
+/// ```
+/// # #[tokio::main(flavor = "current_thread")] async fn main() {
+/// use std::time::Duration;
+/// use mailtest::assert_not_sent_async;
+///
+/// let mail = mailtest::capture();
+/// assert_not_sent_async!(to: "bob@example.com", within: Duration::from_millis(20)).await;
+/// assert_not_sent_async!(mail).await;
+/// # }
+/// ```
+#[macro_export]
+macro_rules! assert_not_sent_async {
+    ($key:ident : $($rest:tt)*) => {
+        $crate::__assert_not_sent!(
+            none_async (&$crate::__private::bound_outbox("assert_not_sent_async")) [] $key : $($rest)*
+        )
+    };
+    ($outbox:expr, $key:ident : $($rest:tt)*) => {
+        $crate::__assert_not_sent!(none_async (&$outbox) [] $key : $($rest)*)
+    };
+    ($outbox:expr $(,)?) => {
+        $crate::__private::outbox_of(&$outbox).find().none_async()
+    };
+    () => {
+        $crate::__private::bound_outbox("assert_not_sent_async").find().none_async()
+    };
+}
+
+/// Turns `key: value` pairs into query calls ending in the `$none` terminal.
 #[doc(hidden)]
 #[macro_export]
 macro_rules! __assert_not_sent {
-    ($outbox:tt [$($calls:tt)*] header : ($name:expr, $value:expr $(,)?) $(, $($rest:tt)*)?) => {
-        $crate::__assert_not_sent!($outbox [$($calls)* .header($name, $value)] $($($rest)*)?)
+    ($none:ident $outbox:tt [$($calls:tt)*] header : ($name:expr, $value:expr $(,)?) $(, $($rest:tt)*)?) => {
+        $crate::__assert_not_sent!($none $outbox [$($calls)* .header($name, $value)] $($($rest)*)?)
     };
-    ($outbox:tt [$($calls:tt)*] $key:ident : $value:expr $(, $($rest:tt)*)?) => {
-        $crate::__assert_not_sent!($outbox [$($calls)* .$key($value)] $($($rest)*)?)
+    ($none:ident $outbox:tt [$($calls:tt)*] $key:ident : $value:expr $(, $($rest:tt)*)?) => {
+        $crate::__assert_not_sent!($none $outbox [$($calls)* .$key($value)] $($($rest)*)?)
     };
-    ($outbox:tt [$($calls:tt)*]) => {
-        $crate::__private::outbox_of($outbox).find() $($calls)* .none()
+    ($none:ident $outbox:tt [$($calls:tt)*]) => {
+        $crate::__private::outbox_of($outbox).find() $($calls)* .$none()
     };
 }
 

@@ -1,13 +1,23 @@
 //! Addresses as they appear in From, To, Cc, Bcc and Reply-To.
 
 use std::fmt;
+use std::hash::{Hash, Hasher};
 
 /// One address with its optional display name, decoded.
 ///
-/// Compares with a string on the address: the local part exactly, the
-/// domain case-insensitively and in either form (`öäü.com` matches the
-/// `xn--4ca9at.com` the backends write). A string in `Name <address>` form
-/// also compares the name.
+/// Two `Mailbox`es are equal when they are the same mailbox: the same
+/// display name, and the same address — the local part exactly, the domain
+/// in any case and in either form, `öäü.com` or the `xn--4ca9at.com` the
+/// backends write (RFC 5321 leaves the local part to the receiving server,
+/// the domain is case-insensitive and IDNA maps one form to the other). That is an equivalence, and `Hash` agrees
+/// with it, so a `HashSet<Mailbox>` holds each mailbox once.
+///
+/// A `Mailbox` also compares with a string that describes it, in that order
+/// (`mailbox == "…"`, not `"…" == mailbox`): a bare address compares the
+/// address, so `email.to() == ["ann@example.com"]` holds whatever Ann's
+/// display name is; `Name <address>` compares the name too. That is
+/// [`matches`](Mailbox::matches); the string side is a description, not a
+/// mailbox, so it is not implemented the other way round.
 ///
 /// ```
 /// use mailtest::Mailbox;
@@ -19,10 +29,12 @@ use std::fmt;
 /// assert_ne!(ann, "ANN@example.com");
 /// assert_eq!(ann.to_string(), "Ann Lee <ann@Example.com>");
 ///
+/// assert_eq!(ann, Mailbox::parse("Ann Lee <ann@example.COM>"));
+/// assert_ne!(ann, Mailbox::parse("ann@example.com"), "another display name is another mailbox");
 /// let sent = Mailbox::parse("to@xn--4ca9at.com");
 /// assert_eq!(sent, "to@öäü.com");
 /// ```
-#[derive(Clone, PartialEq, Eq, Hash)]
+#[derive(Clone)]
 pub struct Mailbox {
     /// The display name (`Ann Lee` in `Ann Lee <ann@example.com>`), decoded.
     pub name: Option<String>,
@@ -98,33 +110,47 @@ pub(crate) fn same_address(a: &str, b: &str) -> bool {
     }
 }
 
+impl PartialEq for Mailbox {
+    /// The same display name and the same address (the domain in any case).
+    fn eq(&self, other: &Mailbox) -> bool {
+        self.name == other.name && same_address(&self.address, &other.address)
+    }
+}
+
+impl Eq for Mailbox {}
+
+impl Hash for Mailbox {
+    /// Agrees with `==`: the domain is hashed in its ASCII form, in lower case.
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        self.name.hash(state);
+        match self.address.rsplit_once('@') {
+            Some((local, domain)) => {
+                local.hash(state);
+                crate::idna::ascii_domain(domain).to_ascii_lowercase().hash(state);
+            }
+            None => self.address.hash(state),
+        }
+    }
+}
+
 impl PartialEq<str> for Mailbox {
+    /// Whether this is the mailbox `other` describes; see [`Mailbox::matches`].
     fn eq(&self, other: &str) -> bool {
         self.matches(other)
     }
 }
 
 impl PartialEq<&str> for Mailbox {
+    /// Whether this is the mailbox `other` describes; see [`Mailbox::matches`].
     fn eq(&self, other: &&str) -> bool {
         self.matches(other)
     }
 }
 
 impl PartialEq<String> for Mailbox {
+    /// Whether this is the mailbox `other` describes; see [`Mailbox::matches`].
     fn eq(&self, other: &String) -> bool {
         self.matches(other)
-    }
-}
-
-impl PartialEq<Mailbox> for &str {
-    fn eq(&self, other: &Mailbox) -> bool {
-        other.matches(self)
-    }
-}
-
-impl PartialEq<Mailbox> for str {
-    fn eq(&self, other: &Mailbox) -> bool {
-        other.matches(self)
     }
 }
 
@@ -150,5 +176,70 @@ impl fmt::Debug for Mailbox {
 impl From<&str> for Mailbox {
     fn from(text: &str) -> Self {
         Mailbox::parse(text)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::hash_map::DefaultHasher;
+    use std::hash::{Hash, Hasher};
+
+    use super::Mailbox;
+
+    fn hash(mailbox: &Mailbox) -> u64 {
+        let mut hasher = DefaultHasher::new();
+        mailbox.hash(&mut hasher);
+        hasher.finish()
+    }
+
+    const DESCRIPTIONS: [&str; 9] = [
+        "ann@example.com",
+        "ann@EXAMPLE.com",
+        "Ann@example.com",
+        "Ann <ann@example.com>",
+        "Ann <ann@Example.COM>",
+        "Anne <ann@example.com>",
+        "bob@example.com",
+        "Ann <bob@example.com>",
+        "not an address",
+    ];
+
+    #[test]
+    fn equality_is_an_equivalence_that_hash_agrees_with() {
+        let mailboxes: Vec<Mailbox> = DESCRIPTIONS.iter().map(|d| Mailbox::parse(d)).collect();
+        for a in &mailboxes {
+            assert_eq!(a, a);
+            for b in &mailboxes {
+                assert_eq!(a == b, b == a, "{a} / {b}");
+                if a == b {
+                    assert_eq!(hash(a), hash(b), "{a} / {b}");
+                }
+                for c in &mailboxes {
+                    if a == b && b == c {
+                        assert_eq!(a, c, "{a} / {b} / {c}");
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn comparing_with_a_description_is_transitive_through_equal_mailboxes() {
+        let mailboxes: Vec<Mailbox> = DESCRIPTIONS.iter().map(|d| Mailbox::parse(d)).collect();
+        for a in &mailboxes {
+            for b in mailboxes.iter().filter(|b| *b == a) {
+                for description in DESCRIPTIONS {
+                    assert_eq!(*a == description, *b == description, "{a} / {b} / {description}");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn a_bare_address_describes_a_mailbox_whatever_its_name() {
+        let ann = Mailbox::parse("Ann Lee <ann@example.com>");
+        assert_eq!(ann, "ann@EXAMPLE.com");
+        assert_ne!(ann, "Ann <ann@example.com>");
+        assert_ne!(ann, Mailbox::parse("ann@example.com"));
     }
 }

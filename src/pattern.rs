@@ -9,6 +9,11 @@ use std::fmt;
 /// means *equal to* for exact criteria (`subject`) and *contains* for
 /// `*_contains` criteria; a regex is searched for in both.
 ///
+/// Opaque on purpose: which regex engine mailtest uses is not part of its
+/// API, so a new major version of that engine changes nothing for you. Build
+/// a regex pattern from its source text with [`regex()`]; for any other test
+/// of an email, use `matching(|email| ..)`.
+///
 /// ```
 /// use mailtest::{Pattern, regex};
 ///
@@ -19,17 +24,23 @@ use std::fmt;
 ///
 /// let pattern = regex(r"^Welcome, \w+$");
 /// assert!(pattern.is_match_exact("Welcome, Ann"));
+/// assert_eq!(pattern.to_string(), r#"regex(r"^Welcome, \w+$")"#);
 /// ```
 #[derive(Clone)]
-pub enum Pattern {
-    /// A literal string.
+pub struct Pattern {
+    kind: Kind,
+}
+
+#[derive(Clone)]
+enum Kind {
     Literal(String),
-    /// A regular expression (searched, not anchored, unless you anchor it).
+    /// Searched, not anchored, unless the source anchors it.
     Regex(regex::Regex),
 }
 
 /// Builds a regular-expression [`Pattern`], usable wherever a text pattern is
-/// taken.
+/// taken. The syntax is that of the `regex` crate (Perl-like, no
+/// look-around, no back-references).
 ///
 /// # Panics
 ///
@@ -44,7 +55,7 @@ pub enum Pattern {
 #[track_caller]
 pub fn regex(pattern: &str) -> Pattern {
     match regex::Regex::new(pattern) {
-        Ok(re) => Pattern::Regex(re),
+        Ok(re) => Pattern { kind: Kind::Regex(re) },
         Err(err) => panic!("mailtest::regex({pattern:?}) is not a valid regular expression:\n{err}"),
     }
 }
@@ -57,9 +68,9 @@ impl Pattern {
     /// assert!(mailtest::regex("^H").is_match_exact("Hi there"));
     /// ```
     pub fn is_match_exact(&self, text: &str) -> bool {
-        match self {
-            Pattern::Literal(literal) => literal == text,
-            Pattern::Regex(re) => re.is_match(text),
+        match &self.kind {
+            Kind::Literal(literal) => literal == text,
+            Kind::Regex(re) => re.is_match(text),
         }
     }
 
@@ -69,9 +80,25 @@ impl Pattern {
     /// assert!(mailtest::Pattern::from("there").is_found_in("Hi there"));
     /// ```
     pub fn is_found_in(&self, text: &str) -> bool {
-        match self {
-            Pattern::Literal(literal) => text.contains(literal.as_str()),
-            Pattern::Regex(re) => re.is_match(text),
+        match &self.kind {
+            Kind::Literal(literal) => text.contains(literal.as_str()),
+            Kind::Regex(re) => re.is_match(text),
+        }
+    }
+
+    /// The literal text, when this is not a regex.
+    pub(crate) fn literal(&self) -> Option<&str> {
+        match &self.kind {
+            Kind::Literal(literal) => Some(literal),
+            Kind::Regex(_) => None,
+        }
+    }
+
+    /// The text as written: the literal, or the regex's source.
+    pub(crate) fn source(&self) -> &str {
+        match &self.kind {
+            Kind::Literal(literal) => literal,
+            Kind::Regex(re) => re.as_str(),
         }
     }
 }
@@ -79,10 +106,10 @@ impl Pattern {
 impl fmt::Display for Pattern {
     /// `"text"` for a literal, `regex("…")` for a regex: how reports show it.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Pattern::Literal(literal) => write!(f, "{literal:?}"),
+        match &self.kind {
+            Kind::Literal(literal) => write!(f, "{literal:?}"),
             // As the user would write it in code: a raw string when it has backslashes.
-            Pattern::Regex(re) => match re.as_str() {
+            Kind::Regex(re) => match re.as_str() {
                 source if source.contains('"') => write!(f, "regex(r#\"{source}\"#)"),
                 source if source.contains('\\') => write!(f, "regex(r\"{source}\")"),
                 source => write!(f, "regex(\"{source}\")"),
@@ -99,24 +126,24 @@ impl fmt::Debug for Pattern {
 
 impl From<&str> for Pattern {
     fn from(literal: &str) -> Self {
-        Pattern::Literal(literal.to_owned())
+        Pattern { kind: Kind::Literal(literal.to_owned()) }
     }
 }
 
 impl From<String> for Pattern {
     fn from(literal: String) -> Self {
-        Pattern::Literal(literal)
+        Pattern { kind: Kind::Literal(literal) }
     }
 }
 
 impl From<&String> for Pattern {
     fn from(literal: &String) -> Self {
-        Pattern::Literal(literal.clone())
+        Pattern::from(literal.as_str())
     }
 }
 
-impl From<regex::Regex> for Pattern {
-    fn from(re: regex::Regex) -> Self {
-        Pattern::Regex(re)
+impl From<&Pattern> for Pattern {
+    fn from(pattern: &Pattern) -> Self {
+        pattern.clone()
     }
 }

@@ -98,3 +98,13 @@ where
 pub fn no_redactions() -> crate::snapshot::Redactions {
     crate::snapshot::Redactions::new()
 }
+
+/// `2024-01-02T03:04:05Z`: a time as the JSON API of `mailtest serve` writes it.
+pub fn rfc3339(time: std::time::SystemTime) -> String {
+    crate::backend::timestamp::Utc::of(time).rfc3339()
+}
+
+/// The pages of `mailtest serve --http`, for the `mailtest` binary.
+pub mod preview {
+    pub use crate::preview::served::*;
+}

@@ -6,17 +6,19 @@ use std::sync::Arc;
 use std::sync::atomic::Ordering;
 use std::time::{Duration, Instant};
 
-use crate::criteria::{self, Body, Criterion, Field};
+use crate::criteria::{self, Criterion};
 use crate::email::{Email, Record};
 use crate::outbox::Outbox;
-use crate::pattern::Pattern;
-use crate::report::Failure;
+use crate::report::{Asked, Expected, Failure};
 use crate::wait;
 
 /// A search over captured emails: criteria, then a terminal that checks how
 /// many matched.
 ///
 /// Builder methods consume and return the query; every criterion must hold.
+/// The criteria are the checks of [`EmailAssert`](crate::EmailAssert), with
+/// the same names and arguments (both come from one list), each with a
+/// negative twin `not_x` (`no_header` for `has_header`).
 /// Terminals (`one`, `count`, `at_least`, `none`, `all`) panic at your line
 /// with a report of every captured email; their `try_` twins return the
 /// [`Failure`] instead. With [`within`](Query::within) the terminal waits for
@@ -40,13 +42,6 @@ pub struct Query {
     within: Option<Duration>,
 }
 
-/// How many matching emails a terminal wants.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) enum Expected {
-    Exactly(usize),
-    AtLeast(usize),
-}
-
 /// Where a count stands against an expectation.
 enum Standing {
     Met,
@@ -66,31 +61,12 @@ impl Expected {
             Expected::Exactly(n) if matched == n => Standing::Met,
             Expected::Exactly(n) if matched > n => Standing::Broken,
             Expected::AtLeast(n) if matched >= n => Standing::Met,
+            Expected::Any if final_check => Standing::Met,
+            Expected::Any => Standing::Open,
             _ if final_check => Standing::Broken,
             _ => Standing::Open,
         }
     }
-}
-
-/// Writes each criterion method and its `not_` twin.
-macro_rules! query_criteria {
-    ($(
-        $(#[$doc:meta])*
-        fn $name:ident / $not:ident ($($arg:ident : $ty:ty),*) => $make:expr;
-    )*) => {$(
-        $(#[$doc])*
-        pub fn $name(self, $($arg: $ty),*) -> Query {
-            self.with($make)
-        }
-
-        #[doc = concat!(
-            "The opposite of [`", stringify!($name), "`](Query::", stringify!($name),
-            "): keeps emails for which it does not hold. See its example."
-        )]
-        pub fn $not(self, $($arg: $ty),*) -> Query {
-            self.with(($make).negate())
-        }
-    )*};
 }
 
 impl Query {
@@ -103,156 +79,11 @@ impl Query {
         self
     }
 
-    query_criteria! {
-        /// Keeps emails with `address` among the `To` recipients:
-        /// `ann@example.com` or `Ann <ann@example.com>` (then the name must
-        /// match too), the domain in any case.
-        ///
-        /// ```
-        /// let mail = mailtest::capture();
-        /// mail.capture_raw(None, &["ann@example.com"], b"To: Ann <ann@Example.com>\r\n\r\nHi");
-        /// mail.find().to("ann@example.com").one();
-        /// mail.find().to("Ann <ann@example.com>").one();
-        /// mail.find().not_to("bob@example.com").one();
-        /// ```
-        fn to / not_to(address: &str) => criteria::address(Field::To, address);
-
-        /// Keeps emails with `address` among the `Cc` recipients.
-        ///
-        /// ```
-        /// let mail = mailtest::capture();
-        /// mail.capture_raw(None, &["ann@example.com", "boss@example.com"], b"To: ann@example.com\r\nCc: boss@example.com\r\n\r\n.");
-        /// mail.find().cc("boss@example.com").one();
-        /// mail.find().not_cc("ann@example.com").one();
-        /// ```
-        fn cc / not_cc(address: &str) => criteria::address(Field::Cc, address);
-
-        /// Keeps emails blind-copied to `address`: an envelope recipient in
-        /// neither `To` nor `Cc` (see [`Email::bcc`]).
-        ///
-        /// ```
-        /// let mail = mailtest::capture();
-        /// mail.capture_raw(None, &["ann@example.com", "audit@example.com"], b"To: ann@example.com\r\n\r\n.");
-        /// mail.find().bcc("audit@example.com").one();
-        /// mail.find().not_bcc("ann@example.com").one();
-        /// ```
-        fn bcc / not_bcc(address: &str) => criteria::address(Field::Bcc, address);
-
-        /// Keeps emails from `address`.
-        ///
-        /// ```
-        /// let mail = mailtest::capture();
-        /// mail.capture_raw(None, &["ann@example.com"], b"From: Shop <shop@example.com>\r\n\r\n.");
-        /// mail.find().from("shop@example.com").one();
-        /// mail.find().not_from("spam@example.com").one();
-        /// ```
-        fn from / not_from(address: &str) => criteria::address(Field::From, address);
-
-        /// Keeps emails whose `Reply-To` holds `address`.
-        ///
-        /// ```
-        /// let mail = mailtest::capture();
-        /// mail.capture_raw(None, &["ann@example.com"], b"Reply-To: help@example.com\r\n\r\n.");
-        /// mail.find().reply_to("help@example.com").one();
-        /// mail.find().not_reply_to("noreply@example.com").one();
-        /// ```
-        fn reply_to / not_reply_to(address: &str) => criteria::address(Field::ReplyTo, address);
-
-        /// Keeps emails whose subject is `pattern`: equal to a literal, or
-        /// matching a [`regex()`](crate::regex()).
-        ///
-        /// ```
-        /// let mail = mailtest::capture();
-        /// mail.capture_raw(None, &["ann@example.com"], b"Subject: Welcome, Ann\r\n\r\nHi");
-        /// mail.find().subject("Welcome, Ann").one();
-        /// mail.find().subject(mailtest::regex("^Welcome")).one();
-        /// mail.find().subject("Welcome").none();
-        /// mail.find().not_subject("Goodbye").one();
-        /// ```
-        fn subject / not_subject(pattern: impl Into<Pattern>) => criteria::subject(pattern.into());
-
-        /// Keeps emails whose subject contains `pattern`.
-        ///
-        /// ```
-        /// let mail = mailtest::capture();
-        /// mail.capture_raw(None, &["ann@example.com"], b"Subject: Your order #1042 shipped\r\n\r\n.");
-        /// mail.find().subject_contains("shipped").one();
-        /// mail.find().subject_contains(mailtest::regex(r"#\d+")).one();
-        /// mail.find().not_subject_contains("cancelled").one();
-        /// ```
-        fn subject_contains / not_subject_contains(pattern: impl Into<Pattern>) => criteria::subject_contains(pattern.into());
-
-        /// Keeps emails whose plain-text body contains `pattern`.
-        ///
-        /// ```
-        /// let mail = mailtest::capture();
-        /// mail.capture_raw(None, &["ann@example.com"], b"Subject: Reset\r\n\r\nYour code is 123456.");
-        /// mail.find().text_contains("Your code is").one();
-        /// mail.find().text_contains(mailtest::regex(r"\b\d{6}\b")).one();
-        /// mail.find().not_text_contains("password").one();
-        /// ```
-        fn text_contains / not_text_contains(pattern: impl Into<Pattern>) => criteria::body_contains(Body::Text, pattern.into());
-
-        /// Keeps emails whose HTML body contains `pattern`, searched both in
-        /// the markup and in its decoded text (entities decoded, tags out),
-        /// so you write what the reader sees.
-        ///
-        /// ```
-        /// let mail = mailtest::capture();
-        /// mail.capture_raw(None, &["ann@example.com"], b"Content-Type: text/html\r\n\r\n<p>Dear O&#039;Connor &amp; <b>friends</b></p>");
-        /// mail.find().html_contains("O'Connor & friends").one();
-        /// mail.find().html_contains("<b>friends</b>").one();
-        /// mail.find().not_html_contains("enemies").one();
-        /// ```
-        fn html_contains / not_html_contains(pattern: impl Into<Pattern>) => criteria::body_contains(Body::Html, pattern.into());
-
-        /// Keeps emails whose text or HTML body contains `pattern`.
-        ///
-        /// ```
-        /// let mail = mailtest::capture();
-        /// mail.capture_raw(None, &["ann@example.com"], b"Content-Type: text/html\r\n\r\n<p>Welcome aboard</p>");
-        /// mail.find().body_contains("Welcome aboard").one();
-        /// mail.find().not_body_contains("Goodbye").one();
-        /// ```
-        fn body_contains / not_body_contains(pattern: impl Into<Pattern>) => criteria::body_contains(Body::Either, pattern.into());
-
-        /// Keeps emails with a header `name` (any case) whose decoded value
-        /// is `value`: equal to a literal, or matching a regex.
-        ///
-        /// ```
-        /// let mail = mailtest::capture();
-        /// mail.capture_raw(None, &["ann@example.com"], b"X-Campaign: spring-sale\r\n\r\n.");
-        /// mail.find().header("x-campaign", "spring-sale").one();
-        /// mail.find().header("X-Campaign", mailtest::regex("^spring")).one();
-        /// mail.find().not_header("X-Campaign", "winter").one();
-        /// ```
-        fn header / not_header(name: &str, value: impl Into<Pattern>) => criteria::header(name, value.into());
-
-        /// Keeps emails with an attachment whose file name is `name`: equal to
-        /// a literal, or matching a regex.
-        ///
-        /// ```
-        /// let mail = mailtest::capture();
-        /// mail.capture_raw(None, &["ann@example.com"], b"Content-Type: multipart/mixed; boundary=b\r\n\r\n--b\r\n\r\nsee attached\r\n--b\r\nContent-Type: application/pdf\r\nContent-Disposition: attachment; filename=invoice.pdf\r\n\r\n%PDF\r\n--b--\r\n");
-        /// mail.find().has_attachment("invoice.pdf").one();
-        /// mail.find().has_attachment(mailtest::regex(r"\.pdf$")).one();
-        /// mail.find().not_has_attachment("virus.exe").one();
-        /// ```
-        fn has_attachment / not_has_attachment(name: impl Into<Pattern>) => criteria::has_attachment(name.into());
-
-        /// Keeps emails for which `test` returns `true`: anything the other
-        /// criteria cannot say.
-        ///
-        /// A panic in `test` fails your test as usual and leaves the outbox
-        /// usable: no lock is held while it runs.
-        ///
-        /// ```
-        /// let mail = mailtest::capture();
-        /// mail.capture_raw(None, &["ann@example.com"], b"Subject: Hi\r\n\r\nhttps://a.example https://b.example");
-        /// mail.find().matching(|email| email.links().len() == 2).one();
-        /// mail.find().not_matching(|email| email.links().is_empty()).one();
-        /// ```
-        fn matching / not_matching(test: impl Fn(&Email) -> bool + Send + Sync + 'static) => criteria::matching(test);
+    criteria::criteria_methods! {
+        apply: with,
+        owner: "Query",
+        opposite: "keeps the emails for which it does not hold",
+        attributes: [],
     }
 
     /// Makes the terminal wait up to `timeout` for the expected emails,
@@ -404,15 +235,64 @@ impl Query {
         self.try_expect(Expected::Exactly(0)).map(drop)
     }
 
-    /// Every matching email, with no expectation on how many.
+    /// Every matching email, with no expectation on how many. With
+    /// [`within`](Query::within), it collects for the whole time and returns
+    /// what matched when it ends.
+    ///
+    /// # Panics
+    ///
+    /// With `within`, on the thread that drives a current-thread tokio
+    /// runtime (a blocking wait there would stop the tasks that send): use
+    /// [`all_async`](Query::all_async).
+    ///
+    /// ```
+    /// use std::time::Duration;
+    ///
+    /// let mail = mailtest::capture();
+    /// assert!(mail.find().subject("Anything").all().is_empty());
+    ///
+    /// mail.spawn(|| {
+    ///     let outbox = mailtest::current().unwrap();
+    ///     outbox.capture_raw(None, &["ann@example.com"], b"Subject: Tick\r\n\r\n.");
+    ///     outbox.capture_raw(None, &["ann@example.com"], b"Subject: Tick\r\n\r\n.");
+    /// });
+    /// let ticks = mail.find().subject("Tick").within(Duration::from_millis(200)).all();
+    /// assert_eq!(ticks.len(), 2);
+    /// ```
+    #[track_caller]
+    pub fn all(self) -> Vec<Email> {
+        match self.try_all() {
+            Ok(emails) => emails,
+            Err(failure) => failure.panic(),
+        }
+    }
+
+    /// Like [`all`](Query::all), returning the failure instead of panicking
+    /// (the only one: a blocking wait on a current-thread runtime).
     ///
     /// ```
     /// let mail = mailtest::capture();
-    /// assert!(mail.find().subject("Anything").all().is_empty());
+    /// assert!(mail.find().try_all().unwrap().is_empty());
     /// ```
-    pub fn all(self) -> Vec<Email> {
-        let (records, _) = self.outbox.snapshot();
-        self.select(&records)
+    pub fn try_all(self) -> Result<Vec<Email>, Failure> {
+        self.try_expect(Expected::Any)
+    }
+
+    /// The async form of [`all`](Query::all): with [`within`](Query::within),
+    /// collects for the whole time without blocking the thread.
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")] async fn main() {
+    /// let mail = mailtest::capture();
+    /// let outbox = mail.outbox();
+    /// tokio::spawn(async move { outbox.capture_raw(None, &["ann@example.com"], b"Subject: Tick\r\n\r\n.") });
+    /// let ticks = mail.find().subject("Tick").within(std::time::Duration::from_millis(50)).all_async().await;
+    /// assert_eq!(ticks.len(), 1);
+    /// # }
+    /// ```
+    #[track_caller]
+    pub fn all_async(self) -> impl Future<Output = Vec<Email>> + Send {
+        or_panic(self.try_expect_async(Expected::Any), Location::caller())
     }
 
     /// The async form of [`one`](Query::one): waits without blocking the
@@ -573,7 +453,15 @@ impl Query {
                 }
                 Some(Ok(matches))
             }
-            Standing::Broken => Some(Err(Failure::for_query(self, expected, records))),
+            Standing::Broken => Some(Err(Failure::for_query(
+                &Asked {
+                    criteria: &self.criteria,
+                    expected,
+                    waited: self.within,
+                    outbox_created: self.outbox.created(),
+                },
+                records,
+            ))),
             Standing::Open => None,
         }
     }
@@ -585,17 +473,50 @@ impl Query {
             .filter(|email| self.criteria.iter().all(|criterion| criterion.test(email)))
             .collect()
     }
+}
 
-    pub(crate) fn outbox(&self) -> &Outbox {
-        &self.outbox
+impl Outbox {
+    /// Starts a query over the captured emails.
+    ///
+    /// ```
+    /// let mail = mailtest::capture();
+    /// mail.capture_raw(None, &["ann@example.com"], b"To: ann@example.com\r\nSubject: Welcome\r\n\r\nHi");
+    /// let email = mail.find().to("ann@example.com").subject("Welcome").one();
+    /// assert_eq!(email.text(), Some("Hi"));
+    /// ```
+    pub fn find(&self) -> Query {
+        Query::new(self.clone())
     }
 
-    pub(crate) fn criteria(&self) -> &[Criterion] {
-        &self.criteria
+    /// Asserts that exactly `n` emails were captured, whatever they are.
+    ///
+    /// # Panics
+    ///
+    /// Otherwise, at your line, listing what was captured.
+    ///
+    /// ```
+    /// let mail = mailtest::capture();
+    /// mail.capture_raw(None, &["ann@example.com"], b"Subject: Hi\r\n\r\nHi");
+    /// mail.assert_count(1);
+    /// ```
+    #[track_caller]
+    pub fn assert_count(&self, n: usize) {
+        self.find().count(n);
     }
 
-    pub(crate) fn waited(&self) -> Option<Duration> {
-        self.within
+    /// Asserts that nothing was captured.
+    ///
+    /// # Panics
+    ///
+    /// Otherwise, at your line, listing what was captured.
+    ///
+    /// ```
+    /// let mail = mailtest::capture();
+    /// mail.assert_empty();
+    /// ```
+    #[track_caller]
+    pub fn assert_empty(&self) {
+        self.find().none();
     }
 }
 

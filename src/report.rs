@@ -2,13 +2,11 @@
 //! captured email did or did not match.
 
 use std::fmt;
-use std::io::IsTerminal;
 use std::sync::{Arc, LazyLock};
 
 use crate::criteria::{Criterion, Evidence, mailbox_list};
 use crate::deliver::refusals::{self, Cause, Refusal};
 use crate::email::{Email, Record};
-use crate::query::{Expected, Query};
 
 /// How many of the closest emails a report shows criterion by criterion.
 const DETAILED: usize = 5;
@@ -17,9 +15,12 @@ const LISTED: usize = 20;
 /// How many lines of a searched body a report quotes.
 const QUOTED_LINES: usize = 30;
 
-/// A failed expectation. Its `Display` is the full report, coloured when
-/// standard error is a terminal and `NO_COLOR` is unset; `Debug` and
-/// [`report`](Failure::report) are always plain.
+/// A failed expectation. Its `Display` is the full report, always plain
+/// text: the same bytes on a terminal and off it, so `#[should_panic(expected
+/// = ..)]`, `catch_unwind` and snapshots see what a reader sees. The
+/// alternate form (`{failure:#}`) is the same report coloured with ANSI
+/// codes, for a program that prints it to a terminal of its own choosing;
+/// mailtest never colours a panic message.
 ///
 /// Returned by the `try_` terminals; the panicking terminals panic with it.
 ///
@@ -31,11 +32,16 @@ const QUOTED_LINES: usize = 30;
 ///     "expected exactly 1 email matching to=ann@example.com, subject=\"Welcome\"; found 0 of 1 captured"
 /// ));
 /// assert!(failure.report().contains("✗ to=ann@example.com, but was bob@example.com"));
+/// assert_eq!(failure.to_string(), failure.report());
+/// assert!(format!("{failure:#}").contains("\x1b[31m✗\x1b[0m"));
 /// ```
-#[derive(Clone, PartialEq, Eq)]
+#[derive(Clone)]
 pub struct Failure {
     plain: String,
     colored: String,
+    /// The emails the HTML report of this failure shows; none for a misuse
+    /// of the API.
+    shown: Option<Vec<Email>>,
 }
 
 impl Failure {
@@ -44,31 +50,50 @@ impl Failure {
         write(&mut plain);
         let mut colored = Out { text: String::new(), color: true };
         write(&mut colored);
-        Failure { plain: plain.text, colored: colored.text }
+        Failure { plain: plain.text, colored: colored.text, shown: None }
+    }
+
+    /// The failure, with `emails` for its HTML report.
+    pub(crate) fn showing(mut self, emails: Vec<Email>) -> Failure {
+        self.shown = Some(emails);
+        self
+    }
+
+    /// The failure of a check on `email`: its HTML report shows the outbox
+    /// bound here when the email is one of its own, else the email alone.
+    pub(crate) fn showing_email(self, email: &Email) -> Failure {
+        match crate::outbox::current().map(|outbox| outbox.emails()).filter(|emails| emails.contains(email)) {
+            Some(emails) => self.showing(emails),
+            None => self.showing(vec![email.clone()]),
+        }
+    }
+
+    /// The emails the HTML report of this failure shows.
+    pub(crate) fn emails(&self) -> Option<&[Email]> {
+        self.shown.as_deref()
     }
 
     /// The report for a query whose expectation failed over `records`.
-    pub(crate) fn for_query(query: &Query, expected: Expected, records: &[Arc<Record>]) -> Failure {
+    pub(crate) fn for_query(asked: &Asked<'_>, records: &[Arc<Record>]) -> Failure {
         let emails: Vec<Email> = records.iter().map(|r| Email::from_record(Arc::clone(r))).collect();
-        let scored: Vec<Scored<'_>> =
-            emails.iter().map(|email| Scored::new(query.criteria(), email)).collect();
+        let scored: Vec<Scored<'_>> = emails.iter().map(|email| Scored::new(asked.criteria, email)).collect();
         let mut order: Vec<&Scored<'_>> = scored.iter().collect();
         // Matches first (they explain a "too many"), then the closest misses.
         order.sort_by_key(|s| (!s.all_met(), std::cmp::Reverse(s.met_count()), s.email.sequence()));
         let matched = scored.iter().filter(|s| s.all_met()).count();
 
-        let refused = refusals::since(query.outbox().created());
-        Failure::render(|out| {
-            out.headline(&headline(query, expected, matched, emails.len()));
+        let refused = refusals::since(asked.outbox_created);
+        let failure = Failure::render(|out| {
+            out.headline(&headline(asked, matched, emails.len()));
             write_refusals(out, &refused);
             if emails.is_empty() {
                 // The refusals, when there are any, say where the mail went.
                 if refused.0.is_empty() && refused.1 == 0 {
-                    out.raw(&empty_outbox_hints(query.waited().is_some()));
+                    out.raw(&empty_outbox_hints(asked.waited.is_some()));
                 }
                 return;
             }
-            let heading = if query.criteria().is_empty() { "captured:" } else { "captured, closest first:" };
+            let heading = if asked.criteria.is_empty() { "captured:" } else { "captured, closest first:" };
             out.raw(&format!("\n\n{heading}"));
             for (rank, scored) in order.iter().take(LISTED).enumerate() {
                 if rank < DETAILED { scored.write_to(out) } else { scored.write_summary(out) }
@@ -79,13 +104,16 @@ impl Failure {
             if let Some(closest) = order.first().filter(|s| !s.all_met()) {
                 closest.write_evidence(out);
             }
-        })
+        });
+        drop(order);
+        drop(scored);
+        failure.showing(emails)
     }
 
     /// The report for one email that failed one check of [`EmailAssert`](crate::EmailAssert).
     pub(crate) fn for_email(email: &Email, criterion: &Criterion) -> Failure {
         let scored = Scored { email, criteria: std::slice::from_ref(criterion), met: vec![false] };
-        Failure::render(|out| {
+        let failure = Failure::render(|out| {
             out.headline(&format!(
                 "{} does not match: expected {}, {} {}",
                 tag(email),
@@ -96,7 +124,8 @@ impl Failure {
             out.raw("\n");
             scored.write_to(out);
             scored.write_evidence(out);
-        })
+        });
+        failure.showing_email(email)
     }
 
     /// The report of a strict capture with emails no assertion matched.
@@ -124,31 +153,20 @@ impl Failure {
 
     /// A report written elsewhere (the lint reports), plain and coloured.
     pub(crate) fn from_text(plain: String, colored: String) -> Failure {
-        Failure { plain, colored }
+        Failure { plain, colored, shown: None }
     }
 
     /// Several reports as one, a blank line between each (a capture that
     /// fails more than one check at drop panics once).
     pub(crate) fn joined(failures: &[Failure]) -> Failure {
         let join = |text: fn(&Failure) -> &str| failures.iter().map(text).collect::<Vec<_>>().join("\n\n");
-        Failure { plain: join(|f| &f.plain), colored: join(|f| &f.colored) }
+        let shown = failures.iter().find_map(|f| f.shown.clone());
+        Failure { plain: join(|f| &f.plain), colored: join(|f| &f.colored), shown }
     }
 
     /// A wrong use of the API, explained.
     pub(crate) fn misuse(explanation: &str) -> Failure {
         Failure::render(|out| out.raw(&format!("mailtest: {explanation}")))
-    }
-
-    /// Panics with the report, at the caller's line.
-    #[track_caller]
-    pub(crate) fn panic(self) -> ! {
-        panic!("{self}")
-    }
-
-    /// Panics with the report, naming `location` (for async terminals, whose
-    /// own location would be inside the future).
-    pub(crate) fn panic_at(self, location: &std::panic::Location<'_>) -> ! {
-        panic!("{self}\n\n(asserted at {location})")
     }
 
     /// The report as plain text (no colour).
@@ -163,21 +181,41 @@ impl Failure {
     }
 }
 
-fn headline(query: &Query, expected: Expected, matched: usize, captured: usize) -> String {
-    let wanted = match expected {
+/// How many matching emails a query wants.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Expected {
+    Exactly(usize),
+    AtLeast(usize),
+    /// Whatever matches (`all`): with a wait, whatever matched when it ends.
+    Any,
+}
+
+/// What a failed query asked, as its report tells it.
+pub(crate) struct Asked<'a> {
+    pub(crate) criteria: &'a [Criterion],
+    pub(crate) expected: Expected,
+    /// How long it waited (`within`), if it did.
+    pub(crate) waited: Option<std::time::Duration>,
+    /// When its outbox was made: the report lists the sends refused since.
+    pub(crate) outbox_created: std::time::Instant,
+}
+
+fn headline(asked: &Asked<'_>, matched: usize, captured: usize) -> String {
+    let wanted = match asked.expected {
         Expected::Exactly(0) => "no email".to_owned(),
         Expected::Exactly(1) => "exactly 1 email".to_owned(),
         Expected::Exactly(n) => format!("exactly {n} emails"),
         Expected::AtLeast(1) => "at least 1 email".to_owned(),
         Expected::AtLeast(n) => format!("at least {n} emails"),
+        Expected::Any => "any number of emails".to_owned(),
     };
-    let labels: Vec<&str> = query.criteria().iter().map(|c| c.label.as_str()).collect();
+    let labels: Vec<&str> = asked.criteria.iter().map(|c| c.label.as_str()).collect();
     let (matching, found) = if labels.is_empty() {
         (String::new(), format!("found {captured} captured"))
     } else {
         (format!(" matching {}", labels.join(", ")), format!("found {matched} of {captured} captured"))
     };
-    let waited = query.waited().map(|d| format!(" (after waiting {d:?})")).unwrap_or_default();
+    let waited = asked.waited.map(|d| format!(" (after waiting {d:?})")).unwrap_or_default();
     format!("expected {wanted}{matching}; {found}{waited}")
 }
 
@@ -297,6 +335,9 @@ impl<'a> Scored<'a> {
                 out.met(&criterion.label);
             } else {
                 out.missed(&criterion.label, criterion.connector, &criterion.actual(email));
+                if let Some(hint) = criterion.hint(email) {
+                    out.hint(&hint);
+                }
             }
         }
         for problem in email.problems() {
@@ -393,6 +434,11 @@ impl Out {
         self.raw(&format!("\n      {mark} {label}, {connector} {actual}"));
     }
 
+    fn hint(&mut self, hint: &str) {
+        let label = self.paint(DIM, "hint:");
+        self.raw(&format!("\n        {label} {hint}"));
+    }
+
     fn quote(&mut self, text: &str) {
         let lines: Vec<&str> = text.lines().collect();
         for line in lines.iter().take(QUOTED_LINES) {
@@ -415,14 +461,11 @@ impl Out {
     }
 }
 
-/// Whether the report shown by `Display` is coloured.
-fn color_enabled() -> bool {
-    std::env::var_os("NO_COLOR").is_none_or(|value| value.is_empty()) && std::io::stderr().is_terminal()
-}
-
 impl fmt::Display for Failure {
+    /// The plain report; with `{:#}`, the coloured one. Never chosen by the
+    /// environment: a panic payload must read the same everywhere.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(if color_enabled() { &self.colored } else { &self.plain })
+        f.write_str(if f.alternate() { &self.colored } else { &self.plain })
     }
 }
 
@@ -432,6 +475,15 @@ impl fmt::Debug for Failure {
         f.write_str(&self.plain)
     }
 }
+
+impl PartialEq for Failure {
+    /// Two failures are equal when they say the same.
+    fn eq(&self, other: &Self) -> bool {
+        self.plain == other.plain && self.colored == other.colored
+    }
+}
+
+impl Eq for Failure {}
 
 impl std::error::Error for Failure {}
 
@@ -460,9 +512,11 @@ mod tests {
     }
 
     #[test]
-    fn debug_and_report_are_plain() {
+    fn display_debug_and_report_are_plain_and_the_alternate_form_is_coloured() {
         let failure = sample();
 
+        assert_eq!(failure.to_string(), failure.report());
         assert_eq!(format!("{failure:?}"), failure.report());
+        assert_eq!(format!("{failure:#}"), failure.colored);
     }
 }

@@ -81,6 +81,52 @@ impl CaptureTransport {
     }
 }
 
+impl Outbox {
+    /// A `lettre::Transport` that delivers into this outbox, from any thread.
+    ///
+    /// ```
+    /// use lettre::Transport;
+    ///
+    /// let outbox = mailtest::Outbox::new();
+    /// let transport = outbox.transport();
+    /// std::thread::spawn(move || {
+    ///     let message = lettre::Message::builder()
+    ///         .from("app@example.com".parse().unwrap())
+    ///         .to("ann@example.com".parse().unwrap())
+    ///         .body(String::from("sent from a worker"))
+    ///         .unwrap();
+    ///     transport.send(&message).unwrap();
+    /// })
+    /// .join()
+    /// .unwrap();
+    /// assert_eq!(outbox.len(), 1);
+    /// ```
+    pub fn transport(&self) -> CaptureTransport {
+        CaptureTransport::to_outbox(self.clone())
+    }
+
+    /// An async `lettre::AsyncTransport` that delivers into this outbox.
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")] async fn main() {
+    /// use lettre::AsyncTransport;
+    ///
+    /// let outbox = mailtest::Outbox::new();
+    /// let message = lettre::Message::builder()
+    ///     .from("app@example.com".parse().unwrap())
+    ///     .to("ann@example.com".parse().unwrap())
+    ///     .body(String::from("Hello"))
+    ///     .unwrap();
+    /// outbox.async_transport().send(message).await.unwrap();
+    /// assert_eq!(outbox.len(), 1);
+    /// # }
+    /// ```
+    #[cfg(feature = "tokio")]
+    pub fn async_transport(&self) -> crate::AsyncCaptureTransport {
+        crate::AsyncCaptureTransport::to_outbox(self.clone())
+    }
+}
+
 impl lettre::Transport for CaptureTransport {
     type Ok = ();
     type Error = Error;

@@ -44,9 +44,10 @@ pub(crate) fn blocking_wait_refusal() -> Option<&'static str> {
         && crate::contain::contain_panics(|| handle.block_on(async {})).is_err()
     {
         return Some(
-            "a blocking wait (`.within(..)` with `.one()`, `.count(..)`, …) on a current-thread \
-             tokio runtime would block the tasks that send the mail; use the async form: \
-             `.within(..).one_async().await`",
+            "a blocking wait (`.within(..)` with `.one()`, `.count(..)`, `assert_sent!(.., within: ..)`, …) \
+             on a current-thread tokio runtime would block the tasks that send the mail; use the async \
+             form: `.within(..).one_async().await` (`count_async`, `none_async`, `all_async`, …), or \
+             `assert_sent_async!(.., within: ..).await`",
         );
     }
     None

@@ -154,9 +154,11 @@ pub(crate) fn render(envelope_from: Option<&str>, envelope_to: &[String], raw: &
         out.push_str("\n[attachments]\n");
         for file in email.attachments() {
             let inline = if file.is_inline() { ", inline" } else { "" };
+            // An inline image is what the HTML's `cid:` URL names: show it.
+            let id = file.content_id().map(|id| format!(", content-id <{id}>")).unwrap_or_default();
             let _ = writeln!(
                 out,
-                "{} ({}, {} bytes{inline})",
+                "{} ({}, {} bytes{inline}{id})",
                 file.filename().unwrap_or("(no name)"),
                 file.content_type(),
                 file.content().len()

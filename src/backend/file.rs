@@ -77,12 +77,12 @@ impl FileBackend {
     pub fn new(dir: impl AsRef<Path>) -> Result<FileBackend, Error> {
         let dir = dir.as_ref();
         if dir.exists() && !dir.is_dir() {
-            return Err(Error::Io {
-                action: "use the mail directory".to_owned(),
-                path: dir.to_owned(),
-                kind: std::io::ErrorKind::NotADirectory,
-                message: "it exists and is not a directory".to_owned(),
-            });
+            return Err(Error::io_problem(
+                "use the mail directory",
+                dir,
+                std::io::ErrorKind::NotADirectory,
+                "it exists and is not a directory",
+            ));
         }
         std::fs::create_dir_all(dir).map_err(|err| Error::io("create the mail directory", dir, &err))?;
         check_writable(dir)?;

@@ -31,7 +31,7 @@ mod registry;
 pub(crate) mod settings;
 #[cfg(feature = "smtp")]
 mod smtp;
-mod timestamp;
+pub(crate) mod timestamp;
 
 use lettre::Message;
 use lettre::address::Envelope;

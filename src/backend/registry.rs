@@ -173,6 +173,8 @@ pub(crate) fn make_async(
     match (asynchronous, blocking) {
         (Some(make), _) => make(settings),
         (None, Some(make)) => Ok(Box::new(super::Blocking::new(make(settings)?))),
-        (None, None) => Err(Error::UnknownBackend { value: name.to_owned() }),
+        (None, None) => {
+            Err(Error::UnknownBackend { value: name.to_owned(), expected: super::settings::valid_backends() })
+        }
     }
 }

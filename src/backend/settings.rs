@@ -104,7 +104,7 @@ impl std::str::FromStr for BackendKind {
     fn from_str(value: &str) -> Result<BackendKind, Error> {
         builtin(value)
             .or_else(|| super::registry::find(value.trim()).map(BackendKind::Custom))
-            .ok_or_else(|| Error::UnknownBackend { value: value.to_owned() })
+            .ok_or_else(|| Error::UnknownBackend { value: value.to_owned(), expected: valid_backends() })
     }
 }
 

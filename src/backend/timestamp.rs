@@ -81,6 +81,17 @@ impl Utc {
     }
 }
 
+impl Utc {
+    /// `2024-01-02T03:04:05Z` (RFC 3339), for the JSON API of `mailtest serve`.
+    #[cfg(any(test, feature = "harness"))]
+    pub(crate) fn rfc3339(&self) -> String {
+        format!(
+            "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}Z",
+            self.year, self.month, self.day, self.hour, self.minute, self.second
+        )
+    }
+}
+
 /// Howard Hinnant's `civil_from_days`: days since 1970-01-01 to (y, m, d).
 fn civil_from_days(days: i64) -> (i64, u32, u32) {
     let z = days + 719_468;
@@ -110,6 +121,7 @@ mod tests {
         for (secs, compact, asctime) in cases {
             let utc = Utc::of(UNIX_EPOCH + Duration::from_secs(secs));
             assert_eq!((utc.compact().as_str(), utc.asctime().as_str()), (compact, asctime), "{secs}");
+            assert_eq!(utc.rfc3339().replace(['-', ':'], ""), compact.replace(".000000", ""), "{secs}");
         }
     }
 }

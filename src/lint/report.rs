@@ -21,6 +21,7 @@ pub(crate) fn email(email: &Email, lints: &Lints, config: &LintConfig) -> Failur
         let _ = lints.write_diagnostics(out, paint);
         let _ = write!(out, "\n\n{}", advice(lints, "email.assert().lints_clean_with"));
     })
+    .showing_email(email)
 }
 
 /// The report of `outbox.assert_lints_clean_with(config)` (and of a strict
@@ -34,33 +35,36 @@ pub(crate) fn outbox(prefix: &str, emails: &[Email], config: &LintConfig) -> Opt
     }
     let all = Lints::new(failing.iter().flat_map(|(_, lints)| lints.iter().cloned()).collect());
     let total = emails.len();
-    Some(render(|out, paint| {
-        let verb = if failing.len() == 1 { "is" } else { "are" };
-        let noun = if total == 1 { "email" } else { "emails" };
-        let headline = format!(
-            "{prefix}{} of {total} captured {noun} {verb} not lint-clean: {}",
-            failing.len(),
-            all.tally()
-        );
-        out.push_str(&paint.bold(&headline));
-        if let Some(config) = config.describe() {
-            let _ = write!(out, "\n({config})");
-        }
-        for (email, lints) in &failing {
-            let heading = format!("=== {}: {} ===", summary(email), lints.tally());
-            let _ = write!(out, "\n\n{}\n\n", paint.bold(&heading));
-            let _ = lints.write_diagnostics(out, paint);
-        }
-        let clean: Vec<String> = linted
-            .iter()
-            .filter(|(_, lints)| lints.error_count() == 0)
-            .map(|(email, _)| tag(email))
-            .collect();
-        if !clean.is_empty() {
-            let _ = write!(out, "\n\nlint-clean: {}", clean.join(", "));
-        }
-        let _ = write!(out, "\n\n{}", advice(&all, "outbox.assert_lints_clean_with"));
-    }))
+    Some(
+        render(|out, paint| {
+            let verb = if failing.len() == 1 { "is" } else { "are" };
+            let noun = if total == 1 { "email" } else { "emails" };
+            let headline = format!(
+                "{prefix}{} of {total} captured {noun} {verb} not lint-clean: {}",
+                failing.len(),
+                all.tally()
+            );
+            out.push_str(&paint.bold(&headline));
+            if let Some(config) = config.describe() {
+                let _ = write!(out, "\n({config})");
+            }
+            for (email, lints) in &failing {
+                let heading = format!("=== {}: {} ===", summary(email), lints.tally());
+                let _ = write!(out, "\n\n{}\n\n", paint.bold(&heading));
+                let _ = lints.write_diagnostics(out, paint);
+            }
+            let clean: Vec<String> = linted
+                .iter()
+                .filter(|(_, lints)| lints.error_count() == 0)
+                .map(|(email, _)| tag(email))
+                .collect();
+            if !clean.is_empty() {
+                let _ = write!(out, "\n\nlint-clean: {}", clean.join(", "));
+            }
+            let _ = write!(out, "\n\n{}", advice(&all, "outbox.assert_lints_clean_with"));
+        })
+        .showing(emails.to_vec()),
+    )
 }
 
 /// What to do: fix the mail, or allow what is accepted, naming the first

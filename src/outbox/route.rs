@@ -55,7 +55,7 @@ impl Outbox {
     /// mail.find().to(ann.as_str()).one();
     /// ```
     pub fn unique_address(&self, local_part: &str) -> String {
-        crate::deliver::guard::mark_test_process();
+        super::mark_captured();
         let n = NEXT_ADDRESS.fetch_add(1, Ordering::Relaxed);
         let address = format!("{}-m{}x{}@{ROUTE_DOMAIN}", sanitize(local_part), self.id(), n);
         ANY_ROUTES.store(true, Ordering::Relaxed);

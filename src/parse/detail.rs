@@ -3,8 +3,17 @@
 
 use super::tree::{self, Children, Part};
 use super::{fields, leaf};
-use crate::email::Detail;
 use crate::parts::{Header, MimePart};
+
+/// What only some inspections need: every header and the MIME tree (and the
+/// problems only they reveal). Decoded apart, on first use, so reading a
+/// subject or a body never pays for it.
+#[derive(Default)]
+pub(crate) struct Detail {
+    pub(crate) headers: Vec<Header>,
+    pub(crate) mime_tree: MimePart,
+    pub(crate) problems: Vec<String>,
+}
 
 /// Fields whose value is a list of addresses: shown as the mailboxes read
 /// from it, or as written when it has none (`undisclosed-recipients:;`).

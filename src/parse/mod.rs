@@ -47,7 +47,8 @@ mod tree;
 mod view;
 
 use crate::contain::contain_panics;
-use crate::email::{Detail, View};
+pub(crate) use detail::Detail;
+pub(crate) use view::View;
 
 /// Decodes `raw`; `envelope_to` supplies the Bcc recipients. Never panics.
 pub(crate) fn parse(raw: &[u8], envelope_to: &[String]) -> View {

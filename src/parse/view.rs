@@ -1,13 +1,32 @@
 //! The view first inspection needs: addresses, subject, ids, bodies and
 //! attachments, with every problem met while decoding them.
 
+use std::time::SystemTime;
+
 use super::block::Field;
 use super::select::{self, Role};
 use super::tree::{self, Part};
 use super::{fields, leaf};
-use crate::email::View;
 use crate::mailbox::{Mailbox, same_address};
 use crate::parts::Attachment;
+
+/// What first inspection decodes: addresses, subject, bodies, attachments.
+/// Built here only; `Email` keeps it, filled on first inspection.
+#[derive(Default)]
+pub(crate) struct View {
+    pub(crate) subject: Option<String>,
+    pub(crate) from: Vec<Mailbox>,
+    pub(crate) to: Vec<Mailbox>,
+    pub(crate) cc: Vec<Mailbox>,
+    pub(crate) bcc: Vec<Mailbox>,
+    pub(crate) reply_to: Vec<Mailbox>,
+    pub(crate) text: Option<String>,
+    pub(crate) html: Option<String>,
+    pub(crate) attachments: Vec<Attachment>,
+    pub(crate) message_id: Option<String>,
+    pub(crate) date: Option<SystemTime>,
+    pub(crate) problems: Vec<String>,
+}
 
 /// Fields RFC 5322 §3.6 allows once: a second one is a problem, and the
 /// first is the one read (as `Email::header` reads it).

@@ -10,7 +10,7 @@ use lettre::message::header::{ContentType, MIME_VERSION_1_0};
 use lettre::message::{Mailbox, MultiPart};
 
 use crate::backend::Settings;
-use crate::error::Error;
+use crate::error::{Cause, Error};
 
 /// One message as Django's helpers take it.
 #[derive(Debug, Clone)]
@@ -52,7 +52,7 @@ impl Compose {
             }
             None => builder.header(MIME_VERSION_1_0).header(ContentType::TEXT_PLAIN).body(self.body.clone()),
         };
-        built.map_err(|err| Error::InvalidMessage { reason: err.to_string() })
+        built.map_err(|err| Error::InvalidMessage { reason: err.to_string(), source: Some(Cause::new(err)) })
     }
 }
 
@@ -68,6 +68,10 @@ fn single_line<'a>(header: &str, value: &'a str) -> Result<&'a str, Error> {
 
 fn mailbox(header: &str, address: &str) -> Result<Mailbox, Error> {
     single_line(header, address)?.parse().map_err(|err: lettre::address::AddressError| {
-        Error::InvalidAddress { address: address.to_owned(), reason: err.to_string() }
+        Error::InvalidAddress {
+            address: address.to_owned(),
+            reason: err.to_string(),
+            source: Some(Cause::new(err)),
+        }
     })
 }

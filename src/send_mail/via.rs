@@ -119,6 +119,7 @@ impl Via {
                 reason:
                     "an async mailer was given with `.async_connection(..)`: send with `.send_async().await`"
                         .to_owned(),
+                source: None,
             });
         }
         let sent = match &self.connection {
@@ -144,6 +145,7 @@ impl Via {
                 reason: "a blocking mailer was given with `.connection(..)`: give an `AsyncMailer` with \
                          `.async_connection(..)`, or send with `.send()`"
                     .to_owned(),
+                source: None,
             });
         }
         let sent = match &self.async_connection {

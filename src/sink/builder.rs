@@ -319,8 +319,9 @@ impl SmtpSinkBuilder {
     }
 
     fn check(&self) -> Result<(), Error> {
-        let invalid =
-            |setting: &str, cause: String| Err(Error::Sink { action: format!("use `{setting}`"), cause });
+        let invalid = |setting: &str, cause: String| {
+            Err(Error::Sink { action: format!("use `{setting}`"), cause, source: None })
+        };
         let bad_code = |code: u16| !(400..=599).contains(&code);
         for (address, reply) in &self.faults.refused {
             if bad_code(reply.code) {

@@ -54,7 +54,7 @@ use std::net::{SocketAddr, TcpListener};
 use std::sync::atomic::{AtomicU64, Ordering};
 
 use crate::deliver::guard::SinkRegistration;
-use crate::error::Error;
+use crate::error::{Cause, Error};
 use crate::outbox::Outbox;
 
 pub use builder::{DropPoint, SmtpSinkBuilder};
@@ -134,7 +134,9 @@ impl SmtpSink {
     }
 
     pub(crate) fn serve(addr: SocketAddr, config: Config, outbox: Outbox) -> Result<SmtpSink, Error> {
-        let failed = |action: String| move |e: std::io::Error| Error::Sink { action, cause: e.to_string() };
+        let failed = |action: String| {
+            move |e: std::io::Error| Error::Sink { action, cause: e.to_string(), source: Some(Cause::new(e)) }
+        };
         let listener = TcpListener::bind(addr).map_err(failed(format!("listen on {addr}")))?;
         let threads = format!("mts{}", NEXT_SINK.fetch_add(1, Ordering::Relaxed));
         let server = Server::start(listener, config, outbox.clone(), &threads)

@@ -26,18 +26,6 @@ pub(crate) struct Received {
     pub(crate) connection: u32,
 }
 
-fn require_aiosmtpd() {
-    let found = Command::new("python3")
-        .args(["-c", "import aiosmtpd"])
-        .stderr(Stdio::null())
-        .status()
-        .is_ok_and(|status| status.success());
-    assert!(
-        found,
-        "this test needs python3 with aiosmtpd: `python3 -m pip install aiosmtpd` (`.ci/run` installs it)"
-    );
-}
-
 /// One aiosmtpd process; stops when dropped (its stdin closes).
 ///
 /// Its standard error is kept, not printed: tests that make the server fail
@@ -54,7 +42,7 @@ pub(crate) struct Aiosmtpd {
 
 impl Aiosmtpd {
     pub(crate) fn start(args: &[&str]) -> Aiosmtpd {
-        require_aiosmtpd();
+        crate::tools::require_python_module("aiosmtpd");
         let mut child = Command::new("python3")
             .arg(SCRIPT)
             .args(args)

@@ -47,6 +47,9 @@ fn messages_round_trip_with_envelope_and_bcc() {
     assert_eq!(email.raw(), sent.formatted(), "the bytes are what was sent");
     assert_eq!(email.text(), Some("From now on, you are in.\n>From quoted, too."));
     assert_eq!(outbox.len(), 2);
+    let captured = Outbox::new();
+    lettre::Transport::send(&captured.transport(), &sent).unwrap();
+    assert_eq!(email, captured.emails()[0], "the email read back equals the email captured");
 }
 
 #[test]
@@ -129,11 +132,11 @@ fn a_directory_that_is_not_writable_is_an_error_naming_it() {
     std::fs::create_dir(&locked).unwrap();
     std::fs::set_permissions(&locked, std::fs::Permissions::from_mode(0o555)).unwrap();
     if std::fs::write(locked.join("probe"), "").is_ok() {
-        // Root (as CI runs) writes anywhere: permission bits cannot make this case here.
-        eprintln!(
-            "NOTE: running with privileges that ignore permission bits; the unwritable case is not exercised"
+        // Root (as CI runs) writes anywhere: the case is made in a child
+        // process that lacks the capabilities that override permission bits.
+        return in_a_child_without_dac_override(
+            "backend_file::a_directory_that_is_not_writable_is_an_error_naming_it",
         );
-        return;
     }
 
     let err = FileBackend::new(&locked).unwrap_err();
@@ -141,6 +144,28 @@ fn a_directory_that_is_not_writable_is_an_error_naming_it() {
     assert!(matches!(&err, Error::Io { kind: std::io::ErrorKind::PermissionDenied, .. }), "{err:?}");
     assert!(err.to_string().contains(locked.to_str().unwrap()), "{err}");
     std::fs::set_permissions(&locked, std::fs::Permissions::from_mode(0o755)).unwrap();
+}
+
+/// Runs the test `name` of this binary again, alone, in a child process
+/// whose capability bounding set lacks `CAP_DAC_OVERRIDE` and
+/// `CAP_DAC_READ_SEARCH`: there even root meets permission bits.
+#[cfg(unix)]
+fn in_a_child_without_dac_override(name: &str) {
+    assert!(
+        std::env::var_os("MAILTEST_WITHOUT_DAC_OVERRIDE").is_none(),
+        "permission bits are ignored even without CAP_DAC_OVERRIDE: this case cannot be made here"
+    );
+    crate::tools::require("setpriv", "--version", "apt-get install util-linux");
+    let output = std::process::Command::new("setpriv")
+        .args(["--bounding-set=-dac_override,-dac_read_search", "--"])
+        .arg(std::env::current_exe().unwrap())
+        .args(["--exact", name, "--test-threads=1"])
+        .env("MAILTEST_WITHOUT_DAC_OVERRIDE", "1")
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(output.status.success(), "{stdout}{}", String::from_utf8_lossy(&output.stderr));
+    assert!(stdout.contains("1 passed"), "the test did not run in the child:\n{stdout}");
 }
 
 #[test]

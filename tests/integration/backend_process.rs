@@ -44,15 +44,19 @@ fn send_with_env() -> &'static PathBuf {
                 command.env_remove(&key);
             }
         }
-        let status = command
+        let output = command
             .args(["build", "--quiet", "--example", "send_with_env", "--no-default-features"])
             .arg(format!("--features={}", features.join(",")))
             .arg("--target-dir")
             .arg(target_dir)
             .current_dir(env!("CARGO_MANIFEST_DIR"))
-            .status()
+            .output()
             .expect("run cargo build --example send_with_env");
-        assert!(status.success(), "cargo build --example send_with_env failed");
+        assert!(
+            output.status.success(),
+            "cargo build --example send_with_env failed:\n{}",
+            String::from_utf8_lossy(&output.stderr)
+        );
         let exe = profile_dir.join("examples").join(format!("send_with_env{}", std::env::consts::EXE_SUFFIX));
         assert!(exe.is_file(), "expected the example at {}", exe.display());
         exe

@@ -20,6 +20,22 @@ fn macros_expand_without_the_prelude() {
 }
 
 #[test]
+fn async_macros_expand_without_the_prelude() {
+    let runtime = ::tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+    runtime.block_on(async {
+        let mail = ::mailtest::capture();
+        mail.capture_raw(::core::option::Option::None, &["ann@example.com"], b"To: ann@example.com\r\n\r\n.");
+        let wait = ::std::time::Duration::from_millis(1);
+
+        let _email = ::mailtest::assert_sent_async!(to: "ann@example.com", within: wait).await;
+        let _email = ::mailtest::assert_sent_async!(mail).await;
+        let _emails = ::mailtest::assert_sent_async!(mail, to: "ann@example.com", count: 1,).await;
+        ::mailtest::assert_not_sent_async!(to: "bob@example.com", within: wait,).await;
+        ::mailtest::assert_not_sent_async!(mail, header: ("X-Tag", "b")).await;
+    });
+}
+
+#[test]
 fn snapshot_macros_expand_without_the_prelude() {
     let mail = ::mailtest::capture();
     mail.capture_raw(

@@ -15,6 +15,7 @@ mod backend_sink;
 #[cfg(feature = "smtp")]
 mod backend_smtp;
 mod concurrency;
+mod criteria_everywhere;
 mod decoding;
 mod decoding_classes;
 mod delivery;
@@ -22,14 +23,23 @@ mod delivery;
 mod django_parity;
 #[cfg(all(feature = "smtp", feature = "sink"))]
 mod django_parity_smtp;
+mod equality;
+mod error_sources;
 mod hygiene;
+mod layering;
 mod lint_asserts;
 mod lint_fixtures;
 mod lint_rules;
 mod malformed;
 mod panic_hook;
 mod parallel;
+mod preview;
 mod propagation;
+#[cfg(feature = "cli")]
+#[path = "../support/serve.rs"]
+mod serve;
+#[path = "../support/showcase.rs"]
+mod showcase;
 #[cfg(feature = "sink")]
 mod sink;
 #[cfg(feature = "cli")]
@@ -42,5 +52,8 @@ mod snapshot;
 mod snapshot_corpus;
 mod snapshot_macros;
 mod snapshot_user_crate;
+mod tools;
 mod transport;
 mod waiting;
+#[cfg(feature = "cli")]
+mod web_api;

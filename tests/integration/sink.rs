@@ -75,21 +75,6 @@ pub(crate) fn code_of(reply: &str) -> u16 {
     reply.get(..3).and_then(|c| c.parse().ok()).unwrap_or(0)
 }
 
-/// Fails loudly under CI when a tool a test needs is missing; elsewhere
-/// says why the test did nothing. `.ci/run` installs every one of them.
-pub(crate) fn tool_available(program: &str, version_arg: &str) -> bool {
-    let found =
-        std::process::Command::new(program).arg(version_arg).output().is_ok_and(|o| o.status.success());
-    if !found {
-        assert!(
-            std::env::var_os("CI").is_none(),
-            "{program} is not installed; `.ci/run` should have installed it"
-        );
-        eprintln!("SKIPPED: {program} is not installed (`bash .ci/run` installs it)");
-    }
-    found
-}
-
 fn snapshot(name: &str, text: &str) {
     insta::with_settings!({ snapshot_path => "../../snapshots", prepend_module_to_snapshot => false }, {
         insta::assert_snapshot!(name, text);

@@ -5,6 +5,8 @@ use std::io::{BufRead, BufReader};
 use std::path::PathBuf;
 use std::process::{Command, Stdio};
 
+use lettre::message::header::ContentType;
+use lettre::message::{Attachment, MultiPart, SinglePart};
 use lettre::{Message, SmtpTransport, Transport};
 
 const BIN: &str = env!("CARGO_BIN_EXE_mailtest");
@@ -36,7 +38,7 @@ impl Drop for TempDir {
 fn bad_arguments_exit_2_and_say_what_is_wrong() {
     let cases: &[(&[&str], &str)] = &[
         (&[], "mailtest: no command given"),
-        (&["send"], "mailtest: unknown command \"send\": use serve or show"),
+        (&["send"], "mailtest: unknown command \"send\": use serve, show or assert"),
         (&["serve", "--port", "lots"], "mailtest: --port \"lots\" is not a port number (0-65535)"),
         (&["serve", "--port", "70000"], "mailtest: --port \"70000\" is not a port number (0-65535)"),
         (&["serve", "--host", "localhost"], "mailtest: --host \"localhost\" is not an IP address"),
@@ -44,6 +46,17 @@ fn bad_arguments_exit_2_and_say_what_is_wrong() {
         (&["serve", "--verbose", "1"], "mailtest: unknown option \"--verbose\" for serve"),
         (&["show"], "mailtest: show needs a FILE"),
         (&["show", "a.eml", "b.eml"], "mailtest: show takes one FILE, got a.eml b.eml"),
+        (&["show", "--html"], "mailtest: show --html needs a FILE"),
+        (&["show", "--html", "a.eml", "--out"], "mailtest: --out needs a value"),
+        (&["serve", "--http", "web"], "mailtest: --http \"web\" is not a port number (0-65535)"),
+        (
+            &["assert", "--server", "https://127.0.0.1:1"],
+            "mailtest: --server \"https://127.0.0.1:1\" must be an http:// URL (mailtest serve --http speaks plain HTTP)",
+        ),
+        (
+            &["assert", "--server", "http://127.0.0.1:1", "--within", "soon"],
+            "mailtest: --within \"soon\" is not a duration like 10s, 500ms or 2m",
+        ),
     ];
     for (args, expected) in cases {
         let output = Command::new(BIN).args(*args).output().unwrap();
@@ -52,6 +65,65 @@ fn bad_arguments_exit_2_and_say_what_is_wrong() {
         assert_eq!(stderr.lines().next(), Some(*expected), "{args:?}");
         assert!(stderr.contains("usage:"), "{args:?}");
     }
+}
+
+#[test]
+fn every_command_answers_help_and_version() {
+    let version = format!("mailtest {}\n", env!("CARGO_PKG_VERSION"));
+    let cases: &[(&[&str], &str)] = &[
+        (&["--help"], "  mailtest serve "),
+        (&["-h"], "  mailtest assert "),
+        (&["help"], "  mailtest show "),
+        (&["help", "assert"], "  mailtest assert "),
+        (&["serve", "--help"], "  mailtest serve "),
+        (&["serve", "--port", "25", "-h"], "  mailtest serve "),
+        (&["show", "-h"], "  mailtest show FILE"),
+        (&["show", "--html", "--help"], "  mailtest show --html FILE"),
+        (&["assert", "--help"], "  mailtest assert --server"),
+        (&["assert", "--server", "http://127.0.0.1:1", "-h"], "  mailtest assert --server"),
+    ];
+    for (args, shown) in cases {
+        let output = Command::new(BIN).args(*args).output().unwrap();
+        let stdout = String::from_utf8_lossy(&output.stdout);
+        assert_eq!(output.status.code(), Some(0), "{args:?}: {}", String::from_utf8_lossy(&output.stderr));
+        assert!(stdout.starts_with("usage:\n") && stdout.contains(shown), "{args:?}:\n{stdout}");
+        assert!(output.stderr.is_empty(), "{args:?}");
+    }
+    let only_serve = Command::new(BIN).args(["serve", "--help"]).output().unwrap();
+    assert!(!String::from_utf8_lossy(&only_serve.stdout).contains("mailtest show"), "a command's own usage");
+
+    for args in
+        [&["--version"][..], &["-V"], &["serve", "--version"], &["show", "-V"], &["assert", "--version"]]
+    {
+        let output = Command::new(BIN).args(args).output().unwrap();
+        assert_eq!(output.status.code(), Some(0), "{args:?}");
+        assert_eq!(String::from_utf8_lossy(&output.stdout), version, "{args:?}");
+    }
+    // A value that happens to read like a flag is a value.
+    let subject = Command::new(BIN).args(["assert", "--subject", "-h"]).output().unwrap();
+    assert_eq!(subject.status.code(), Some(2), "--server is still missing");
+}
+
+#[test]
+fn errors_of_the_library_are_prefixed_once() {
+    let dir = TempDir::new("not-a-dir");
+    std::fs::write(&dir.0, "a file").unwrap();
+
+    let output = Command::new(BIN).args(["serve", "--dir"]).arg(&dir.0).output().unwrap();
+
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(1));
+    assert_eq!(
+        stderr.lines().next(),
+        Some(
+            format!(
+                "mailtest: could not use the mail directory {}: it exists and is not a directory",
+                dir.0.display()
+            )
+            .as_str()
+        ),
+    );
+    let _ = std::fs::remove_file(&dir.0);
 }
 
 #[test]
@@ -97,12 +169,25 @@ fn serve_prints_and_files_each_message_and_show_reads_one_back() {
         .subject("Goodbye")
         .body(String::from("the last line\n"))
         .unwrap();
+    let logo = Attachment::new_inline(String::from("logo@shop"))
+        .body(b"\x89PNG".to_vec(), ContentType::parse("image/png").unwrap());
+    let picks = Message::builder()
+        .from("shop@example.com".parse().unwrap())
+        .to("ann@example.com".parse().unwrap())
+        .subject("Your picks")
+        .multipart(
+            MultiPart::related()
+                .singlepart(SinglePart::html(String::from("<img src=\"cid:logo@shop\" alt=\"Shop\">\n")))
+                .singlepart(logo),
+        )
+        .unwrap();
     mailer.send(&welcome).unwrap();
     mailer.send(&bye).unwrap();
+    mailer.send(&picks).unwrap();
 
     // The console backend ends each message with a separator line.
     let mut printed = String::new();
-    while printed.lines().filter(|line| line.starts_with("--------------------")).count() < 2 {
+    while printed.lines().filter(|line| line.starts_with("--------------------")).count() < 3 {
         assert_ne!(stdout.read_line(&mut printed).unwrap(), 0, "serve stopped early:\n{printed}");
     }
     child.kill().unwrap();
@@ -118,6 +203,7 @@ fn serve_prints_and_files_each_message_and_show_reads_one_back() {
     let zoe = filed.find().to("zoe@example.com").subject("Grüße").one();
     assert_eq!(zoe.bcc(), ["audit@example.com"]);
     filed.find().to("bob@example.com").subject("Goodbye").one();
+    filed.find().to("ann@example.com").has_inline("logo@shop").one();
     let files: Vec<PathBuf> = std::fs::read_dir(&dir.0).unwrap().map(|entry| entry.unwrap().path()).collect();
     assert_eq!(files.len(), 1, "one mbox file for the run: {files:?}");
 

@@ -1,7 +1,8 @@
 //! Real SMTP clients nobody here wrote, against the sink: lettre (sync and
 //! pooled async), Python's smtplib, swaks and curl. Each checks the
 //! envelope, Bcc, dot-unstuffing, 8-bit content and AUTH as the client does
-//! them. `.ci/run` installs swaks; under CI a missing tool fails the test.
+//! them. A missing client fails its test, naming the install command; `.ci/run`
+//! installs them.
 
 use std::io::Write;
 use std::process::{Command, Stdio};
@@ -11,7 +12,7 @@ use lettre::transport::smtp::authentication::{Credentials, Mechanism};
 use lettre::{Message, SmtpTransport, Transport};
 use mailtest::{Email, SmtpSink};
 
-use crate::sink::tool_available;
+use crate::tools::require;
 
 /// A body whose lines start with dots and carry 8-bit text: what SMTP
 /// clients must stuff and the sink must unstuff.
@@ -123,9 +124,7 @@ fn lettre_async_pooled_transport_delivers_concurrent_sends_once_each() {
 
 #[test]
 fn python_smtplib_with_auth_plain_and_login() {
-    if !tool_available("python3", "--version") {
-        return;
-    }
+    require("python3", "--version", "apt-get install python3");
     let sink = sink_with_auth();
     let script = r#"
 import smtplib, sys
@@ -193,9 +192,7 @@ mod tempfile_path {
 
 #[test]
 fn swaks_pipelined_with_auth_plain_and_login() {
-    if !tool_available("swaks", "--version") {
-        return;
-    }
+    require("swaks", "--version", "apt-get install swaks");
     for mechanism in ["PLAIN", "LOGIN"] {
         let sink = sink_with_auth();
         let subject = format!("swaks {mechanism}");
@@ -220,9 +217,7 @@ fn swaks_pipelined_with_auth_plain_and_login() {
 
 #[test]
 fn curl_smtp_upload_with_auth() {
-    if !tool_available("curl", "--version") {
-        return;
-    }
+    require("curl", "--version", "apt-get install curl");
     for mechanism in ["PLAIN", "LOGIN"] {
         let sink = sink_with_auth();
         let subject = format!("curl {mechanism}");
@@ -245,9 +240,7 @@ fn curl_smtp_upload_with_auth() {
 
 #[test]
 fn curl_with_wrong_credentials_is_refused_and_nothing_is_delivered() {
-    if !tool_available("curl", "--version") {
-        return;
-    }
+    require("curl", "--version", "apt-get install curl");
     let sink = sink_with_auth();
     let file = message_file("wrong password");
     let mut child = Command::new("curl")

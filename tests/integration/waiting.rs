@@ -38,6 +38,19 @@ fn send_later(outbox: &Outbox, schedule: &[(u64, &'static str)]) -> thread::Join
 // ------------------------------------------------------------------ blocking
 
 #[test]
+fn all_with_within_collects_for_the_whole_window() {
+    let mail = mailtest::capture();
+    let sender = send_later(&mail, &[(0, "tick"), (20, "tick"), (30, "other")]);
+    let started = Instant::now();
+
+    let ticks = mail.find().subject("tick").within(Duration::from_millis(200)).all();
+
+    assert_eq!(ticks.len(), 2, "what arrived during the window, not only what was there at the start");
+    assert!(started.elapsed() >= Duration::from_millis(200), "it watches the whole window");
+    sender.join().unwrap();
+}
+
+#[test]
 fn one_within_finds_mail_that_arrives_later_from_another_thread() {
     // Arrange
     let mail = mailtest::capture();
@@ -281,13 +294,6 @@ async fn try_one_async_times_out_with_a_report() {
 }
 
 #[tokio::test]
-#[should_panic(expected = "asserted at")]
-async fn one_async_panics_naming_the_callers_line() {
-    let mail = mailtest::capture();
-    mail.find().subject("never").within(Duration::from_millis(20)).one_async().await;
-}
-
-#[tokio::test]
 async fn async_none_and_at_least_over_a_window() {
     let mail = mailtest::capture();
     let outbox = mail.outbox();
@@ -353,6 +359,63 @@ mod on_a_current_thread_runtime {
     async fn a_blocking_panicking_wait_is_refused_too() {
         let mail = mailtest::capture();
         mail.find().within(Duration::from_millis(10)).none();
+    }
+
+    #[tokio::test]
+    async fn assert_sent_with_within_is_refused_and_names_the_async_macro() {
+        let mail = mailtest::capture();
+        raw(&mail, "here");
+
+        let payload = std::panic::catch_unwind(|| {
+            mailtest::assert_sent!(subject: "here", within: PATIENT);
+        })
+        .expect_err("a blocking wait here must be refused");
+
+        let message = payload.downcast_ref::<String>().expect("a formatted message");
+        assert!(message.contains("`assert_sent_async!(.., within: ..).await`"), "{message}");
+    }
+
+    #[tokio::test]
+    async fn the_async_macros_wait_for_a_task_on_the_same_thread() {
+        let mail = mailtest::capture();
+        let outbox = mail.outbox();
+        let sender = tokio::spawn(async move {
+            tokio::time::sleep(Duration::from_millis(20)).await;
+            raw(&outbox, "from a task");
+        });
+
+        let email = mailtest::assert_sent_async!(subject: "from a task", within: PATIENT).await;
+        mailtest::assert_not_sent_async!(subject: "another", within: Duration::from_millis(20)).await;
+
+        assert_eq!(email.subject(), Some("from a task"));
+        sender.await.unwrap();
+    }
+
+    #[tokio::test]
+    async fn all_async_collects_for_the_whole_window() {
+        let mail = mailtest::capture();
+        let outbox = mail.outbox();
+        let sender = tokio::spawn(async move {
+            raw(&outbox, "tick");
+            tokio::time::sleep(Duration::from_millis(20)).await;
+            raw(&outbox, "tick");
+        });
+        let started = Instant::now();
+
+        let ticks = mail.find().subject("tick").within(Duration::from_millis(200)).all_async().await;
+
+        assert_eq!(ticks.len(), 2);
+        assert!(started.elapsed() >= Duration::from_millis(200), "it watches the whole window");
+        sender.await.unwrap();
+    }
+
+    #[tokio::test]
+    async fn a_blocking_all_with_within_is_refused_too() {
+        let mail = mailtest::capture();
+
+        let refused = mail.find().within(Duration::from_millis(10)).try_all();
+
+        assert!(refused.expect_err("refused").to_string().contains("all_async"));
     }
 
     #[tokio::test]

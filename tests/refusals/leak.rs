@@ -69,15 +69,22 @@ fn send_mail_without_a_connection_is_refused_too() {
     let relay = Relay::start();
     let port = relay.addr().port().to_string();
     // send_mail reads the environment; a child process gets its own.
-    let status = std::process::Command::new(std::env::current_exe().unwrap())
-        .args(["--exact", "leak::child_send_mail", "--nocapture", "--include-ignored"])
+    // Its output is kept, and shown only if it fails: a passing run stays quiet.
+    let output = std::process::Command::new(std::env::current_exe().unwrap())
+        .args(["--exact", "leak::child_send_mail", "--include-ignored"])
         .env("EMAIL_HOST", "127.0.0.1")
         .env("EMAIL_PORT", &port)
         .env("MAILTEST_CHILD", "1")
-        .status()
+        .output()
         .unwrap();
 
-    assert!(status.success(), "the child's assertions failed");
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        output.status.success(),
+        "the child's assertions failed:\n{stdout}{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert!(stdout.contains("1 passed"), "the child test did not run:\n{stdout}");
     assert_eq!(relay.connections(), 0);
 }
 

@@ -11,7 +11,11 @@ use std::time::Duration;
 
 use mailtest::{Email, Failure, Outbox, regex};
 
+/// Pins a report; the line naming the HTML report keeps its test folder but
+/// not the machine's target directory.
 fn snapshot(name: &str, report: &str) {
+    let machine = regex::Regex::new(r"(?m)^mailtest report: .*[/\\]mailtest[/\\]").unwrap();
+    let report = machine.replace_all(report, "mailtest report: [target]/mailtest/");
     insta::with_settings!({ snapshot_path => "../../snapshots", prepend_module_to_snapshot => false }, {
         insta::assert_snapshot!(name, report);
     });
@@ -126,6 +130,41 @@ fn html_contains_shows_the_decoded_html() {
 }
 
 #[test]
+fn html_contains_with_markup_shows_the_markup_it_searched() {
+    let report =
+        failure(shop_outbox().find().from("billing@example.com").html_contains("<b>partners</b>").try_one());
+    snapshot("html_contains_markup", &report);
+}
+
+#[test]
+fn a_recipient_only_in_bcc_is_pointed_to_bcc() {
+    let report = failure(shop_outbox().find().to("audit@example.com").try_one());
+    snapshot("hint_bcc_recipient", &report);
+}
+
+#[test]
+fn a_local_part_that_differs_only_in_case_says_so() {
+    let report = failure(shop_outbox().find().to("Bob@example.com").try_one());
+    snapshot("hint_local_part_case", &report);
+}
+
+#[test]
+fn an_address_under_another_name_says_which() {
+    let report =
+        failure(shop_outbox().find().to("Anne <ann@example.com>").subject("Welcome, Ann!").try_one());
+    snapshot("hint_other_name", &report);
+}
+
+#[test]
+fn email_assert_names_the_field_an_address_is_in() {
+    let email = shop_outbox().emails().remove(0);
+    let message = panic_message(move || {
+        email.assert().cc("audit@example.com");
+    });
+    snapshot("email_assert_hint_bcc", &message);
+}
+
+#[test]
 fn header_and_negative_criteria() {
     let report =
         failure(shop_outbox().find().not_to("ann@example.com").header("X-Campaign", "spring").try_one());
@@ -196,7 +235,10 @@ fn strict_capture_names_unasserted_emails() {
         mail.capture_raw(None, &["ann@example.com"], b"To: ann@example.com\r\nSubject: Surprise\r\n\r\n.");
         mail.find().subject("Welcome").one();
     });
-    snapshot("strict_unasserted", &message);
+    // The exact line and column are pinned by tests/locations; here, the wording.
+    let (location, report) = message.split_once(": ").expect("the location comes first");
+    let file = location.split(':').next().unwrap_or_default();
+    snapshot("strict_unasserted", &format!("{file}:[line]:[column]: {report}"));
 }
 
 #[test]

@@ -73,7 +73,7 @@ impl AsyncSmtpBackend {
         future: impl Future<Output = Result<T, lettre::transport::smtp::Error>>,
     ) -> Result<T, Error> {
         match tokio::time::timeout(self.config.timeout(), future).await {
-            Ok(result) => result.map_err(|err| self.config.error(&err)),
+            Ok(result) => result.map_err(|err| self.config.error(err)),
             Err(_) => Err(self.config.timed_out()),
         }
     }

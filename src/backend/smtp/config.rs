@@ -13,7 +13,7 @@ use rustls_pki_types::pem::PemObject;
 
 use super::transaction::Failure;
 use crate::backend::Settings;
-use crate::error::Error;
+use crate::error::{Cause, Error};
 
 /// lettre's default when `EMAIL_TIMEOUT` is not set.
 pub(super) const DEFAULT_TIMEOUT: Duration = Duration::from_secs(60);
@@ -98,9 +98,9 @@ impl SmtpConfig {
 
     /// An [`Error::Smtp`] for what lettre reported, in words: the server's
     /// reply with its code, or what failed on the way.
-    pub(super) fn error(&self, err: &lettre::transport::smtp::Error) -> Error {
+    pub(super) fn error(&self, err: lettre::transport::smtp::Error) -> Error {
         let code = err.status().map(|code| code.to_string().parse::<u16>().unwrap_or_default());
-        let reply = if is_timeout(err) {
+        let reply = if is_timeout(&err) {
             format!(
                 "timed out: no answer within {} s ({}); {err}",
                 secs(self.timeout()),
@@ -109,12 +109,12 @@ impl SmtpConfig {
         } else {
             err.to_string()
         };
-        Error::Smtp { server: self.server(), reply, code }
+        Error::Smtp { server: self.server(), reply, code, source: Some(Cause::new(err)) }
     }
 
     /// An [`Error::Smtp`] for a failure that is ours to describe.
     pub(super) fn failure(&self, reply: impl Into<String>) -> Error {
-        Error::Smtp { server: self.server(), reply: reply.into(), code: None }
+        Error::Smtp { server: self.server(), reply: reply.into(), code: None, source: None }
     }
 
     /// The error for a step that got no answer in time (the async client's
@@ -137,7 +137,7 @@ impl SmtpConfig {
     /// The error for a message that could not be sent.
     pub(super) fn transaction_error(&self, failure: Failure) -> Error {
         match failure {
-            Failure::Smtp(err) => self.error(&err),
+            Failure::Smtp(err) => self.error(err),
             Failure::TimedOut => self.timed_out(),
             Failure::Unsendable(err) => err,
             Failure::AllRefused(refused) => {
@@ -152,6 +152,7 @@ impl SmtpConfig {
                     server: self.server(),
                     reply: format!("every recipient was refused, nothing was sent: {}", each.join(", ")),
                     code: refused.first().and_then(|r| r.code),
+                    source: None,
                 }
             }
         }
@@ -194,6 +195,7 @@ fn tls_parameters(settings: &Settings) -> Result<TlsParameters, Error> {
         server: format!("{}:{}", settings.host, settings.port),
         reply: format!("could not set up TLS: {err}"),
         code: None,
+        source: Some(Cause::new(err)),
     })
 }
 

@@ -126,17 +126,17 @@ impl SmtpBackend {
             config.implicit_tls(),
             None,
         )
-        .map_err(|err| config.error(&err))?;
+        .map_err(|err| config.error(err))?;
         if let Some(parameters) = config.starttls() {
             if !conn.can_starttls() {
                 conn.abort();
                 return Err(config
                     .failure("the server does not offer STARTTLS, which EMAIL_USE_TLS requires".to_owned()));
             }
-            conn.starttls(parameters, &config.hello_name).map_err(|err| config.error(&err))?;
+            conn.starttls(parameters, &config.hello_name).map_err(|err| config.error(err))?;
         }
         if let Some(credentials) = &config.credentials {
-            conn.auth(MECHANISMS, credentials).map_err(|err| config.error(&err))?;
+            conn.auth(MECHANISMS, credentials).map_err(|err| config.error(err))?;
         }
         Ok(conn)
     }

@@ -80,6 +80,7 @@ impl<'a> Plan<'a> {
                     reason: "its local part is not ASCII, which needs the server's SMTPUTF8 extension \
                              (RFC 6531), and the server does not offer it (only a domain has an ASCII form)"
                         .to_owned(),
+                    source: None,
                 }));
             }
             parameters.push(MailParameter::SmtpUtfEight);
@@ -90,6 +91,7 @@ impl<'a> Plan<'a> {
                     reason: "the message has 8-bit data and the server does not offer 8BITMIME (RFC 6152); \
                              build it with a 7-bit transfer encoding (quoted-printable or base64)"
                         .to_owned(),
+                    source: None,
                 }));
             }
             parameters.push(MailParameter::Body(MailBodyParameter::EightBitMime));

@@ -30,8 +30,6 @@ mod process;
 #[cfg(feature = "sink")]
 mod sinks;
 
-use std::sync::atomic::{AtomicBool, Ordering};
-
 #[cfg(feature = "tokio")]
 pub(crate) use bypass::Bypassing;
 #[cfg(any(feature = "smtp", feature = "tokio"))]
@@ -41,13 +39,3 @@ pub(crate) use bypass::bypassing;
 pub(crate) use process::{is_local_sink, test_process};
 #[cfg(feature = "sink")]
 pub(crate) use sinks::SinkRegistration;
-
-/// Set by the first capture of the process: the first signal above.
-static CAPTURED: AtomicBool = AtomicBool::new(false);
-
-/// Marks the process as a test process: it made a capture.
-pub(crate) fn mark_test_process() {
-    if !CAPTURED.load(Ordering::Relaxed) {
-        CAPTURED.store(true, Ordering::Relaxed);
-    }
-}

@@ -4,9 +4,8 @@
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 use std::path::Path;
 use std::sync::LazyLock;
-use std::sync::atomic::Ordering;
 
-use super::CAPTURED;
+use crate::outbox::made_a_capture;
 
 /// Whether the executable is a cargo test harness or a doctest: computed once.
 static HARNESS_BINARY: LazyLock<Option<String>> = LazyLock::new(|| {
@@ -16,7 +15,7 @@ static HARNESS_BINARY: LazyLock<Option<String>> = LazyLock::new(|| {
 
 /// Why this process counts as a test process, if it does.
 pub(crate) fn test_process() -> Option<String> {
-    if CAPTURED.load(Ordering::Relaxed) {
+    if made_a_capture() {
         return Some("it made a capture".to_owned());
     }
     HARNESS_BINARY.as_ref().map(|exe| format!("it runs from a cargo test binary, {exe}"))

@@ -1,0 +1,36 @@
+//! Query parameters of the JSON API as `Query` criteria, with the meaning
+//! they have in Rust: `to=ann@example.com` is `.to("ann@example.com")`.
+
+use mailtest::{Outbox, Query};
+
+/// The criteria the API takes, in the order the usage lists them.
+pub(crate) const FILTERS: [&str; 6] =
+    ["to", "from", "subject", "subject_contains", "text_contains", "html_contains"];
+
+/// A query over `outbox` with every filter in `params`; other parameters
+/// must be in `also` (they are the caller's), else this says which are
+/// unknown.
+pub(crate) fn query(outbox: &Outbox, params: &[(String, String)], also: &[&str]) -> Result<Query, String> {
+    let mut query = outbox.find();
+    for (name, value) in params {
+        query = match name.as_str() {
+            "to" => query.to(value),
+            "from" => query.from(value),
+            "subject" => query.subject(value.as_str()),
+            "subject_contains" => query.subject_contains(value.as_str()),
+            "text_contains" => query.text_contains(value.as_str()),
+            "html_contains" => query.html_contains(value.as_str()),
+            other if also.contains(&other) => query,
+            other => {
+                let known: Vec<&str> = FILTERS.iter().chain(also).copied().collect();
+                return Err(format!("unknown parameter {other:?}; known: {}", known.join(", ")));
+            }
+        };
+    }
+    Ok(query)
+}
+
+/// The parameter called `name`, if given (the last one wins).
+pub(crate) fn param<'a>(params: &'a [(String, String)], name: &str) -> Option<&'a str> {
+    params.iter().rev().find(|(n, _)| n == name).map(|(_, v)| v.as_str())
+}

@@ -1,0 +1,90 @@
+//! Writing HTML so that nothing from an email can become markup.
+//!
+//! Markup only comes from `&'static str` literals in this crate ([`Html::tag`]);
+//! every other string — a subject, a display name, a file name, the failure
+//! text, the whole HTML body bound for `srcdoc` — goes through [`Html::text`],
+//! which escapes it for both element content and quoted attribute values.
+//! The type makes the safe path the only path: there is no way to push a
+//! runtime `String` unescaped.
+
+/// An HTML document being written.
+pub(crate) struct Html {
+    out: String,
+}
+
+impl Html {
+    pub(crate) fn new() -> Html {
+        Html { out: String::with_capacity(16 * 1024) }
+    }
+
+    /// Trusted markup, written as is: only literals of this crate.
+    pub(crate) fn tag(&mut self, markup: &'static str) -> &mut Html {
+        self.out.push_str(markup);
+        self
+    }
+
+    /// Text from anywhere, escaped: safe as element content and inside a
+    /// double- or single-quoted attribute value.
+    pub(crate) fn text(&mut self, text: &str) -> &mut Html {
+        escape_into(&mut self.out, text);
+        self
+    }
+
+    /// A number (ids, counts, sizes): nothing to escape.
+    pub(crate) fn num(&mut self, n: impl Into<u64>) -> &mut Html {
+        use std::fmt::Write as _;
+        let _ = write!(self.out, "{}", n.into());
+        self
+    }
+
+    pub(crate) fn finish(self) -> String {
+        self.out
+    }
+}
+
+/// Escapes `&`, `<`, `>`, `"` and `'`: enough for text and for quoted
+/// attribute values (an unquoted attribute is never written).
+pub(crate) fn escape_into(out: &mut String, text: &str) {
+    let mut rest = text;
+    while let Some(at) = rest.find(['&', '<', '>', '"', '\'']) {
+        out.push_str(&rest[..at]);
+        out.push_str(match rest.as_bytes()[at] {
+            b'&' => "&amp;",
+            b'<' => "&lt;",
+            b'>' => "&gt;",
+            b'"' => "&quot;",
+            _ => "&#39;",
+        });
+        rest = &rest[at + 1..];
+    }
+    out.push_str(rest);
+}
+
+/// `text` escaped, as a new string.
+#[cfg(test)]
+pub(crate) fn escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    escape_into(&mut out, text);
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_special_character_is_escaped() {
+        assert_eq!(
+            escape(r#"<script>alert("x" & 'y')</script>"#),
+            "&lt;script&gt;alert(&quot;x&quot; &amp; &#39;y&#39;)&lt;/script&gt;"
+        );
+        assert_eq!(escape("plain ünïcode"), "plain ünïcode");
+    }
+
+    #[test]
+    fn only_literals_are_markup() {
+        let mut html = Html::new();
+        html.tag("<p title=\"").text("\"><img src=x onerror=alert(1)>").tag("\">").num(7u32).tag("</p>");
+        assert_eq!(html.finish(), "<p title=\"&quot;&gt;&lt;img src=x onerror=alert(1)&gt;\">7</p>");
+    }
+}

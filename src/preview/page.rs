@@ -1,0 +1,78 @@
+//! Whole pages: the report (`index.html`) and the two pages of the live UI.
+
+use super::embed::Budget;
+use super::html::Html;
+use super::{Target, email_view, list, number};
+use crate::email::Email;
+
+/// The policy of every page: styles and `data:` media only, no script, no
+/// remote load. A `srcdoc` frame inherits it, on top of its own.
+pub const REPORT_POLICY: &str = "default-src 'none'; img-src data:; media-src data:; font-src data:; \
+     style-src 'unsafe-inline'; form-action 'none'; base-uri 'none'";
+
+/// The live list's policy: the report's, plus its own script and the
+/// requests that script makes to the server that sent it.
+pub const LIVE_POLICY: &str = "default-src 'none'; img-src data:; media-src data:; font-src data:; \
+     style-src 'unsafe-inline'; form-action 'none'; base-uri 'none'; script-src 'self'; connect-src 'self'";
+
+const STYLE: &str = include_str!("assets/report.css");
+
+/// The script of the live list, served at `/live.js`.
+pub const LIVE_SCRIPT: &str = include_str!("assets/live.js");
+
+fn head(out: &mut Html, policy: &'static str, title: &str) {
+    out.tag("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n");
+    out.tag("<meta http-equiv=\"Content-Security-Policy\" content=\"").tag(policy).tag("\">\n");
+    out.tag("<meta name=\"referrer\" content=\"no-referrer\">\n");
+    out.tag("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n");
+    out.tag("<title>").text(title).tag("</title>\n<style>\n").tag(STYLE).tag("</style>\n</head>\n<body>\n");
+}
+
+fn count_label(count: usize) -> String {
+    if count == 1 { "1 email".to_owned() } else { format!("{count} emails") }
+}
+
+/// The report: the failure first, then the list, then every email in full.
+pub(crate) fn report(emails: &[Email], failure: Option<&str>) -> String {
+    let mut out = Html::new();
+    let title = match failure.and_then(|text| text.lines().next()) {
+        Some(headline) => format!("mailtest report: {headline}"),
+        None => format!("mailtest report: {}", count_label(emails.len())),
+    };
+    head(&mut out, REPORT_POLICY, &title);
+    out.tag("<h1>mailtest report: ").text(&count_label(emails.len())).tag(" captured</h1>\n");
+    if let Some(failure) = failure {
+        out.tag("<section class=\"failure\">\n<h2>Why the test failed</h2>\n<pre>").text(failure);
+        out.tag("</pre>\n</section>\n");
+    }
+    list::write(&mut out, emails, Target::File);
+    let mut budget = Budget::new();
+    for (index, email) in emails.iter().enumerate() {
+        email_view::write(&mut out, email, number(email, index), Target::File, &mut budget);
+    }
+    out.tag("</body>\n</html>\n");
+    out.finish()
+}
+
+/// The live UI's front page: the list, kept current by `live.js`.
+pub fn live_list(emails: &[Email]) -> String {
+    let mut out = Html::new();
+    head(&mut out, LIVE_POLICY, "mailtest");
+    out.tag("<h1>mailtest: <span id=\"count\">").num(emails.len() as u64).tag("</span> captured</h1>\n");
+    out.tag("<div class=\"toolbar\"><button type=\"button\" id=\"clear\">Delete all</button>");
+    out.tag("<span id=\"status\">connecting…</span></div>\n");
+    list::write(&mut out, emails, Target::Served);
+    out.tag("<script src=\"/live.js\"></script>\n</body>\n</html>\n");
+    out.finish()
+}
+
+/// One email of the live UI, as the report shows it.
+pub fn live_email(email: &Email, n: u64) -> String {
+    let mut out = Html::new();
+    let title = format!("mailtest #{n}: {}", email.subject().unwrap_or("(no subject)"));
+    head(&mut out, REPORT_POLICY, &title);
+    out.tag("<nav class=\"top\"><a href=\"/\">← all emails</a></nav>\n");
+    email_view::write(&mut out, email, n, Target::Served, &mut Budget::new());
+    out.tag("</body>\n</html>\n");
+    out.finish()
+}
