@@ -18,6 +18,8 @@ pub(crate) struct Record {
     pub(crate) envelope_from: Option<String>,
     pub(crate) envelope_to: Vec<String>,
     pub(crate) raw: Vec<u8>,
+    /// The name of the mailer that sent it, when a named mailer did.
+    pub(crate) sent_using: Option<Arc<str>>,
     // Boxed, as `detail`: a record nobody inspects (most of what an SMTP
     // sink takes in a load test) then holds a pointer, not the whole view.
     view: OnceLock<Box<View>>,
@@ -44,6 +46,7 @@ impl Record {
             envelope_from,
             envelope_to,
             raw,
+            sent_using: None,
             view: OnceLock::new(),
             links: OnceLock::new(),
             html_text: OnceLock::new(),
@@ -207,6 +210,27 @@ impl Email {
     /// ```
     pub fn envelope_from(&self) -> Option<&str> {
         self.record.envelope_from.as_deref()
+    }
+
+    /// The name of the mailer that sent it — Django's `sent_using`: `"default"`
+    /// for a [`Mailer`](crate::Mailer) made from settings, the mailer's name
+    /// for one chosen with [`Mailer::using`](crate::Mailer::using) (see
+    /// `MAILERS` in [`Settings`](crate::Settings)); `None` for a mailer made
+    /// from a backend in code, and for mail that came any other way (a
+    /// capture transport, `capture_raw`, an `SmtpSink`).
+    ///
+    /// ```
+    /// let settings =
+    ///     mailtest::Settings::from_vars([("MAILERS", "bulk"), ("MAILER_BULK_EMAIL_BACKEND", "dummy")]).unwrap();
+    /// let mail = mailtest::capture();
+    /// mailtest::send_mail("Spring sale", "20% off", "shop@example.com", &["ann@example.com"])
+    ///     .connection(&mailtest::Mailer::using(&settings, "bulk").unwrap())
+    ///     .send()
+    ///     .unwrap();
+    /// assert_eq!(mail.emails()[0].sent_using(), Some("bulk"));
+    /// ```
+    pub fn sent_using(&self) -> Option<&str> {
+        self.record.sent_using.as_deref()
     }
 
     /// The SMTP envelope recipients (`RCPT TO`), Bcc included.

@@ -154,6 +154,40 @@ pub enum Error {
         /// The backend's own error, when it gave one.
         source: Option<Cause>,
     },
+    /// No mailer has this name: `MAILERS` does not name it (see
+    /// [`Settings::mailer`](crate::Settings::mailer)).
+    UnknownMailer {
+        /// The name asked for.
+        name: String,
+        /// The mailers there are, `default` first.
+        known: Vec<String>,
+    },
+    /// A header value has a line break (CR or LF), which would end the
+    /// header and start another: header injection. `send_mail` and its
+    /// relatives refuse it, as Django does.
+    ///
+    /// ```
+    /// let err = mailtest::send_mail("Hi\nBcc: everyone@example.com", "Hello", "app@example.com", &["ann@example.com"])
+    ///     .send()
+    ///     .unwrap_err();
+    /// assert!(matches!(&err, mailtest::Error::BadHeader { name, .. } if name == "Subject"));
+    /// ```
+    BadHeader {
+        /// The header, e.g. `Subject`.
+        name: String,
+        /// The value as given.
+        value: String,
+    },
+    /// Two options that cannot go together were both given, e.g.
+    /// `auth_user(..)` with `connection(..)` on `send_mail`.
+    ConflictingOptions {
+        /// The first option, as written in code.
+        first: String,
+        /// The second option.
+        second: String,
+        /// Why they exclude each other, and what to do instead.
+        reason: String,
+    },
     /// An [`SmtpSink`](crate::SmtpSink) could not start: a setting is out of
     /// range, or the address cannot be bound. Nothing was started.
     ///
@@ -199,6 +233,19 @@ impl fmt::Display for Error {
                     f,
                     "mailtest: EMAIL_BACKEND={value:?} is not a known backend; expected one of {expected}"
                 )
+            }
+            Error::UnknownMailer { name, known } => write!(
+                f,
+                "mailtest: no mailer is called {name:?}; the mailers are: {} (MAILERS names all but default)",
+                known.join(", ")
+            ),
+            Error::BadHeader { name, value } => write!(
+                f,
+                "mailtest: the {name} header may not contain a line break (CR or LF), which would start \
+                 another header (header injection): {name}: {value:?}"
+            ),
+            Error::ConflictingOptions { first, second, reason } => {
+                write!(f, "mailtest: {first} cannot be used with {second}: {reason}")
             }
             Error::FeatureRequired { what, feature } => write!(
                 f,

@@ -84,7 +84,13 @@
 //! (feature `smtp`), the console, mbox files that [`Outbox::load`] reads
 //! back, the in-memory outbox, nowhere, or an [`EmailBackend`] of your own.
 //! [`send_mail`], [`send_mass_mail`], [`mail_admins`] and [`mail_managers`]
-//! are Django's helpers. In a test, the capture takes every mailer's mail.
+//! are Django's helpers; several named mailers (`MAILERS`) are chosen with
+//! [`Mailer::using`], a backend of your own by name with [`register_backend`].
+//! They behave as Django's do — checked against Django's own email tests:
+//! the SMTP data arrives as built, domains go out in their ASCII form, and a
+//! recipient the server refuses does not sink the message
+//! ([`Mailer::deliver`] reports it). In a test, the capture takes every
+//! mailer's mail.
 //!
 //! # Features
 //!
@@ -113,6 +119,7 @@ mod deliver;
 mod email;
 mod error;
 mod html_text;
+mod idna;
 mod links;
 #[cfg(feature = "harness")]
 pub mod lint;
@@ -156,9 +163,10 @@ pub use crate::backend::AsyncSmtpBackend;
 #[cfg(feature = "smtp")]
 pub use crate::backend::SmtpBackend;
 #[cfg(feature = "tokio")]
-pub use crate::backend::{AsyncEmailBackend, AsyncMailer, Blocking};
+pub use crate::backend::{AsyncEmailBackend, AsyncMailer, Blocking, register_async_backend};
 pub use crate::backend::{
-    BackendKind, ConsoleBackend, DummyBackend, EmailBackend, FileBackend, Mailer, MemoryBackend, Settings,
+    BackendKind, ConsoleBackend, Delivery, DummyBackend, EmailBackend, FileBackend, Mailer, MemoryBackend,
+    RefusedRecipient, Settings, register_backend,
 };
 pub use crate::email::Email;
 pub use crate::error::{Cause, Error};

@@ -7,8 +7,9 @@ use std::hash::{Hash, Hasher};
 ///
 /// Two `Mailbox`es are equal when they are the same mailbox: the same
 /// display name, and the same address — the local part exactly, the domain
-/// in any case (RFC 5321 leaves the local part to the receiving server, the
-/// domain is case-insensitive). That is an equivalence, and `Hash` agrees
+/// in any case and in either form, `öäü.com` or the `xn--4ca9at.com` the
+/// backends write (RFC 5321 leaves the local part to the receiving server,
+/// the domain is case-insensitive and IDNA maps one form to the other). That is an equivalence, and `Hash` agrees
 /// with it, so a `HashSet<Mailbox>` holds each mailbox once.
 ///
 /// A `Mailbox` also compares with a string that describes it, in that order
@@ -30,6 +31,8 @@ use std::hash::{Hash, Hasher};
 ///
 /// assert_eq!(ann, Mailbox::parse("Ann Lee <ann@example.COM>"));
 /// assert_ne!(ann, Mailbox::parse("ann@example.com"), "another display name is another mailbox");
+/// let sent = Mailbox::parse("to@xn--4ca9at.com");
+/// assert_eq!(sent, "to@öäü.com");
 /// ```
 #[derive(Clone)]
 pub struct Mailbox {
@@ -95,11 +98,13 @@ impl Mailbox {
     }
 }
 
-/// Address equality: the local part exactly, the domain in any case.
+/// Address equality: the local part exactly, the domain in any case and in
+/// either form (`öäü.com` or its ASCII form `xn--4ca9at.com`, which is what
+/// the backends write).
 pub(crate) fn same_address(a: &str, b: &str) -> bool {
     match (a.rsplit_once('@'), b.rsplit_once('@')) {
         (Some((local_a, domain_a)), Some((local_b, domain_b))) => {
-            local_a == local_b && domain_a.eq_ignore_ascii_case(domain_b)
+            local_a == local_b && crate::idna::same_domain(domain_a, domain_b)
         }
         _ => a == b,
     }
@@ -115,13 +120,13 @@ impl PartialEq for Mailbox {
 impl Eq for Mailbox {}
 
 impl Hash for Mailbox {
-    /// Agrees with `==`: the domain is hashed in lower case.
+    /// Agrees with `==`: the domain is hashed in its ASCII form, in lower case.
     fn hash<H: Hasher>(&self, state: &mut H) {
         self.name.hash(state);
         match self.address.rsplit_once('@') {
             Some((local, domain)) => {
                 local.hash(state);
-                domain.to_ascii_lowercase().hash(state);
+                crate::idna::ascii_domain(domain).to_ascii_lowercase().hash(state);
             }
             None => self.address.hash(state),
         }

@@ -5,7 +5,12 @@ use std::sync::Arc;
 use lettre::Message;
 use lettre::address::Envelope;
 
-use super::{BackendKind, ConsoleBackend, DummyBackend, EmailBackend, FileBackend, MemoryBackend, Settings};
+use std::sync::atomic::{AtomicBool, Ordering};
+
+use super::{
+    BackendKind, ConsoleBackend, Delivery, DummyBackend, EmailBackend, FileBackend, MemoryBackend, Settings,
+    prepare, registry,
+};
 use crate::deliver::guard::{Bypassing, bypass_active, bypassing};
 use crate::deliver::{capture_claimed, capture_if_claimed, deliver_ambient, envelope_strings};
 use crate::error::Error;
@@ -48,6 +53,13 @@ pub trait AsyncEmailBackend: Send + Sync {
     /// the first failure with its error (the messages before it were sent).
     async fn send_messages(&self, messages: &[Message]) -> Result<usize, Error>;
 
+    /// [`send_messages`](AsyncEmailBackend::send_messages), reporting the
+    /// recipients a server refused while it took the message for the others
+    /// (see [`Delivery`]). The default reports none.
+    async fn deliver(&self, messages: &[Message]) -> Result<Delivery, Error> {
+        self.send_messages(messages).await.map(Delivery::new)
+    }
+
     /// Sends one message given as bytes with its envelope. The default
     /// refuses: implement it when the backend can send bytes it did not build.
     async fn send_raw(&self, envelope: &Envelope, raw: &[u8]) -> Result<(), Error> {
@@ -68,6 +80,30 @@ pub trait AsyncEmailBackend: Send + Sync {
     /// sessions politely.)
     async fn close(&self) -> Result<(), Error> {
         Ok(())
+    }
+}
+
+/// A backend in a box is a backend: what a registered backend is made as.
+#[async_trait::async_trait]
+impl<B: AsyncEmailBackend + ?Sized> AsyncEmailBackend for Box<B> {
+    async fn send_messages(&self, messages: &[Message]) -> Result<usize, Error> {
+        (**self).send_messages(messages).await
+    }
+
+    async fn deliver(&self, messages: &[Message]) -> Result<Delivery, Error> {
+        (**self).deliver(messages).await
+    }
+
+    async fn send_raw(&self, envelope: &Envelope, raw: &[u8]) -> Result<(), Error> {
+        (**self).send_raw(envelope, raw).await
+    }
+
+    async fn open(&self) -> Result<(), Error> {
+        (**self).open().await
+    }
+
+    async fn close(&self) -> Result<(), Error> {
+        (**self).close().await
     }
 }
 
@@ -101,7 +137,7 @@ local_backends_are_async!(ConsoleBackend, FileBackend, DummyBackend);
 impl AsyncEmailBackend for MemoryBackend {
     async fn send_messages(&self, messages: &[Message]) -> Result<usize, Error> {
         for message in messages {
-            AsyncEmailBackend::send_raw(self, message.envelope(), &message.formatted()).await?;
+            AsyncEmailBackend::send_raw(self, message.envelope(), &crate::idna::formatted(message)).await?;
         }
         Ok(messages.len())
     }
@@ -165,6 +201,11 @@ impl<B: EmailBackend + 'static> AsyncEmailBackend for Blocking<B> {
         self.run(move |backend| backend.send_messages(&messages)).await
     }
 
+    async fn deliver(&self, messages: &[Message]) -> Result<Delivery, Error> {
+        let messages = messages.to_vec();
+        self.run(move |backend| backend.deliver(&messages)).await
+    }
+
     async fn send_raw(&self, envelope: &Envelope, raw: &[u8]) -> Result<(), Error> {
         let (envelope, raw) = (envelope.clone(), raw.to_vec());
         self.run(move |backend| backend.send_raw(&envelope, &raw)).await
@@ -219,8 +260,13 @@ pub struct AsyncMailer {
     backend: Arc<dyn AsyncEmailBackend>,
     label: Arc<str>,
     bypass: bool,
+    fail_silently: bool,
+    /// Whether `open()` was called and `close()` not since (shared by clones).
+    opened: Arc<AtomicBool>,
     /// What it was made from, if from settings: defaults for `send_mail`.
     settings: Option<Arc<Settings>>,
+    /// Its name among the configured mailers, if it has one.
+    name: Option<Arc<str>>,
 }
 
 impl AsyncMailer {
@@ -232,7 +278,19 @@ impl AsyncMailer {
     /// ```
     pub fn new(backend: impl AsyncEmailBackend + 'static) -> AsyncMailer {
         let label = std::any::type_name_of_val(&backend).rsplit("::").next().unwrap_or("backend");
-        AsyncMailer { label: label.into(), backend: Arc::new(backend), bypass: false, settings: None }
+        AsyncMailer::boxed(Arc::new(backend), label)
+    }
+
+    fn boxed(backend: Arc<dyn AsyncEmailBackend>, label: &str) -> AsyncMailer {
+        AsyncMailer {
+            label: label.into(),
+            backend,
+            bypass: false,
+            fail_silently: false,
+            opened: Arc::new(AtomicBool::new(false)),
+            settings: None,
+            name: None,
+        }
     }
 
     /// A mailer configured by the `EMAIL_*` environment variables: see
@@ -257,6 +315,24 @@ impl AsyncMailer {
     /// # let _ = mailer;
     /// ```
     pub fn from_settings(settings: &Settings) -> Result<AsyncMailer, Error> {
+        AsyncMailer::named(settings, "default")
+    }
+
+    /// The mailer called `name` in `settings`: see
+    /// [`Mailer::using`](crate::Mailer::using).
+    ///
+    /// ```
+    /// let settings = mailtest::Settings::from_vars([("MAILERS", "bulk"), ("MAILER_BULK_EMAIL_BACKEND", "dummy")])
+    ///     .unwrap();
+    /// let bulk = mailtest::AsyncMailer::using(&settings, "bulk").unwrap();
+    /// assert_eq!(bulk.name(), Some("bulk"));
+    /// ```
+    pub fn using(settings: &Settings, name: &str) -> Result<AsyncMailer, Error> {
+        AsyncMailer::named(settings.mailer(name)?, &name.to_ascii_lowercase())
+    }
+
+    /// The mailer `settings` configure, called `name`.
+    pub(crate) fn named(settings: &Settings, name: &str) -> Result<AsyncMailer, Error> {
         settings.check()?;
         let mailer = match settings.backend {
             BackendKind::Smtp => async_smtp_mailer(settings)?,
@@ -264,8 +340,44 @@ impl AsyncMailer {
             BackendKind::File => AsyncMailer::new(FileBackend::new(settings.required_file_path()?)?),
             BackendKind::Memory => AsyncMailer::new(MemoryBackend),
             BackendKind::Dummy => AsyncMailer::new(DummyBackend),
+            BackendKind::Custom(backend) => {
+                AsyncMailer::boxed(Arc::from(registry::make_async(backend, settings)?), backend)
+            }
         };
-        Ok(AsyncMailer { settings: Some(Arc::new(settings.clone())), ..mailer })
+        Ok(AsyncMailer { settings: Some(Arc::new(settings.clone())), name: Some(name.into()), ..mailer })
+    }
+
+    /// Its name among the configured mailers: see [`Mailer::name`](crate::Mailer::name).
+    ///
+    /// ```
+    /// assert_eq!(mailtest::AsyncMailer::new(mailtest::DummyBackend).name(), None);
+    /// ```
+    pub fn name(&self) -> Option<&str> {
+        self.name.as_deref()
+    }
+
+    /// This mailer, failing silently: see
+    /// [`Mailer::fail_silently`](crate::Mailer::fail_silently).
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")] async fn main() {
+    /// // A memory backend with nothing bound refuses every send.
+    /// let mailer = mailtest::AsyncMailer::new(mailtest::MemoryBackend).fail_silently(true);
+    /// let message = lettre::Message::builder()
+    ///     .from("app@example.com".parse().unwrap())
+    ///     .to("ann@example.com".parse().unwrap())
+    ///     .body(String::from("Hi"))
+    ///     .unwrap();
+    /// assert_eq!(mailer.send_messages(&[message]).await.unwrap(), 0);
+    /// # }
+    /// ```
+    pub fn fail_silently(mut self, fail_silently: bool) -> AsyncMailer {
+        self.fail_silently = fail_silently;
+        self
+    }
+
+    fn localtime(&self) -> bool {
+        self.settings.as_ref().is_some_and(|settings| settings.use_localtime)
     }
 
     /// The settings this mailer was made from, if it was: see
@@ -319,18 +431,64 @@ impl AsyncMailer {
     /// # }
     /// ```
     pub async fn send_messages(&self, messages: &[Message]) -> Result<usize, Error> {
+        self.deliver(messages).await.map(|delivery| delivery.sent())
+    }
+
+    /// [`send_messages`](AsyncMailer::send_messages), telling which
+    /// recipients the server refused: see [`Mailer::deliver`](crate::Mailer::deliver).
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")] async fn main() {
+    /// let mail = mailtest::capture();
+    /// let message = lettre::Message::builder()
+    ///     .from("app@example.com".parse().unwrap())
+    ///     .to("ann@example.com".parse().unwrap())
+    ///     .body(String::from("Hi"))
+    ///     .unwrap();
+    /// let delivery = mailtest::AsyncMailer::new(mailtest::DummyBackend).deliver(&[message]).await.unwrap();
+    /// assert_eq!(delivery.sent(), 1);
+    /// assert!(delivery.refused().is_empty());
+    /// # }
+    /// ```
+    pub async fn deliver(&self, messages: &[Message]) -> Result<Delivery, Error> {
+        let messages = prepare::messages(messages, self.localtime());
         if self.bypass {
-            return Bypassing::new(true, self.backend.send_messages(messages)).await;
+            return Bypassing::new(true, self.through_backend(&messages)).await;
         }
-        let (captured, rest) = capture_claimed(messages);
+        let (captured, rest, places) = capture_claimed(&messages, self.name.as_ref());
         if rest.is_empty() {
-            return Ok(captured);
+            return Ok(Delivery::new(captured));
         }
-        Ok(captured + self.backend.send_messages(&rest).await?)
+        let mut delivery = self.through_backend(&rest).await?.renumbered(&places);
+        delivery.absorb(Delivery::new(captured), 0);
+        Ok(delivery)
+    }
+
+    /// As `Mailer`'s: at once, or — failing silently — one by one over one
+    /// session, going on past failures.
+    async fn through_backend(&self, messages: &[Message]) -> Result<Delivery, Error> {
+        if !self.fail_silently {
+            return self.backend.deliver(messages).await;
+        }
+        let own_session = !self.opened.load(Ordering::Acquire);
+        if own_session && self.backend.open().await.is_err() {
+            return Ok(Delivery::default());
+        }
+        let mut delivery = Delivery::default();
+        for (at, message) in messages.iter().enumerate() {
+            if let Ok(sent) = self.backend.deliver(std::slice::from_ref(message)).await {
+                delivery.absorb(sent, at);
+            }
+        }
+        if own_session {
+            let _ = self.backend.close().await;
+        }
+        Ok(delivery)
     }
 
     /// Sends one message: [`send_messages`](AsyncMailer::send_messages) for
-    /// one, without importing `lettre::AsyncTransport`.
+    /// one, without importing `lettre::AsyncTransport`; use
+    /// [`deliver`](AsyncMailer::deliver) to see refused recipients.
     ///
     /// ```
     /// # #[tokio::main(flavor = "current_thread")] async fn main() {
@@ -345,12 +503,7 @@ impl AsyncMailer {
     /// # }
     /// ```
     pub async fn send(&self, message: Message) -> Result<(), Error> {
-        if !self.bypass && capture_if_claimed(message.envelope(), || message.formatted()) {
-            return Ok(());
-        }
-        Bypassing::new(self.bypass, self.backend.send_messages(std::slice::from_ref(&message)))
-            .await
-            .map(drop)
+        self.deliver(std::slice::from_ref(&message)).await.map(drop)
     }
 
     /// Starts the backend's session now: for SMTP, connects (so a wrong
@@ -364,7 +517,14 @@ impl AsyncMailer {
     /// # }
     /// ```
     pub async fn open(&self) -> Result<(), Error> {
-        Bypassing::new(self.bypass, self.backend.open()).await
+        match Bypassing::new(self.bypass, self.backend.open()).await {
+            Ok(()) => {
+                self.opened.store(true, Ordering::Release);
+                Ok(())
+            }
+            Err(_) if self.fail_silently => Ok(()),
+            Err(err) => Err(err),
+        }
     }
 
     /// Ends the backend's sessions (for SMTP, quits the idle connections).
@@ -376,15 +536,21 @@ impl AsyncMailer {
     /// # }
     /// ```
     pub async fn close(&self) -> Result<(), Error> {
-        self.backend.close().await
+        self.opened.store(false, Ordering::Release);
+        match self.backend.close().await {
+            Err(_) if self.fail_silently => Ok(()),
+            other => other,
+        }
     }
 }
 
 impl std::fmt::Debug for AsyncMailer {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("AsyncMailer")
+            .field("name", &self.name)
             .field("backend", &self.label)
             .field("bypass_capture", &self.bypass)
+            .field("fail_silently", &self.fail_silently)
             .finish()
     }
 }
@@ -394,17 +560,21 @@ impl lettre::AsyncTransport for AsyncMailer {
     type Ok = ();
     type Error = Error;
 
-    /// Through [`AsyncMailer::send_messages`], so backends that only take
-    /// `Message`s work.
+    /// [`AsyncMailer::send`]: through [`AsyncMailer::deliver`], so backends
+    /// that only take `Message`s work; use `deliver` to see refused recipients.
     async fn send(&self, message: Message) -> Result<(), Error> {
         AsyncMailer::send(self, message).await
     }
 
+    /// The bytes as given, to the backend's `send_raw`.
     async fn send_raw(&self, envelope: &Envelope, email: &[u8]) -> Result<(), Error> {
-        if !self.bypass && capture_if_claimed(envelope, || email.to_vec()) {
+        if !self.bypass && capture_if_claimed(envelope, self.name.as_ref(), || email.to_vec()) {
             return Ok(());
         }
-        Bypassing::new(self.bypass, self.backend.send_raw(envelope, email)).await
+        match Bypassing::new(self.bypass, self.backend.send_raw(envelope, email)).await {
+            Err(_) if self.fail_silently => Ok(()),
+            other => other,
+        }
     }
 }
 

@@ -16,13 +16,18 @@
 #[cfg(feature = "tokio")]
 mod async_mailer;
 mod console;
+mod delivery;
 mod dummy;
 mod file;
 mod load;
+pub(crate) mod local_date;
 mod mailer;
+mod mailers;
 mod mbox;
 mod memory;
 mod outbox;
+mod prepare;
+mod registry;
 pub(crate) mod settings;
 #[cfg(feature = "smtp")]
 mod smtp;
@@ -37,10 +42,14 @@ pub(crate) use crate::deliver::envelope_strings;
 #[cfg(feature = "tokio")]
 pub use async_mailer::{AsyncEmailBackend, AsyncMailer, Blocking};
 pub use console::ConsoleBackend;
+pub use delivery::{Delivery, RefusedRecipient};
 pub use dummy::DummyBackend;
 pub use file::FileBackend;
 pub use mailer::Mailer;
 pub use memory::MemoryBackend;
+#[cfg(feature = "tokio")]
+pub use registry::register_async_backend;
+pub use registry::register_backend;
 pub use settings::{BackendKind, Settings};
 #[cfg(all(feature = "smtp", feature = "tokio"))]
 pub use smtp::AsyncSmtpBackend;
@@ -89,6 +98,14 @@ pub trait EmailBackend: Send + Sync {
     /// the first failure with its error (the messages before it were sent).
     fn send_messages(&self, messages: &[Message]) -> Result<usize, Error>;
 
+    /// [`send_messages`](EmailBackend::send_messages), reporting the
+    /// recipients a server refused while it took the message for the others
+    /// (see [`Delivery`]). The default reports none: implement it when the
+    /// backend can tell.
+    fn deliver(&self, messages: &[Message]) -> Result<Delivery, Error> {
+        self.send_messages(messages).map(Delivery::new)
+    }
+
     /// Sends one message given as bytes with its envelope. The default
     /// refuses: implement it when the backend can send bytes it did not
     /// build.
@@ -114,11 +131,36 @@ pub trait EmailBackend: Send + Sync {
     }
 }
 
+/// A backend in a box is a backend: what a [registered](crate::register_backend)
+/// backend is made as.
+impl<B: EmailBackend + ?Sized> EmailBackend for Box<B> {
+    fn send_messages(&self, messages: &[Message]) -> Result<usize, Error> {
+        (**self).send_messages(messages)
+    }
+
+    fn deliver(&self, messages: &[Message]) -> Result<Delivery, Error> {
+        (**self).deliver(messages)
+    }
+
+    fn send_raw(&self, envelope: &Envelope, raw: &[u8]) -> Result<(), Error> {
+        (**self).send_raw(envelope, raw)
+    }
+
+    fn open(&self) -> Result<(), Error> {
+        (**self).open()
+    }
+
+    fn close(&self) -> Result<(), Error> {
+        (**self).close()
+    }
+}
+
 /// `send_messages` for a backend whose real work is `send_raw`: each message
-/// formatted and sent in order, stopping at the first failure.
+/// formatted as Django formats it (domains in ASCII, see `crate::idna`) and
+/// sent in order, stopping at the first failure.
 pub(crate) fn send_each(backend: &impl EmailBackend, messages: &[Message]) -> Result<usize, Error> {
     for message in messages {
-        backend.send_raw(message.envelope(), &message.formatted())?;
+        backend.send_raw(message.envelope(), &crate::idna::formatted(message))?;
     }
     Ok(messages.len())
 }

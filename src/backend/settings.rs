@@ -7,15 +7,26 @@
 //! without touching the process environment (which is shared by every test
 //! thread).
 
+use std::collections::BTreeMap;
 use std::path::PathBuf;
 use std::time::Duration;
 
 use crate::error::Error;
 
-/// Every `EMAIL_BACKEND` value accepted, for error messages.
-const VALID_BACKENDS: &str = "smtp, console, file, memory (or locmem), dummy, \
+/// mailtest's own `EMAIL_BACKEND` values, for error messages.
+const BUILTIN_BACKENDS: &str = "smtp, console, file, memory (or locmem), dummy, \
      or Django's dotted names (django.core.mail.backends.smtp.EmailBackend, .console., .filebased., \
      .locmem., .dummy.)";
+
+/// Every `EMAIL_BACKEND` value accepted now, registered ones included, for
+/// error messages.
+pub(crate) fn valid_backends() -> String {
+    let registered = super::registry::names();
+    if registered.is_empty() {
+        return format!("{BUILTIN_BACKENDS}; or a name registered with mailtest::register_backend (none is)");
+    }
+    format!("{BUILTIN_BACKENDS}; or a registered backend: {}", registered.join(", "))
+}
 
 /// Which backend a [`Mailer`](crate::Mailer) built from settings uses:
 /// the value of `EMAIL_BACKEND`.
@@ -44,6 +55,9 @@ pub enum BackendKind {
     Memory,
     /// `dummy`: accepts and discards.
     Dummy,
+    /// A backend of your own, by the name it was registered under with
+    /// [`register_backend`](crate::register_backend).
+    Custom(&'static str),
 }
 
 impl BackendKind {
@@ -59,28 +73,38 @@ impl BackendKind {
             BackendKind::File => "file",
             BackendKind::Memory => "memory",
             BackendKind::Dummy => "dummy",
+            BackendKind::Custom(name) => name,
         }
+    }
+}
+
+/// mailtest's own backend that `value` names: a short name (any case) or a
+/// Django dotted class path.
+pub(crate) fn builtin(value: &str) -> Option<BackendKind> {
+    let trimmed = value.trim();
+    let short = trimmed
+        .strip_prefix("django.core.mail.backends.")
+        .and_then(|rest| rest.strip_suffix(".EmailBackend"))
+        .unwrap_or(trimmed);
+    match short.to_ascii_lowercase().as_str() {
+        "smtp" => Some(BackendKind::Smtp),
+        "console" => Some(BackendKind::Console),
+        "file" | "filebased" => Some(BackendKind::File),
+        "memory" | "locmem" => Some(BackendKind::Memory),
+        "dummy" => Some(BackendKind::Dummy),
+        _ => None,
     }
 }
 
 impl std::str::FromStr for BackendKind {
     type Err = Error;
 
-    /// Short names (any case) and Django's dotted class paths.
+    /// Short names (any case), Django's dotted class paths, and the names
+    /// registered with [`register_backend`](crate::register_backend).
     fn from_str(value: &str) -> Result<BackendKind, Error> {
-        let trimmed = value.trim();
-        let short = trimmed
-            .strip_prefix("django.core.mail.backends.")
-            .and_then(|rest| rest.strip_suffix(".EmailBackend"))
-            .unwrap_or(trimmed);
-        match short.to_ascii_lowercase().as_str() {
-            "smtp" => Ok(BackendKind::Smtp),
-            "console" => Ok(BackendKind::Console),
-            "file" | "filebased" => Ok(BackendKind::File),
-            "memory" | "locmem" => Ok(BackendKind::Memory),
-            "dummy" => Ok(BackendKind::Dummy),
-            _ => Err(Error::UnknownBackend { value: value.to_owned(), expected: VALID_BACKENDS.to_owned() }),
-        }
+        builtin(value)
+            .or_else(|| super::registry::find(value.trim()).map(BackendKind::Custom))
+            .ok_or_else(|| Error::UnknownBackend { value: value.to_owned(), expected: valid_backends() })
     }
 }
 
@@ -94,7 +118,7 @@ impl std::fmt::Display for BackendKind {
 ///
 /// | variable | field | default | accepts |
 /// |---|---|---|---|
-/// | `EMAIL_BACKEND` | `backend` | `smtp` | `smtp`, `console`, `file`, `memory`/`locmem`, `dummy`, or `django.core.mail.backends.<name>.EmailBackend` |
+/// | `EMAIL_BACKEND` | `backend` | `smtp` | `smtp`, `console`, `file`, `memory`/`locmem`, `dummy`, `django.core.mail.backends.<name>.EmailBackend`, or a name [registered](crate::register_backend) for a backend of your own |
 /// | `EMAIL_HOST` | `host` | `localhost` | a host name or IP address |
 /// | `EMAIL_PORT` | `port` | `25` | 1–65535 |
 /// | `EMAIL_HOST_USER` | `host_user` | none | text; AUTH is used when user and password are both non-empty |
@@ -111,6 +135,28 @@ impl std::fmt::Display for BackendKind {
 /// | `EMAIL_SUBJECT_PREFIX` | `subject_prefix` | `[Django] ` | text put before their subjects |
 /// | `ADMINS` | `admins` | none | addresses, comma-separated (`Ann <ann@example.com>, bob@example.com`): who `mail_admins` writes to |
 /// | `MANAGERS` | `managers` | none | the same, for `mail_managers` |
+/// | `EMAIL_USE_LOCALTIME` | `use_localtime` | `false` | a boolean: the `Date` header in the system's time zone (`TZ`, `/etc/localtime`) instead of UTC |
+/// | `MAILERS` | `mailers` (names) | none | names of more mailers, comma-separated (`bulk, alerts`): see below |
+/// | `MAILER_<NAME>_<SETTING>` | `mailers[name]` | — | a setting of the mailer `name`: `MAILER_BULK_EMAIL_HOST` is `EMAIL_HOST` for the mailer `bulk` |
+///
+/// **Several mailers** — Django's `MAILERS`: the `EMAIL_*` settings above
+/// configure the mailer called `default`; `MAILERS` names more, each
+/// configured by `MAILER_<NAME>_` followed by a transport setting
+/// (`EMAIL_BACKEND`, `EMAIL_HOST`, `EMAIL_PORT`, `EMAIL_HOST_USER`,
+/// `EMAIL_HOST_PASSWORD`, `EMAIL_USE_TLS`, `EMAIL_USE_SSL`, `EMAIL_TIMEOUT`,
+/// `EMAIL_SSL_CERTFILE`, `EMAIL_SSL_KEYFILE`, `EMAIL_SSL_CAFILE`,
+/// `EMAIL_FILE_PATH`). As in Django, a named mailer starts from the defaults,
+/// not from the default mailer's values, and its port defaults to the
+/// security it uses (465 with `EMAIL_USE_SSL`, 587 with `EMAIL_USE_TLS`,
+/// else 25); the message settings
+/// (`DEFAULT_FROM_EMAIL`, `SERVER_EMAIL`, `EMAIL_SUBJECT_PREFIX`, `ADMINS`,
+/// `MANAGERS`, `EMAIL_USE_LOCALTIME`) are shared. A name is letters, digits
+/// and `_`, in any case. [`Mailer::using`](crate::Mailer::using) makes the
+/// mailer of a name; `send_mail(..).using(name)` sends through it; a captured
+/// email says which mailer sent it ([`Email::sent_using`](crate::Email::sent_using)).
+/// A `MAILER_..` variable of a mailer that `MAILERS` does not name, or for a
+/// setting that is not per mailer, is an error naming it: a typo never
+/// leaves a mailer silently on its defaults.
 ///
 /// Booleans accept `true`/`false`, `1`/`0`, `yes`/`no`, `on`/`off` in any
 /// case, and an empty value as false. Anything else — and a port that is not
@@ -134,6 +180,16 @@ impl std::fmt::Display for BackendKind {
 ///
 /// let err = Settings::from_vars([("EMAIL_PORT", "abc")]).unwrap_err();
 /// assert!(err.to_string().contains(r#"EMAIL_PORT="abc""#));
+///
+/// let several = Settings::from_vars([
+///     ("EMAIL_HOST", "smtp.example.com"),
+///     ("MAILERS", "bulk"),
+///     ("MAILER_BULK_EMAIL_HOST", "bulk-relay.example.com"),
+///     ("MAILER_BULK_EMAIL_PORT", "2525"),
+/// ])
+/// .unwrap();
+/// assert_eq!(several.mailer("bulk").unwrap().host, "bulk-relay.example.com");
+/// assert_eq!(several.mailer("default").unwrap().host, "smtp.example.com");
 /// ```
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[non_exhaustive]
@@ -172,6 +228,11 @@ pub struct Settings {
     pub admins: Vec<String>,
     /// `MANAGERS`, each address as written.
     pub managers: Vec<String>,
+    /// `EMAIL_USE_LOCALTIME`.
+    pub use_localtime: bool,
+    /// The mailers `MAILERS` names, by name (lower case), each with its own
+    /// settings; the default mailer is these settings themselves.
+    pub mailers: BTreeMap<String, Settings>,
 }
 
 impl Default for Settings {
@@ -200,6 +261,8 @@ impl Default for Settings {
             subject_prefix: "[Django] ".to_owned(),
             admins: Vec::new(),
             managers: Vec::new(),
+            use_localtime: false,
+            mailers: BTreeMap::new(),
         }
     }
 }
@@ -245,15 +308,66 @@ impl Settings {
         vars: impl IntoIterator<Item = (K, V)>,
     ) -> Result<Settings, Error> {
         let mut settings = Settings::default();
+        let mut named = super::mailers::Named::default();
         for (key, value) in vars {
-            settings.set(key.as_ref(), value.as_ref())?;
+            let (key, value) = (key.as_ref(), value.as_ref());
+            if !named.read(key, value)? {
+                settings.set(key, value)?;
+            }
         }
         settings.check()?;
+        settings.mailers = named.build(&settings)?;
         Ok(settings)
     }
 
+    /// The settings of the mailer called `name` (any case): these settings
+    /// for `default`, else one that `MAILERS` names.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::UnknownMailer`] naming the mailers there are.
+    ///
+    /// ```
+    /// let settings = mailtest::Settings::from_vars([("MAILERS", "bulk")]).unwrap();
+    /// assert!(settings.mailer("bulk").is_ok());
+    /// let err = settings.mailer("bluk").unwrap_err();
+    /// assert_eq!(err.to_string(), "mailtest: no mailer is called \"bluk\"; the mailers are: default, bulk (MAILERS names all but default)");
+    /// ```
+    pub fn mailer(&self, name: &str) -> Result<&Settings, Error> {
+        if name.eq_ignore_ascii_case("default") {
+            return Ok(self);
+        }
+        self.mailers.get(&name.to_ascii_lowercase()).ok_or_else(|| Error::UnknownMailer {
+            name: name.to_owned(),
+            known: self.mailer_names().map(str::to_owned).collect(),
+        })
+    }
+
+    /// The names of the mailers: `default`, then those `MAILERS` names.
+    ///
+    /// ```
+    /// let settings = mailtest::Settings::from_vars([("MAILERS", "bulk, Alerts")]).unwrap();
+    /// assert_eq!(settings.mailer_names().collect::<Vec<_>>(), ["default", "alerts", "bulk"]);
+    /// ```
+    pub fn mailer_names(&self) -> impl Iterator<Item = &str> {
+        std::iter::once("default").chain(self.mailers.keys().map(String::as_str))
+    }
+
+    /// The message settings a named mailer shares with the default one.
+    pub(crate) fn shared_with_mailers(&self) -> Settings {
+        Settings {
+            default_from_email: self.default_from_email.clone(),
+            server_email: self.server_email.clone(),
+            subject_prefix: self.subject_prefix.clone(),
+            admins: self.admins.clone(),
+            managers: self.managers.clone(),
+            use_localtime: self.use_localtime,
+            ..Settings::default()
+        }
+    }
+
     /// Applies one variable.
-    fn set(&mut self, name: &str, value: &str) -> Result<(), Error> {
+    pub(crate) fn set(&mut self, name: &str, value: &str) -> Result<(), Error> {
         let text = || Some(value.to_owned()).filter(|v| !v.is_empty());
         let path = || text().map(PathBuf::from);
         match name {
@@ -276,6 +390,7 @@ impl Settings {
             "EMAIL_SUBJECT_PREFIX" => self.subject_prefix = value.to_owned(),
             "ADMINS" => self.admins = parse_addresses(name, value)?,
             "MANAGERS" => self.managers = parse_addresses(name, value)?,
+            "EMAIL_USE_LOCALTIME" => self.use_localtime = parse_bool(name, value)?,
             _ => {}
         }
         Ok(())
@@ -311,13 +426,15 @@ impl Settings {
     }
 }
 
-fn invalid(name: &str, value: &str, expected: &str) -> Error {
+pub(crate) fn invalid(name: &str, value: &str, expected: &str) -> Error {
     Error::InvalidSetting { name: name.to_owned(), value: value.to_owned(), expected: expected.to_owned() }
 }
 
 /// Whether `name` is a setting [`Settings::from_env`] reads.
 fn is_setting(name: &str) -> bool {
-    name.starts_with("EMAIL_") || ["DEFAULT_FROM_EMAIL", "SERVER_EMAIL", "ADMINS", "MANAGERS"].contains(&name)
+    name.starts_with("EMAIL_")
+        || name.starts_with("MAILER_")
+        || ["DEFAULT_FROM_EMAIL", "SERVER_EMAIL", "ADMINS", "MANAGERS", "MAILERS"].contains(&name)
 }
 
 /// One address (`Ann <ann@example.com>` or `ann@example.com`), checked now.

@@ -1,7 +1,11 @@
-//! UTC calendar time for file names and mbox `From ` lines, without a date
-//! crate: both need only the civil date of a `SystemTime`.
+//! Calendar time for file names, mbox `From ` lines and `Date` headers,
+//! without a date crate: they need only the civil date of a `SystemTime`.
 
 use std::time::{SystemTime, UNIX_EPOCH};
+
+const DAYS: [&str; 7] = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"];
+const MONTHS: [&str; 12] =
+    ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
 
 /// A UTC instant split into calendar fields.
 pub(crate) struct Utc {
@@ -43,11 +47,27 @@ impl Utc {
         )
     }
 
+    /// RFC 5322's date of these calendar fields, read as local time at
+    /// `offset` seconds east of UTC: `Tue, 02 Jan 2024 04:04:05 +0100`.
+    pub(crate) fn rfc5322(&self, offset: i32) -> String {
+        let sign = if offset < 0 { '-' } else { '+' };
+        let minutes = offset.unsigned_abs() / 60;
+        format!(
+            "{}, {:02} {} {} {:02}:{:02}:{:02} {sign}{:02}{:02}",
+            DAYS[self.weekday as usize],
+            self.day,
+            MONTHS[self.month as usize - 1],
+            self.year,
+            self.hour,
+            self.minute,
+            self.second,
+            minutes / 60,
+            minutes % 60
+        )
+    }
+
     /// C's `asctime`, as mbox `From ` lines carry it: `Tue Jan  2 03:04:05 2024`.
     pub(crate) fn asctime(&self) -> String {
-        const DAYS: [&str; 7] = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"];
-        const MONTHS: [&str; 12] =
-            ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
         format!(
             "{} {} {:2} {:02}:{:02}:{:02} {}",
             DAYS[self.weekday as usize],

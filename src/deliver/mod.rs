@@ -22,6 +22,7 @@ pub(crate) mod guard;
 pub(crate) mod refusals;
 
 use std::borrow::Cow;
+use std::sync::Arc;
 
 use lettre::Message;
 use lettre::address::Envelope;
@@ -66,16 +67,22 @@ impl Claim {
         envelope_from: Option<String>,
         envelope_to: Vec<String>,
         raw: Vec<u8>,
+        sent_using: Option<&Arc<str>>,
     ) -> bool {
         match self {
             Claim::Unclaimed => false,
             Claim::One(outbox) => {
-                outbox.push(envelope_from, envelope_to, raw);
+                outbox.push_sent_using(envelope_from, envelope_to, raw, sent_using.cloned());
                 true
             }
             Claim::Many(outboxes) => {
                 for outbox in outboxes {
-                    outbox.push(envelope_from.clone(), envelope_to.clone(), raw.clone());
+                    outbox.push_sent_using(
+                        envelope_from.clone(),
+                        envelope_to.clone(),
+                        raw.clone(),
+                        sent_using.cloned(),
+                    );
                 }
                 true
             }
@@ -95,7 +102,7 @@ pub(crate) fn deliver_ambient(
     if !claim.is_claimed() {
         return Err(refuse(envelope_to, Cause::NoOutbox, asynchronous));
     }
-    claim.capture(envelope_from, envelope_to, raw.to_vec());
+    claim.capture(envelope_from, envelope_to, raw.to_vec(), None);
     Ok(())
 }
 
@@ -127,33 +134,48 @@ pub(crate) fn check_real_smtp(
 }
 
 /// A mailer's send: captured when something claims it (the bytes made only
-/// then), else `false`, for the mailer's own backend.
-pub(crate) fn capture_if_claimed(envelope: &Envelope, raw: impl FnOnce() -> Vec<u8>) -> bool {
+/// then), else `false`, for the mailer's own backend. `sent_using` is the
+/// mailer's name, kept with the captured email.
+pub(crate) fn capture_if_claimed(
+    envelope: &Envelope,
+    sent_using: Option<&Arc<str>>,
+    raw: impl FnOnce() -> Vec<u8>,
+) -> bool {
     let (from, to) = envelope_strings(envelope);
     let claim = claim(&to);
-    claim.is_claimed() && claim.capture(from, to, raw())
+    claim.is_claimed() && claim.capture(from, to, raw(), sent_using)
 }
 
 /// Captures every message of a batch that something claims (in order) and
-/// returns how many, with the rest, for the mailer's backend.
-pub(crate) fn capture_claimed(messages: &[Message]) -> (usize, Cow<'_, [Message]>) {
+/// returns how many, with the rest for the mailer's backend and, for each of
+/// those, its place in `messages`.
+pub(crate) fn capture_claimed<'a>(
+    messages: &'a [Message],
+    sent_using: Option<&Arc<str>>,
+) -> (usize, Cow<'a, [Message]>, Vec<usize>) {
     let mut captured = 0;
     // Copied only once a message is claimed: usually all or none are.
     let mut rest: Option<Vec<Message>> = None;
+    let mut places = Vec::new();
     for (at, message) in messages.iter().enumerate() {
-        if capture_if_claimed(message.envelope(), || message.formatted()) {
+        if capture_if_claimed(message.envelope(), sent_using, || message.formatted()) {
             rest.get_or_insert_with(|| messages[..at].to_vec());
             captured += 1;
-        } else if let Some(rest) = &mut rest {
-            rest.push(message.clone());
+        } else {
+            places.push(at);
+            if let Some(rest) = &mut rest {
+                rest.push(message.clone());
+            }
         }
     }
-    (captured, rest.map_or(Cow::Borrowed(messages), Cow::Owned))
+    (captured, rest.map_or(Cow::Borrowed(messages), Cow::Owned), places)
 }
 
-/// The envelope as the outbox stores it.
+/// The envelope as a mailer's send stores it: domains in ASCII, as the
+/// SMTP backend sends them (see `crate::idna`).
 pub(crate) fn envelope_strings(envelope: &Envelope) -> (Option<String>, Vec<String>) {
-    (envelope.from().map(ToString::to_string), envelope.to().iter().map(ToString::to_string).collect())
+    let text = |address: &lettre::Address| crate::idna::ascii_address_text(address.as_ref()).into_owned();
+    (envelope.from().map(text), envelope.to().iter().map(text).collect())
 }
 
 /// Records a refusal and makes the error the sender sees.

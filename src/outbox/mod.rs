@@ -150,13 +150,27 @@ impl Outbox {
         );
     }
 
-    /// Stores one message. The only write path: every capture ends here.
+    /// Stores one message.
     pub(crate) fn push(&self, envelope_from: Option<String>, envelope_to: Vec<String>, raw: Vec<u8>) {
+        self.push_sent_using(envelope_from, envelope_to, raw, None);
+    }
+
+    /// Stores one message, with the name of the mailer that sent it (see
+    /// [`Email::sent_using`](crate::Email::sent_using)). The only write path:
+    /// every capture ends here.
+    pub(crate) fn push_sent_using(
+        &self,
+        envelope_from: Option<String>,
+        envelope_to: Vec<String>,
+        raw: Vec<u8>,
+        sent_using: Option<Arc<str>>,
+    ) {
         let captured_at = SystemTime::now();
         let wakers = {
             let mut state = self.lock();
             state.next_seq += 1;
-            let record = Record::new(state.next_seq, captured_at, envelope_from, envelope_to, raw);
+            let mut record = Record::new(state.next_seq, captured_at, envelope_from, envelope_to, raw);
+            record.sent_using = sent_using;
             state.records.push(Arc::new(record));
             state.generation += 1;
             (std::mem::take(&mut state.wakers), state.blocked > 0)

@@ -101,7 +101,7 @@ impl SendMassMail {
         self.composed
             .iter()
             .filter(|compose| !compose.to.is_empty())
-            .map(|compose| compose.build(&settings.default_from_email))
+            .map(|compose| compose.build(settings))
             .collect()
     }
 }

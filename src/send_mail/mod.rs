@@ -87,9 +87,11 @@ macro_rules! delivery_options {
                 self
             }
 
-            /// The SMTP user to log in as, instead of `EMAIL_HOST_USER`. Used
-            /// only when no connection is given (as in Django: a given
-            /// connection keeps its own credentials).
+            /// The SMTP user to log in as, instead of `EMAIL_HOST_USER`, for
+            /// the mailer made from the environment. With
+            /// [`connection`](Self::connection) it is an error
+            /// ([`Error::ConflictingOptions`](crate::Error::ConflictingOptions)),
+            /// as in Django: a given mailer logs in with its own credentials.
             ///
             /// ```
             /// let mail = mailtest::capture();
@@ -106,7 +108,7 @@ macro_rules! delivery_options {
             }
 
             /// The SMTP password, instead of `EMAIL_HOST_PASSWORD`; see
-            /// `auth_user`.
+            /// `auth_user` (an error with `connection`, too).
             ///
             /// ```
             /// let mail = mailtest::capture();
@@ -118,6 +120,27 @@ macro_rules! delivery_options {
             /// ```
             pub fn auth_password(mut self, password: &str) -> $builder {
                 self.via.auth_password = Some(password.to_owned());
+                self
+            }
+
+            /// Sends through the mailer called `name` in the environment's
+            /// settings — Django's `using=` (see `MAILERS` in
+            /// [`Settings`](crate::Settings)); `default` is the one the
+            /// `EMAIL_*` settings configure. A name `MAILERS` does not have is
+            /// [`Error::UnknownMailer`](crate::Error::UnknownMailer) (or 0 sent
+            /// when failing silently); with `connection` it is an error.
+            ///
+            /// ```
+            /// let mail = mailtest::capture();
+            #[doc = $example]
+            ///     .using("default")
+            ///     .send()
+            ///     .unwrap();
+            /// assert_eq!(mail.len(), sent);
+            /// assert!(mail.emails().iter().all(|email| email.sent_using() == Some("default")));
+            /// ```
+            pub fn using(mut self, name: &str) -> $builder {
+                self.via.using = Some(name.to_owned());
                 self
             }
 
@@ -229,6 +252,6 @@ impl SendMail {
         if self.compose.to.is_empty() {
             return Ok(Vec::new());
         }
-        Ok(vec![self.compose.build(&settings.default_from_email)?])
+        Ok(vec![self.compose.build(settings)?])
     }
 }

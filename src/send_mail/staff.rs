@@ -149,6 +149,6 @@ impl MailStaff {
             to: to.clone(),
             ..self.compose.clone()
         };
-        Ok(vec![compose.build(&settings.default_from_email)?])
+        Ok(vec![compose.build(settings)?])
     }
 }

@@ -16,6 +16,8 @@ pub(super) struct Via {
     pub(super) connection: Option<Mailer>,
     #[cfg(feature = "tokio")]
     pub(super) async_connection: Option<crate::backend::AsyncMailer>,
+    /// The named mailer to make from the environment (Django's `using=`).
+    pub(super) using: Option<String>,
 }
 
 impl Via {
@@ -32,9 +34,12 @@ impl Via {
         }
     }
 
-    /// The environment's settings, with `auth_user`/`auth_password` over them.
+    /// The settings of the mailer to make from the environment — the one
+    /// `using` names, else `default` — with `auth_user`/`auth_password`
+    /// over them.
     fn env_settings(&self) -> Result<Settings, Error> {
-        let mut settings = Settings::from_env()?;
+        let env = Settings::from_env()?;
+        let mut settings = env.mailer(self.mailer_name())?.clone();
         if let Some(user) = &self.auth_user {
             settings.host_user = Some(user.clone());
         }
@@ -44,6 +49,45 @@ impl Via {
         Ok(settings)
     }
 
+    fn mailer_name(&self) -> &str {
+        self.using.as_deref().unwrap_or("default")
+    }
+
+    /// Options that exclude each other, as Django refuses them: a given
+    /// mailer has its own credentials and its own configuration. A mistake
+    /// in the calling code, so an error even when failing silently.
+    fn check(&self) -> Result<(), Error> {
+        #[cfg(feature = "tokio")]
+        let given = match (&self.connection, &self.async_connection) {
+            (Some(_), _) => Some("connection(..)"),
+            (None, Some(_)) => Some("async_connection(..)"),
+            (None, None) => None,
+        };
+        #[cfg(not(feature = "tokio"))]
+        let given = self.connection.as_ref().map(|_| "connection(..)");
+        let Some(given) = given else { return Ok(()) };
+        let conflict = |first: &str, reason: &str| Error::ConflictingOptions {
+            first: first.to_owned(),
+            second: given.to_owned(),
+            reason: reason.to_owned(),
+        };
+        let credentials = "the given mailer logs in with the credentials it was made with; make it from \
+                           settings with EMAIL_HOST_USER and EMAIL_HOST_PASSWORD instead";
+        if self.auth_user.is_some() {
+            return Err(conflict("auth_user(..)", credentials));
+        }
+        if self.auth_password.is_some() {
+            return Err(conflict("auth_password(..)", credentials));
+        }
+        if self.using.is_some() {
+            return Err(conflict(
+                "using(..)",
+                "both choose the mailer: give the mailer, or its name (Mailer::using makes a named mailer)",
+            ));
+        }
+        Ok(())
+    }
+
     /// The settings and the messages to send, or what the send returns
     /// without sending: `Ok(0)` for nothing to send (or a settings error
     /// with `fail_silently`), the error otherwise.
@@ -51,6 +95,7 @@ impl Via {
         &self,
         build: impl FnOnce(&Settings) -> Result<Vec<Message>, Error>,
     ) -> Result<(Settings, Vec<Message>), Result<usize, Error>> {
+        self.check().map_err(Err)?;
         let settings = self.settings().map_err(|err| self.outcome(Err(err)))?;
         let messages = build(&settings).map_err(Err)?;
         if messages.is_empty() {
@@ -79,7 +124,8 @@ impl Via {
         }
         let sent = match &self.connection {
             Some(mailer) => mailer.send_messages(&messages),
-            None => Mailer::from_settings(&settings).and_then(|mailer| mailer.send_messages(&messages)),
+            None => Mailer::named(&settings, self.mailer_name())
+                .and_then(|mailer| mailer.send_messages(&messages)),
         };
         self.outcome(sent)
     }
@@ -104,7 +150,7 @@ impl Via {
         }
         let sent = match &self.async_connection {
             Some(mailer) => mailer.send_messages(&messages).await,
-            None => match crate::backend::AsyncMailer::from_settings(&settings) {
+            None => match crate::backend::AsyncMailer::named(&settings, self.mailer_name()) {
                 Ok(mailer) => mailer.send_messages(&messages).await,
                 Err(err) => Err(err),
             },

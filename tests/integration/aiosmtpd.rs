@@ -22,6 +22,8 @@ pub(crate) struct Received {
     pub(crate) tls: bool,
     pub(crate) client_cn: Option<String>,
     pub(crate) data: Vec<u8>,
+    /// Which of the client's connections carried it, counted from 1.
+    pub(crate) connection: u32,
 }
 
 /// One aiosmtpd process; stops when dropped (its stdin closes).
@@ -84,6 +86,13 @@ impl Aiosmtpd {
         })
     }
 
+    /// Asserts that no message arrives within `wait`.
+    pub(crate) fn assert_nothing_received(&self, wait: Duration) {
+        if let Ok(line) = self.lines.recv_timeout(wait) {
+            panic!("expected no message, the server received: {line}");
+        }
+    }
+
     /// The next message the server received.
     pub(crate) fn received(&self) -> Received {
         let line = self.next_line("the server received no message");
@@ -99,6 +108,7 @@ impl Aiosmtpd {
                 .step_by(2)
                 .map(|i| u8::from_str_radix(&fields[5][i..i + 2], 16).expect("hex"))
                 .collect(),
+            connection: fields[6].parse().expect("a connection number"),
         }
     }
 

@@ -118,3 +118,32 @@ fn the_child_reports_a_bad_setting_naming_it() {
         r#"mailtest: EMAIL_PORT="abc" is not valid: expected a port number from 1 to 65535"#
     );
 }
+
+/// `EMAIL_USE_LOCALTIME` (Django's `MailTimeZoneTests`): the `Date` of every
+/// message — built by `send_mail` or by lettre — in the process's time zone;
+/// UTC without it. `TZ` is a POSIX rule here (UTC+1 all year, like Django's
+/// Africa/Algiers), so no time zone database is needed.
+#[test]
+fn email_use_localtime_writes_the_date_in_the_time_zone_of_the_process() {
+    let dates = |localtime: &str| {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().to_str().unwrap().to_owned();
+        let vars = [
+            ("EMAIL_BACKEND", "file"),
+            ("EMAIL_FILE_PATH", &path),
+            ("EMAIL_USE_LOCALTIME", localtime),
+            ("TZ", "XYZ-1"),
+        ];
+        let output = run(&vars, "ann@example.com");
+        assert!(output.status.success(), "the child failed: {}", String::from_utf8_lossy(&output.stderr));
+        let outbox = Outbox::load(dir.path()).unwrap();
+        outbox.emails().iter().map(|email| email.header("Date").unwrap().to_owned()).collect::<Vec<_>>()
+    };
+
+    let local = dates("true");
+    let utc = dates("false");
+
+    assert_eq!(local.len(), 2);
+    assert!(local.iter().all(|date| date.ends_with(" +0100")), "{local:?}");
+    assert!(utc.iter().all(|date| date.ends_with(" +0000")), "{utc:?}");
+}

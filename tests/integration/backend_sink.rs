@@ -59,14 +59,37 @@ fn a_wrong_password_is_an_error_naming_the_server_and_its_reply() {
 }
 
 #[test]
-fn a_refused_recipient_is_an_error_and_nothing_is_delivered() {
+fn a_refused_recipient_is_reported_and_the_others_get_the_message() {
     let sink =
         SmtpSink::builder().refuse_recipient("audit@example.com", 550, "no such user").start().unwrap();
     let mailer = Mailer::from_settings(&settings_for(&sink, &[])).unwrap();
 
+    let delivery = mailer.deliver(&[receipt()]).unwrap();
+
+    assert_eq!(delivery.sent(), 1, "smtplib (and so Django) count it");
+    let refused = &delivery.refused()[0];
+    assert_eq!((refused.message(), refused.recipient(), refused.code()), (0, "audit@example.com", Some(550)));
+    assert!(refused.reply().contains("no such user"), "{refused}");
+    let email = sink.outbox().find().subject("Your receipt").one();
+    assert_eq!(email.envelope_to(), ["ann@example.com"]);
+}
+
+#[test]
+fn every_recipient_refused_is_an_error_naming_each_and_nothing_is_delivered() {
+    let sink = SmtpSink::builder()
+        .refuse_recipient("ann@example.com", 550, "no such user")
+        .refuse_recipient("audit@example.com", 450, "mailbox busy")
+        .start()
+        .unwrap();
+    let mailer = Mailer::from_settings(&settings_for(&sink, &[])).unwrap();
+
     let err = mailer.send_messages(&[receipt()]).unwrap_err();
 
-    assert!(err.to_string().contains("550"), "{err}");
+    assert!(matches!(err, Error::Smtp { code: Some(550), .. }), "{err:?}");
+    let text = err.to_string();
+    assert!(text.contains("every recipient was refused"), "{text}");
+    assert!(text.contains("ann@example.com (550 no such user)"), "{text}");
+    assert!(text.contains("audit@example.com (450 mailbox busy)"), "{text}");
     sink.outbox().assert_empty();
 }
 

@@ -19,6 +19,10 @@ mod criteria_everywhere;
 mod decoding;
 mod decoding_classes;
 mod delivery;
+#[cfg(all(feature = "smtp", feature = "sink"))]
+mod django_parity;
+#[cfg(all(feature = "smtp", feature = "sink"))]
+mod django_parity_smtp;
 mod equality;
 mod error_sources;
 mod hygiene;

@@ -3,12 +3,15 @@
 Started by tests/integration/backend_smtp.rs on 127.0.0.1 with a free port.
 Protocol on stdout, one line each:
   READY <port>
-  MSG <mail_from>\t<rcpt,rcpt>\t<auth login/mechanism or ->\t<tls 1/0>\t<client cert CN or ->\t<hex of the message>
-Stops when stdin closes (the test drops its handle), so no server outlives its test.
+  MSG <mail_from>\t<rcpt,rcpt>\t<auth login/mechanism or ->\t<tls 1/0>\t<client cert CN or ->\t<hex of the message>\t<connection number>
+The connection number counts the client's connections from 1, so a test sees how many
+connections its messages took. Stops when stdin closes (the test drops its handle), so no
+server outlives its test.
 """
 
 import argparse
 import asyncio
+import itertools
 import ssl
 import sys
 
@@ -24,10 +27,21 @@ def parse_args():
     p.add_argument("--mode", choices=["plain", "starttls", "implicit"], default="plain")
     p.add_argument("--only-mechanism", help="offer only this AUTH mechanism (PLAIN or LOGIN)")
     p.add_argument("--client-ca", help="require a client certificate signed by / equal to this PEM")
+    p.add_argument("--refuse", action="append", default=[], help="answer RCPT TO this address with 550")
+    p.add_argument("--smtputf8", action="store_true", help="offer SMTPUTF8 (off by default, as in aiosmtpd)")
     return p.parse_args()
 
 
 class Handler:
+    def __init__(self, refused):
+        self.refused = set(refused)
+
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
+        if address in self.refused:
+            return "550 5.1.1 <%s>: no such user here" % address
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
+
     async def handle_DATA(self, server, session, envelope):
         transport = server.transport
         tls = transport.get_extra_info("sslcontext") is not None or session.ssl is not None
@@ -46,6 +60,7 @@ class Handler:
                 "1" if tls else "0",
                 cn,
                 envelope.original_content.hex(),
+                str(server.mailtest_connection),
             ]
         )
         print("MSG " + line, flush=True)
@@ -72,8 +87,11 @@ def main():
             session.mailtest_login = "%s/%s" % (args.user, mechanism)
         return AuthResult(success=ok, handled=False)
 
+    handler = Handler(args.refuse)
+    connections = itertools.count(1)
+
     def factory():
-        kwargs = {}
+        kwargs = {"enable_SMTPUTF8": args.smtputf8}
         if args.user is not None:
             kwargs.update(authenticator=authenticator, auth_require_tls=args.mode == "starttls")
             if args.only_mechanism:
@@ -81,7 +99,9 @@ def main():
                 kwargs.update(auth_exclude_mechanism=sorted(others))
         if args.mode == "starttls":
             kwargs.update(tls_context=context, require_starttls=True)
-        return SMTP(Handler(), hostname="mailtest-aiosmtpd", **kwargs)
+        smtp = SMTP(handler, hostname="mailtest-aiosmtpd", **kwargs)
+        smtp.mailtest_connection = next(connections)
+        return smtp
 
     async def serve():
         loop = asyncio.get_running_loop()

@@ -10,7 +10,8 @@ use lettre::transport::smtp::client::AsyncSmtpConnection;
 
 use super::config::{MECHANISMS, SmtpConfig};
 use super::idle::Idle;
-use crate::backend::{AsyncEmailBackend, Settings};
+use super::transaction;
+use crate::backend::{AsyncEmailBackend, Delivery, Settings};
 use crate::deliver::{check_real_smtp, envelope_strings, real_smtp_allowed};
 use crate::error::Error;
 
@@ -73,9 +74,7 @@ impl AsyncSmtpBackend {
     ) -> Result<T, Error> {
         match tokio::time::timeout(self.config.timeout(), future).await {
             Ok(result) => result.map_err(|err| self.config.error(err)),
-            Err(_) => Err(self
-                .config
-                .failure(format!("timed out: no answer within {:?} (EMAIL_TIMEOUT)", self.config.timeout()))),
+            Err(_) => Err(self.config.timed_out()),
         }
     }
 
@@ -131,25 +130,29 @@ impl AsyncSmtpBackend {
         }
     }
 
+    /// Sends each `(envelope, bytes)` over one session, in order, stopping
+    /// at the first failure; refused recipients are reported.
     async fn send_all<'a>(
         &self,
         messages: impl ExactSizeIterator<Item = (&'a Envelope, Cow<'a, [u8]>)>,
-    ) -> Result<usize, Error> {
+    ) -> Result<Delivery, Error> {
         if messages.len() == 0 {
-            return Ok(0);
+            return Ok(Delivery::default());
         }
         let mut conn = self.session().await?;
-        let mut sent = 0;
+        let mut delivery = Delivery::default();
         let mut result = Ok(());
-        for (envelope, raw) in messages {
-            if let Err(err) = self.step(conn.send(envelope, &raw)).await {
-                result = Err(err);
-                break;
+        for (at, (envelope, raw)) in messages.enumerate() {
+            match transaction::send_async(&mut conn, envelope, &raw, self.config.timeout()).await {
+                Ok(refused) => delivery.absorb(transaction::delivered(at, refused), 0),
+                Err(failure) => {
+                    result = Err(self.config.transaction_error(failure));
+                    break;
+                }
             }
-            sent += 1;
         }
         self.release(conn).await;
-        result.map(|()| sent)
+        result.map(|()| delivery)
     }
 
     fn check<'a>(&self, envelopes: impl Iterator<Item = &'a Envelope>) -> Result<(), Error> {
@@ -173,9 +176,17 @@ impl std::fmt::Debug for AsyncSmtpBackend {
 #[async_trait::async_trait]
 impl AsyncEmailBackend for AsyncSmtpBackend {
     async fn send_messages(&self, messages: &[Message]) -> Result<usize, Error> {
+        self.deliver(messages).await.map(|delivery| delivery.sent())
+    }
+
+    /// As [`SmtpBackend::deliver`](crate::EmailBackend::deliver): refused
+    /// recipients are reported, not fatal, unless every one is refused.
+    async fn deliver(&self, messages: &[Message]) -> Result<Delivery, Error> {
         self.check(messages.iter().map(Message::envelope))?;
-        self.send_all(messages.iter().map(|message| (message.envelope(), Cow::Owned(message.formatted()))))
-            .await
+        self.send_all(
+            messages.iter().map(|message| (message.envelope(), Cow::Owned(crate::idna::formatted(message)))),
+        )
+        .await
     }
 
     async fn send_raw(&self, envelope: &Envelope, raw: &[u8]) -> Result<(), Error> {

@@ -11,6 +11,7 @@ use lettre::transport::smtp::extension::ClientId;
 use rustls_pki_types::CertificateDer;
 use rustls_pki_types::pem::PemObject;
 
+use super::transaction::Failure;
 use crate::backend::Settings;
 use crate::error::{Cause, Error};
 
@@ -100,12 +101,11 @@ impl SmtpConfig {
     pub(super) fn error(&self, err: lettre::transport::smtp::Error) -> Error {
         let code = err.status().map(|code| code.to_string().parse::<u16>().unwrap_or_default());
         let reply = if is_timeout(&err) {
-            let waited = self.timeout();
-            let setting = match self.timeout {
-                Some(_) => "EMAIL_TIMEOUT",
-                None => "EMAIL_TIMEOUT (not set: lettre's default)",
-            };
-            format!("timed out: no answer within {} s ({setting}); {err}", secs(waited))
+            format!(
+                "timed out: no answer within {} s ({}); {err}",
+                secs(self.timeout()),
+                self.timeout_setting()
+            )
         } else {
             err.to_string()
         };
@@ -115,6 +115,47 @@ impl SmtpConfig {
     /// An [`Error::Smtp`] for a failure that is ours to describe.
     pub(super) fn failure(&self, reply: impl Into<String>) -> Error {
         Error::Smtp { server: self.server(), reply: reply.into(), code: None, source: None }
+    }
+
+    /// The error for a step that got no answer in time (the async client's
+    /// own timer; the blocking one's socket timeout goes through [`error`](Self::error)).
+    pub(super) fn timed_out(&self) -> Error {
+        self.failure(format!(
+            "timed out: no answer within {} s ({})",
+            secs(self.timeout()),
+            self.timeout_setting()
+        ))
+    }
+
+    fn timeout_setting(&self) -> &'static str {
+        match self.timeout {
+            Some(_) => "EMAIL_TIMEOUT",
+            None => "EMAIL_TIMEOUT (not set: lettre's default)",
+        }
+    }
+
+    /// The error for a message that could not be sent.
+    pub(super) fn transaction_error(&self, failure: Failure) -> Error {
+        match failure {
+            Failure::Smtp(err) => self.error(err),
+            Failure::TimedOut => self.timed_out(),
+            Failure::Unsendable(err) => err,
+            Failure::AllRefused(refused) => {
+                let each: Vec<String> = refused
+                    .iter()
+                    .map(|r| match r.code {
+                        Some(code) => format!("{} ({code} {})", r.recipient, r.reply),
+                        None => format!("{} ({})", r.recipient, r.reply),
+                    })
+                    .collect();
+                Error::Smtp {
+                    server: self.server(),
+                    reply: format!("every recipient was refused, nothing was sent: {}", each.join(", ")),
+                    code: refused.first().and_then(|r| r.code),
+                    source: None,
+                }
+            }
+        }
     }
 }
 

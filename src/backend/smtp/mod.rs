@@ -21,7 +21,9 @@
 #[cfg(feature = "tokio")]
 mod async_backend;
 mod config;
+mod data;
 mod idle;
+mod transaction;
 
 use std::borrow::Cow;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -30,7 +32,7 @@ use lettre::Message;
 use lettre::address::Envelope;
 use lettre::transport::smtp::client::SmtpConnection;
 
-use super::{EmailBackend, Settings};
+use super::{Delivery, EmailBackend, Settings};
 use crate::deliver::{check_real_smtp, envelope_strings, real_smtp_allowed};
 use crate::error::Error;
 use config::{MECHANISMS, SmtpConfig};
@@ -166,26 +168,29 @@ impl SmtpBackend {
     }
 
     /// Sends each `(envelope, bytes)` over one session, in order, stopping
-    /// at the first failure.
+    /// at the first failure; the recipients refused on the way are reported
+    /// with the message's place in the batch.
     fn send_all<'a>(
         &self,
         messages: impl ExactSizeIterator<Item = (&'a Envelope, Cow<'a, [u8]>)>,
-    ) -> Result<usize, Error> {
+    ) -> Result<Delivery, Error> {
         if messages.len() == 0 {
-            return Ok(0);
+            return Ok(Delivery::default());
         }
         let mut conn = self.session()?;
-        let mut sent = 0;
+        let mut delivery = Delivery::default();
         let mut result = Ok(());
-        for (envelope, raw) in messages {
-            if let Err(err) = conn.send(envelope, &raw) {
-                result = Err(self.config.error(err));
-                break;
+        for (at, (envelope, raw)) in messages.enumerate() {
+            match transaction::send(&mut conn, envelope, &raw) {
+                Ok(refused) => delivery.absorb(transaction::delivered(at, refused), 0),
+                Err(failure) => {
+                    result = Err(self.config.transaction_error(failure));
+                    break;
+                }
             }
-            sent += 1;
         }
         self.release(conn);
-        result.map(|()| sent)
+        result.map(|()| delivery)
     }
 
     /// The test-process rule, for the recipients of these envelopes.
@@ -209,10 +214,21 @@ impl std::fmt::Debug for SmtpBackend {
 
 impl EmailBackend for SmtpBackend {
     fn send_messages(&self, messages: &[Message]) -> Result<usize, Error> {
-        self.check(messages.iter().map(Message::envelope))?;
-        self.send_all(messages.iter().map(|message| (message.envelope(), Cow::Owned(message.formatted()))))
+        self.deliver(messages).map(|delivery| delivery.sent())
     }
 
+    /// Sends over one session; a message that some recipients refused goes
+    /// to the others and counts as sent, the refused ones in the
+    /// [`Delivery`]; a message that every recipient refused is an error.
+    fn deliver(&self, messages: &[Message]) -> Result<Delivery, Error> {
+        self.check(messages.iter().map(Message::envelope))?;
+        self.send_all(
+            messages.iter().map(|message| (message.envelope(), Cow::Owned(crate::idna::formatted(message)))),
+        )
+    }
+
+    /// Sends the bytes as given (their line endings as CRLF); only the
+    /// envelope's domains are encoded.
     fn send_raw(&self, envelope: &Envelope, raw: &[u8]) -> Result<(), Error> {
         self.check(std::iter::once(envelope))?;
         self.send_all(std::iter::once((envelope, Cow::Borrowed(raw)))).map(drop)
