@@ -358,7 +358,9 @@ fn print_matrix(rows: &[Row]) {
             format!("{:.0} ({:.0})", row.held_per_message, row.raw_per_message)
         );
     }
-    if misses.is_empty() {
+    if rows.is_empty() {
+        println!("no cell matched SINK_BENCH (cells are named like `1KB × 20 sessions, kept-open sessions`)");
+    } else if misses.is_empty() {
         println!("every cell meets its goals");
     } else {
         println!("MISSED:");
