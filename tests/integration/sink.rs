@@ -2,7 +2,7 @@
 //! limits and injected failures. Shared helpers for the other `sink_*`
 //! modules live here too.
 
-use std::io::{BufRead, BufReader, Write};
+use std::io::{BufRead, BufReader, ErrorKind, Write};
 use std::net::TcpStream;
 use std::time::Duration;
 
@@ -75,9 +75,16 @@ impl Client {
     }
 
     /// Whether the server has closed the connection (end-of-file).
+    /// Whether the server closed the connection: end of file, or a reset —
+    /// what a client that is still writing (a slowloris test's trickle) gets
+    /// once its bytes reach a socket the server has closed.
     pub(crate) fn is_closed(&mut self) -> bool {
         let mut rest = String::new();
-        matches!(self.reader.read_line(&mut rest), Ok(0))
+        match self.reader.read_line(&mut rest) {
+            Ok(0) => true,
+            Err(err) => matches!(err.kind(), ErrorKind::ConnectionReset | ErrorKind::ConnectionAborted),
+            Ok(_) => false,
+        }
     }
 }
 
