@@ -128,9 +128,14 @@ pub(crate) fn check_real_smtp(
     asynchronous: bool,
 ) -> Result<(), Error> {
     real_smtp_allowed(host, port).map_err(|why| {
-        let server = if host.contains(':') { format!("[{host}]:{port}") } else { format!("{host}:{port}") };
-        refuse(recipients.to_vec(), Cause::RealSmtp { server, why }, asynchronous)
+        refuse(recipients.to_vec(), Cause::RealSmtp { server: server_label(host, port), why }, asynchronous)
     })
+}
+
+/// `host:port` as errors and reports name an SMTP server (`[::1]:25` for IPv6).
+#[cfg(feature = "smtp")]
+pub(crate) fn server_label(host: &str, port: u16) -> String {
+    if host.contains(':') { format!("[{host}]:{port}") } else { format!("{host}:{port}") }
 }
 
 /// A mailer's send: captured when something claims it (the bytes made only

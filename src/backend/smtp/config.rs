@@ -69,11 +69,7 @@ impl SmtpConfig {
 
     /// `host:port`, as errors name the server.
     pub(super) fn server(&self) -> String {
-        if self.host.contains(':') {
-            format!("[{}]:{}", self.host, self.port)
-        } else {
-            format!("{}:{}", self.host, self.port)
-        }
+        crate::deliver::server_label(&self.host, self.port)
     }
 
     pub(super) fn timeout(&self) -> Duration {
