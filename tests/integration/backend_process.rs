@@ -1,11 +1,13 @@
 //! Cross-process: another program sends with `EMAIL_BACKEND=file`; the test
 //! reads its directory with `Outbox::load` and asserts as usual.
 //!
-//! The program is `examples/send_with_env.rs`. Integration tests get no
-//! `CARGO_BIN_EXE_` path for examples, so the test builds it with
-//! `cargo build --example send_with_env` into this test's own target
-//! directory, with the same features (a no-op when `cargo test` already
-//! built the examples, a link step otherwise) — the way `escargot` does it.
+//! The program is mailtest-mailer's `examples/send_with_env.rs`: a
+//! production program, which depends on the mailer alone. Integration tests
+//! get no `CARGO_BIN_EXE_` path for examples, so the test builds it with
+//! `cargo build -p mailtest-mailer --example send_with_env` into this test's
+//! own target directory, with the same features (a no-op when `cargo test`
+//! already built the examples, a link step otherwise) — the way `escargot`
+//! does it.
 //! A `[[bin]]` would get a path for free but would be installed with the
 //! crate; an example is not.
 
@@ -45,7 +47,7 @@ fn send_with_env() -> &'static PathBuf {
             }
         }
         let output = command
-            .args(["build", "--quiet", "--example", "send_with_env", "--no-default-features"])
+            .args(["build", "--quiet", "-p", "mailtest-mailer", "--example", "send_with_env"])
             .arg(format!("--features={}", features.join(",")))
             .arg("--target-dir")
             .arg(target_dir)

@@ -7,7 +7,7 @@ use std::io::ErrorKind;
 use mailtest::{Error, Outbox};
 
 /// The first `std::io::Error` in the chain under `err`.
-fn io_under(err: &Error) -> Option<&std::io::Error> {
+fn io_under<'a>(err: &'a (dyn std::error::Error + 'static)) -> Option<&'a std::io::Error> {
     let mut source = err.source();
     while let Some(cause) = source {
         if let Some(io) = cause.downcast_ref::<std::io::Error>() {

@@ -1,0 +1,168 @@
+//! Where a send goes: the one decision every path makes — ambient
+//! transports (sync and async), `Mailer`, `AsyncMailer`, the memory
+//! backend, `send_mail` and its relatives.
+//!
+//! 1. The store bound on the sending thread (or on the future being polled,
+//!    through [`WithOutbox`](crate::WithOutbox)).
+//! 2. The stores that [`unique_address`](crate::unique_address) routed, for
+//!    any recipient.
+//! 3. The global capture ([`enter_global`](crate::enter_global)), if one is
+//!    alive.
+//! 4. Otherwise an ambient send is refused ([`deliver_ambient`]), and a
+//!    mailer uses its own backend — whose SMTP backends, in a test process,
+//!    refuse to reach anything but an `SmtpSink` of the process
+//!    ([`check_real_smtp`]).
+//!
+//! A `bypass_capture()` mailer skips all of it and uses its backend
+//! ([`bypassing`](crate::bypassing)).
+//!
+//! Every refusal is recorded ([`refusals_since`](crate::refusals_since)),
+//! so a failing query can list the sends refused while its outbox was alive.
+
+use std::time::Instant;
+
+use crate::bind::current;
+use crate::global::global;
+use crate::guard::{bypass_active, is_local_sink, test_process};
+use crate::refusals::{self, Cause, Refusal};
+use crate::route::routed;
+use crate::store::{Captured, SharedStore};
+use crate::thread_label;
+
+/// Who claims a message: the first of the rules above that applies.
+#[must_use = "a claim captures nothing until `capture` is called"]
+pub enum Claim {
+    /// Nothing claims it: an ambient send is refused, a mailer uses its backend.
+    Unclaimed,
+    /// One store takes it.
+    One(SharedStore),
+    /// Routed addresses of several tests among the recipients: each gets it.
+    Many(Vec<SharedStore>),
+}
+
+/// Finds who claims a message for `recipients`, without capturing it yet
+/// (so a mailer formats the message only when it is captured).
+///
+/// ```
+/// // Nothing bound, routed or global here.
+/// assert!(!mailtest_capture::claim(&["ann@example.com".to_owned()]).is_claimed());
+/// ```
+pub fn claim(recipients: &[String]) -> Claim {
+    if let Some(store) = current() {
+        return Claim::One(store);
+    }
+    let mut routed = routed(recipients);
+    match routed.len() {
+        0 => global().map_or(Claim::Unclaimed, Claim::One),
+        1 => Claim::One(routed.remove(0)),
+        _ => Claim::Many(routed),
+    }
+}
+
+impl Claim {
+    /// Whether something claims the message.
+    ///
+    /// ```
+    /// assert!(!mailtest_capture::Claim::Unclaimed.is_claimed());
+    /// ```
+    pub fn is_claimed(&self) -> bool {
+        !matches!(self, Claim::Unclaimed)
+    }
+
+    /// Captures the message into every claiming store; `false` when none
+    /// claimed it (nothing was captured).
+    ///
+    /// ```
+    /// let mail = mailtest_capture::Captured::new(None, vec![], b"Subject: Hi\r\n\r\n.".to_vec());
+    /// assert!(!mailtest_capture::Claim::Unclaimed.capture(mail));
+    /// ```
+    pub fn capture(self, mail: Captured) -> bool {
+        match self {
+            Claim::Unclaimed => false,
+            Claim::One(store) => {
+                store.store(mail);
+                true
+            }
+            Claim::Many(stores) => {
+                for store in stores {
+                    store.store(mail.clone());
+                }
+                true
+            }
+        }
+    }
+}
+
+impl std::fmt::Debug for Claim {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Claim::Unclaimed => f.write_str("Unclaimed"),
+            Claim::One(_) => f.write_str("One(..)"),
+            Claim::Many(stores) => write!(f, "Many({} stores)", stores.len()),
+        }
+    }
+}
+
+/// An ambient send (a capture transport, the memory backend): captured by
+/// whoever claims it, else refused and recorded — never dropped.
+///
+/// ```
+/// let mail = mailtest_capture::Captured::new(None, vec!["ann@example.com".into()], b"Subject: Hi\r\n\r\n.".to_vec());
+/// let refusal = mailtest_capture::deliver_ambient(mail, false).unwrap_err();
+/// assert_eq!(refusal.recipients, ["ann@example.com"]);
+/// ```
+pub fn deliver_ambient(mail: Captured, asynchronous: bool) -> Result<(), Refusal> {
+    let claim = claim(&mail.envelope_to);
+    if !claim.is_claimed() {
+        return Err(refuse(mail.envelope_to, Cause::NoOutbox, asynchronous));
+    }
+    claim.capture(mail);
+    Ok(())
+}
+
+/// Whether an SMTP backend may connect to `host:port` now: `Err(why the
+/// process is a test)` when the test-process rule forbids it. Records
+/// nothing: [`check_real_smtp`] does, for a send.
+///
+/// ```
+/// // A process that never captured and is no cargo test binary may send anywhere;
+/// // this doctest is a test binary, so it may not.
+/// assert!(mailtest_capture::real_smtp_allowed("smtp.example.com", 587).is_err());
+/// ```
+pub fn real_smtp_allowed(host: &str, port: u16) -> Result<(), String> {
+    if bypass_active() || is_local_sink(host, port) {
+        return Ok(());
+    }
+    test_process().map_or(Ok(()), Err)
+}
+
+/// The test-process rule, for an SMTP backend about to send to `host:port`:
+/// `Ok` outside tests, for a sink of this process, and for a
+/// `bypass_capture()` mailer; otherwise the send is refused and recorded.
+///
+/// ```
+/// let refusal = mailtest_capture::check_real_smtp("smtp.example.com", 587, &["ann@example.com".into()], false).unwrap_err();
+/// assert_eq!(refusal.prevented().as_deref(), Some("smtp.example.com:587"));
+/// ```
+pub fn check_real_smtp(host: &str, port: u16, recipients: &[String], asynchronous: bool) -> Result<(), Refusal> {
+    real_smtp_allowed(host, port).map_err(|why| {
+        refuse(recipients.to_vec(), Cause::RealSmtp { server: server_label(host, port), why }, asynchronous)
+    })
+}
+
+/// `host:port` as errors and reports name an SMTP server (`[::1]:25` for IPv6).
+///
+/// ```
+/// assert_eq!(mailtest_capture::server_label("::1", 25), "[::1]:25");
+/// assert_eq!(mailtest_capture::server_label("localhost", 25), "localhost:25");
+/// ```
+pub fn server_label(host: &str, port: u16) -> String {
+    if host.contains(':') { format!("[{host}]:{port}") } else { format!("{host}:{port}") }
+}
+
+/// Records a refusal and returns it, for the error the sender sees.
+fn refuse(recipients: Vec<String>, cause: Cause, asynchronous: bool) -> Refusal {
+    let refusal = Refusal { at: Instant::now(), thread: thread_label(), recipients, cause, asynchronous };
+    refusals::record(refusal.clone());
+    refusal
+}

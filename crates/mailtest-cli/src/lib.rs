@@ -1,0 +1,253 @@
+//! `mailtest`: run an SMTP sink from the command line, or read a message file.
+//!
+//! ```text
+//! mailtest serve [--port N] [--host ADDR] [--dir PATH] [--http PORT]
+//! mailtest show [--html] FILE [--out DIR]
+//! mailtest assert --server http://127.0.0.1:PORT [--to ADDR] [--subject TEXT] ... [--within 10s] [--count N]
+//! mailtest [COMMAND] --help | -h        mailtest [COMMAND] --version | -V
+//! ```
+//!
+//! `serve` prints every message it accepts as the console backend does
+//! (`EMAIL_BACKEND=console`), and with `--dir` also files it as the file
+//! backend does (`EMAIL_BACKEND=file`): one mbox file for the run, envelope
+//! kept, which `Outbox::load` and `mailtest show` read back. `show` prints a
+//! message file (an mbox, or a single `.eml`) with the snapshot rendering,
+//! the same text `assert_email_snapshot!` stores.
+//!
+//! `serve --http PORT` adds the live web UI and JSON API (`commands::web`),
+//! and `assert` asks that API from a shell (`commands::assert_cmd`); `show
+//! --html` writes the HTML report of a message file (`commands::show_html`).
+//!
+//! Arguments are parsed by hand: two subcommands and three options do not
+//! justify a parser dependency. Bad arguments exit with status 2, a failure
+//! to serve or read with status 1.
+
+mod commands;
+
+use std::fmt::Write as _;
+use std::io::Write as _;
+use std::net::{IpAddr, Ipv4Addr, SocketAddr};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use mailtest::{ConsoleBackend, Email, FileBackend, Outbox, SmtpSink};
+use mailtest_capture::Captured;
+
+const SERVE_USAGE: &str = "  mailtest serve [--port N] [--host ADDR] [--dir PATH] [--http PORT]
+      run an SMTP sink (default 127.0.0.1, a free port) and print each message;
+      as the console backend does; with --dir, also file them in an mbox
+      file there, as the file backend does; with --http, also serve the live
+      web UI and JSON API on that port (0: a free one), on the same host
+";
+
+const SHOW_USAGE: &str = "  mailtest show FILE
+      print each message of an mbox or .eml file with the snapshot rendering
+  mailtest show --html FILE [--out DIR]
+      write the HTML report of the file's messages into DIR (default mailtest-report)
+";
+
+const OTHER_USAGE: &str = "  mailtest --help, mailtest COMMAND --help (or -h)
+      this text, or a command's part of it
+  mailtest --version (or -V, after any command too)
+      the version
+";
+
+const VERSION: &str = concat!("mailtest ", env!("CARGO_PKG_VERSION"));
+
+/// Every command's usage, or one command's.
+fn usage(command: Option<&str>) -> String {
+    let assert = commands::assert_cmd::USAGE;
+    match command {
+        Some("serve") => format!("usage:\n{SERVE_USAGE}"),
+        Some("show") => format!("usage:\n{SHOW_USAGE}"),
+        Some("assert") => format!("usage:\n{assert}\n"),
+        _ => format!("usage:\n{SERVE_USAGE}{SHOW_USAGE}{assert}\n{OTHER_USAGE}"),
+    }
+}
+
+/// A problem as the CLI says it: prefixed with its name once. mailtest's
+/// own errors already are (`mailtest: could not …`), so they are not again.
+fn said(problem: &str) -> String {
+    if problem.starts_with("mailtest: ") { problem.to_owned() } else { format!("mailtest: {problem}") }
+}
+
+const SEPARATOR: &str = "------------------------------------------------------------------------";
+
+enum Command {
+    Serve {
+        addr: SocketAddr,
+        dir: Option<PathBuf>,
+        http: Option<u16>,
+    },
+    Show {
+        file: PathBuf,
+    },
+    ShowHtml {
+        file: PathBuf,
+        out: PathBuf,
+    },
+    Assert(commands::assert_cmd::Assert),
+    /// `--help`: every command's usage, or one command's.
+    Help(Option<&'static str>),
+    Version,
+}
+
+/// Runs the `mailtest` command with the process's arguments: what the
+/// binary's `main` does, kept in a library so that test suites can build a
+/// `mailtest` binary of their own (`fn main() -> ExitCode { mailtest_cli::run() }`).
+pub fn run() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let command = match parse(&args) {
+        Ok(command) => command,
+        Err(problem) => {
+            eprint!("{}\n\n{}", said(&problem), usage(None));
+            return ExitCode::from(2);
+        }
+    };
+    let result = match command {
+        Command::Help(command) => {
+            print!("{}", usage(command));
+            Ok(())
+        }
+        Command::Version => {
+            println!("{VERSION}");
+            Ok(())
+        }
+        Command::Show { file } => show(&file),
+        Command::ShowHtml { file, out } => commands::show_html::run(&file, &out),
+        Command::Serve { addr, dir, http } => serve(addr, dir.as_deref(), http),
+        Command::Assert(assert) => match assert.run() {
+            Ok(true) => Ok(()),
+            Ok(false) => return ExitCode::FAILURE,
+            Err(problem) => Err(problem),
+        },
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(problem) => {
+            eprintln!("{}", said(&problem));
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn parse(args: &[String]) -> Result<Command, String> {
+    let Some((command, rest)) = args.split_first() else {
+        return Err("no command given".to_owned());
+    };
+    if let Some(name) = command_name(command) {
+        // Options of serve and assert all take a value, so an option is at
+        // every other place; a FILE of show is never a flag.
+        let options: Vec<&String> = match name {
+            "show" => rest.iter().collect(),
+            _ => rest.iter().step_by(2).collect(),
+        };
+        if options.iter().any(|option| matches!(option.as_str(), "--help" | "-h")) {
+            return Ok(Command::Help(Some(name)));
+        }
+        if options.iter().any(|option| matches!(option.as_str(), "--version" | "-V")) {
+            return Ok(Command::Version);
+        }
+    }
+    match command.as_str() {
+        "serve" => parse_serve(rest),
+        "show" => match rest {
+            [html, rest @ ..] if html == "--html" => {
+                commands::show_html::parse(rest).map(|(file, out)| Command::ShowHtml { file, out })
+            }
+            [file] if !file.starts_with("--") => Ok(Command::Show { file: PathBuf::from(file) }),
+            [] => Err("show needs a FILE".to_owned()),
+            _ => Err(format!("show takes one FILE, got {}", rest.join(" "))),
+        },
+        "help" | "--help" | "-h" => match rest.first() {
+            None => Ok(Command::Help(None)),
+            Some(topic) => command_name(topic)
+                .map(|name| Command::Help(Some(name)))
+                .ok_or_else(|| format!("no help on {topic:?}: the commands are serve, show and assert")),
+        },
+        "--version" | "-V" | "version" => Ok(Command::Version),
+        "assert" => commands::assert_cmd::parse(rest).map(Command::Assert),
+        other => Err(format!("unknown command {other:?}: use serve, show or assert")),
+    }
+}
+
+/// The command `text` names, if it names one.
+fn command_name(text: &str) -> Option<&'static str> {
+    ["serve", "show", "assert"].into_iter().find(|name| *name == text)
+}
+
+fn parse_serve(mut args: &[String]) -> Result<Command, String> {
+    let (mut host, mut port, mut dir, mut http) = (IpAddr::V4(Ipv4Addr::LOCALHOST), 0u16, None, None);
+    while let [option, rest @ ..] = args {
+        let value = rest.first().ok_or_else(|| format!("{option} needs a value"))?;
+        match option.as_str() {
+            "--port" => {
+                port =
+                    value.parse().map_err(|_| format!("--port {value:?} is not a port number (0-65535)"))?
+            }
+            "--host" => host = value.parse().map_err(|_| format!("--host {value:?} is not an IP address"))?,
+            "--dir" => dir = Some(PathBuf::from(value)),
+            "--http" => {
+                http = Some(
+                    value.parse().map_err(|_| format!("--http {value:?} is not a port number (0-65535)"))?,
+                )
+            }
+            other => return Err(format!("unknown option {other:?} for serve")),
+        }
+        args = &rest[1..];
+    }
+    Ok(Command::Serve { addr: SocketAddr::new(host, port), dir, http })
+}
+
+fn serve(addr: SocketAddr, dir: Option<&Path>, http: Option<u16>) -> Result<(), String> {
+    let filed = dir.map(FileBackend::new).transpose().map_err(|e| e.to_string())?;
+    let console = ConsoleBackend::stdout();
+    let sink = SmtpSink::builder().bind(addr).start().map_err(|e| e.to_string())?;
+    let outbox = sink.outbox();
+    let mut banner = format!("mailtest: SMTP sink listening on {} (Ctrl-C to stop)", sink.addr());
+    if let Some(filed) = &filed {
+        let _ = write!(banner, "; filing messages in {}", filed.path().display());
+    }
+    println!("{banner}");
+    if let Some(port) = http {
+        let web = commands::web::start(outbox.clone(), SocketAddr::new(addr.ip(), port))?;
+        println!("mailtest: web UI on http://{web}/ (JSON API under /api/)");
+    }
+    flush()?;
+    let mut printed = 0;
+    loop {
+        // Followed by capture number, so a clear (DELETE /api/messages) loses nothing.
+        let emails = commands::follow::arrivals_after(&outbox, printed);
+        for email in &emails {
+            printed = email.sequence();
+            // With the envelope as the sink took it: `<postmaster>` and quoted
+            // local parts too, which a lettre envelope cannot hold.
+            let mail = Captured::new(email.envelope_from().map(str::to_owned), email.envelope_to().to_vec(), email.raw().to_vec());
+            if let Some(filed) = &filed {
+                filed.write_captured(&mail).map_err(|e| e.to_string())?;
+            }
+            console.write_captured(&mail).map_err(|e| e.to_string())?;
+            flush()?;
+        }
+    }
+}
+
+fn flush() -> Result<(), String> {
+    std::io::stdout().flush().map_err(|e| format!("cannot write to standard output: {e}"))
+}
+
+fn show(file: &Path) -> Result<(), String> {
+    let raw = std::fs::read(file).map_err(|e| format!("cannot read {}: {e}", file.display()))?;
+    let emails = if raw.starts_with(b"From ") {
+        Outbox::load(file).map_err(|e| e.to_string())?.emails()
+    } else {
+        vec![Email::from_raw(raw)]
+    };
+    for (n, email) in emails.iter().enumerate() {
+        if n > 0 {
+            println!("{SEPARATOR}");
+        }
+        print!("{}", mailtest::snapshot::render(email));
+    }
+    Ok(())
+}

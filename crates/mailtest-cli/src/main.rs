@@ -1,0 +1,5 @@
+//! The `mailtest` command: see the library's docs (`mailtest_cli`).
+
+fn main() -> std::process::ExitCode {
+    mailtest_cli::run()
+}

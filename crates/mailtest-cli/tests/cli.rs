@@ -1,0 +1,289 @@
+//! The `mailtest` binary: `serve` prints and files what it receives, `show`
+//! reads a file back, and bad arguments exit with status 2 and say why.
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpStream;
+use std::path::PathBuf;
+use std::process::{Child, Command, Stdio};
+use std::sync::mpsc::Receiver;
+use std::time::{Duration, Instant};
+
+use lettre::message::header::ContentType;
+use lettre::message::{Attachment, MultiPart, SinglePart};
+use lettre::{Message, SmtpTransport, Transport};
+
+const BIN: &str = env!("CARGO_BIN_EXE_mailtest");
+
+fn snapshot(name: &str, text: &str) {
+    insta::with_settings!({ snapshot_path => "../snapshots", prepend_module_to_snapshot => false }, {
+        insta::assert_snapshot!(name, text);
+    });
+}
+
+/// A fresh directory under the system's temp dir, removed on drop.
+struct TempDir(PathBuf);
+
+impl TempDir {
+    fn new(label: &str) -> TempDir {
+        let dir = std::env::temp_dir().join(format!("mailtest-cli-{label}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        TempDir(dir)
+    }
+}
+
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+#[test]
+fn bad_arguments_exit_2_and_say_what_is_wrong() {
+    let cases: &[(&[&str], &str)] = &[
+        (&[], "mailtest: no command given"),
+        (&["send"], "mailtest: unknown command \"send\": use serve, show or assert"),
+        (&["serve", "--port", "lots"], "mailtest: --port \"lots\" is not a port number (0-65535)"),
+        (&["serve", "--port", "70000"], "mailtest: --port \"70000\" is not a port number (0-65535)"),
+        (&["serve", "--host", "localhost"], "mailtest: --host \"localhost\" is not an IP address"),
+        (&["serve", "--dir"], "mailtest: --dir needs a value"),
+        (&["serve", "--verbose", "1"], "mailtest: unknown option \"--verbose\" for serve"),
+        (&["show"], "mailtest: show needs a FILE"),
+        (&["show", "a.eml", "b.eml"], "mailtest: show takes one FILE, got a.eml b.eml"),
+        (&["show", "--html"], "mailtest: show --html needs a FILE"),
+        (&["show", "--html", "a.eml", "--out"], "mailtest: --out needs a value"),
+        (&["serve", "--http", "web"], "mailtest: --http \"web\" is not a port number (0-65535)"),
+        (
+            &["assert", "--server", "https://127.0.0.1:1"],
+            "mailtest: --server \"https://127.0.0.1:1\" must be an http:// URL (mailtest serve --http speaks plain HTTP)",
+        ),
+        (
+            &["assert", "--server", "http://127.0.0.1:1", "--within", "soon"],
+            "mailtest: --within \"soon\" is not a duration like 10s, 500ms or 2m",
+        ),
+    ];
+    for (args, expected) in cases {
+        let output = Command::new(BIN).args(*args).output().unwrap();
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert_eq!(output.status.code(), Some(2), "{args:?}");
+        assert_eq!(stderr.lines().next(), Some(*expected), "{args:?}");
+        assert!(stderr.contains("usage:"), "{args:?}");
+    }
+}
+
+#[test]
+fn every_command_answers_help_and_version() {
+    let version = format!("mailtest {}\n", env!("CARGO_PKG_VERSION"));
+    let cases: &[(&[&str], &str)] = &[
+        (&["--help"], "  mailtest serve "),
+        (&["-h"], "  mailtest assert "),
+        (&["help"], "  mailtest show "),
+        (&["help", "assert"], "  mailtest assert "),
+        (&["serve", "--help"], "  mailtest serve "),
+        (&["serve", "--port", "25", "-h"], "  mailtest serve "),
+        (&["show", "-h"], "  mailtest show FILE"),
+        (&["show", "--html", "--help"], "  mailtest show --html FILE"),
+        (&["assert", "--help"], "  mailtest assert --server"),
+        (&["assert", "--server", "http://127.0.0.1:1", "-h"], "  mailtest assert --server"),
+    ];
+    for (args, shown) in cases {
+        let output = Command::new(BIN).args(*args).output().unwrap();
+        let stdout = String::from_utf8_lossy(&output.stdout);
+        assert_eq!(output.status.code(), Some(0), "{args:?}: {}", String::from_utf8_lossy(&output.stderr));
+        assert!(stdout.starts_with("usage:\n") && stdout.contains(shown), "{args:?}:\n{stdout}");
+        assert!(output.stderr.is_empty(), "{args:?}");
+    }
+    let only_serve = Command::new(BIN).args(["serve", "--help"]).output().unwrap();
+    assert!(!String::from_utf8_lossy(&only_serve.stdout).contains("mailtest show"), "a command's own usage");
+
+    for args in
+        [&["--version"][..], &["-V"], &["serve", "--version"], &["show", "-V"], &["assert", "--version"]]
+    {
+        let output = Command::new(BIN).args(args).output().unwrap();
+        assert_eq!(output.status.code(), Some(0), "{args:?}");
+        assert_eq!(String::from_utf8_lossy(&output.stdout), version, "{args:?}");
+    }
+    // A value that happens to read like a flag is a value.
+    let subject = Command::new(BIN).args(["assert", "--subject", "-h"]).output().unwrap();
+    assert_eq!(subject.status.code(), Some(2), "--server is still missing");
+}
+
+#[test]
+fn errors_of_the_library_are_prefixed_once() {
+    let dir = TempDir::new("not-a-dir");
+    std::fs::write(&dir.0, "a file").unwrap();
+
+    let output = Command::new(BIN).args(["serve", "--dir"]).arg(&dir.0).output().unwrap();
+
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(1));
+    assert_eq!(
+        stderr.lines().next(),
+        Some(
+            format!(
+                "mailtest: could not use the mail directory {}: it exists and is not a directory",
+                dir.0.display()
+            )
+            .as_str()
+        ),
+    );
+    let _ = std::fs::remove_file(&dir.0);
+}
+
+#[test]
+fn show_of_a_missing_file_exits_1_naming_it() {
+    let output = Command::new(BIN).args(["show", "/nonexistent/message.eml"]).output().unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.starts_with("mailtest: cannot read /nonexistent/message.eml: "), "{stderr}");
+}
+
+/// `mailtest serve --port 0 --dir DIR`: the child, its output (past the
+/// banner) line by line, the banner and the port it announced.
+fn serve(dir: &TempDir) -> (Child, Receiver<String>, String, u16) {
+    let mut child = Command::new(BIN)
+        .args(["serve", "--port", "0", "--dir"])
+        .arg(&dir.0)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stdout = BufReader::new(child.stdout.take().unwrap());
+    let mut banner = String::new();
+    stdout.read_line(&mut banner).unwrap();
+    let port: u16 = banner
+        .split("127.0.0.1:")
+        .nth(1)
+        .and_then(|rest| rest.split(' ').next())
+        .and_then(|p| p.parse().ok())
+        .unwrap_or_else(|| panic!("no address in {banner:?}"));
+    // Read on a thread, so a test waiting for output that never comes fails
+    // after a while instead of hanging.
+    let (lines, output) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        for line in stdout.lines() {
+            let Ok(line) = line else { return };
+            if lines.send(line).is_err() {
+                return;
+            }
+        }
+    });
+    (child, output, banner, port)
+}
+
+/// Printed messages until `n` separator lines have gone by (at most 30 s).
+fn printed_messages(output: &Receiver<String>, n: usize) -> String {
+    let deadline = Instant::now() + Duration::from_secs(30);
+    let mut printed = String::new();
+    while printed.lines().filter(|line| line.starts_with("--------------------")).count() < n {
+        let wait = deadline.saturating_duration_since(Instant::now());
+        match output.recv_timeout(wait) {
+            Ok(line) => {
+                printed.push_str(&line);
+                printed.push('\n');
+            }
+            Err(_) => {
+                panic!("serve printed {n} message(s) neither in 30 s nor before it stopped:\n{printed}")
+            }
+        }
+    }
+    printed
+}
+
+#[test]
+fn serve_prints_and_files_each_message_and_show_reads_one_back() {
+    let dir = TempDir::new("serve");
+    let (mut child, stdout, banner, port) = serve(&dir);
+
+    let mailer = SmtpTransport::builder_dangerous("127.0.0.1").port(port).build();
+    let welcome = Message::builder()
+        .from("Shop <shop@example.com>".parse().unwrap())
+        .to("Zoë <zoe@example.com>".parse().unwrap())
+        .cc("sales@example.com".parse().unwrap())
+        .bcc("audit@example.com".parse().unwrap())
+        .subject("Grüße")
+        .body(String::from("Hello Zoë,\nwelcome.\n"))
+        .unwrap();
+    let bye = Message::builder()
+        .from("shop@example.com".parse().unwrap())
+        .to("bob@example.com".parse().unwrap())
+        .subject("Goodbye")
+        .body(String::from("the last line\n"))
+        .unwrap();
+    let logo = Attachment::new_inline(String::from("logo@shop"))
+        .body(b"\x89PNG".to_vec(), ContentType::parse("image/png").unwrap());
+    let picks = Message::builder()
+        .from("shop@example.com".parse().unwrap())
+        .to("ann@example.com".parse().unwrap())
+        .subject("Your picks")
+        .multipart(
+            MultiPart::related()
+                .singlepart(SinglePart::html(String::from("<img src=\"cid:logo@shop\" alt=\"Shop\">\n")))
+                .singlepart(logo),
+        )
+        .unwrap();
+    mailer.send(&welcome).unwrap();
+    mailer.send(&bye).unwrap();
+    mailer.send(&picks).unwrap();
+
+    // The console backend ends each message with a separator line.
+    let printed = printed_messages(&stdout, 3);
+    child.kill().unwrap();
+    child.wait().unwrap();
+
+    assert!(banner.contains(&format!("; filing messages in {}/", dir.0.display())), "{banner}");
+    assert!(banner.ends_with(".mbox\n"), "{banner}");
+    // The console shows the Date lettre set: the one value that changes run to run.
+    let printed = regex::Regex::new(r"(?m)^Date: .*$").unwrap().replace_all(&printed, "Date: [date]");
+    snapshot("cli_serve_output", &printed);
+    // Filed as the file backend files: Outbox::load reads it back, envelope and Bcc included.
+    let filed = mailtest::Outbox::load(&dir.0).unwrap();
+    let zoe = filed.find().to("zoe@example.com").subject("Grüße").one();
+    assert_eq!(zoe.bcc(), ["audit@example.com"]);
+    filed.find().to("bob@example.com").subject("Goodbye").one();
+    filed.find().to("ann@example.com").has_inline("logo@shop").one();
+    let files: Vec<PathBuf> = std::fs::read_dir(&dir.0).unwrap().map(|entry| entry.unwrap().path()).collect();
+    assert_eq!(files.len(), 1, "one mbox file for the run: {files:?}");
+
+    let shown = Command::new(BIN).arg("show").arg(&files[0]).output().unwrap();
+    assert!(shown.status.success(), "{}", String::from_utf8_lossy(&shown.stderr));
+    snapshot("cli_show_output", &String::from_utf8_lossy(&shown.stdout));
+}
+
+#[test]
+fn serve_prints_and_files_what_a_lettre_envelope_cannot_hold() {
+    let dir = TempDir::new("postmaster");
+    let (mut child, stdout, _, port) = serve(&dir);
+    // RFC 5321 requires `<postmaster>` to be accepted; a quoted local part
+    // may hold a comma. Neither is a lettre `Address`.
+    let data = "Subject: bounce\r\n\r\nundeliverable\r\n";
+    let mut client = TcpStream::connect(("127.0.0.1", port)).unwrap();
+    client
+        .write_all(
+            format!(
+                "EHLO c.test\r\nMAIL FROM:<>\r\nRCPT TO:<postmaster>\r\nRCPT TO:<\"doe, john\"@example.com>\r\n\
+                 DATA\r\n{data}.\r\nQUIT\r\n"
+            )
+            .as_bytes(),
+        )
+        .unwrap();
+    let mut replies = String::new();
+    client.read_to_string(&mut replies).unwrap();
+    assert!(replies.contains("250 2.0.0 OK: message accepted"), "{replies}");
+
+    let printed = printed_messages(&stdout, 1);
+    child.kill().unwrap();
+    child.wait().unwrap();
+
+    assert!(
+        printed.starts_with(
+            "Envelope-From: <>\nEnvelope-To: postmaster, \"doe, john\"@example.com\nSubject: bounce\n"
+        ),
+        "{printed}"
+    );
+    let filed = mailtest::Outbox::load(&dir.0).unwrap();
+    let emails = filed.emails();
+    assert_eq!(emails.len(), 1);
+    assert_eq!(emails[0].envelope_from(), None);
+    assert_eq!(emails[0].envelope_to(), ["postmaster", "\"doe, john\"@example.com"]);
+    assert_eq!(emails[0].raw(), data.as_bytes());
+}

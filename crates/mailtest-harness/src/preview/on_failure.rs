@@ -1,0 +1,129 @@
+//! The report written when an assertion fails (and, on request, whenever a
+//! capture ends), so that the author of a failing test can look at the mail.
+
+use std::cell::RefCell;
+use std::path::PathBuf;
+
+use super::location::{report_root, test_folder_name};
+use crate::email::Email;
+use crate::outbox::{AtEnd, Outbox};
+use crate::report::Failure;
+
+/// `MAILTEST_REPORT`: when reports are written.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Mode {
+    Never,
+    Failure,
+    Always,
+}
+
+/// The mode, and a note when the variable holds something else.
+fn mode() -> (Mode, Option<String>) {
+    let value = std::env::var("MAILTEST_REPORT").unwrap_or_default();
+    match value.trim().to_ascii_lowercase().as_str() {
+        "" | "failure" => (Mode::Failure, None),
+        "never" => (Mode::Never, None),
+        "always" => (Mode::Always, None),
+        _ => (
+            Mode::Failure,
+            Some(format!(
+                "mailtest: MAILTEST_REPORT={value:?} is not one of never, failure, always; \
+                 reporting as for failure"
+            )),
+        ),
+    }
+}
+
+thread_local! {
+    /// Folders this thread wrote a failure report into: a capture that drops
+    /// while the panic unwinds must not overwrite it with a report that
+    /// lacks the failure.
+    static REPORTED: RefCell<Vec<PathBuf>> = const { RefCell::new(Vec::new()) };
+}
+
+/// Writes the report of a failure about to panic; returns the text to add
+/// to the panic message (empty when reports are off or the failure has no
+/// emails to show). Never panics: a report that cannot be written is said
+/// in that text instead.
+pub(crate) fn failure_note(failure: &Failure) -> String {
+    let (mode, note) = mode();
+    let Some(emails) = failure.emails() else { return note.map(|n| format!("\n\n{n}")).unwrap_or_default() };
+    if mode == Mode::Never {
+        return String::new();
+    }
+    let dir = report_root().join(test_folder_name());
+    let line = match super::write::write(&dir, emails, Some(failure.report())) {
+        Ok(index) => {
+            let _ = REPORTED.try_with(|reported| reported.borrow_mut().push(dir));
+            format!("mailtest report: {}", index.display())
+        }
+        Err(error) => format!("mailtest report not written: {error}"),
+    };
+    match note {
+        Some(note) => format!("\n\n{line}\n{note}"),
+        None => format!("\n\n{line}"),
+    }
+}
+
+/// A capture is ending: with `MAILTEST_REPORT=always`, or while the thread
+/// panics (a test failing on a plain `assert!`), write the report of its
+/// outbox, unless this thread already wrote one for a failure on it.
+/// Returns where it went, for the caller to tell.
+pub(crate) fn capture_ended(outbox: &Outbox) -> Option<Result<PathBuf, mailtest_mailer::Error>> {
+    let (mode, _) = mode();
+    let panicking = std::thread::panicking();
+    let wanted = match mode {
+        Mode::Never => false,
+        Mode::Failure => panicking,
+        Mode::Always => true,
+    };
+    let dir = report_root().join(test_folder_name());
+    let already = REPORTED.try_with(|reported| reported.borrow().contains(&dir)).unwrap_or(true);
+    if !wanted || (panicking && already) {
+        return None;
+    }
+    let emails: Vec<Email> = outbox.emails();
+    if panicking && emails.is_empty() {
+        return None;
+    }
+    Some(super::write::write(&dir, &emails, None))
+}
+
+/// A failure fails the test here: the HTML report is written first, so the
+/// panic message can end with where it is.
+impl Failure {
+    /// Panics with the report, at the caller's line. The HTML report is
+    /// written first, and the panic message ends with where it is.
+    #[track_caller]
+    pub(crate) fn panic(self) -> ! {
+        let written = failure_note(&self);
+        panic!("{self}{written}")
+    }
+
+    /// Panics with the report, its first line starting with `location`
+    /// (`file:line:col: `), where tools and eyes look: for checks that run
+    /// where Rust cannot carry the caller's location (an async terminal's
+    /// poll, a strict capture's drop), so the panic itself is inside mailtest.
+    pub(crate) fn panic_at(self, location: &std::panic::Location<'_>) -> ! {
+        let written = failure_note(&self);
+        panic!("{location}: {self}{written}")
+    }
+}
+
+/// Writes the report of a capture that ends while its test fails some other
+/// way (a plain `assert!`), or of every capture with `MAILTEST_REPORT=always`:
+/// attached to every capture by `mailtest::capture()`.
+pub(crate) struct ReportAtEnd;
+
+impl AtEnd for ReportAtEnd {
+    fn capture_ended(&mut self, outbox: &Outbox) {
+        if let Some(written) = capture_ended(outbox)
+            && std::thread::panicking()
+        {
+            match written {
+                Ok(index) => eprintln!("mailtest report of the captured email: {}", index.display()),
+                Err(error) => eprintln!("mailtest report not written: {error}"),
+            }
+        }
+    }
+}

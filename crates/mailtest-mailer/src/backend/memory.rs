@@ -1,0 +1,45 @@
+//! The in-memory backend: Django's `locmem.EmailBackend`.
+
+use lettre::Message;
+use lettre::address::Envelope;
+
+use super::{EmailBackend, send_each};
+use crate::capture::deliver_ambient;
+use crate::error::Error;
+
+/// Delivers into the outbox bound on the sending thread, else into the
+/// outboxes that [routed](crate::Outbox::unique_address) a recipient
+/// (`EMAIL_BACKEND=memory` or `locmem`).
+///
+/// Django's locmem backend appends to a global `mail.outbox`; here each test
+/// owns its outbox, so parallel tests never see each other's mail. With
+/// nowhere to deliver, the send fails with [`Error::NoOutbox`] — a message is
+/// never dropped silently.
+///
+/// ```
+/// use mailtest::{EmailBackend, MemoryBackend};
+///
+/// let message = lettre::Message::builder()
+///     .from("app@example.com".parse().unwrap())
+///     .to("ann@example.com".parse().unwrap())
+///     .body(String::from("Hi"))
+///     .unwrap();
+/// // Nothing bound: refused, not dropped.
+/// assert!(MemoryBackend.send_messages(&[message.clone()]).is_err());
+///
+/// let mail = mailtest::capture();
+/// MemoryBackend.send_messages(&[message]).unwrap();
+/// mail.assert_count(1);
+/// ```
+#[derive(Clone, Copy, Debug, Default)]
+pub struct MemoryBackend;
+
+impl EmailBackend for MemoryBackend {
+    fn send_messages(&self, messages: &[Message]) -> Result<usize, Error> {
+        send_each(self, messages)
+    }
+
+    fn send_raw(&self, envelope: &Envelope, raw: &[u8]) -> Result<(), Error> {
+        deliver_ambient(envelope, raw, false)
+    }
+}

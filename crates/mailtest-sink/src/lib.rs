@@ -1,0 +1,270 @@
+//! The SMTP sink: real SMTP on loopback, delivering into an [`Outbox`].
+//!
+//! With it, code and programs that only speak SMTP — in any language — are
+//! tested with the same queries and assertions as code that uses a
+//! [`CaptureTransport`](crate::CaptureTransport).
+//!
+//! # Design
+//!
+//! **One event loop per sink, on one thread.** The sink's thread waits on
+//! `epoll` (through `mio`) for the listening socket and every connection at
+//! once, and runs each session as a state machine fed with whatever bytes
+//! arrived (`session.rs` has no I/O at all). That is the model of Postfix's
+//! `smtp-sink`, and the one that beats it:
+//!
+//! - A session costs a socket and a few small buffers, not a thread: a new
+//!   connection is an `accept` and a greeting, with no thread to start and no
+//!   256 KiB stack to map; a thousand idle clients cost a few hundred KiB.
+//! - Under load one `epoll_wait` returns many ready sockets, served one after
+//!   another with no context switch between them; a thread per connection
+//!   pays a wake-up and a switch for every command of every client. (A
+//!   bounded worker pool was the other candidate; a worker blocked on a
+//!   slow client serves nobody else, and queueing sessions for workers adds
+//!   a hand-off per command — the loop has neither problem.)
+//! - Input is read into one 256 KiB buffer that the loop shares between
+//!   connections, so large messages take few reads and an idle connection
+//!   holds no read buffer; message data is copied from it into the message
+//!   in runs found with `memmem`.
+//! - Everything a session holds is released the moment it ends: the socket
+//!   closes and the buffers are freed by the loop itself, not when some
+//!   other event happens to come along.
+//! - The loop also keeps the deadlines, so a timeout is not "per read":
+//!   each command line must be whole within the idle timeout, and a whole
+//!   DATA within the data timeout, however slowly the bytes trickle in
+//!   (`connection.rs`).
+//!
+//! No async runtime: the sink works the same from sync tests,
+//! `#[tokio::test]` or anything else, and `mio` is the only dependency the
+//! model needs. One thread is enough: the loop never blocks, and a sink
+//! that a test starts serves one test's clients.
+//!
+//! **Stopping.** Dropping the sink sets a flag and wakes the loop through
+//! an eventfd made at start, so a stop needs no free descriptor; the loop
+//! tells every open session `421`, closes every socket and the listener,
+//! and ends; the drop joins it.
+//!
+//! **Out of descriptors.** When `accept` fails (the process is at its
+//! descriptor limit) the loop stops accepting and tries again as soon as a
+//! session ends, or after a short pause; the client waits in the backlog
+//! meanwhile. Nothing is lost and nothing spins.
+//!
+//! **A hand-written parser.** The protocol a sink needs is small (a dozen
+//! verbs, two SASL mechanisms) and its error paths are the point — which
+//! reply, with which code, for which mistake — so the parser lives in
+//! [`session`] where each rule can be read next to the RFC. A crate such as
+//! smtp-proto would bring a far larger grammar than a test sink needs and
+//! leave the replies to us anyway.
+//!
+//! **Bounded memory.** Command lines over 4096 octets (RFC 5321 allows 512;
+//! extensions need more) get `500` and are read to their end without being
+//! kept. Message data over the size limit is read to its end and dropped
+//! (`552`). A client that pipelines commands without reading the replies is
+//! not read further until it catches up. A delivered message is kept with
+//! no spare capacity.
+//!
+//! **Line endings.** Commands end at CRLF, or at a bare LF, so hand-written
+//! clients that send `\n` work. DATA is stricter, against SMTP smuggling:
+//! only `<CR><LF>.<CR><LF>` ends it, only a `.` after CRLF is unstuffed, and
+//! a bare LF is message data like any other byte, kept as received
+//! (`<LF>.<LF>` ends nothing). A client that ends its data with a bare-LF dot
+//! gets no reply until the idle timeout, whose `421` says why. Data bytes
+//! are otherwise kept as received, and [`Email`](crate::Email) normalises
+//! line endings when it decodes.
+//!
+//! **Envelope addresses.** A quoted local part (`"john doe"@example.com`)
+//! is taken, quotes kept; a control character anywhere in an address (NUL,
+//! TAB, CR, …) gets `501` (`path.rs`).
+//!
+//! **Delivery.** A message is pushed into the outbox *before* its `250` is
+//! written, so a client that saw `250` can rely on it being there, exactly
+//! once. Nothing else is delivered: not a message whose client left
+//! mid-DATA, nor one refused by size or by an injected failure, nor one cut
+//! off by a timeout or by the sink's drop.
+
+mod builder;
+mod connection;
+mod data;
+mod error;
+mod event_loop;
+mod line;
+mod path;
+mod server;
+mod session;
+mod shared;
+
+use std::net::SocketAddr;
+use std::sync::atomic::{AtomicU64, Ordering};
+
+use mailtest_capture::SinkRegistration;
+use mailtest_harness::Outbox;
+
+pub use builder::{DropPoint, SmtpSinkBuilder};
+pub use error::Error;
+
+use builder::Config;
+use server::Server;
+
+/// An SMTP server on loopback that delivers every accepted message into an
+/// [`Outbox`]. Stops on drop: the port closes, open sessions get `421`, and
+/// every accepted message stays in the outbox.
+///
+/// It speaks RFC 5321: EHLO/HELO, MAIL (with `SIZE=`), RCPT, DATA with
+/// dot-unstuffing, RSET, NOOP, QUIT, VRFY (`252`), HELP; it advertises
+/// PIPELINING, 8BITMIME, SMTPUTF8, ENHANCEDSTATUSCODES and SIZE, and AUTH
+/// PLAIN/LOGIN once [credentials](SmtpSinkBuilder::credentials) are set.
+/// The envelope (MAIL FROM, RCPT TO) is kept, so
+/// [`Email::bcc`](crate::Email::bcc) sees blind copies.
+///
+/// ```
+/// use lettre::Transport;
+///
+/// let sink = mailtest::SmtpSink::start().unwrap();
+///
+/// // The code under test sends real SMTP to the sink's address.
+/// let mailer = lettre::SmtpTransport::builder_dangerous("127.0.0.1").port(sink.port()).build();
+/// let message = lettre::Message::builder()
+///     .from("app@example.com".parse().unwrap())
+///     .to("ann@example.com".parse().unwrap())
+///     .bcc("audit@example.com".parse().unwrap())
+///     .subject("Welcome")
+///     .body(String::from("Hello Ann"))
+///     .unwrap();
+/// mailer.send(&message).unwrap();
+///
+/// let email = sink.outbox().find().to("ann@example.com").subject("Welcome").one();
+/// assert_eq!(email.bcc(), ["audit@example.com"]);
+/// ```
+#[must_use = "the sink stops listening when it is dropped"]
+pub struct SmtpSink {
+    outbox: Outbox,
+    server: Server,
+    threads: String,
+    /// Marks the address as a sink of this process while it lives: a mailer
+    /// in a test process may send here (DESIGN §10).
+    _registration: SinkRegistration,
+}
+
+/// Numbers sinks for their thread names, unique in the process (a port is
+/// not: a dropped sink's port may be bound again at once).
+static NEXT_SINK: AtomicU64 = AtomicU64::new(1);
+
+impl SmtpSink {
+    /// Starts a sink on `127.0.0.1` and a free port, delivering into a fresh
+    /// outbox, with the default limits (10 MiB, 100 recipients, 30 s idle).
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Sink`] when no port can be bound.
+    ///
+    /// ```
+    /// let sink = mailtest::SmtpSink::start().unwrap();
+    /// assert_eq!(sink.addr().ip().to_string(), "127.0.0.1");
+    /// assert!(sink.outbox().is_empty());
+    /// ```
+    pub fn start() -> Result<SmtpSink, Error> {
+        SmtpSink::builder().start()
+    }
+
+    /// Configures a sink: credentials, limits, timeouts, failure injection.
+    ///
+    /// ```
+    /// let sink = mailtest::SmtpSink::builder().max_recipients(5).start().unwrap();
+    /// # drop(sink);
+    /// ```
+    pub fn builder() -> SmtpSinkBuilder {
+        SmtpSinkBuilder::default()
+    }
+
+    pub(crate) fn serve(addr: SocketAddr, config: Config, outbox: Outbox) -> Result<SmtpSink, Error> {
+        let failed = |action: String| move |e: std::io::Error| Error::io(action, e);
+        let threads = format!("mts{}", NEXT_SINK.fetch_add(1, Ordering::Relaxed));
+        let server = Server::start(addr, config, outbox.clone(), &threads)
+            .map_err(failed(format!("listen on {addr}")))?;
+        let _registration = SinkRegistration::new(server.addr);
+        Ok(SmtpSink { outbox, server, threads, _registration })
+    }
+
+    /// The address the sink listens on.
+    ///
+    /// ```
+    /// let sink = mailtest::SmtpSink::start().unwrap();
+    /// let url = format!("smtp://{}", sink.addr()); // e.g. for curl or a DSN
+    /// # assert!(url.starts_with("smtp://127.0.0.1:"));
+    /// ```
+    pub fn addr(&self) -> SocketAddr {
+        self.server.addr
+    }
+
+    /// The port the sink listens on.
+    ///
+    /// ```
+    /// let sink = mailtest::SmtpSink::start().unwrap();
+    /// assert_eq!(sink.port(), sink.addr().port());
+    /// ```
+    pub fn port(&self) -> u16 {
+        self.server.addr.port()
+    }
+
+    /// The outbox the sink delivers into (a shared handle).
+    ///
+    /// ```
+    /// let sink = mailtest::SmtpSink::start().unwrap();
+    /// let outbox = sink.outbox();
+    /// drop(sink);
+    /// assert!(outbox.is_empty()); // and it outlives the sink
+    /// ```
+    pub fn outbox(&self) -> Outbox {
+        self.outbox.clone()
+    }
+
+    /// How many SMTP sessions are open right now. A session counts until
+    /// just before its connection closes.
+    ///
+    /// ```
+    /// let sink = mailtest::SmtpSink::start().unwrap();
+    /// assert_eq!(sink.sessions(), 0);
+    /// ```
+    pub fn sessions(&self) -> usize {
+        self.server.shared.sessions.load(Ordering::SeqCst)
+    }
+
+    /// How many SMTP sessions clients have started since the sink started
+    /// (one per connection): checks that a mailer reuses its connection.
+    ///
+    /// ```
+    /// use std::io::{BufRead, BufReader};
+    ///
+    /// let sink = mailtest::SmtpSink::start().unwrap();
+    /// let mut greeting = String::new();
+    /// let stream = std::net::TcpStream::connect(sink.addr()).unwrap();
+    /// BufReader::new(stream).read_line(&mut greeting).unwrap(); // the session has started
+    /// assert_eq!(sink.sessions_started(), 1);
+    /// ```
+    pub fn sessions_started(&self) -> usize {
+        self.server.shared.sessions_started.load(Ordering::SeqCst)
+    }
+}
+
+impl SmtpSink {
+    /// The prefix of this sink's thread name (`{prefix}:smtp`, its one
+    /// thread), for tests that check no thread outlives the sink.
+    #[doc(hidden)]
+    pub fn thread_name_prefix(&self) -> &str {
+        &self.threads
+    }
+}
+
+impl std::fmt::Debug for SmtpSink {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SmtpSink")
+            .field("addr", &self.addr())
+            .field("hostname", &self.server.shared.config.hostname)
+            .field("outbox", &self.outbox)
+            .finish()
+    }
+}
+
+const _: () = {
+    const fn assert_send_sync<T: Send + Sync>() {}
+    assert_send_sync::<SmtpSink>();
+};

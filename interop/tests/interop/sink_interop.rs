@@ -1,0 +1,259 @@
+//! Real SMTP clients nobody here wrote, against the sink: lettre (sync and
+//! pooled async), Python's smtplib, swaks and curl. Each checks the
+//! envelope, Bcc, dot-unstuffing, 8-bit content and AUTH as the client does
+//! them. A missing client fails its test, naming the install command; `.ci/run`
+//! installs them.
+
+use std::io::Write;
+use std::process::{Command, Stdio};
+
+use lettre::message::header::ContentType;
+use lettre::transport::smtp::authentication::{Credentials, Mechanism};
+use lettre::{Message, SmtpTransport, Transport};
+use mailtest::{Email, SmtpSink};
+
+use crate::tools::require;
+
+/// A body whose lines start with dots and carry 8-bit text: what SMTP
+/// clients must stuff and the sink must unstuff.
+const BODY: &str = "Grüße, Zoë!\n.a line that starts with a dot\n..and one with two\n.\nend\n";
+
+fn message(subject: &str) -> Message {
+    Message::builder()
+        .from("Shop <shop@example.com>".parse().unwrap())
+        .to("Zoë <zoe@example.com>".parse().unwrap())
+        .bcc("audit@example.com".parse().unwrap())
+        .subject(subject)
+        .header(ContentType::TEXT_PLAIN)
+        .body(BODY.to_owned())
+        .unwrap()
+}
+
+/// What every client must have delivered.
+fn assert_delivered(email: &Email) {
+    assert_eq!(email.to(), ["zoe@example.com"]);
+    assert_eq!(email.bcc(), ["audit@example.com"]);
+    assert_eq!(email.envelope_from(), Some("shop@example.com"));
+    // lettre and swaks end the data with "\r\n.\r\n" even after a final
+    // line break, which adds an empty line: that is theirs, not the sink's.
+    let text = email.text().expect("a text body");
+    assert_eq!(text.trim_end_matches('\n'), BODY.trim_end_matches('\n'), "dot-unstuffed, 8-bit intact");
+}
+
+fn sink_with_auth() -> SmtpSink {
+    SmtpSink::builder().credentials("app", "s3cret").start().unwrap()
+}
+
+#[test]
+fn lettre_smtp_transport_with_auth_plain_and_login() {
+    for mechanism in [Mechanism::Plain, Mechanism::Login] {
+        let sink = sink_with_auth();
+        let mailer = SmtpTransport::builder_dangerous("127.0.0.1")
+            .port(sink.port())
+            .credentials(Credentials::new("app".into(), "s3cret".into()))
+            .authentication(vec![mechanism])
+            .build();
+
+        mailer.send(&message("lettre sync")).unwrap();
+
+        assert_delivered(&sink.outbox().find().subject("lettre sync").one());
+    }
+}
+
+#[test]
+fn lettre_reports_the_refusals_the_sink_injects() {
+    let sink = SmtpSink::builder()
+        .refuse_recipient("audit@example.com", 550, "5.1.1 no such user")
+        .fail_message(2, 451, "4.3.0 try again later")
+        .start()
+        .unwrap();
+    let mailer = SmtpTransport::builder_dangerous("127.0.0.1").port(sink.port()).build();
+
+    let refused = mailer.send(&message("refused")).unwrap_err();
+    let plain = Message::builder()
+        .from("shop@example.com".parse().unwrap())
+        .to("zoe@example.com".parse().unwrap())
+        .subject("plain")
+        .body(String::from("hi"))
+        .unwrap();
+    mailer.send(&plain).unwrap();
+    let failed = mailer.send(&plain).unwrap_err();
+    mailer.send(&plain).unwrap();
+
+    assert!(refused.is_permanent(), "{refused}");
+    assert!(refused.to_string().contains("no such user"), "{refused}");
+    assert!(failed.is_transient(), "{failed}");
+    assert_eq!(sink.outbox().find().subject("plain").count(2).len(), 2);
+    sink.outbox().find().subject("refused").none();
+}
+
+/// Needs lettre's `tokio1`, which our `tokio` feature turns on: a dev-dependency
+/// asking for it would break `--features smtp` builds (rustls without `tokio1-rustls`).
+#[test]
+fn lettre_async_pooled_transport_delivers_concurrent_sends_once_each() {
+    use lettre::transport::smtp::PoolConfig;
+    use lettre::{AsyncSmtpTransport, AsyncTransport, Tokio1Executor};
+
+    let sink = sink_with_auth();
+    let runtime = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().unwrap();
+    let port = sink.port();
+
+    runtime.block_on(async move {
+        let mailer = AsyncSmtpTransport::<Tokio1Executor>::builder_dangerous("127.0.0.1")
+            .port(port)
+            .credentials(Credentials::new("app".into(), "s3cret".into()))
+            .pool_config(PoolConfig::new().max_size(4))
+            .build();
+        let mut sends = tokio::task::JoinSet::new();
+        for i in 0..40 {
+            let mailer = mailer.clone();
+            sends.spawn(async move { mailer.send(message(&format!("async {i}"))).await });
+        }
+        while let Some(sent) = sends.join_next().await {
+            sent.unwrap().unwrap();
+        }
+    });
+
+    let emails = sink.outbox().emails();
+    assert_eq!(emails.len(), 40);
+    for i in 0..40 {
+        assert_delivered(&sink.outbox().find().subject(format!("async {i}").as_str()).one());
+    }
+}
+
+#[test]
+fn python_smtplib_with_auth_plain_and_login() {
+    require("python3", "--version", "apt-get install python3");
+    let sink = sink_with_auth();
+    let script = r#"
+import smtplib, sys
+from email.message import EmailMessage
+port = int(sys.argv[1])
+body = "Grüße, Zoë!\n.a line that starts with a dot\n..and one with two\n.\nend\n"
+for mechanism in ("PLAIN", "LOGIN"):
+    msg = EmailMessage()
+    msg["From"] = "Shop <shop@example.com>"
+    msg["To"] = "Zoë <zoe@example.com>"
+    msg["Subject"] = "smtplib " + mechanism
+    msg.set_content(body, cte="8bit")
+    with smtplib.SMTP("127.0.0.1", port) as smtp:
+        smtp.ehlo("python.test")
+        assert smtp.has_extn("pipelining") and smtp.has_extn("8bitmime")
+        smtp.user, smtp.password = "app", "s3cret"
+        code, _ = smtp.auth(mechanism, getattr(smtp, "auth_" + mechanism.lower()), initial_response_ok=False)
+        assert code == 235, code
+        smtp.send_message(msg, from_addr="shop@example.com", to_addrs=["zoe@example.com", "audit@example.com"])
+print("sent")
+"#;
+
+    let output = Command::new("python3").arg("-c").arg(script).arg(sink.port().to_string()).output().unwrap();
+
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    for subject in ["smtplib PLAIN", "smtplib LOGIN"] {
+        assert_delivered(&sink.outbox().find().subject(subject).one());
+    }
+}
+
+/// Writes the RFC 5322 message a command-line client uploads.
+fn message_file(subject: &str) -> tempfile_path::TempFile {
+    let text = format!(
+        "From: Shop <shop@example.com>\r\nTo: Zoë <zoe@example.com>\r\nSubject: {subject}\r\n\
+         Content-Type: text/plain; charset=utf-8\r\nContent-Transfer-Encoding: 8bit\r\n\r\n{}",
+        BODY.replace('\n', "\r\n")
+    );
+    tempfile_path::TempFile::new(text.as_bytes())
+}
+
+/// A file removed on drop, named uniquely for this process and test.
+mod tempfile_path {
+    use std::path::PathBuf;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+
+    pub(crate) struct TempFile(pub(crate) PathBuf);
+
+    impl TempFile {
+        pub(crate) fn new(bytes: &[u8]) -> TempFile {
+            static NEXT: AtomicUsize = AtomicUsize::new(0);
+            let name =
+                format!("mailtest-sink-{}-{}.eml", std::process::id(), NEXT.fetch_add(1, Ordering::Relaxed));
+            let path = std::env::temp_dir().join(name);
+            std::fs::write(&path, bytes).unwrap();
+            TempFile(path)
+        }
+    }
+
+    impl Drop for TempFile {
+        fn drop(&mut self) {
+            let _ = std::fs::remove_file(&self.0);
+        }
+    }
+}
+
+#[test]
+fn swaks_pipelined_with_auth_plain_and_login() {
+    require("swaks", "--version", "apt-get install swaks");
+    for mechanism in ["PLAIN", "LOGIN"] {
+        let sink = sink_with_auth();
+        let subject = format!("swaks {mechanism}");
+        let file = message_file(&subject);
+
+        let output = Command::new("swaks")
+            .args(["--server", &format!("127.0.0.1:{}", sink.port())])
+            .args(["--ehlo", "swaks.test", "--from", "shop@example.com"])
+            .args(["--to", "zoe@example.com,audit@example.com"])
+            .args(["--auth", mechanism, "--auth-user", "app", "--auth-password", "s3cret"])
+            .arg("--pipeline")
+            .args(["--data", &format!("@{}", file.0.display())])
+            .output()
+            .unwrap();
+
+        let transcript = String::from_utf8_lossy(&output.stdout);
+        assert!(output.status.success(), "{transcript}{}", String::from_utf8_lossy(&output.stderr));
+        assert!(transcript.contains("235 2.7.0"), "{transcript}");
+        assert_delivered(&sink.outbox().find().subject(subject.as_str()).one());
+    }
+}
+
+#[test]
+fn curl_smtp_upload_with_auth() {
+    require("curl", "--version", "apt-get install curl");
+    for mechanism in ["PLAIN", "LOGIN"] {
+        let sink = sink_with_auth();
+        let subject = format!("curl {mechanism}");
+        let file = message_file(&subject);
+
+        let output = Command::new("curl")
+            .args(["--silent", "--show-error", &format!("smtp://127.0.0.1:{}/curl.test", sink.port())])
+            .args(["--mail-from", "shop@example.com"])
+            .args(["--mail-rcpt", "zoe@example.com", "--mail-rcpt", "audit@example.com"])
+            .args(["--user", "app:s3cret", "--login-options", &format!("AUTH={mechanism}")])
+            .args(["--upload-file", &file.0.display().to_string()])
+            .stdin(Stdio::null())
+            .output()
+            .unwrap();
+
+        assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+        assert_delivered(&sink.outbox().find().subject(subject.as_str()).one());
+    }
+}
+
+#[test]
+fn curl_with_wrong_credentials_is_refused_and_nothing_is_delivered() {
+    require("curl", "--version", "apt-get install curl");
+    let sink = sink_with_auth();
+    let file = message_file("wrong password");
+    let mut child = Command::new("curl")
+        .args(["--silent", "--show-error", &format!("smtp://127.0.0.1:{}", sink.port())])
+        .args(["--mail-from", "shop@example.com", "--mail-rcpt", "zoe@example.com"])
+        .args(["--user", "app:wrong", "--upload-file", &file.0.display().to_string()])
+        .stdin(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let _ = child.stdin.take().unwrap().write_all(b"");
+    let output = child.wait_with_output().unwrap();
+
+    // curl's exit code 67: "the user name, password, or similar was not accepted".
+    assert_eq!(output.status.code(), Some(67), "{}", String::from_utf8_lossy(&output.stderr));
+    sink.outbox().assert_empty();
+}
