@@ -211,9 +211,9 @@ impl Email {
     }
 
     /// The name of the mailer that sent it — Django's `sent_using`: `"default"`
-    /// for a [`Mailer`](crate::Mailer) made from settings, the mailer's name
-    /// for one chosen with [`Mailer::using`](crate::Mailer::using) (see
-    /// `MAILERS` in [`Settings`](crate::Settings)); `None` for a mailer made
+    /// for a [`Mailer`](mailtest_mailer::Mailer) made from settings, the mailer's name
+    /// for one chosen with [`Mailer::using`](mailtest_mailer::Mailer::using) (see
+    /// `MAILERS` in [`Settings`](mailtest_mailer::Settings)); `None` for a mailer made
     /// from a backend in code, and for mail that came any other way (a
     /// capture transport, `capture_raw`, an `SmtpSink`).
     ///

@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 /// Everything that can go wrong outside an assertion.
 ///
-/// Assertions report through [`Failure`](crate::Failure) instead: an `Error`
+/// Assertions report through [`Failure`](https://docs.rs/mailtest/latest/mailtest/struct.Failure.html) instead: an `Error`
 /// is about the harness (where a message should go, what a setting means),
 /// a `Failure` is about what your code sent.
 ///
@@ -28,14 +28,14 @@ use std::sync::Arc;
 #[non_exhaustive]
 pub enum Error {
     /// A send was refused, not dropped: the sender sees this error, and a
-    /// failing query lists it (see [`capture_global`](crate::capture_global)).
+    /// failing query lists it (see [`capture_global`](https://docs.rs/mailtest/latest/mailtest/fn.capture_global.html)).
     ///
     /// Either an ambient send (a capture transport, the memory backend)
     /// found nowhere to deliver — no outbox bound on the sending thread, no
-    /// [`unique_address`](crate::Outbox::unique_address) route for any
+    /// [`unique_address`](https://docs.rs/mailtest/latest/mailtest/struct.Outbox.html#method.unique_address) route for any
     /// recipient, no global capture — or, with `prevented` set, a mailer in
     /// a test process was about to send over SMTP to a server that is not an
-    /// [`SmtpSink`](crate::SmtpSink) of the process.
+    /// [`SmtpSink`](https://docs.rs/mailtest/latest/mailtest/struct.SmtpSink.html) of the process.
     #[non_exhaustive]
     NoOutbox {
         /// The thread that tried to send, by name (or id when unnamed).

@@ -2,7 +2,7 @@
 //!
 //! With it, code and programs that only speak SMTP — in any language — are
 //! tested with the same queries and assertions as code that uses a
-//! [`CaptureTransport`](crate::CaptureTransport).
+//! [`CaptureTransport`](mailtest_harness::CaptureTransport).
 //!
 //! # Design
 //!
@@ -51,7 +51,7 @@
 //! **A hand-written parser.** The protocol a sink needs is small (a dozen
 //! verbs, two SASL mechanisms) and its error paths are the point — which
 //! reply, with which code, for which mistake — so the parser lives in
-//! [`session`] where each rule can be read next to the RFC. A crate such as
+//! `session.rs` where each rule can be read next to the RFC. A crate such as
 //! smtp-proto would bring a far larger grammar than a test sink needs and
 //! leave the replies to us anyway.
 //!
@@ -68,7 +68,7 @@
 //! a bare LF is message data like any other byte, kept as received
 //! (`<LF>.<LF>` ends nothing). A client that ends its data with a bare-LF dot
 //! gets no reply until the idle timeout, whose `421` says why. Data bytes
-//! are otherwise kept as received, and [`Email`](crate::Email) normalises
+//! are otherwise kept as received, and [`Email`](mailtest_harness::Email) normalises
 //! line endings when it decodes.
 //!
 //! **Envelope addresses.** A quoted local part (`"john doe"@example.com`)
@@ -113,7 +113,7 @@ use server::Server;
 /// PIPELINING, 8BITMIME, SMTPUTF8, ENHANCEDSTATUSCODES and SIZE, and AUTH
 /// PLAIN/LOGIN once [credentials](SmtpSinkBuilder::credentials) are set.
 /// The envelope (MAIL FROM, RCPT TO) is kept, so
-/// [`Email::bcc`](crate::Email::bcc) sees blind copies.
+/// [`Email::bcc`](mailtest_harness::Email::bcc) sees blind copies.
 ///
 /// ```
 /// use lettre::Transport;
@@ -154,7 +154,7 @@ impl SmtpSink {
     ///
     /// # Errors
     ///
-    /// [`Error::Sink`] when no port can be bound.
+    /// [`Error`] when no port can be bound.
     ///
     /// ```
     /// let sink = mailtest::SmtpSink::start().unwrap();

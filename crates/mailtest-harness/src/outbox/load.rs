@@ -7,7 +7,7 @@ use mailtest_mailer::Error;
 use super::Outbox;
 
 impl Outbox {
-    /// Reads mbox files — what the [file backend](crate::FileBackend)
+    /// Reads mbox files — what the [file backend](mailtest_mailer::FileBackend)
     /// writes, or any mbox — into a new, unbound outbox, envelope included,
     /// so Bcc recipients are there.
     ///
@@ -24,7 +24,7 @@ impl Outbox {
     /// then: a half-read outbox would make assertions lie.
     ///
     /// Read after the writer is done (the child process exited, or the
-    /// [`Mailer`](crate::Mailer) was closed or dropped): a message still
+    /// [`Mailer`](mailtest_mailer::Mailer) was closed or dropped): a message still
     /// being appended may be cut short.
     ///
     /// ```

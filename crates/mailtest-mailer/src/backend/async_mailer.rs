@@ -225,9 +225,9 @@ impl<B: EmailBackend + 'static> AsyncEmailBackend for Blocking<B> {
 /// The async twin of [`Mailer`](crate::Mailer), with the same settings and
 /// the same rules in a test: a capture takes the mail whatever the backend
 /// (the outbox bound while the sending future is polled — see
-/// [`Outbox::scope`](crate::Outbox::scope) —, a routed address, or the
-/// [global capture](crate::capture_global)), and in a test process the SMTP
-/// backend reaches only an [`SmtpSink`](crate::SmtpSink) of the process.
+/// [`Outbox::scope`](https://docs.rs/mailtest/latest/mailtest/struct.Outbox.html#method.scope) —, a routed address, or the
+/// [global capture](https://docs.rs/mailtest/latest/mailtest/fn.capture_global.html)), and in a test process the SMTP
+/// backend reaches only an [`SmtpSink`](https://docs.rs/mailtest/latest/mailtest/struct.SmtpSink.html) of the process.
 /// With the `smtp` feature, `EMAIL_BACKEND=smtp` is
 /// [`AsyncSmtpBackend`](crate::AsyncSmtpBackend): pooled sessions over
 /// lettre's tokio client, STARTTLS, implicit TLS and AUTH as the blocking one.

@@ -4,7 +4,7 @@
 //! session) writes its own file, named by the time it started, so nothing
 //! from an earlier session is ever rewritten. Unlike Django's `.log` files,
 //! the file is an mbox (see `mbox.rs`), which mail tools open and
-//! [`Outbox::load`](crate::Outbox::load) reads back with the envelope, so a
+//! [`Outbox::load`](https://docs.rs/mailtest/latest/mailtest/struct.Outbox.html#method.load) reads back with the envelope, so a
 //! test can check the mail another process sent.
 //!
 //! Concurrency: a file belongs to one backend, whose messages are appended

@@ -19,9 +19,9 @@ use crate::error::Error;
 ///
 /// Clones share the backend and its session. In a test, a capture takes the
 /// mail whatever the backend (DESIGN §10): the outbox bound on the sending
-/// thread, an outbox that [routed](crate::Outbox::unique_address) a
-/// recipient, or the [global capture](crate::capture_global); and in a test
-/// process the SMTP backend reaches only an [`SmtpSink`](crate::SmtpSink) of
+/// thread, an outbox that [routed](https://docs.rs/mailtest/latest/mailtest/struct.Outbox.html#method.unique_address) a
+/// recipient, or the [global capture](https://docs.rs/mailtest/latest/mailtest/fn.capture_global.html); and in a test
+/// process the SMTP backend reaches only an [`SmtpSink`](https://docs.rs/mailtest/latest/mailtest/struct.SmtpSink.html) of
 /// the process, from any thread. A test can never send real mail by
 /// accident; [`bypass_capture`](Mailer::bypass_capture) opts one mailer out,
 /// for tests of a backend itself.
@@ -136,7 +136,7 @@ impl Mailer {
     /// `mail.mailers[name]`: `default` is the one the `EMAIL_*` settings
     /// configure, the others are those `MAILERS` names (see [`Settings`]).
     /// What it sends is captured with its name
-    /// ([`Email::sent_using`](crate::Email::sent_using)), so a test can check
+    /// ([`Email::sent_using`](https://docs.rs/mailtest/latest/mailtest/struct.Email.html#method.sent_using)), so a test can check
     /// that the bulk mail went through the bulk mailer.
     ///
     /// # Errors

@@ -8,7 +8,7 @@ use crate::capture::deliver_ambient;
 use crate::error::Error;
 
 /// Delivers into the outbox bound on the sending thread, else into the
-/// outboxes that [routed](crate::Outbox::unique_address) a recipient
+/// outboxes that [routed](https://docs.rs/mailtest/latest/mailtest/struct.Outbox.html#method.unique_address) a recipient
 /// (`EMAIL_BACKEND=memory` or `locmem`).
 ///
 /// Django's locmem backend appends to a global `mail.outbox`; here each test

@@ -153,7 +153,7 @@ impl std::fmt::Display for BackendKind {
 /// `MANAGERS`, `EMAIL_USE_LOCALTIME`) are shared. A name is letters, digits
 /// and `_`, in any case. [`Mailer::using`](crate::Mailer::using) makes the
 /// mailer of a name; `send_mail(..).using(name)` sends through it; a captured
-/// email says which mailer sent it ([`Email::sent_using`](crate::Email::sent_using)).
+/// email says which mailer sent it ([`Email::sent_using`](https://docs.rs/mailtest/latest/mailtest/struct.Email.html#method.sent_using)).
 /// A `MAILER_..` variable of a mailer that `MAILERS` does not name, or for a
 /// setting that is not per mailer, is an error naming it: a typo never
 /// leaves a mailer silently on its defaults.

@@ -15,7 +15,7 @@
 //! pool), as a service sending from many tasks needs.
 //!
 //! Before connecting, each backend applies the test-process rule of
-//! DESIGN §10: in a test, it reaches only an [`SmtpSink`](crate::SmtpSink)
+//! DESIGN §10: in a test, it reaches only an [`SmtpSink`](https://docs.rs/mailtest/latest/mailtest/struct.SmtpSink.html)
 //! of the process, unless its mailer was made with `bypass_capture()`.
 
 #[cfg(feature = "tokio")]
@@ -62,9 +62,9 @@ pub use async_backend::AsyncSmtpBackend;
 /// Errors name `host:port` and the server's reply, e.g.
 /// `mailtest: SMTP server 127.0.0.1:2525: permanent error (535): 5.7.8 Authentication credentials invalid`.
 ///
-/// In a test process, a send to anything but an [`SmtpSink`](crate::SmtpSink)
+/// In a test process, a send to anything but an [`SmtpSink`](https://docs.rs/mailtest/latest/mailtest/struct.SmtpSink.html)
 /// of the process is refused with [`Error::NoOutbox`] (see
-/// [`capture_global`](crate::capture_global)), unless the mailer was made
+/// [`capture_global`](https://docs.rs/mailtest/latest/mailtest/fn.capture_global.html)), unless the mailer was made
 /// with [`Mailer::bypass_capture`](crate::Mailer::bypass_capture).
 ///
 /// A client certificate needs lettre's `native-tls` feature to be off in
