@@ -73,21 +73,25 @@
 #![warn(missing_docs)]
 
 // The test harness: capturing, reading, asserting, snapshots, lints.
-#[cfg(feature = "harness")]
-pub use mailtest_harness::{
-    AttachmentAssert, Capture, CaptureTransport, Email, EmailAssert, Failure, Lint, LintConfig, Lints, Outbox,
-    Pattern, Query, WithOutboxExt, assert_email_snapshot, assert_not_sent, assert_not_sent_async,
-    assert_outbox_snapshot, assert_sent, assert_sent_async, assert_sent_count, capture, capture_global, current,
-    lint, regex, snapshot,
-};
 #[cfg(all(feature = "harness", feature = "tokio"))]
 pub use mailtest_harness::AsyncCaptureTransport;
+#[cfg(feature = "harness")]
+pub use mailtest_harness::{
+    AttachmentAssert, Capture, CaptureTransport, Email, EmailAssert, Failure, Lint, LintConfig, Lints,
+    Outbox, Pattern, Query, WithOutboxExt, assert_email_snapshot, assert_not_sent, assert_not_sent_async,
+    assert_outbox_snapshot, assert_sent, assert_sent_async, assert_sent_count, capture, capture_global,
+    current, lint, regex, snapshot,
+};
 // The decoder's types, as an `Email` shows them.
 #[cfg(feature = "harness")]
 pub use mailtest_mime::{Attachment, Header, Mailbox, MimePart};
 // Where a send goes.
 pub use mailtest_capture::{BindGuard, WithOutbox};
 // The production mailer: Django's email backends.
+/// Support for the macros. Not public API: names here may change in any release.
+#[cfg(feature = "harness")]
+#[doc(hidden)]
+pub use mailtest_harness::__private;
 #[cfg(all(feature = "smtp", feature = "tokio"))]
 pub use mailtest_mailer::AsyncSmtpBackend;
 #[cfg(feature = "smtp")]
@@ -95,14 +99,10 @@ pub use mailtest_mailer::SmtpBackend;
 #[cfg(feature = "tokio")]
 pub use mailtest_mailer::{AsyncEmailBackend, AsyncMailer, Blocking, async_trait, register_async_backend};
 pub use mailtest_mailer::{
-    BackendKind, Cause, ConsoleBackend, Delivery, DummyBackend, EmailBackend, Error, FileBackend, MailStaff, Mailer,
-    MemoryBackend, RefusedRecipient, SendMail, SendMassMail, Settings, mail_admins, mail_managers, register_backend,
-    send_mail, send_mass_mail,
+    BackendKind, Cause, ConsoleBackend, Delivery, DummyBackend, EmailBackend, Error, FileBackend, MailStaff,
+    Mailer, MemoryBackend, RefusedRecipient, SendMail, SendMassMail, Settings, mail_admins, mail_managers,
+    register_backend, send_mail, send_mass_mail,
 };
-/// Support for the macros. Not public API: names here may change in any release.
-#[cfg(feature = "harness")]
-#[doc(hidden)]
-pub use mailtest_harness::__private;
 // The SMTP sink.
 #[cfg(feature = "sink")]
 pub use mailtest_sink::{DropPoint, Error as SinkError, SmtpSink, SmtpSinkBuilder};

@@ -144,7 +144,12 @@ pub fn real_smtp_allowed(host: &str, port: u16) -> Result<(), String> {
 /// let refusal = mailtest_capture::check_real_smtp("smtp.example.com", 587, &["ann@example.com".into()], false).unwrap_err();
 /// assert_eq!(refusal.prevented().as_deref(), Some("smtp.example.com:587"));
 /// ```
-pub fn check_real_smtp(host: &str, port: u16, recipients: &[String], asynchronous: bool) -> Result<(), Refusal> {
+pub fn check_real_smtp(
+    host: &str,
+    port: u16,
+    recipients: &[String],
+    asynchronous: bool,
+) -> Result<(), Refusal> {
     real_smtp_allowed(host, port).map_err(|why| {
         refuse(recipients.to_vec(), Cause::RealSmtp { server: server_label(host, port), why }, asynchronous)
     })

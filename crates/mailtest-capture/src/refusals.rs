@@ -128,7 +128,13 @@ mod tests {
     use super::*;
 
     fn refusal(at: Instant, to: &str) -> Refusal {
-        Refusal { at, thread: "worker".into(), recipients: vec![to.into()], cause: Cause::NoOutbox, asynchronous: false }
+        Refusal {
+            at,
+            thread: "worker".into(),
+            recipients: vec![to.into()],
+            cause: Cause::NoOutbox,
+            asynchronous: false,
+        }
     }
 
     #[test]

@@ -222,7 +222,11 @@ fn serve(addr: SocketAddr, dir: Option<&Path>, http: Option<u16>) -> Result<(), 
             printed = email.sequence();
             // With the envelope as the sink took it: `<postmaster>` and quoted
             // local parts too, which a lettre envelope cannot hold.
-            let mail = Captured::new(email.envelope_from().map(str::to_owned), email.envelope_to().to_vec(), email.raw().to_vec());
+            let mail = Captured::new(
+                email.envelope_from().map(str::to_owned),
+                email.envelope_to().to_vec(),
+                email.raw().to_vec(),
+            );
             if let Some(filed) = &filed {
                 filed.write_captured(&mail).map_err(|e| e.to_string())?;
             }

@@ -5,9 +5,9 @@ use std::sync::atomic::Ordering;
 
 use crate::criteria::{self, Criterion};
 use crate::email::Email;
-use mailtest_mime::Attachment;
+use crate::failure::Failure;
 use crate::pattern::Pattern;
-use crate::report::Failure;
+use mailtest_mime::Attachment;
 
 /// Checks on one [`Email`], made by [`Email::assert`]. Every method checks
 /// at once and returns the chain, or panics at your line with a report of

@@ -7,9 +7,9 @@ mod list;
 pub(crate) use list::{criteria_list, criteria_methods, criterion_methods};
 
 use crate::email::Email;
-use mailtest_mime::Mailbox;
-use mailtest_mime::Attachment;
 use crate::pattern::Pattern;
+use mailtest_mime::Attachment;
+use mailtest_mime::Mailbox;
 
 type Test = Box<dyn Fn(&Email) -> bool + Send + Sync>;
 type Describe<T> = Box<dyn Fn(&Email) -> T + Send + Sync>;

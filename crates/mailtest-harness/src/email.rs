@@ -6,8 +6,8 @@ use std::sync::{Arc, OnceLock};
 use std::time::SystemTime;
 
 use mailtest_mime::Mailbox;
-use mailtest_mime::{Decoded, Detail};
 use mailtest_mime::{Attachment, Header, MimePart};
+use mailtest_mime::{Decoded, Detail};
 
 /// One captured message as it was stored: bytes and envelope, never parsed
 /// at capture time. The decoded view is filled on first inspection and shared

@@ -42,13 +42,13 @@
 mod assert;
 mod criteria;
 mod email;
+mod failure;
+mod html_report;
 pub mod lint;
 mod macros;
 mod outbox;
 mod pattern;
-mod preview;
 mod query;
-mod report;
 pub mod snapshot;
 mod start;
 mod strict;
@@ -63,11 +63,11 @@ mod private;
 
 pub use crate::assert::{AttachmentAssert, EmailAssert};
 pub use crate::email::Email;
+pub use crate::failure::Failure;
 pub use crate::lint::{Lint, LintConfig, Lints};
 pub use crate::outbox::{Capture, Outbox, WithOutboxExt, current};
 pub use crate::pattern::{Pattern, regex};
 pub use crate::query::Query;
-pub use crate::report::Failure;
 pub use crate::start::{capture, capture_global};
 #[cfg(feature = "tokio")]
 pub use crate::transport::AsyncCaptureTransport;

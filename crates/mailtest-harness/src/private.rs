@@ -106,5 +106,5 @@ pub fn rfc3339(time: std::time::SystemTime) -> String {
 
 /// The pages of `mailtest serve --http`, for the `mailtest` binary.
 pub mod preview {
-    pub use crate::preview::served::*;
+    pub use crate::html_report::served::*;
 }

@@ -8,8 +8,8 @@ use std::time::{Duration, Instant};
 
 use crate::criteria::{self, Criterion};
 use crate::email::{Email, Record};
+use crate::failure::{Asked, Expected, Failure};
 use crate::outbox::Outbox;
-use crate::report::{Asked, Expected, Failure};
 use crate::wait;
 
 /// A search over captured emails: criteria, then a terminal that checks how

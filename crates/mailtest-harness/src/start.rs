@@ -80,6 +80,6 @@ pub fn capture_global() -> Capture {
 
 /// Attaches what the harness does when the capture ends.
 fn with_harness(mut capture: Capture) -> Capture {
-    capture.at_end(|| crate::preview::ReportAtEnd);
+    capture.at_end(|| crate::html_report::ReportAtEnd);
     capture
 }

@@ -7,9 +7,9 @@ use std::panic::Location;
 use std::sync::atomic::Ordering;
 
 use crate::email::Email;
+use crate::failure::Failure;
 use crate::lint::{LintConfig, strict_failure};
 use crate::outbox::{AtEnd, Capture, Outbox};
-use crate::report::Failure;
 
 /// What a strict capture checks when it ends.
 struct StrictChecks {

@@ -76,7 +76,9 @@ impl CaptureTransport {
         let envelope_to: Vec<String> = envelope.to().iter().map(ToString::to_string).collect();
         match &self.target {
             Target::Outbox(outbox) => outbox.push(Captured::new(envelope_from, envelope_to, raw.to_vec())),
-            Target::Ambient => deliver_ambient(Captured::new(envelope_from, envelope_to, raw.to_vec()), asynchronous)?,
+            Target::Ambient => {
+                deliver_ambient(Captured::new(envelope_from, envelope_to, raw.to_vec()), asynchronous)?
+            }
         }
         Ok(())
     }

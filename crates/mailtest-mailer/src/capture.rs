@@ -17,12 +17,18 @@ pub(crate) use mailtest_capture::{real_smtp_allowed, server_label};
 /// refused — never dropped.
 pub(crate) fn deliver_ambient(envelope: &Envelope, raw: &[u8], asynchronous: bool) -> Result<(), Error> {
     let (from, to) = envelope_strings(envelope);
-    mailtest_capture::deliver_ambient(Captured::new(from, to, raw.to_vec()), asynchronous).map_err(Error::from)
+    mailtest_capture::deliver_ambient(Captured::new(from, to, raw.to_vec()), asynchronous)
+        .map_err(Error::from)
 }
 
 /// The test-process rule, for an SMTP backend about to send to `host:port`.
 #[cfg(feature = "smtp")]
-pub(crate) fn check_real_smtp(host: &str, port: u16, recipients: &[String], asynchronous: bool) -> Result<(), Error> {
+pub(crate) fn check_real_smtp(
+    host: &str,
+    port: u16,
+    recipients: &[String],
+    asynchronous: bool,
+) -> Result<(), Error> {
     mailtest_capture::check_real_smtp(host, port, recipients, asynchronous).map_err(Error::from)
 }
 

@@ -4,9 +4,9 @@ use std::net::{Ipv4Addr, SocketAddr};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
+use crate::SmtpSink;
 use crate::error::Error;
 use mailtest_harness::Outbox;
-use crate::SmtpSink;
 
 /// The default [`max_message_size`](SmtpSinkBuilder::max_message_size): 10 MiB.
 pub(crate) const DEFAULT_MAX_SIZE: usize = 10 * 1024 * 1024;
@@ -347,9 +347,7 @@ impl SmtpSinkBuilder {
     }
 
     fn check(&self) -> Result<(), Error> {
-        let invalid = |setting: &str, cause: String| {
-            Err(Error::setting(setting, cause))
-        };
+        let invalid = |setting: &str, cause: String| Err(Error::setting(setting, cause));
         let bad_code = |code: u16| !(400..=599).contains(&code);
         for (address, reply) in &self.faults.refused {
             if bad_code(reply.code) {

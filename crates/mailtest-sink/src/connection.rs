@@ -7,8 +7,8 @@ use std::time::{Duration, Instant};
 use mio::net::TcpStream;
 
 use crate::builder::Config;
-use crate::shared::Shared;
 use crate::session::{Ending, Flow, Phase, Session};
+use crate::shared::Shared;
 
 /// Replies waiting for a client that does not read them: past this, the
 /// session stops taking commands until the client catches up, so a client

@@ -10,8 +10,8 @@ use mio::net::TcpListener;
 use mio::{Events, Interest, Poll, Token};
 
 use crate::connection::{Connection, Ready, Status};
-use crate::shared::Shared;
 use crate::session::Ending;
+use crate::shared::Shared;
 
 pub(crate) const LISTENER: Token = Token(0);
 pub(crate) const WAKER: Token = Token(1);

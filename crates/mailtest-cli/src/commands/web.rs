@@ -26,8 +26,8 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
-use mailtest_harness::__private::preview as pages;
 use mailtest::Outbox;
+use mailtest_harness::__private::preview as pages;
 
 use super::api;
 use super::events::{self, Feed};

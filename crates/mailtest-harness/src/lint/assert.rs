@@ -2,10 +2,10 @@
 //! on every email of an outbox (`outbox.assert_lints_clean()`).
 
 use super::config::LintConfig;
-use super::report;
+use super::failure;
 use crate::assert::EmailAssert;
+use crate::failure::Failure;
 use crate::outbox::Outbox;
-use crate::report::Failure;
 
 impl<'a> EmailAssert<'a> {
     /// The email has no error-severity lint under the default
@@ -75,7 +75,7 @@ impl<'a> EmailAssert<'a> {
     /// ```
     pub fn try_lints_clean_with(self, config: &LintConfig) -> Result<Self, Failure> {
         let lints = self.email().lint_with(config);
-        if lints.error_count() == 0 { Ok(self) } else { Err(report::email(self.email(), &lints, config)) }
+        if lints.error_count() == 0 { Ok(self) } else { Err(failure::email(self.email(), &lints, config)) }
     }
 }
 
@@ -142,7 +142,7 @@ impl Outbox {
     /// assert!(outbox.try_assert_lints_clean_with(&mailtest::LintConfig::new().deny_warnings()).is_ok());
     /// ```
     pub fn try_assert_lints_clean_with(&self, config: &LintConfig) -> Result<(), Failure> {
-        match report::outbox("", &self.emails(), config) {
+        match failure::outbox("", &self.emails(), config) {
             Some(failure) => Err(failure),
             None => Ok(()),
         }

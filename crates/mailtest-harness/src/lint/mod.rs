@@ -71,27 +71,27 @@ mod codes;
 mod config;
 mod context;
 mod diagnostic;
+mod failure;
 mod headers;
 mod html;
+mod links;
 mod lints;
 mod paint;
 mod parts;
 mod privacy;
-mod report;
 mod size;
 mod source;
 mod structure;
 mod unsubscribe;
-mod url;
-mod urls;
+mod url_parts;
 
 pub use self::codes::CODES;
 pub use self::config::{LintConfig, Profile};
 pub use self::diagnostic::{Lint, Location, Severity};
 pub use self::lints::Lints;
 
-use mailtest_mime::contain_panics;
 use crate::email::Email;
+use mailtest_mime::contain_panics;
 
 impl Email {
     /// Runs every lint with the default [`LintConfig`]: the transactional
@@ -145,8 +145,8 @@ impl Email {
 }
 
 /// The report of a capture made with `strict_lints`, if an email is not clean.
-pub(crate) fn strict_failure(emails: &[Email], config: &LintConfig) -> Option<crate::report::Failure> {
-    report::outbox("strict capture: ", emails, config)
+pub(crate) fn strict_failure(emails: &[Email], config: &LintConfig) -> Option<crate::failure::Failure> {
+    failure::outbox("strict capture: ", emails, config)
 }
 
 /// Every rule family, in the order of [`CODES`].
@@ -155,7 +155,7 @@ fn run(email: &Email, config: &LintConfig) -> Vec<Lint> {
     let mut found = Vec::new();
     structure::check(&cx, &mut found);
     parts::check(&cx, &mut found);
-    urls::check(&cx, &mut found);
+    links::check(&cx, &mut found);
     accessibility::check(&cx, &mut found);
     size::check(&cx, &mut found);
     privacy::check(&cx, &mut found);

@@ -9,7 +9,7 @@ use super::codes::{DANGLING_CID, UNREFERENCED_INLINE};
 use super::context::Context;
 use super::diagnostic::{Lint, Location};
 use super::html::Document;
-use super::url::percent_decode;
+use super::url_parts::percent_decode;
 
 /// A `cid:` reference in the HTML.
 struct Reference {

@@ -67,12 +67,7 @@ pub(crate) trait AtEnd: std::any::Any {
 impl Capture {
     /// A capture of `outbox`, bound by `guard`, holding its place at the gate.
     fn bound(outbox: Outbox, guard: BindGuard, ticket: Ticket) -> Capture {
-        Capture {
-            outbox,
-            at_end: Vec::new(),
-            _guard: guard,
-            _ticket: ticket,
-        }
+        Capture { outbox, at_end: Vec::new(), _guard: guard, _ticket: ticket }
     }
 
     /// The hook of type `T` to run when the capture ends, made by `make`
@@ -155,4 +150,3 @@ impl Outbox {
         f()
     }
 }
-

@@ -174,7 +174,6 @@ impl Outbox {
         any.downcast::<Shared>().ok().map(|shared| Outbox { shared })
     }
 
-
     /// Every captured email, in capture order.
     ///
     /// Cheap: the emails share their bytes and their parsed view with the

@@ -7,9 +7,9 @@ use std::fmt::Write as _;
 use sha2::{Digest, Sha256};
 
 use crate::email::Email;
+use crate::snapshot::redact::{self, GENERATED_ID};
 use mailtest_mime::Mailbox;
 use mailtest_mime::{Attachment, MimePart};
-use crate::snapshot::redact::{self, GENERATED_ID};
 
 /// Shown instead of the `Date` header's value.
 pub(crate) const DATE: &str = "[date]";

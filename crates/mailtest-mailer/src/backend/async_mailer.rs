@@ -11,9 +11,9 @@ use super::{
     BackendKind, ConsoleBackend, Delivery, DummyBackend, EmailBackend, FileBackend, MemoryBackend, Settings,
     prepare, registry,
 };
-use mailtest_capture::{Bypassing, bypass_active, bypassing};
 use crate::capture::{capture_claimed, capture_if_claimed, deliver_ambient};
 use crate::error::Error;
+use mailtest_capture::{Bypassing, bypass_active, bypassing};
 
 /// Where an [`AsyncMailer`] sends: the async twin of [`EmailBackend`].
 ///

@@ -165,7 +165,10 @@ pub(crate) fn render(envelope_from: Option<&str>, envelope_to: &[String], raw: &
 }
 
 /// The envelope, then the message as sent (line endings as a terminal shows them).
-#[cfg_attr(feature = "decode", allow(dead_code, reason = "the rendering without `decode`; its test runs with every feature set"))]
+#[cfg_attr(
+    feature = "decode",
+    allow(dead_code, reason = "the rendering without `decode`; its test runs with every feature set")
+)]
 fn render_as_sent(envelope_from: Option<&str>, envelope_to: &[String], raw: &[u8]) -> String {
     let mut out = String::new();
     let _ = writeln!(out, "Envelope-From: {}", envelope_from.unwrap_or("<>"));

@@ -10,9 +10,9 @@ use super::{
     BackendKind, ConsoleBackend, Delivery, DummyBackend, EmailBackend, FileBackend, MemoryBackend, Settings,
     prepare, registry,
 };
-use mailtest_capture::bypassing;
 use crate::capture::{capture_claimed, capture_if_claimed};
 use crate::error::Error;
+use mailtest_capture::bypassing;
 
 /// Sends email through one backend, chosen in code or by configuration;
 /// a `lettre::Transport`.

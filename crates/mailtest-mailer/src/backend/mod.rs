@@ -8,11 +8,11 @@ mod dummy;
 mod file;
 pub(crate) mod local_date;
 mod mailer;
-mod mailers;
 mod mbox;
 mod memory;
-mod read;
+mod named;
 mod prepare;
+mod read;
 mod registry;
 pub(crate) mod settings;
 #[cfg(feature = "smtp")]

@@ -42,7 +42,9 @@ pub fn read_mail(path: impl AsRef<Path>) -> Result<Vec<Captured>, Error> {
     for file in files {
         let bytes = std::fs::read(&file).map_err(|err| Error::io("read", &file, &err))?;
         let entries = mbox::decode(&file, &bytes)?;
-        read.extend(entries.into_iter().map(|entry| Captured::new(entry.envelope_from, entry.envelope_to, entry.raw)));
+        read.extend(
+            entries.into_iter().map(|entry| Captured::new(entry.envelope_from, entry.envelope_to, entry.raw)),
+        );
     }
     Ok(read)
 }

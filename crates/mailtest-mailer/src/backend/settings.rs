@@ -191,7 +191,7 @@ impl std::fmt::Display for BackendKind {
 /// assert_eq!(several.mailer("bulk").unwrap().host, "bulk-relay.example.com");
 /// assert_eq!(several.mailer("default").unwrap().host, "smtp.example.com");
 /// ```
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct Settings {
     /// `EMAIL_BACKEND`.
@@ -233,6 +233,62 @@ pub struct Settings {
     /// The mailers `MAILERS` names, by name (lower case), each with its own
     /// settings; the default mailer is these settings themselves.
     pub mailers: BTreeMap<String, Settings>,
+}
+
+impl std::fmt::Debug for Settings {
+    /// Every setting but the password, which shows as `Some("[redacted]")`:
+    /// settings end up in logs and panic messages.
+    ///
+    /// ```
+    /// let settings = mailtest_mailer::Settings::from_vars([("EMAIL_HOST_PASSWORD", "s3cret")]).unwrap();
+    /// let shown = format!("{settings:?}");
+    /// assert!(!shown.contains("s3cret"), "{shown}");
+    /// assert!(shown.contains("host_password: Some(\"[redacted]\")"), "{shown}");
+    /// ```
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let Settings {
+            backend,
+            host,
+            port,
+            host_user,
+            host_password,
+            use_tls,
+            use_ssl,
+            timeout,
+            ssl_certfile,
+            ssl_keyfile,
+            ssl_cafile,
+            file_path,
+            default_from_email,
+            server_email,
+            subject_prefix,
+            admins,
+            managers,
+            use_localtime,
+            mailers,
+        } = self;
+        f.debug_struct("Settings")
+            .field("backend", backend)
+            .field("host", host)
+            .field("port", port)
+            .field("host_user", host_user)
+            .field("host_password", &host_password.as_ref().map(|_| "[redacted]"))
+            .field("use_tls", use_tls)
+            .field("use_ssl", use_ssl)
+            .field("timeout", timeout)
+            .field("ssl_certfile", ssl_certfile)
+            .field("ssl_keyfile", ssl_keyfile)
+            .field("ssl_cafile", ssl_cafile)
+            .field("file_path", file_path)
+            .field("default_from_email", default_from_email)
+            .field("server_email", server_email)
+            .field("subject_prefix", subject_prefix)
+            .field("admins", admins)
+            .field("managers", managers)
+            .field("use_localtime", use_localtime)
+            .field("mailers", mailers)
+            .finish()
+    }
 }
 
 impl Default for Settings {
@@ -308,7 +364,7 @@ impl Settings {
         vars: impl IntoIterator<Item = (K, V)>,
     ) -> Result<Settings, Error> {
         let mut settings = Settings::default();
-        let mut named = super::mailers::Named::default();
+        let mut named = super::named::Named::default();
         for (key, value) in vars {
             let (key, value) = (key.as_ref(), value.as_ref());
             if !named.read(key, value)? {

@@ -8,7 +8,7 @@ use crate::backend::{Mailer, Settings};
 use crate::error::Error;
 
 /// The delivery options every helper takes.
-#[derive(Debug, Clone, Default)]
+#[derive(Clone, Default)]
 pub(super) struct Via {
     pub(super) fail_silently: bool,
     pub(super) auth_user: Option<String>,
@@ -18,6 +18,21 @@ pub(super) struct Via {
     pub(super) async_connection: Option<crate::backend::AsyncMailer>,
     /// The named mailer to make from the environment (Django's `using=`).
     pub(super) using: Option<String>,
+}
+
+impl std::fmt::Debug for Via {
+    /// Every option but the password, which shows as `Some("[redacted]")`.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let mut debug = f.debug_struct("Via");
+        debug
+            .field("fail_silently", &self.fail_silently)
+            .field("auth_user", &self.auth_user)
+            .field("auth_password", &self.auth_password.as_ref().map(|_| "[redacted]"))
+            .field("connection", &self.connection);
+        #[cfg(feature = "tokio")]
+        debug.field("async_connection", &self.async_connection);
+        debug.field("using", &self.using).finish()
+    }
 }
 
 impl Via {
@@ -164,5 +179,18 @@ impl Via {
             Err(_) if self.fail_silently => Ok(0),
             other => other,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn debug_never_shows_the_password() {
+        let builder = crate::send_mail("Hi", "Hello", "app@example.com", &["ann@example.com"])
+            .auth_user("app")
+            .auth_password("s3cret");
+        let shown = format!("{builder:?}");
+        assert!(!shown.contains("s3cret"), "{shown}");
+        assert!(shown.contains("auth_password: Some(\"[redacted]\")"), "{shown}");
     }
 }

@@ -6,8 +6,8 @@ use std::path::PathBuf;
 
 use super::location::{report_root, test_folder_name};
 use crate::email::Email;
+use crate::failure::Failure;
 use crate::outbox::{AtEnd, Outbox};
-use crate::report::Failure;
 
 /// `MAILTEST_REPORT`: when reports are written.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -51,11 +51,13 @@ pub(crate) fn failure_note(failure: &Failure) -> String {
     if mode == Mode::Never {
         return String::new();
     }
-    let dir = report_root().join(test_folder_name());
+    let root = report_root();
+    let folder = test_folder_name();
+    let dir = root.path.join(&folder);
     let line = match super::write::write(&dir, emails, Some(failure.report())) {
-        Ok(index) => {
+        Ok(_) => {
             let _ = REPORTED.try_with(|reported| reported.borrow_mut().push(dir));
-            format!("mailtest report: {}", index.display())
+            format!("mailtest report: {}", root.shown.join(&folder).join("index.html").display())
         }
         Err(error) => format!("mailtest report not written: {error}"),
     };
@@ -77,7 +79,9 @@ pub(crate) fn capture_ended(outbox: &Outbox) -> Option<Result<PathBuf, mailtest_
         Mode::Failure => panicking,
         Mode::Always => true,
     };
-    let dir = report_root().join(test_folder_name());
+    let root = report_root();
+    let folder = test_folder_name();
+    let dir = root.path.join(&folder);
     let already = REPORTED.try_with(|reported| reported.borrow().contains(&dir)).unwrap_or(true);
     if !wanted || (panicking && already) {
         return None;
@@ -86,7 +90,7 @@ pub(crate) fn capture_ended(outbox: &Outbox) -> Option<Result<PathBuf, mailtest_
     if panicking && emails.is_empty() {
         return None;
     }
-    Some(super::write::write(&dir, &emails, None))
+    Some(super::write::write(&dir, &emails, None).map(|_| root.shown.join(folder).join("index.html")))
 }
 
 /// A failure fails the test here: the HTML report is written first, so the

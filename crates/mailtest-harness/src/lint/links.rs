@@ -13,7 +13,7 @@ use super::codes::{INSECURE_URL, LOCALHOST_URL, OFF_BASE_URL, RELATIVE_URL};
 use super::config::LintConfig;
 use super::context::Context;
 use super::diagnostic::Lint;
-use super::url::Url;
+use super::url_parts::Url;
 
 /// How many characters of a URL a message quotes (the snippet shows the rest).
 const SHOWN_URL: usize = 80;

@@ -28,8 +28,8 @@ mod write;
 use std::path::{Path, PathBuf};
 
 use crate::email::Email;
-use mailtest_mailer::Error;
 use crate::outbox::Outbox;
+use mailtest_mailer::Error;
 
 pub(crate) use on_failure::ReportAtEnd;
 

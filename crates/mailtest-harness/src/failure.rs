@@ -5,8 +5,8 @@ use std::fmt;
 use std::sync::{Arc, LazyLock};
 
 use crate::criteria::{Criterion, Evidence, mailbox_list};
-use mailtest_capture::{Cause, Refusal};
 use crate::email::{Email, Record};
+use mailtest_capture::{Cause, Refusal};
 
 /// How many of the closest emails a report shows criterion by criterion.
 const DETAILED: usize = 5;

@@ -1,13 +1,34 @@
 //! Where a failure report goes: `$MAILTEST_REPORT_DIR/<test name>/`, by
 //! default `<target dir>/mailtest/<test name>/`.
+//!
+//! A failure message names the report, and a failure message is a value a
+//! test may pin: so it names the default place as `target/mailtest/…`
+//! (the target directory by its own name, not by where it sits on this
+//! machine), which reads the same on every machine and opens from the
+//! workspace root. A `MAILTEST_REPORT_DIR`, a place the user chose, is named
+//! in full.
 
 use std::path::{Path, PathBuf};
 
+/// The folder that holds one folder per test: where it is, and how a
+/// failure message names it.
+pub(crate) struct ReportRoot {
+    pub(crate) path: PathBuf,
+    pub(crate) shown: PathBuf,
+}
+
 /// The folder that holds one folder per test.
-pub(crate) fn report_root() -> PathBuf {
+pub(crate) fn report_root() -> ReportRoot {
     match std::env::var_os("MAILTEST_REPORT_DIR").filter(|dir| !dir.is_empty()) {
-        Some(dir) => PathBuf::from(dir),
-        None => target_dir().join("mailtest"),
+        Some(dir) => {
+            let path = PathBuf::from(dir);
+            ReportRoot { shown: std::path::absolute(&path).unwrap_or_else(|_| path.clone()), path }
+        }
+        None => {
+            let target = target_dir();
+            let name = target.file_name().map_or_else(|| PathBuf::from("target"), PathBuf::from);
+            ReportRoot { path: target.join("mailtest"), shown: name.join("mailtest") }
+        }
     }
 }
 

@@ -7,7 +7,7 @@ use super::config::LintConfig;
 use super::lints::Lints;
 use super::paint::Paint;
 use crate::email::Email;
-use crate::report::{Failure, summary, tag};
+use crate::failure::{Failure, summary, tag};
 
 /// The report of `email.assert().lints_clean_with(config)`.
 pub(crate) fn email(email: &Email, lints: &Lints, config: &LintConfig) -> Failure {
