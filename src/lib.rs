@@ -12,10 +12,6 @@
 //! | [mailtest-mime] | both | the decoder behind [`Email`]: [`Mailbox`], [`Attachment`], [`MimePart`] |
 //! | [mailtest-capture] | both | where a send goes: the one decision every path makes |
 //!
-//! An application that sends with [`Mailer`] depends on `mailtest-mailer`
-//! in production and on `mailtest` in its dev-dependencies; its production
-//! build then compiles nothing of the harness.
-//!
 //! ```
 //! use lettre::Transport;
 //!
@@ -38,30 +34,68 @@
 //!
 //! # The guide
 //!
-//! Each part is documented where it lives:
+//! Each part is documented in the crate it belongs to:
 //!
-//! - **Capturing** — where sends go, propagating a capture to tasks and
-//!   threads, `capture_global()` for apps whose workers the test does not
-//!   own: [`capture()`], [`Outbox`], [`CaptureTransport`].
-//! - **Asserting** — [`Outbox::find`] and [`Query`], [`Email::assert`],
-//!   the macros ([`assert_sent!`]), and the failure report ([`Failure`]).
+//! - **Capturing** — [where sends go](https://docs.rs/mailtest-harness/latest/mailtest_harness/#where-sends-go),
+//!   [propagating a capture](https://docs.rs/mailtest-harness/latest/mailtest_harness/#propagating-a-capture) to tasks and
+//!   threads, [`capture_global()`] for apps whose workers the test does not
+//!   own, and why [no mail leaves a test](https://docs.rs/mailtest-harness/latest/mailtest_harness/#no-mail-leaves-a-test);
+//!   [testing an application](https://docs.rs/mailtest-harness/latest/mailtest_harness/#testing-an-application) three ways.
+//! - **Inspecting and asserting** — [`Email`], [`Outbox::find`] and
+//!   [`Query`], [`Email::assert`], the macros ([`assert_sent!`]),
+//!   [waiting](https://docs.rs/mailtest-harness/latest/mailtest_harness/#waiting-for-mail), the failure report ([`Failure`]) and
+//!   [the HTML report](https://docs.rs/mailtest-harness/latest/mailtest_harness/#the-html-report); how mail is decoded:
+//!   [mailtest-mime](https://docs.rs/mailtest-mime/latest/mailtest_mime/#what-is-decoded-and-how).
 //! - **Snapshots** — [`snapshot`], [`assert_email_snapshot!`].
 //! - **Lints** — [`lint`].
-//! - **Sending, Django style** — [`Mailer`], [`Settings`], [`send_mail`].
-//! - **An SMTP server for tests** — [`SmtpSink`].
+//! - **Sending, Django style** — [mailtest-mailer](https://docs.rs/mailtest-mailer):
+//!   [`Mailer`], [`Settings`], the backends, [`send_mail`], and the Django →
+//!   mailtest table.
+//! - **An SMTP server for tests** — [`SmtpSink`], and the `mailtest`
+//!   command with its web UI and JSON API:
+//!   [mailtest-cli](https://docs.rs/mailtest-cli).
 //!
 //! # Features
 //!
 //! | feature | default | what it adds |
 //! |---|---|---|
-//! | `harness` | yes | everything a test uses (mailtest-harness: insta, pretty_assertions, sha2, regex, mail-parser) |
-//! | `sink` | yes | [`SmtpSink`] (mailtest-sink: mio, socket2; no TLS crate, no async runtime) |
-//! | `smtp` | no | the SMTP backend of [`Mailer`] (lettre's SMTP transport with rustls) |
-//! | `tokio` | no | `AsyncMailer`, `AsyncCaptureTransport` and the async forms. Turns on `lettre/tokio1`: with lettre's default `native-tls`, also turn on `lettre/tokio1-native-tls` |
+//! | `harness` | yes | everything a test uses (mailtest-harness: insta, pretty_assertions, sha2, regex, futures-timer, mail-parser), and mailtest-mailer's `decode`, so the console backend prints decoded mail |
+//! | `sink` | yes | [`SmtpSink`] (mailtest-sink): real SMTP on loopback into an outbox, AUTH, limits, failure injection; an event loop on `mio` (plus `socket2` for quick ACKs), no TLS crate, no async runtime |
+//! | `smtp` | no | `SmtpBackend`: `EMAIL_BACKEND=smtp` really sends (lettre's `smtp-transport` + `rustls-tls`: rustls, ring, webpki roots); with `tokio`, `AsyncSmtpBackend` |
+//! | `tokio` | no | `AsyncMailer`, `AsyncEmailBackend`, the `send_async` forms, `AsyncCaptureTransport` and `Outbox::async_transport`; a clear error instead of a deadlock for a blocking wait on a current-thread runtime |
+//!
+//! The `mailtest` command (`serve`, `show`, `assert`) is a crate of its
+//! own: `cargo install mailtest-cli`.
+//!
+//! An application that sends through [`Mailer`] or `AsyncMailer` in
+//! production depends on mailtest-mailer, and on mailtest for its tests
+//! (Cargo's resolver keeps the two apart, so the release build compiles none
+//! of the test crates):
+//!
+//! ```toml
+//! [dependencies]
+//! mailtest-mailer = { version = "0.1", features = ["smtp", "tokio"] }
+//!
+//! [dev-dependencies]
+//! mailtest = { version = "0.1", features = ["tokio"] }
+//! ```
+//!
+//! `mailtest = { version = "0.1", default-features = false, features = ["smtp"] }`
+//! in `[dependencies]` works as well (the same mailer, under mailtest's
+//! names, without the harness). `cargo tree -e normal` of such an app shows
+//! no insta, pretty_assertions, sha2, similar or futures-timer (CI checks
+//! it).
+//!
+//! `tokio` turns on `lettre/tokio1`: a crate that keeps lettre's default
+//! `native-tls` must then also turn on `lettre/tokio1-native-tls`. How
+//! `smtp` meets your own lettre features is in [mailtest-mailer's
+//! features](https://docs.rs/mailtest-mailer/latest/mailtest_mailer/#features).
 //!
 //! # Minimum Rust version
 //!
-//! The `rust-version` in `Cargo.toml`; raising it is a minor-version change.
+//! 1.88 (the `rust-version` in `Cargo.toml`) — what the resolved dependency
+//! tree needs: lettre's `idna` pulls in `icu_*` 2.x, which needs 1.88.
+//! Raising it is a minor-version change.
 //!
 //! [mailtest-harness]: https://docs.rs/mailtest-harness
 //! [mailtest-mailer]: https://docs.rs/mailtest-mailer

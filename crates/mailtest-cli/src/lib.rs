@@ -1,4 +1,9 @@
-//! `mailtest`: run an SMTP sink from the command line, or read a message file.
+//! `mailtest`: run an SMTP sink from the command line, watch its mail in a
+//! browser, assert on it from any language, or read a message file.
+//!
+//! ```text
+//! cargo install mailtest-cli     # installs the `mailtest` command
+//! ```
 //!
 //! ```text
 //! mailtest serve [--port N] [--host ADDR] [--dir PATH] [--http PORT]
@@ -7,20 +12,88 @@
 //! mailtest [COMMAND] --help | -h        mailtest [COMMAND] --version | -V
 //! ```
 //!
-//! `serve` prints every message it accepts as the console backend does
-//! (`EMAIL_BACKEND=console`), and with `--dir` also files it as the file
-//! backend does (`EMAIL_BACKEND=file`): one mbox file for the run, envelope
-//! kept, which `Outbox::load` and `mailtest show` read back. `show` prints a
-//! message file (an mbox, or a single `.eml`) with the snapshot rendering,
-//! the same text `assert_email_snapshot!` stores.
+//! Bad arguments exit with status 2 and say what is wrong; a failure to
+//! serve or read exits with status 1. Arguments are parsed by hand: three
+//! subcommands and a few options do not justify a parser dependency.
 //!
-//! `serve --http PORT` adds the live web UI and JSON API (`commands::web`),
-//! and `assert` asks that API from a shell (`commands::assert_cmd`); `show
-//! --html` writes the HTML report of a message file (`commands::show_html`).
+//! The library holds the whole command ([`run`]), so that a test suite can
+//! build a `mailtest` binary of its own; the binary's `main` calls it.
+//! `serve` and `show` are below; `serve --http` is `commands::web`,
+//! `assert` is `commands::assert_cmd`, `show --html` is
+//! `commands::show_html`.
 //!
-//! Arguments are parsed by hand: two subcommands and three options do not
-//! justify a parser dependency. Bad arguments exit with status 2, a failure
-//! to serve or read with status 1.
+//! # `mailtest serve` and `mailtest show`
+//!
+//! ```text
+//! $ mailtest serve --port 2525 --dir ./mail
+//! mailtest: SMTP sink listening on 127.0.0.1:2525 (Ctrl-C to stop); filing messages in ./mail/20261121T104210.878818Z-4242-1.mbox
+//! Envelope-From: shop@example.com
+//! Envelope-To: zoe@example.com, audit@example.com
+//! From: Shop <shop@example.com>
+//! To: Zoë <zoe@example.com>
+//! Subject: Grüße
+//! Bcc: audit@example.com
+//!
+//! [text/plain]
+//! Hello Zoë,
+//! welcome.
+//! -------------------------------------------------------------------------------
+//! $ mailtest show ./mail/20261121T104210.878818Z-4242-1.mbox
+//! ```
+//!
+//! `serve` runs a [`mailtest::SmtpSink`] and prints each message it accepts
+//! as the console backend does (`EMAIL_BACKEND=console`, decoded), and with
+//! `--dir` also files it as the file backend does (`EMAIL_BACKEND=file`):
+//! one mbox file for the run, envelope kept, so Bcc recipients survive and
+//! [`Outbox::load("./mail")`](mailtest::Outbox::load) reads them back in a
+//! test. `--host` takes another address (`0.0.0.0` to listen beyond
+//! loopback). `mailtest show FILE` prints each message of an mbox or `.eml`
+//! file with the [snapshot rendering](mailtest::snapshot::render), the same
+//! text `assert_email_snapshot!` stores; `mailtest show --html FILE [--out
+//! DIR]` writes the HTML report of the file's messages instead.
+//!
+//! # The web UI and the JSON API
+//!
+//! `mailtest serve --http PORT` adds a live web UI and a JSON API to the
+//! sink, with the renderer of the HTML report a failing test writes (see
+//! [mailtest-harness](https://docs.rs/mailtest-harness/latest/mailtest_harness/#the-html-report)):
+//!
+//! ```text
+//! $ mailtest serve --port 2525 --http 8025
+//! mailtest: SMTP sink listening on 127.0.0.1:2525 (Ctrl-C to stop)
+//! mailtest: web UI on http://127.0.0.1:8025/ (JSON API under /api/)
+//! ```
+//!
+//! | route | answer |
+//! |---|---|
+//! | `GET /` | the list, updated as mail arrives (server-sent events at `/events`) |
+//! | `GET /m/{n}` | one email, as in the report |
+//! | `GET /api/messages` | JSON: `n`, `subject`, `from`, `to`, `cc`, `bcc`, `date`, `size` of each email; filters `to`, `from`, `subject`, `subject_contains`, `text_contains`, `html_contains` mean what the [`Query`](mailtest::Query) methods mean |
+//! | `GET /api/messages/{n}` | one email decoded: the above plus `envelope`, `reply_to`, `message_id`, `text`, `html`, `headers`, `attachments`, `links`, `problems`, `lints` |
+//! | `GET /api/messages/{n}.eml` | the bytes as captured |
+//! | `GET /api/wait?…&count=N&timeout=SECONDS` | waits until at least `count` emails (default 1) match: 200 with them, or after `timeout` (default 30, at most 300) 408 with `error` and the near-miss `report` |
+//! | `DELETE /api/messages` | clears the outbox |
+//!
+//! `n` is the capture number, from 1; a clear does not reuse numbers. The
+//! web UI listens on the sink's host: 127.0.0.1 unless `--host` says
+//! otherwise. On loopback it answers only requests that name a loopback
+//! host, so a web page you visit cannot read your mail through DNS
+//! rebinding. Bad requests get 400, 404, 405 (with `Allow`), 413 or 431 and
+//! a reason; request heads are limited to 16 KiB and 64 fields.
+//!
+//! # `mailtest assert`
+//!
+//! End-to-end tests in any language get mailtest's assertions from a shell:
+//!
+//! ```text
+//! $ mailtest assert --server http://127.0.0.1:8025 --to ann@example.com --subject Welcome --within 10s
+//! mailtest: ok: exactly 1 email matching to="ann@example.com", subject="Welcome"
+//! $ curl -s 'http://127.0.0.1:8025/api/wait?to=ann@example.com&timeout=10'
+//! ```
+//!
+//! `mailtest assert` asks the JSON API and exits 0, or 1 with the near-miss
+//! report on standard error (`--count N` for another number, `--count 0`
+//! for none within the time).
 
 mod commands;
 

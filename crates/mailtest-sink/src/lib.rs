@@ -2,7 +2,62 @@
 //!
 //! With it, code and programs that only speak SMTP — in any language — are
 //! tested with the same queries and assertions as code that uses a
-//! [`CaptureTransport`](mailtest_harness::CaptureTransport).
+//! [`CaptureTransport`](mailtest_harness::CaptureTransport). Use it through
+//! mailtest, which re-exports it as `mailtest::SmtpSink` (feature `sink`, on
+//! by default; no TLS crate, no async runtime).
+//!
+//! # Testing anything that speaks SMTP
+//!
+//! [`SmtpSink::start()`](SmtpSink::start) listens on `127.0.0.1` and a free
+//! port. Point any client at it — lettre, another process, a program in
+//! another language, or a few lines of plain socket code — and use the same
+//! queries and assertions on [`sink.outbox()`](SmtpSink::outbox):
+//!
+//! ```
+//! use std::io::{BufRead, BufReader, Write};
+//!
+//! let sink = mailtest::SmtpSink::start().unwrap();
+//!
+//! // A client that knows nothing but SMTP.
+//! let stream = std::net::TcpStream::connect(sink.addr()).unwrap();
+//! let mut replies = BufReader::new(stream.try_clone().unwrap()).lines();
+//! assert!(replies.next().unwrap().unwrap().starts_with("220 ")); // the greeting
+//! let mut say = |line: &str| {
+//!     write!(&stream, "{line}\r\n").unwrap();
+//!     replies.next().unwrap().unwrap()
+//! };
+//! say("HELO client.test");
+//! say("MAIL FROM:<shop@example.com>");
+//! say("RCPT TO:<ann@example.com>");
+//! say("RCPT TO:<audit@example.com>");
+//! say("DATA");
+//! let reply = say("To: ann@example.com\r\nSubject: Welcome\r\n\r\n..a dot-stuffed line\r\n.");
+//! assert!(reply.starts_with("250"));
+//!
+//! let email = sink.outbox().find().to("ann@example.com").subject("Welcome").one();
+//! assert_eq!(email.bcc(), ["audit@example.com"]); // the envelope is kept
+//! assert_eq!(email.text(), Some(".a dot-stuffed line\n"));
+//! ```
+//!
+//! It speaks RFC 5321 (see [`SmtpSink`]) and is checked against lettre
+//! (sync and pooled async), Python's smtplib, swaks and curl. Replies follow
+//! the RFC: 503 bad sequence, 500/501 syntax, 502 not implemented, 552 too
+//! big, 452 too many recipients, 421 on timeout or shutdown.
+//! [`SmtpSink::builder()`](SmtpSink::builder) sets credentials, limits and
+//! timeouts, delivers into the test's own capture
+//! ([`outbox`](SmtpSinkBuilder::outbox)), and injects failures
+//! deterministically: [refuse a
+//! recipient](SmtpSinkBuilder::refuse_recipient), [fail the Nth
+//! message](SmtpSinkBuilder::fail_message) with a chosen code, or [hang
+//! up](SmtpSinkBuilder::drop_connection) at a [`DropPoint`]. Every message
+//! that got `250` after DATA is in the outbox exactly once; nothing else
+//! is. It binds loopback only, unless you ask for another address with
+//! [`bind`](SmtpSinkBuilder::bind).
+//!
+//! In a test process, mailtest's mailers reach only the sinks of that
+//! process (`mailtest_capture::guard`): an application under test whose
+//! `EMAIL_HOST`/`EMAIL_PORT` point at a sink sends to it over real SMTP.
+//! Leave `EMAIL_USE_TLS`/`EMAIL_USE_SSL` off: the sink speaks plain SMTP.
 //!
 //! # Design
 //!
@@ -80,6 +135,52 @@
 //! once. Nothing else is delivered: not a message whose client left
 //! mid-DATA, nor one refused by size or by an injected failure, nor one cut
 //! off by a timeout or by the sink's drop.
+//!
+//! # Performance
+//!
+//! `cargo bench -p mailtest-benches --bench sink` (needs Debian's `postfix`
+//! for `smtp-sink` and `smtp-source`, and `pip install aiosmtpd`;
+//! `.ci/install-tools` installs them) drives each server with the same
+//! client, Postfix's `smtp-source`, over loopback on 2 cores shared by
+//! client, servers and kernel. The sink keeps every message in its outbox
+//! (checked after each run); `smtp-sink` and aiosmtpd's `Sink` handler throw
+//! them away. Messages per second, the median of 3 runs that alternate
+//! between the sink and `smtp-sink`; one run, load average 1.4–4:
+//!
+//! | message × sessions | new connection per message: sink / smtp-sink / aiosmtpd | × smtp-sink | × aiosmtpd | kept-open sessions: sink / smtp-sink / aiosmtpd | × smtp-sink | × aiosmtpd |
+//! |---|---|---|---|---|---|---|
+//! | 1 KB × 1 | 6,082 / 5,810 / 1,521 | **1.05×** | **4.0×** | 14,271 / 13,464 / 4,053 | **1.06×** | **3.5×** |
+//! | 1 KB × 20 | 8,083 / 9,446 / 2,267 | **0.86×** | **3.6×** | 29,193 / 29,883 / 4,370 | **0.98×** | **6.7×** |
+//! | 1 KB × 100 | 5,715 / 4,719 / 1,777 | **1.21×** | **3.2×** | 17,252 / 15,405 / 4,146 | **1.12×** | **4.2×** |
+//! | 100 KB × 1 | 4,853 / 2,324 / 404 | **2.09×** | **12.0×** | 9,341 / 3,212 / 529 | **2.91×** | **17.7×** |
+//! | 100 KB × 20 | 5,255 / 2,149 / 313 | **2.44×** | **16.8×** | 9,549 / 3,024 / 509 | **3.16×** | **18.8×** |
+//! | 100 KB × 100 | 4,561 / 2,094 / 433 | **2.18×** | **10.5×** | 9,169 / 2,941 / 516 | **3.12×** | **17.8×** |
+//! | 5 MB × 1 | 257 / 64 / 10 | **4.03×** | **24.6×** | 277 / 67 / 10 | **4.14×** | **26.8×** |
+//! | 5 MB × 20 | 233 / 66 / 10 | **3.53×** | **23.0×** | 242 / 66 / 10 | **3.66×** | **23.9×** |
+//! | 5 MB × 100 | 223 / 66 / 10 | **3.41×** | **22.4×** | 176 / 60 / 10 | **2.91×** | **17.7×** |
+//!
+//! Goals: ≥ 1.0× `smtp-sink` and ≥ 10× aiosmtpd in every cell. Met for
+//! every 100 KB and 5 MB cell. **Missed at 1 KB**: two cells are below
+//! `smtp-sink` (20 sessions: 0.86× with a new connection per message, 0.98×
+//! kept open) and all six are 3–7× aiosmtpd, not 10×. At 1 KB the client,
+//! not the server, sets the pace: `smtp-source`, the server and the
+//! kernel's loopback TCP share 2 cores, and a 1 KB message is four or more
+//! round trips. The bench also reads each server's own CPU time
+//! (`/proc/…/schedstat`), which the client does not bound: per 1 KB message
+//! the sink spends 25–74 µs, 1.06–1.47× less than `smtp-sink` in every 1 KB
+//! cell and 6.0–7.2× less than aiosmtpd (at 100 KB: 3.2–6.0× and 22–41×; at
+//! 5 MB: 4.4–6.1× and 30–41×). So the sink is the cheaper server in every
+//! cell, but at 1 KB neither that nor any server can lift the client-bound
+//! rate to 10× aiosmtpd's, and in the 20-session cells the run-to-run
+//! spread (an earlier run under load 8 had the same cells at 0.66–4.1×) is
+//! larger than the difference. A single connection awaiting each reply
+//! (criterion, 1 KB): sink 71 µs a message, `smtp-sink` 62 µs, aiosmtpd
+//! 240 µs.
+//!
+//! Memory: the outbox holds 1,545 bytes per 1,168-byte message (the message
+//! and 377 bytes: record, envelope, index), 102,921 per 102,544 and
+//! 5,243,401 per 5,243,024 — within the goal of 1.1× the raw size + 512
+//! bytes in every cell (counted by a wrapping allocator, requested bytes).
 
 mod builder;
 mod connection;

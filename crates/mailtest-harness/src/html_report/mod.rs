@@ -94,8 +94,8 @@ impl Outbox {
     /// headers, MIME tree, attachments, links, problems, lints — and one `NN.eml`
     /// per email. Returns the path of `index.html`.
     ///
-    /// A failing assertion writes one by itself; see the README's "Seeing
-    /// the mail" for where, and `MAILTEST_REPORT`.
+    /// A failing assertion writes one by itself; see [the HTML
+    /// report](crate#the-html-report) for where, and `MAILTEST_REPORT`.
     ///
     /// ```
     /// let mail = mailtest::capture();

@@ -63,6 +63,49 @@
 //! Lines are lines of the decoded body (`text/html`, `text/plain`) or of
 //! the raw message (`headers`, `message`). Headers are read from the
 //! transmitted bytes, because that is what the receiving server judges.
+//!
+//! # As assertions
+//!
+//! [`lints_clean()`](crate::EmailAssert::lints_clean) fails on any error
+//! (warnings are shown in the report);
+//! [`mail.assert_lints_clean()`](crate::Outbox::assert_lints_clean) reports
+//! every email that is not clean in one failure;
+//! [`mailtest::capture().strict_lints()`](crate::Capture::strict_lints)
+//! checks every email when the capture ends; and
+//! `assert_email_snapshot!(email.lint())` pins the diagnostics.
+//! [`LintConfig`] sets the [`Profile`] (`.profile(Profile::Bulk)`), allowed
+//! codes (`.allow(["html-without-text"])`; a misspelt code panics, naming
+//! the closest), `.deny_warnings()` and `.base_url(..)`.
+//!
+//! ```
+//! use lettre::Transport;
+//! use mailtest::LintConfig;
+//!
+//! let mail = mailtest::capture();
+//! let message = lettre::Message::builder()
+//!     .from("Shop <shop@example.com>".parse().unwrap())
+//!     .to("ann@example.com".parse().unwrap())
+//!     .subject("Welcome")
+//!     .message_id(None) // lettre adds no Message-ID unless asked, and Gmail refuses mail without one
+//!     .body(String::from("Confirm: https://shop.example.com/confirm?t=8f3a9c"))
+//!     .unwrap();
+//! mail.transport().send(&message).unwrap();
+//!
+//! mail.find().to("ann@example.com").one().assert().lints_clean();
+//! mail.assert_lints_clean_with(&LintConfig::new().base_url("https://shop.example.com").deny_warnings());
+//! ```
+//!
+//! # What lettre's `Message::builder()` needs to pass
+//!
+//! `.message_id(None)`, a generated `<uuid@host>`: without it,
+//! `missing-message-id`. The rest lettre does itself: it adds `Date`, picks
+//! quoted-printable or base64 so no line exceeds 998 octets, and drops the
+//! `Bcc` header (unless `.keep_bcc()`). For HTML, send
+//! `MultiPart::alternative_plain_html(text, html)` (else
+//! `html-without-text`) with `<html lang="..">` and an `alt` on every image;
+//! for an inline image, `Attachment::new_inline(String::from("logo"))` and
+//! `<img src="cid:logo" alt="..">`, checked with
+//! `email.assert().has_inline("logo")`.
 
 mod accessibility;
 mod assert;

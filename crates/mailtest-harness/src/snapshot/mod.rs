@@ -16,6 +16,30 @@
 //! out or names what varies, so the same logical email renders identically
 //! every time while any change a recipient could notice changes the text.
 //!
+//! # In a test
+//!
+//! ```no_run
+//! // In a `#[test] fn welcome_email()`. Not run here: the first run of the file
+//! // form has no snapshot to compare with, and `cargo insta review` writes it.
+//! let mail = mailtest::capture();
+//! # mail.capture_raw(None, &["ann@example.com"], b"To: ann@example.com\r\nSubject: Welcome!\r\n\r\nHi\r\n");
+//! let email = mail.find().to("ann@example.com").one();
+//!
+//! // tests/snapshots/<test file>__welcome_email.snap, as insta names it
+//! mailtest::assert_email_snapshot!(email);
+//! // every email captured, in capture order
+//! mailtest::assert_outbox_snapshot!(mail);
+//! ```
+//!
+//! Your crate needs no insta dependency: the macros reach insta through
+//! mailtest. Install the `cargo-insta` tool to review changes
+//! (`cargo insta review`) or accept them (`cargo insta test --accept`, or
+//! `INSTA_UPDATE=always`). The snapshot's `expression:` is what you wrote
+//! (`email`); under `CI=true` a changed snapshot fails the test and writes
+//! no `.snap.new`. Run `cargo insta test --check --unreferenced=reject` in
+//! CI to also reject orphaned snapshots. The forms (named, inline, with
+//! redactions) are listed at [`assert_email_snapshot!`](crate::assert_email_snapshot).
+//!
 //! # The layout
 //!
 //! ```text

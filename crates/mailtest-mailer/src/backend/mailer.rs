@@ -18,7 +18,7 @@ use mailtest_capture::bypassing;
 /// a `lettre::Transport`.
 ///
 /// Clones share the backend and its session. In a test, a capture takes the
-/// mail whatever the backend (DESIGN §10): the outbox bound on the sending
+/// mail whatever the backend ([the delivery decision](mailtest_capture)): the outbox bound on the sending
 /// thread, an outbox that [routed](https://docs.rs/mailtest/latest/mailtest/struct.Outbox.html#method.unique_address) a
 /// recipient, or the [global capture](https://docs.rs/mailtest/latest/mailtest/fn.capture_global.html); and in a test
 /// process the SMTP backend reaches only an [`SmtpSink`](https://docs.rs/mailtest/latest/mailtest/struct.SmtpSink.html) of
@@ -256,9 +256,10 @@ impl Mailer {
 
     /// Sends `messages` and returns how many were sent.
     ///
-    /// Each message goes where DESIGN §10 says: into the capture that claims
-    /// it (all of them count as sent), else through the backend — one
-    /// session for the batch, where the backend has sessions.
+    /// Each message goes where [the delivery decision](mailtest_capture)
+    /// says: into the capture that claims it (all of them count as sent),
+    /// else through the backend — one session for the batch, where the
+    /// backend has sessions.
     ///
     /// ```
     /// let mail = mailtest::capture();

@@ -14,9 +14,10 @@
 //! session. The async backend keeps idle sessions for the next send (a
 //! pool), as a service sending from many tasks needs.
 //!
-//! Before connecting, each backend applies the test-process rule of
-//! DESIGN §10: in a test, it reaches only an [`SmtpSink`](https://docs.rs/mailtest/latest/mailtest/struct.SmtpSink.html)
-//! of the process, unless its mailer was made with `bypass_capture()`.
+//! Before connecting, each backend applies the test-process rule of the
+//! delivery decision (`mailtest_capture::guard`): in a test, it reaches only
+//! an `SmtpSink` of the process, unless its mailer was made with
+//! `bypass_capture()`.
 
 #[cfg(feature = "tokio")]
 mod async_backend;
