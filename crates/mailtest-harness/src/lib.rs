@@ -44,6 +44,7 @@ mod criteria;
 mod email;
 mod failure;
 mod html_report;
+mod linked;
 pub mod lint;
 mod macros;
 mod outbox;
