@@ -468,6 +468,11 @@ std::thread_local! {
 fn panic_location(f: impl FnOnce()) -> String {
     static HOOK: std::sync::Once = std::sync::Once::new();
     HOOK.call_once(|| {
+        // mailtest installs a hook of its own, once, the first time it decodes
+        // (to keep contained panics quiet). Replacing hooks is not atomic, so
+        // two installs on two threads at once could lose one: let mailtest's
+        // go first, then wrap it.
+        let _ = mailtest::Email::from_raw("Subject: first decode\r\n\r\n.").subject();
         let previous = std::panic::take_hook();
         std::panic::set_hook(Box::new(move |info| {
             let location = info.location().map(|l| format!("{}:{}", l.file(), l.line()));

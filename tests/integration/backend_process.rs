@@ -18,7 +18,7 @@ use std::sync::OnceLock;
 use mailtest::Outbox;
 
 /// The example's path, built once per test process.
-fn send_with_env() -> &'static PathBuf {
+pub(crate) fn send_with_env() -> &'static PathBuf {
     static EXAMPLE: OnceLock<PathBuf> = OnceLock::new();
     EXAMPLE.get_or_init(|| {
         // target/<profile>/deps/integration-<hash> → target

@@ -70,7 +70,7 @@ fn fail_silently_turns_send_errors_into_zero() {
     let send = |fail_silently| {
         let mailer = mailer.clone();
         std::thread::spawn(move || {
-            send_mail("Hi", "Hello", "app@example.com", &["ann@example.com"])
+            send_mail("Hi", "Hello", "app@example.com", &["ann.unbound@example.com"])
                 .connection(&mailer)
                 .fail_silently(fail_silently)
                 .send()

@@ -1,4 +1,10 @@
 //! mailtest's integration tests: one binary, one module per area.
+//!
+//! A failure report lists the sends refused on threads its capture was bound
+//! on, or to recipients its query names. So a test that makes a send be
+//! refused sends it to an address of its own (`ann.propagation@example.com`,
+//! `ann.unbound@example.com`), which no other test's query names: the
+//! reports pinned beside it stay the same whatever runs in parallel.
 
 mod assertions;
 mod backend_file;
@@ -27,6 +33,9 @@ mod panic_hook;
 mod parallel;
 mod preview;
 mod propagation;
+#[cfg(all(feature = "smtp", feature = "sink"))]
+mod refusals;
+mod reports;
 #[path = "../support/showcase.rs"]
 mod showcase;
 #[cfg(feature = "sink")]

@@ -42,15 +42,17 @@ type Launch = fn(Outbox, &'static str) -> JoinHandle<Result<(), Error>>;
 
 /// Every way to get a capture onto a std thread: (name, launcher).
 const THREAD_PROPAGATIONS: &[(&str, Launch)] = &[
-    ("outbox.spawn", |outbox, subject| outbox.spawn(move || send_ambient("ann@example.com", subject))),
+    ("outbox.spawn", |outbox, subject| {
+        outbox.spawn(move || send_ambient("ann.propagation@example.com", subject))
+    }),
     ("in_scope", |outbox, subject| {
-        thread::spawn(move || outbox.in_scope(|| send_ambient("ann@example.com", subject)))
+        thread::spawn(move || outbox.in_scope(|| send_ambient("ann.propagation@example.com", subject)))
     }),
     ("transport moved in", |outbox, subject| {
         let transport = outbox.transport();
         thread::spawn(move || {
             assert!(mailtest::current().is_none(), "nothing is bound on a plain thread");
-            transport.send(&message(&["ann@example.com"], subject))
+            transport.send(&message(&["ann.propagation@example.com"], subject))
         })
     }),
 ];
@@ -78,9 +80,9 @@ fn spawned_thread_sees_the_outbox_bound_for_its_whole_run() {
     let seen = mail
         .spawn(move || {
             let first = mailtest::current();
-            send_ambient("ann@example.com", "one").unwrap();
+            send_ambient("ann.propagation@example.com", "one").unwrap();
             thread::yield_now();
-            send_ambient("ann@example.com", "two").unwrap();
+            send_ambient("ann.propagation@example.com", "two").unwrap();
             (first, mailtest::current())
         })
         .join()
@@ -97,7 +99,7 @@ fn in_scope_binds_only_for_the_closure_and_returns_its_value() {
 
     let (inside, after) = thread::spawn(move || {
         let inside = outbox.in_scope(|| {
-            send_ambient("ann@example.com", "in scope").unwrap();
+            send_ambient("ann.propagation@example.com", "in scope").unwrap();
             mailtest::current()
         });
         (inside, mailtest::current())
@@ -118,7 +120,7 @@ fn plain_thread_with_nothing_propagated_gets_no_outbox_error() {
     // Act
     let result = thread::Builder::new()
         .name("unpropagated-worker".into())
-        .spawn(|| send_ambient("ann@example.com", "lost"))
+        .spawn(|| send_ambient("ann.propagation@example.com", "lost"))
         .unwrap()
         .join()
         .unwrap();
@@ -126,10 +128,16 @@ fn plain_thread_with_nothing_propagated_gets_no_outbox_error() {
     // Assert
     let err = result.expect_err("an ambient send with nothing bound must fail");
     let Error::NoOutbox { thread, recipients, .. } = &err else { panic!("unexpected error {err:?}") };
-    assert_eq!(recipients, &["ann@example.com"]);
+    assert_eq!(recipients, &["ann.propagation@example.com"]);
     assert!(thread.contains("unpropagated-worker"), "thread label: {thread}");
     let text = err.to_string();
-    for hint in ["mailtest::capture()", "scope", "unique_address", "ann@example.com", "unpropagated-worker"] {
+    for hint in [
+        "mailtest::capture()",
+        "scope",
+        "unique_address",
+        "ann.propagation@example.com",
+        "unpropagated-worker",
+    ] {
         assert!(text.contains(hint), "error text lacks {hint:?}:\n{text}");
     }
     mail.assert_empty();
@@ -158,9 +166,9 @@ fn scoped_future_rebinds_on_whichever_thread_polls_it() {
     // Arrange: a future that sends, yields, sends; polled on two threads.
     let mail = mailtest::capture();
     let mut future: Pin<Box<WithOutbox<_>>> = Box::pin(mail.scope(async {
-        send_ambient("ann@example.com", "first poll").unwrap();
+        send_ambient("ann.propagation@example.com", "first poll").unwrap();
         yield_once().await;
-        send_ambient("ann@example.com", "second poll").unwrap();
+        send_ambient("ann.propagation@example.com", "second poll").unwrap();
     }));
     let poll_on_new_thread = |mut future: Pin<Box<WithOutbox<_>>>| {
         thread::spawn(move || {
@@ -222,7 +230,10 @@ async fn tokio_spawn_with_each_propagation_delivers_every_send_across_awaits() {
                 let work = async move {
                     for send in 0..SENDS {
                         threads.lock().unwrap().insert(thread::current().id());
-                        send_ambient("ann@example.com", &format!("{how:?} task {task} send {send}"))?;
+                        send_ambient(
+                            "ann.propagation@example.com",
+                            &format!("{how:?} task {task} send {send}"),
+                        )?;
                         for _ in 0..3 {
                             tokio::task::yield_now().await;
                         }
@@ -255,9 +266,9 @@ async fn tokio_spawn_with_each_propagation_delivers_every_send_across_awaits() {
 async fn tokio_spawn_without_propagation_gets_no_outbox_error() {
     let mail = mailtest::capture();
 
-    let result = tokio::spawn(async { send_ambient("ann@example.com", "lost") }).await.unwrap();
+    let result = tokio::spawn(async { send_ambient("ann.propagation@example.com", "lost") }).await.unwrap();
 
-    assert_eq!(no_outbox_recipients(result), ["ann@example.com"]);
+    assert_eq!(no_outbox_recipients(result), ["ann.propagation@example.com"]);
     mail.assert_empty();
 }
 
@@ -267,14 +278,15 @@ async fn spawn_blocking_with_in_scope_delivers_and_without_it_errs() {
     let outbox = mail.outbox();
 
     let scoped = tokio::task::spawn_blocking(move || {
-        outbox.in_scope(|| send_ambient("ann@example.com", "from the blocking pool"))
+        outbox.in_scope(|| send_ambient("ann.propagation@example.com", "from the blocking pool"))
     })
     .await
     .unwrap();
-    let unscoped = tokio::task::spawn_blocking(|| send_ambient("ann@example.com", "lost")).await.unwrap();
+    let unscoped =
+        tokio::task::spawn_blocking(|| send_ambient("ann.propagation@example.com", "lost")).await.unwrap();
 
     scoped.unwrap();
-    assert_eq!(no_outbox_recipients(unscoped), ["ann@example.com"]);
+    assert_eq!(no_outbox_recipients(unscoped), ["ann.propagation@example.com"]);
     assert_eq!(subjects(&mail), ["from the blocking pool"]);
 }
 
@@ -284,10 +296,11 @@ async fn spawned_task_inside_a_scoped_task_needs_its_own_propagation() {
 
     let (inner_bound, inner_unbound) = tokio::spawn(mail.scope(async {
         // Propagated again from inside the scope: lands.
-        let bound =
-            tokio::spawn(async { send_ambient("ann@example.com", "re-propagated") }.with_current_outbox());
+        let bound = tokio::spawn(
+            async { send_ambient("ann.propagation@example.com", "re-propagated") }.with_current_outbox(),
+        );
         // Not propagated: the scope of the parent task does not leak into it.
-        let unbound = tokio::spawn(async { send_ambient("ann@example.com", "lost") });
+        let unbound = tokio::spawn(async { send_ambient("ann.propagation@example.com", "lost") });
         (bound.await.unwrap(), unbound.await.unwrap())
     }))
     .await
@@ -316,7 +329,7 @@ mod async_transport {
                         for send in 0..3 {
                             let subject = format!("{how:?} {task}.{send}");
                             AsyncCaptureTransport::ambient()
-                                .send(message(&["ann@example.com"], &subject))
+                                .send(message(&["ann.propagation@example.com"], &subject))
                                 .await?;
                             tokio::task::yield_now().await;
                         }
@@ -344,14 +357,16 @@ mod async_transport {
         let explicit = mail.async_transport();
 
         let (ambient, explicit) = tokio::spawn(async move {
-            let ambient = AsyncCaptureTransport::ambient().send(message(&["ann@example.com"], "lost")).await;
-            let explicit = explicit.send(message(&["ann@example.com"], "explicit")).await;
+            let ambient = AsyncCaptureTransport::ambient()
+                .send(message(&["ann.propagation@example.com"], "lost"))
+                .await;
+            let explicit = explicit.send(message(&["ann.propagation@example.com"], "explicit")).await;
             (ambient, explicit)
         })
         .await
         .unwrap();
 
-        assert_eq!(no_outbox_recipients(ambient), ["ann@example.com"]);
+        assert_eq!(no_outbox_recipients(ambient), ["ann.propagation@example.com"]);
         explicit.unwrap();
         assert_eq!(subjects(&mail), ["explicit"]);
     }
@@ -504,20 +519,20 @@ fn route_lives_as_long_as_any_handle_and_ends_when_the_outbox_drops() {
 fn inner_capture_takes_over_and_dropping_it_restores_the_outer() {
     assert_eq!(mailtest::current(), None);
     let outer = mailtest::capture();
-    send_ambient("ann@example.com", "outer 1").unwrap();
+    send_ambient("ann.propagation@example.com", "outer 1").unwrap();
     {
         let inner = mailtest::capture();
         assert_eq!(mailtest::current().as_ref(), Some(&*inner));
-        send_ambient("ann@example.com", "inner").unwrap();
+        send_ambient("ann.propagation@example.com", "inner").unwrap();
         assert_eq!(subjects(&inner), ["inner"]);
     }
     assert_eq!(mailtest::current().as_ref(), Some(&*outer));
-    send_ambient("ann@example.com", "outer 2").unwrap();
+    send_ambient("ann.propagation@example.com", "outer 2").unwrap();
     assert_eq!(subjects(&outer), ["outer 1", "outer 2"]);
 
     drop(outer);
     assert_eq!(mailtest::current(), None);
-    no_outbox_recipients(send_ambient("ann@example.com", "nowhere"));
+    no_outbox_recipients(send_ambient("ann.propagation@example.com", "nowhere"));
 }
 
 #[test]
@@ -528,13 +543,13 @@ fn bind_guards_and_in_scope_nest_and_restore_in_reverse_order() {
         let b_bound = b.bind();
         c.in_scope(|| {
             assert_eq!(mailtest::current().as_ref(), Some(&c));
-            send_ambient("ann@example.com", "c").unwrap();
+            send_ambient("ann.propagation@example.com", "c").unwrap();
         });
         assert_eq!(mailtest::current().as_ref(), Some(&b));
-        send_ambient("ann@example.com", "b").unwrap();
+        send_ambient("ann.propagation@example.com", "b").unwrap();
         drop(b_bound);
         assert_eq!(mailtest::current().as_ref(), Some(&a));
-        send_ambient("ann@example.com", "a").unwrap();
+        send_ambient("ann.propagation@example.com", "a").unwrap();
     }
     assert_eq!(mailtest::current(), None);
     assert_eq!([subjects(&a), subjects(&b), subjects(&c)], [["a"], ["b"], ["c"]]);
@@ -547,8 +562,9 @@ fn nested_capture_is_what_propagation_carries() {
 
     // `spawn` and `with_current_outbox` pick the innermost capture, even when
     // the future is polled on a thread that has nothing bound.
-    inner.spawn(|| send_ambient("ann@example.com", "thread")).join().unwrap().unwrap();
-    let future = Box::pin(async { send_ambient("ann@example.com", "future") }.with_current_outbox());
+    inner.spawn(|| send_ambient("ann.propagation@example.com", "thread")).join().unwrap().unwrap();
+    let future =
+        Box::pin(async { send_ambient("ann.propagation@example.com", "future") }.with_current_outbox());
     let polled = thread::spawn(move || {
         let mut future = future;
         future.as_mut().poll(&mut Context::from_waker(Waker::noop()))

@@ -19,7 +19,7 @@ fn explicit_transport_delivers_only_into_its_outbox() {
     let mail = mailtest::capture();
     let other = Outbox::new();
 
-    other.transport().send(&message("ann@example.com", "to other")).unwrap();
+    other.transport().send(&message("ann.transport@example.com", "to other")).unwrap();
 
     mail.assert_empty();
     other.find().subject("to other").one();
@@ -29,13 +29,13 @@ fn explicit_transport_delivers_only_into_its_outbox() {
 fn ambient_transport_delivers_into_the_outbox_bound_when_sending() {
     let transport = CaptureTransport::ambient();
     let first = mailtest::capture();
-    transport.send(&message("ann@example.com", "first")).unwrap();
+    transport.send(&message("ann.transport@example.com", "first")).unwrap();
     {
         let second = mailtest::capture();
-        transport.send(&message("ann@example.com", "second")).unwrap();
+        transport.send(&message("ann.transport@example.com", "second")).unwrap();
         second.find().subject("second").one();
     }
-    transport.send(&message("ann@example.com", "third")).unwrap();
+    transport.send(&message("ann.transport@example.com", "third")).unwrap();
 
     assert_eq!(first.len(), 2);
     first.find().subject("second").none();
@@ -46,15 +46,17 @@ fn send_raw_keeps_the_given_envelope() {
     let mail = mailtest::capture();
     let envelope = Envelope::new(
         Some("bounces@example.com".parse().unwrap()),
-        vec!["ann@example.com".parse().unwrap(), "list@example.com".parse().unwrap()],
+        vec!["ann.transport@example.com".parse().unwrap(), "list@example.com".parse().unwrap()],
     )
     .unwrap();
 
-    mail.transport().send_raw(&envelope, b"To: ann@example.com\r\nSubject: raw\r\n\r\nbody").unwrap();
+    mail.transport()
+        .send_raw(&envelope, b"To: ann.transport@example.com\r\nSubject: raw\r\n\r\nbody")
+        .unwrap();
 
     let email = mail.find().subject("raw").one();
     assert_eq!(email.envelope_from(), Some("bounces@example.com"));
-    assert_eq!(email.envelope_to(), ["ann@example.com", "list@example.com"]);
+    assert_eq!(email.envelope_to(), ["ann.transport@example.com", "list@example.com"]);
     assert_eq!(email.bcc(), ["list@example.com"]);
 }
 
@@ -62,7 +64,7 @@ fn send_raw_keeps_the_given_envelope() {
 fn ambient_send_with_nowhere_to_go_is_refused_with_a_fix() {
     let outcome = std::thread::Builder::new()
         .name(String::from("mailer-worker"))
-        .spawn(|| CaptureTransport::ambient().send(&message("ann@example.com", "lost?")))
+        .spawn(|| CaptureTransport::ambient().send(&message("ann.transport@example.com", "lost?")))
         .unwrap()
         .join()
         .unwrap();
@@ -71,12 +73,12 @@ fn ambient_send_with_nowhere_to_go_is_refused_with_a_fix() {
     let Error::NoOutbox { thread, recipients, prevented, .. } = &err else { panic!("{err:?}") };
     assert_eq!(
         (thread.as_str(), recipients.as_slice()),
-        ("mailer-worker", ["ann@example.com".to_owned()].as_slice())
+        ("mailer-worker", ["ann.transport@example.com".to_owned()].as_slice())
     );
     assert_eq!(prevented, &None);
     let text = err.to_string();
     assert!(text.starts_with(
-        "mailtest: no outbox to capture a message for ann@example.com (sent on thread 'mailer-worker')."
+        "mailtest: no outbox to capture a message for ann.transport@example.com (sent on thread 'mailer-worker')."
     ));
     for fix in ["mailtest::capture()", "outbox.transport()", "outbox.scope(fut)", "unique_address"] {
         assert!(text.contains(fix), "the error should suggest {fix}:\n{text}");
@@ -87,10 +89,10 @@ fn ambient_send_with_nowhere_to_go_is_refused_with_a_fix() {
 fn messages_keep_capture_order_and_sequence_numbers() {
     let mail = mailtest::capture();
     for n in 1..=5 {
-        mail.transport().send(&message("ann@example.com", &format!("n{n}"))).unwrap();
+        mail.transport().send(&message("ann.transport@example.com", &format!("n{n}"))).unwrap();
     }
     mail.clear();
-    mail.transport().send(&message("ann@example.com", "after clear")).unwrap();
+    mail.transport().send(&message("ann.transport@example.com", "after clear")).unwrap();
 
     let emails = mail.emails();
 
@@ -107,7 +109,7 @@ mod async_transport {
     async fn explicit_async_transport_delivers_into_its_outbox() {
         let outbox = mailtest::Outbox::new();
 
-        outbox.async_transport().send(super::message("ann@example.com", "async")).await.unwrap();
+        outbox.async_transport().send(super::message("ann.transport@example.com", "async")).await.unwrap();
 
         outbox.find().subject("async").one();
     }
@@ -118,15 +120,17 @@ mod async_transport {
 
         let transport = AsyncCaptureTransport::ambient();
 
-        outbox.scope(transport.send(super::message("ann@example.com", "scoped"))).await.unwrap();
+        outbox.scope(transport.send(super::message("ann.transport@example.com", "scoped"))).await.unwrap();
 
         outbox.find().subject("scoped").one();
     }
 
     #[tokio::test]
     async fn ambient_async_transport_with_nothing_bound_is_refused() {
-        let err =
-            AsyncCaptureTransport::ambient().send(super::message("ann@example.com", "x")).await.unwrap_err();
+        let err = AsyncCaptureTransport::ambient()
+            .send(super::message("ann.transport@example.com", "x"))
+            .await
+            .unwrap_err();
 
         assert!(matches!(err, Error::NoOutbox { .. }));
     }

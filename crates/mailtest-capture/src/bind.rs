@@ -27,6 +27,7 @@ thread_local! {
 /// ```
 pub fn bind(store: SharedStore) -> BindGuard {
     mark_captured();
+    store.bound_on(std::thread::current().id());
     let previous = CURRENT.with(|current| current.replace(Some(store)));
     BindGuard { previous, _not_send: PhantomData }
 }

@@ -111,7 +111,7 @@ impl std::fmt::Debug for Claim {
 /// let refusal = mailtest_capture::deliver_ambient(mail, false).unwrap_err();
 /// assert_eq!(refusal.recipients, ["ann@example.com"]);
 /// ```
-pub fn deliver_ambient(mail: Captured, asynchronous: bool) -> Result<(), Refusal> {
+pub fn deliver_ambient(mail: Captured, asynchronous: bool) -> Result<(), Box<Refusal>> {
     let claim = claim(&mail.envelope_to);
     if !claim.is_claimed() {
         return Err(refuse(mail.envelope_to, Cause::NoOutbox, asynchronous));
@@ -149,7 +149,7 @@ pub fn check_real_smtp(
     port: u16,
     recipients: &[String],
     asynchronous: bool,
-) -> Result<(), Refusal> {
+) -> Result<(), Box<Refusal>> {
     real_smtp_allowed(host, port).map_err(|why| {
         refuse(recipients.to_vec(), Cause::RealSmtp { server: server_label(host, port), why }, asynchronous)
     })
@@ -165,9 +165,17 @@ pub fn server_label(host: &str, port: u16) -> String {
     if host.contains(':') { format!("[{host}]:{port}") } else { format!("{host}:{port}") }
 }
 
-/// Records a refusal and returns it, for the error the sender sees.
-fn refuse(recipients: Vec<String>, cause: Cause, asynchronous: bool) -> Refusal {
-    let refusal = Refusal { at: Instant::now(), thread: thread_label(), recipients, cause, asynchronous };
+/// Records a refusal and returns it, for the error the sender sees (boxed:
+/// it is large, and an `Ok` should not pay for it).
+fn refuse(recipients: Vec<String>, cause: Cause, asynchronous: bool) -> Box<Refusal> {
+    let refusal = Refusal {
+        at: Instant::now(),
+        thread: thread_label(),
+        thread_id: std::thread::current().id(),
+        recipients,
+        cause,
+        asynchronous,
+    };
     refusals::record(refusal.clone());
-    refusal
+    Box::new(refusal)
 }

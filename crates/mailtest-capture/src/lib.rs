@@ -67,7 +67,9 @@ mod store;
 pub use bind::{BindGuard, bind, current};
 pub use decide::{Claim, check_real_smtp, claim, deliver_ambient, real_smtp_allowed, server_label};
 pub use global::{Ticket, enter_capture, enter_global, global};
-pub use guard::{Bypassing, SinkRegistration, bypass_active, bypassing, is_local_sink, test_process};
+pub use guard::{
+    Bypassing, SinkRegistration, bypass_active, bypassing, is_local_sink, mark_test_harness, test_process,
+};
 pub use refusals::{Cause, Refusal, since as refusals_since};
 pub use route::{routed, unique_address};
 pub use scope::WithOutbox;

@@ -23,6 +23,9 @@ pub struct Refusal {
     pub at: Instant,
     /// The sending thread's name (or id, when unnamed).
     pub thread: String,
+    /// The sending thread: a report lists the refusals made on threads its
+    /// capture was bound on.
+    pub thread_id: std::thread::ThreadId,
     /// The envelope recipients of the refused message.
     pub recipients: Vec<String>,
     /// Why it was refused.
@@ -131,6 +134,7 @@ mod tests {
         Refusal {
             at,
             thread: "worker".into(),
+            thread_id: std::thread::current().id(),
             recipients: vec![to.into()],
             cause: Cause::NoOutbox,
             asynchronous: false,

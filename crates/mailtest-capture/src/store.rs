@@ -75,6 +75,15 @@ impl Captured {
 pub trait Store: Any + Send + Sync {
     /// Keeps one message.
     fn store(&self, mail: Captured);
+
+    /// Called on every [`bind`](crate::bind) of this store, on the thread
+    /// it is bound to — for every poll of a [`WithOutbox`](crate::WithOutbox)
+    /// too, so keep it cheap. A store remembers these threads to tell the
+    /// sends refused there (its own test's work) from the rest of the
+    /// process. The default forgets them.
+    fn bound_on(&self, thread: std::thread::ThreadId) {
+        let _ = thread;
+    }
 }
 
 /// A shared store, as bindings, routes and the global capture hold it.

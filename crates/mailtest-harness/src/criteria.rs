@@ -27,6 +27,9 @@ pub(crate) struct Criterion {
     pub(crate) connector: &'static str,
     /// A likely cause of the miss, for a report: "… is a Bcc recipient".
     hint: Option<Describe<Option<String>>>,
+    /// The recipient address it asks for, if it asks for one: a report lists
+    /// the sends to it that were refused (see [`recipients_named`]).
+    recipient: Option<String>,
 }
 
 /// Detail for the closest candidate of a failure report.
@@ -50,6 +53,7 @@ impl Criterion {
             evidence: None,
             connector: "but was",
             hint: None,
+            recipient: None,
         }
     }
 
@@ -68,6 +72,12 @@ impl Criterion {
 
     fn with_hint(mut self, hint: impl Fn(&Email) -> Option<String> + Send + Sync + 'static) -> Self {
         self.hint = Some(Box::new(hint));
+        self
+    }
+
+    /// Marks the criterion as asking for the recipient `address`.
+    fn naming_recipient(mut self, address: &str) -> Self {
+        self.recipient = Some(address.to_owned());
         self
     }
 
@@ -91,7 +101,7 @@ impl Criterion {
     /// The opposite criterion: `not to=ann@example.com`. Evidence and hints
     /// explain a miss of the original, so they do not carry over.
     pub(crate) fn negate(self) -> Criterion {
-        let Criterion { label, test, actual, evidence: _, connector, hint: _ } = self;
+        let Criterion { label, test, actual, evidence: _, connector, hint: _, recipient } = self;
         Criterion {
             label: format!("not {label}"),
             test: Box::new(move |email| !test(email)),
@@ -99,6 +109,8 @@ impl Criterion {
             evidence: None,
             connector,
             hint: None,
+            // A query that names an address, even to rule it out, owns the sends to it.
+            recipient,
         }
     }
 }
@@ -153,12 +165,23 @@ pub(crate) fn address(field: Field, address: &str) -> Criterion {
     let label = format!("{}={}", field.name(), address.trim());
     let wanted = Mailbox::parse(address);
     let explained = wanted.clone();
-    Criterion::new(
+    let recipient = matches!(field, Field::To | Field::Cc | Field::Bcc).then(|| explained.address.clone());
+    let criterion = Criterion::new(
         label,
         move |email| field.of(email).iter().any(|mailbox| mailbox.matches_parsed(&wanted)),
         move |email| mailbox_list(field.of(email)),
     )
-    .with_hint(move |email| address_hint(field, &explained, email))
+    .with_hint(move |email| address_hint(field, &explained, email));
+    match recipient {
+        Some(address) => criterion.naming_recipient(&address),
+        None => criterion,
+    }
+}
+
+/// The recipient addresses that `criteria` ask for: the sends to them that
+/// were refused belong to the test that asks, wherever they were made.
+pub(crate) fn recipients_named(criteria: &[Criterion]) -> Vec<&str> {
+    criteria.iter().filter_map(|criterion| criterion.recipient.as_deref()).collect()
 }
 
 /// Why `wanted` is not in `field`, when the email says: the address is

@@ -4,9 +4,11 @@
 use std::fmt;
 use std::sync::{Arc, LazyLock};
 
+use mailtest_capture::{Cause, Refusal};
+
 use crate::criteria::{Criterion, Evidence, mailbox_list};
 use crate::email::{Email, Record};
-use mailtest_capture::{Cause, Refusal};
+use crate::outbox::Refusals;
 
 /// How many of the closest emails a report shows criterion by criterion.
 const DETAILED: usize = 5;
@@ -42,6 +44,10 @@ pub struct Failure {
     /// The emails the HTML report of this failure shows; none for a misuse
     /// of the API.
     shown: Option<Vec<Email>>,
+    /// Sends refused meanwhile that are not its test's own (other tests, or
+    /// work it did not propagate to): counted apart from the report, whose
+    /// text must not depend on what runs beside it.
+    refused_elsewhere: usize,
 }
 
 impl Failure {
@@ -50,7 +56,22 @@ impl Failure {
         write(&mut plain);
         let mut colored = Out { text: String::new(), color: true };
         write(&mut colored);
-        Failure { plain: plain.text, colored: colored.text, shown: None }
+        Failure { plain: plain.text, colored: colored.text, shown: None, refused_elsewhere: 0 }
+    }
+
+    /// How many sends were refused while the outbox was alive that are not
+    /// its test's own — on threads the capture was never bound on, to
+    /// recipients the query does not name — and so are not in the report
+    /// (under `cargo test` they are often other tests' work). The panicking
+    /// terminals say this count on standard error, beside the report.
+    ///
+    /// ```
+    /// let mail = mailtest::capture();
+    /// let failure = mail.find().to("ann@example.com").try_one().unwrap_err();
+    /// assert_eq!(failure.refused_elsewhere(), 0);
+    /// ```
+    pub fn refused_elsewhere(&self) -> usize {
+        self.refused_elsewhere
     }
 
     /// The failure, with `emails` for its HTML report.
@@ -82,13 +103,13 @@ impl Failure {
         order.sort_by_key(|s| (!s.all_met(), std::cmp::Reverse(s.met_count()), s.email.sequence()));
         let matched = scored.iter().filter(|s| s.all_met()).count();
 
-        let refused = mailtest_capture::refusals_since(asked.outbox_created);
-        let failure = Failure::render(|out| {
+        let refused = &asked.refusals.own;
+        let mut failure = Failure::render(|out| {
             out.headline(&headline(asked, matched, emails.len()));
-            write_refusals(out, &refused);
+            write_refusals(out, refused);
             if emails.is_empty() {
                 // The refusals, when there are any, say where the mail went.
-                if refused.0.is_empty() && refused.1 == 0 {
+                if refused.is_empty() {
                     out.raw(&empty_outbox_hints(asked.waited.is_some()));
                 }
                 return;
@@ -107,6 +128,7 @@ impl Failure {
         });
         drop(order);
         drop(scored);
+        failure.refused_elsewhere = asked.refusals.elsewhere;
         failure.showing(emails)
     }
 
@@ -151,9 +173,22 @@ impl Failure {
         })
     }
 
+    /// The failure of a strict capture whose test's own sends were refused:
+    /// a send refused while the test passes is otherwise invisible.
+    pub(crate) fn refused(refused: &[Refusal]) -> Failure {
+        Failure::render(|out| {
+            let (sends, were) = if refused.len() == 1 { ("send", "was") } else { ("sends", "were") };
+            out.headline(&format!(
+                "strict capture: {} {sends} of this test {were} refused, on threads the capture was bound on",
+                refused.len()
+            ));
+            write_refusals(out, refused);
+        })
+    }
+
     /// A report written elsewhere (the lint reports), plain and coloured.
     pub(crate) fn from_text(plain: String, colored: String) -> Failure {
-        Failure { plain, colored, shown: None }
+        Failure { plain, colored, shown: None, refused_elsewhere: 0 }
     }
 
     /// Several reports as one, a blank line between each (a capture that
@@ -161,7 +196,8 @@ impl Failure {
     pub(crate) fn joined(failures: &[Failure]) -> Failure {
         let join = |text: fn(&Failure) -> &str| failures.iter().map(text).collect::<Vec<_>>().join("\n\n");
         let shown = failures.iter().find_map(|f| f.shown.clone());
-        Failure { plain: join(|f| &f.plain), colored: join(|f| &f.colored), shown }
+        let refused_elsewhere = failures.iter().map(|f| f.refused_elsewhere).max().unwrap_or(0);
+        Failure { plain: join(|f| &f.plain), colored: join(|f| &f.colored), shown, refused_elsewhere }
     }
 
     /// A wrong use of the API, explained.
@@ -196,8 +232,9 @@ pub(crate) struct Asked<'a> {
     pub(crate) expected: Expected,
     /// How long it waited (`within`), if it did.
     pub(crate) waited: Option<std::time::Duration>,
-    /// When its outbox was made: the report lists the sends refused since.
-    pub(crate) outbox_created: std::time::Instant,
+    /// The sends refused while its outbox was alive: its test's own, listed,
+    /// and a count of the rest.
+    pub(crate) refusals: Refusals,
 }
 
 fn headline(asked: &Asked<'_>, matched: usize, captured: usize) -> String {
@@ -242,16 +279,21 @@ no email was captured at all. If the code under test did send one:
 /// How many recipients a line about refused sends names.
 const REFUSED_RECIPIENTS: usize = 3;
 
-/// The sends refused while the outbox was alive, grouped by thread and
-/// cause: a report that says "found 0" must not hide mail that was sent and
-/// refused elsewhere in the process.
-fn write_refusals(out: &mut Out, (refused, forgotten): &(Vec<Refusal>, usize)) {
-    let total = refused.len() + forgotten;
+/// The sends of this test refused while its outbox was alive, grouped by
+/// thread and cause: a report that says "found 0" must not hide mail that
+/// was sent and refused. Its test's own only — made on a thread its capture
+/// was bound on, or to a recipient its query names — so that the text is
+/// the same whatever runs beside it.
+fn write_refusals(out: &mut Out, refused: &[Refusal]) {
+    let total = refused.len();
     if total == 0 {
         return;
     }
     let sends = if total == 1 { "send was" } else { "sends were" };
-    out.raw(&format!("\n\nmeanwhile {total} {sends} refused in this process, while this outbox was alive:"));
+    out.raw(&format!(
+        "\n\nmeanwhile {total} {sends} refused, on threads this capture was bound on or to recipients \
+         this query names:"
+    ));
     let mut groups: Vec<(&Cause, &str, Vec<&str>, usize)> = Vec::new();
     for refusal in refused {
         let at = groups
@@ -289,9 +331,6 @@ fn write_refusals(out: &mut Out, (refused, forgotten): &(Vec<Refusal>, usize)) {
         };
         let sends = if *count == 1 { "send" } else { "sends" };
         out.raw(&format!("\n  {count} {sends} to {to}, on thread '{thread}': {why}"));
-    }
-    if *forgotten > 0 {
-        out.raw(&format!("\n  … and {forgotten} older ones, no longer kept"));
     }
     out.raw(
         "\n  hint: capture mail from work the test does not own (an app's workers, a thread pool, a \

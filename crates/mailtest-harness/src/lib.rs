@@ -388,6 +388,7 @@ mod criteria;
 mod email;
 mod failure;
 mod html_report;
+mod linked;
 pub mod lint;
 mod macros;
 mod outbox;

@@ -6,6 +6,7 @@ use std::sync::Arc;
 use std::sync::atomic::Ordering;
 use std::time::{Duration, Instant};
 
+use crate::criteria::recipients_named;
 use crate::criteria::{self, Criterion};
 use crate::email::{Email, Record};
 use crate::failure::{Asked, Expected, Failure};
@@ -458,7 +459,7 @@ impl Query {
                     criteria: &self.criteria,
                     expected,
                     waited: self.within,
-                    outbox_created: self.outbox.created(),
+                    refusals: self.outbox.refusals(&recipients_named(&self.criteria)),
                 },
                 records,
             ))),

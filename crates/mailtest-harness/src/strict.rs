@@ -37,9 +37,11 @@ impl AtEnd for StrictChecks {
         let emails = outbox.emails();
         let unasserted: Vec<Email> =
             emails.iter().filter(|email| !email.record().asserted.load(Ordering::Relaxed)).cloned().collect();
+        let refused = if self.unasserted { outbox.refusals(&[]).own } else { Vec::new() };
         let failures: Vec<Failure> = [
             (self.unasserted && !unasserted.is_empty())
                 .then(|| Failure::unasserted(&unasserted, emails.len())),
+            (!refused.is_empty()).then(|| Failure::refused(&refused)),
             self.lints.as_ref().and_then(|config| strict_failure(&emails, config)),
         ]
         .into_iter()
@@ -60,6 +62,11 @@ impl Capture {
     /// `.strict()` was called (`tests/signup.rs:12:40: strict capture: …`):
     /// the panic itself happens in the drop, where Rust knows no caller.
     /// Nothing happens if the test is already failing.
+    ///
+    /// It also fails when a send of this test was refused — made on a
+    /// thread the capture was bound on (`outbox.spawn(..)`, `scope(..)`, …)
+    /// where nothing took it — since a refused send is otherwise invisible
+    /// in a passing test.
     ///
     /// ```should_panic
     /// let mail = mailtest::capture().strict();

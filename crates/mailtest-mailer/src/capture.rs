@@ -77,9 +77,9 @@ pub(crate) fn envelope_strings(envelope: &Envelope) -> (Option<String>, Vec<Stri
     (envelope.from().map(text), envelope.to().iter().map(text).collect())
 }
 
-impl From<Refusal> for Error {
+impl From<Box<Refusal>> for Error {
     /// The error the sender of a refused message sees.
-    fn from(refusal: Refusal) -> Error {
+    fn from(refusal: Box<Refusal>) -> Error {
         Error::NoOutbox {
             prevented: refusal.prevented(),
             test_process: refusal.test_process(),

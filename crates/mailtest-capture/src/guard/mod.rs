@@ -3,26 +3,32 @@
 //!
 //! # When a process counts as a test
 //!
-//! Two signals, either one enough:
+//! Three signals, any one enough:
 //!
-//! 1. **It made a capture** (`capture()`, `capture_global()`, a binding, a
-//!    routed address). Only tests capture, so this never catches a
-//!    production program; but it depends on order: a send that happens
-//!    before the first capture of the process is not guarded by it.
-//! 2. **It runs from a cargo test harness binary**, which makes the rule
-//!    independent of test order. Cargo builds the binaries of `cargo test`
-//!    and `cargo bench` (unit, integration and bench targets) as
-//!    `target/<profile>/deps/<name>-<16 hex digits>`, and rustdoc runs
-//!    doctests from a `rustdoctest…` temporary directory. A program's own
-//!    binary is `target/<profile>/<name>` (and `examples/<name>`), wherever
-//!    it runs from: a production binary that a test starts as a child
-//!    process (`env!("CARGO_BIN_EXE_app")`) is *not* a test by this signal,
-//!    so it can still send to the test's sink. Environment variables could
-//!    not tell the two apart (a child inherits `NEXTEST`, `CARGO_*`, …),
-//!    which is why the executable's path is the signal.
+//! 1. **It contains mailtest's test harness.** mailtest-harness, which only
+//!    tests link (an application depends on mailtest-mailer; `mailtest` is
+//!    its dev-dependency), registers itself as the process starts — an
+//!    initializer the loader runs before `main` ([`mark_test_harness`]) —
+//!    so the rule holds from the first line of the first test, whatever the
+//!    test order, and wherever the binary lives: copied out of `target/` by
+//!    Bazel, Buck2 or a CI artefact step, it is still a test binary. A
+//!    production binary never contains the harness, not even one built by
+//!    `cargo test` for a test to start as a child process
+//!    (`env!("CARGO_BIN_EXE_app")`): features unify across a build, but
+//!    what a binary links is its own. So that child still sends to the
+//!    test's sink — or wherever it is configured to.
+//! 2. **It made a capture** (a binding, a routed address, a global
+//!    capture): only tests capture.
+//! 3. **It runs from a cargo test binary**: `target/<profile>/deps/<name>-<16
+//!    hex digits>`, or rustdoc's `rustdoctest…` directory. This catches the
+//!    tests of an application that send through its mailer without using
+//!    mailtest at all; it depends on the path, which is why it is the last
+//!    of the three and never the only guard of a test that uses mailtest.
 //!
-//! A process that is neither sends as configured: this rule never changes
-//! what a production program does.
+//! Environment variables could not be a signal: a child inherits `NEXTEST`,
+//! `CARGO_*` and the rest from the test that starts it. A process that is
+//! none of the three sends as configured: this rule never changes what a
+//! production program does.
 
 mod bypass;
 mod process;
@@ -31,7 +37,7 @@ mod sinks;
 use std::sync::atomic::{AtomicBool, Ordering};
 
 pub use bypass::{Bypassing, bypass_active, bypassing};
-pub use process::{is_local_sink, test_process};
+pub use process::{is_local_sink, mark_test_harness, test_process};
 pub use sinks::SinkRegistration;
 
 /// Set by the first capture, binding or routed address of the process. Only

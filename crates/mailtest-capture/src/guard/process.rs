@@ -4,8 +4,26 @@
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 use std::path::Path;
 use std::sync::LazyLock;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use super::made_a_capture;
+
+/// Set before `main` when the binary contains mailtest's test harness.
+static TEST_HARNESS: AtomicBool = AtomicBool::new(false);
+
+/// Tells the rule that this binary contains a test harness: mailtest-harness
+/// calls it from an initializer that runs before `main` (see the
+/// [module](crate::guard) docs). It only sets a flag — it may run before the
+/// standard library is set up, so it allocates nothing — and it is safe to
+/// call at any time; a test harness of your own may call it too.
+///
+/// ```
+/// mailtest_capture::mark_test_harness();
+/// assert!(mailtest_capture::test_process().unwrap().contains("test harness"));
+/// ```
+pub fn mark_test_harness() {
+    TEST_HARNESS.store(true, Ordering::Relaxed);
+}
 
 /// Whether the executable is a cargo test harness or a doctest: computed once.
 static HARNESS_BINARY: LazyLock<Option<String>> = LazyLock::new(|| {
@@ -21,6 +39,9 @@ static HARNESS_BINARY: LazyLock<Option<String>> = LazyLock::new(|| {
 /// assert!(mailtest_capture::test_process().is_some());
 /// ```
 pub fn test_process() -> Option<String> {
+    if TEST_HARNESS.load(Ordering::Relaxed) {
+        return Some("it contains mailtest's test harness".to_owned());
+    }
     if made_a_capture() {
         return Some("it made a capture".to_owned());
     }

@@ -101,7 +101,24 @@ impl Failure {
     #[track_caller]
     pub(crate) fn panic(self) -> ! {
         let written = failure_note(&self);
+        self.tell_refused_elsewhere();
         panic!("{self}{written}")
+    }
+
+    /// Says on standard error how many sends were refused meanwhile that the
+    /// report does not list: beside the failure, not in it, so that the
+    /// failure's text stays the same whatever other tests do.
+    fn tell_refused_elsewhere(&self) {
+        let count = self.refused_elsewhere();
+        if count > 0 {
+            let sends = if count == 1 { "send was" } else { "sends were" };
+            eprintln!(
+                "mailtest: {count} more {sends} refused in this process while the outbox was alive, on threads \
+                 the capture was never bound on and to recipients the query does not name: other tests' \
+                 work, or work this test did not propagate its capture to (run the test alone to see \
+                 them in its report)"
+            );
+        }
     }
 
     /// Panics with the report, its first line starting with `location`
@@ -110,6 +127,7 @@ impl Failure {
     /// poll, a strict capture's drop), so the panic itself is inside mailtest.
     pub(crate) fn panic_at(self, location: &std::panic::Location<'_>) -> ! {
         let written = failure_note(&self);
+        self.tell_refused_elsewhere();
         panic!("{location}: {self}{written}")
     }
 }

@@ -13,9 +13,11 @@ mod scope;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Condvar, Mutex, MutexGuard, PoisonError};
 use std::task::Waker;
+use std::thread::ThreadId;
 use std::time::{Instant, SystemTime};
 
-use mailtest_capture::{Captured, SharedStore, Store};
+use mailtest_capture::{Captured, Refusal, SharedStore, Store};
+use mailtest_mime::same_address;
 
 use crate::email::{Email, Record};
 
@@ -58,6 +60,10 @@ pub(crate) struct Shared {
     created: Instant,
     state: Mutex<State>,
     changed: Condvar,
+    /// Every thread this outbox was bound on (the test's, and every one its
+    /// capture was propagated to): sends refused there are its test's own.
+    /// Apart from `state`, so a poll that binds never waits on a capture.
+    bound_threads: Mutex<Vec<ThreadId>>,
 }
 
 /// How the delivery decision reaches an outbox: a binding, a route or the
@@ -65,6 +71,13 @@ pub(crate) struct Shared {
 impl Store for Shared {
     fn store(&self, mail: Captured) {
         Outbox::push_into(self, mail);
+    }
+
+    fn bound_on(&self, thread: ThreadId) {
+        let mut threads = self.bound_threads.lock().unwrap_or_else(PoisonError::into_inner);
+        if !threads.contains(&thread) {
+            threads.push(thread);
+        }
     }
 }
 
@@ -82,6 +95,14 @@ impl Store for Outbox {
     fn store(&self, mail: Captured) {
         self.push(mail);
     }
+}
+
+/// The refused sends a report shows (see [`Outbox::refusals`]).
+pub(crate) struct Refusals {
+    /// Its test's own, oldest first.
+    pub(crate) own: Vec<Refusal>,
+    /// How many others were refused meanwhile (or are no longer kept).
+    pub(crate) elsewhere: usize,
 }
 
 #[derive(Default)]
@@ -107,12 +128,14 @@ impl Outbox {
     /// assert!(mailtest::current().is_none());
     /// ```
     pub fn new() -> Outbox {
+        crate::linked::keep();
         Outbox {
             shared: Arc::new(Shared {
                 id: NEXT_OUTBOX_ID.fetch_add(1, Ordering::Relaxed),
                 created: Instant::now(),
                 state: Mutex::new(State::default()),
                 changed: Condvar::new(),
+                bound_threads: Mutex::new(Vec::new()),
             }),
         }
     }
@@ -268,9 +291,19 @@ impl Outbox {
         false
     }
 
-    /// When this outbox was made.
-    pub(crate) fn created(&self) -> Instant {
-        self.shared.created
+    /// The sends refused while this outbox was alive that are its test's
+    /// own — made on a thread it was bound on, or to one of `recipients`
+    /// (the addresses a failing query names) — oldest first, and how many
+    /// others were refused meanwhile (other tests, or work this test did not
+    /// propagate to), which a report only counts.
+    pub(crate) fn refusals(&self, recipients: &[&str]) -> Refusals {
+        let (refused, forgotten) = mailtest_capture::refusals_since(self.shared.created);
+        let threads = self.shared.bound_threads.lock().unwrap_or_else(PoisonError::into_inner).clone();
+        let (own, others): (Vec<Refusal>, Vec<Refusal>) = refused.into_iter().partition(|refusal| {
+            threads.contains(&refusal.thread_id)
+                || refusal.recipients.iter().any(|to| recipients.iter().any(|named| same_address(to, named)))
+        });
+        Refusals { own, elsewhere: others.len() + forgotten }
     }
 
     /// The state lock. A panic elsewhere (a user's closure, say) never

@@ -3,7 +3,7 @@
 use lettre::Transport;
 use mailtest::{CaptureTransport, Mailer, capture};
 
-use crate::{Relay, message, serial, snapshot};
+use super::{Relay, message, snapshot};
 
 /// `n` ambient sends to `to` from a thread named `thread`, all refused.
 fn refused_sends(thread: &str, to: &str, n: usize) {
@@ -22,17 +22,21 @@ fn refused_sends(thread: &str, to: &str, n: usize) {
 
 #[test]
 fn a_failing_query_lists_the_refusals_with_their_thread_and_the_fix() {
-    let _serial = serial();
     let relay = Relay::start();
     let mailer = Mailer::from_settings(&relay.settings()).unwrap();
     let mail = capture();
-    mail.capture_raw(None, &["bob@example.com"], b"To: bob@example.com\r\nSubject: Welcome\r\n\r\nHi Bob");
+    mail.capture_raw(
+        None,
+        &["bob.listing@example.com"],
+        b"To: bob.listing@example.com\r\nSubject: Welcome\r\n\r\nHi Bob",
+    );
 
-    refused_sends("tokio-rt-worker", "ann@example.com", 20);
+    refused_sends("tokio-rt-worker", "ann.listing@example.com", 20);
     let worker = std::thread::Builder::new().name("app-worker".to_owned());
-    let prevented = worker.spawn(move || mailer.send_messages(&[message("carl@example.com", "Receipt")]));
+    let prevented =
+        worker.spawn(move || mailer.send_messages(&[message("carl.listing@example.com", "Receipt")]));
     prevented.unwrap().join().unwrap().unwrap_err();
-    let failure = mail.find().to("ann@example.com").subject("Welcome").try_one().unwrap_err();
+    let failure = mail.find().to("ann.listing@example.com").subject("Welcome").try_one().unwrap_err();
 
     let report = failure.report().replace(&relay.addr().port().to_string(), "PORT");
     snapshot("report_lists_refusals", &report);
@@ -40,22 +44,21 @@ fn a_failing_query_lists_the_refusals_with_their_thread_and_the_fix() {
 
 #[test]
 fn refusals_made_before_the_outbox_are_not_listed() {
-    let _serial = serial();
-    refused_sends("earlier", "ann@example.com", 1);
+    refused_sends("earlier", "ann.earlier@example.com", 1);
     let mail = capture();
 
-    let failure = mail.find().to("ann@example.com").try_one().unwrap_err();
+    let failure = mail.find().to("ann.earlier@example.com").try_one().unwrap_err();
 
     assert!(!failure.report().contains("refused"), "{}", failure.report());
 }
 
 #[test]
 fn the_no_outbox_error_says_how_to_fix_it() {
-    let _serial = serial();
+    let _gate = mailtest::capture(); // no global capture runs beside this test (see mod.rs)
     let message = lettre::Message::builder()
         .from("shop@example.com".parse().unwrap())
-        .to("ann@example.com".parse().unwrap())
-        .to("bob@example.com".parse().unwrap())
+        .to("ann.unbound@example.com".parse().unwrap())
+        .to("bob.unbound@example.com".parse().unwrap())
         .body(String::from("Hi"))
         .unwrap();
 
@@ -72,14 +75,13 @@ fn the_no_outbox_error_says_how_to_fix_it() {
 
 #[test]
 fn the_prevented_send_error_says_what_was_prevented_and_how_to_capture_it() {
-    let _serial = serial();
     let relay = Relay::start();
     let mailer = Mailer::from_settings(&relay.settings()).unwrap();
     let _mail = capture(); // makes this a test process by the first signal, whatever ran before
 
     let error = std::thread::Builder::new()
         .name("app-worker".to_owned())
-        .spawn(move || mailer.send_messages(&[message("ann@example.com", "Receipt")]).unwrap_err())
+        .spawn(move || mailer.send_messages(&[message("ann.prevented@example.com", "Receipt")]).unwrap_err())
         .unwrap()
         .join()
         .unwrap();

@@ -1,24 +1,25 @@
 //! Refused sends and the test-process rule (DESIGN §10): real mail never
 //! leaves a test, and a refusal is never invisible.
 //!
-//! A binary of its own: refusals are process-wide (a report lists those made
-//! while its outbox was alive), so these tests run one at a time
-//! ([`serial`]) and apart from the report snapshots of `tests/reports/`.
+//! A report lists only its own test's refusals (made on a thread its capture
+//! was bound on, or to a recipient its query names), so these tests run
+//! beside all the others. Their recipients are their own (`ann.listing@…`),
+//! so that no other test's query names them.
+//!
+//! A test here that watches where an unclaimed send goes holds a capture for
+//! its whole run, even one it never reads (`let _gate = capture();`): a
+//! global capture takes every unclaimed send in the process, and a capture
+//! keeps one from starting beside it (and waits for one to end).
 
+mod attribution;
+mod copied;
 mod leak;
 mod listing;
 mod rule;
 
 use std::net::{SocketAddr, TcpListener};
-use std::sync::{Mutex, MutexGuard, PoisonError};
 
 use mailtest::Settings;
-
-/// One test at a time: each one's refusals are then its own.
-fn serial() -> MutexGuard<'static, ()> {
-    static SERIAL: Mutex<()> = Mutex::new(());
-    SERIAL.lock().unwrap_or_else(PoisonError::into_inner)
-}
 
 /// A loopback server that is not an `SmtpSink`: it stands in for the real
 /// relay, and counts the connections it was offered (none are accepted,
@@ -65,7 +66,7 @@ fn message(to: &str, subject: &str) -> lettre::Message {
 }
 
 fn snapshot(name: &str, text: &str) {
-    insta::with_settings!({ snapshot_path => "../../snapshots", prepend_module_to_snapshot => false }, {
+    insta::with_settings!({ snapshot_path => "../../../snapshots", prepend_module_to_snapshot => false }, {
         insta::assert_snapshot!(name, text);
     });
 }

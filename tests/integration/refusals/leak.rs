@@ -3,7 +3,7 @@
 
 use mailtest::{Error, Mailer, capture, capture_global};
 
-use crate::{Relay, message, serial};
+use super::{Relay, message};
 
 /// What the app does: its own thread, its own mailer, the error logged.
 fn send_from_an_app_thread(mailer: &Mailer, to: &str) -> Result<usize, Error> {
@@ -19,17 +19,16 @@ fn send_from_an_app_thread(mailer: &Mailer, to: &str) -> Result<usize, Error> {
 
 #[test]
 fn with_only_a_thread_capture_the_send_is_refused_and_no_connection_is_made() {
-    let _serial = serial();
     let relay = Relay::start();
     let mailer = Mailer::from_settings(&relay.settings()).unwrap();
     let mail = capture();
 
-    let result = send_from_an_app_thread(&mailer, "ann@example.com");
+    let result = send_from_an_app_thread(&mailer, "ann.leak@example.com");
 
     let err = result.expect_err("a real send from a test process must be refused");
     let Error::NoOutbox { thread, recipients, prevented, .. } = &err else { panic!("{err:?}") };
     assert_eq!(thread, "app-worker");
-    assert_eq!(recipients, &["ann@example.com"]);
+    assert_eq!(recipients, &["ann.leak@example.com"]);
     assert_eq!(prevented.as_deref(), Some(relay.addr().to_string().as_str()));
     assert_eq!(relay.connections(), 0, "the relay must never be reached");
     mail.assert_empty();
@@ -37,25 +36,24 @@ fn with_only_a_thread_capture_the_send_is_refused_and_no_connection_is_made() {
 
 #[test]
 fn with_a_global_capture_the_mail_lands_in_it() {
-    let _serial = serial();
     let relay = Relay::start();
     let mailer = Mailer::from_settings(&relay.settings()).unwrap();
     let mail = capture_global();
 
-    let sent = send_from_an_app_thread(&mailer, "ann@example.com").unwrap();
+    let sent = send_from_an_app_thread(&mailer, "ann.leak@example.com").unwrap();
 
     assert_eq!(sent, 1);
-    mail.find().to("ann@example.com").subject("Your receipt").one();
+    mail.find().to("ann.leak@example.com").subject("Your receipt").one();
     assert_eq!(relay.connections(), 0);
 }
 
 #[test]
 fn the_default_settings_smtp_to_localhost_25_is_refused() {
-    let _serial = serial();
+    let _gate = mailtest::capture(); // no global capture runs beside this test (see mod.rs)
     // Often a relaying MTA on a developer's machine.
     let mailer = Mailer::from_settings(&mailtest::Settings::default()).unwrap();
 
-    let err = send_from_an_app_thread(&mailer, "ann@example.com").unwrap_err();
+    let err = send_from_an_app_thread(&mailer, "ann.leak@example.com").unwrap_err();
 
     assert!(
         matches!(&err, Error::NoOutbox { prevented: Some(server), .. } if server == "localhost:25"),
@@ -65,13 +63,12 @@ fn the_default_settings_smtp_to_localhost_25_is_refused() {
 
 #[test]
 fn send_mail_without_a_connection_is_refused_too() {
-    let _serial = serial();
     let relay = Relay::start();
     let port = relay.addr().port().to_string();
     // send_mail reads the environment; a child process gets its own.
     // Its output is kept, and shown only if it fails: a passing run stays quiet.
     let output = std::process::Command::new(std::env::current_exe().unwrap())
-        .args(["--exact", "leak::child_send_mail", "--include-ignored"])
+        .args(["--exact", "refusals::leak::child_send_mail", "--include-ignored"])
         .env("EMAIL_HOST", "127.0.0.1")
         .env("EMAIL_PORT", &port)
         .env("MAILTEST_CHILD", "1")
@@ -94,23 +91,21 @@ fn send_mail_without_a_connection_is_refused_too() {
 fn child_send_mail() {
     assert_eq!(std::env::var("MAILTEST_CHILD").as_deref(), Ok("1"), "run by its parent test");
     let err = std::thread::spawn(|| {
-        mailtest::send_mail("Hi", "Hello", "app@example.com", &["ann@example.com"]).send().unwrap_err()
+        mailtest::send_mail("Hi", "Hello", "app@example.com", &["ann.leak@example.com"]).send().unwrap_err()
     })
     .join()
     .unwrap();
     assert!(matches!(&err, Error::NoOutbox { prevented: Some(_), .. }), "{err:?}");
-    // No capture was ever made in this process: the executable's path made it a test.
-    assert!(err.to_string().contains("it runs from a cargo test binary"), "{err}");
+    // No capture was ever made in this process: the harness linked into the
+    // binary made it a test, before any test ran.
+    assert!(err.to_string().contains("it contains mailtest's test harness"), "{err}");
 }
 
-/// The async tests hold [`serial`]'s guard across `.await`: each runs on a
-/// runtime of its own, blocking its test thread, so nothing else waits on it.
 #[cfg(feature = "tokio")]
-#[allow(clippy::await_holding_lock)]
 mod async_mailer {
     use mailtest::{AsyncMailer, Error, capture, capture_global};
 
-    use crate::{Relay, message, serial};
+    use crate::refusals::{Relay, message};
 
     /// A worker the app spawns at start-up: it sends on a runtime thread.
     async fn send_from_a_worker(mailer: &AsyncMailer, to: &str) -> Result<(), Error> {
@@ -120,12 +115,11 @@ mod async_mailer {
 
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
     async fn from_a_multi_thread_worker_with_only_a_thread_capture_it_is_refused() {
-        let _serial = serial();
         let relay = Relay::start();
         let mailer = AsyncMailer::from_settings(&relay.settings()).unwrap();
         let mail = capture();
 
-        let err = send_from_a_worker(&mailer, "ann@example.com").await.unwrap_err();
+        let err = send_from_a_worker(&mailer, "ann.leak@example.com").await.unwrap_err();
 
         let Error::NoOutbox { prevented, asynchronous, .. } = &err else { panic!("{err:?}") };
         assert_eq!(prevented.as_deref(), Some(relay.addr().to_string().as_str()));
@@ -137,14 +131,13 @@ mod async_mailer {
 
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
     async fn from_a_multi_thread_worker_with_a_global_capture_it_lands_there() {
-        let _serial = serial();
         let relay = Relay::start();
         let mailer = AsyncMailer::from_settings(&relay.settings()).unwrap();
         let mail = capture_global();
 
-        send_from_a_worker(&mailer, "ann@example.com").await.unwrap();
+        send_from_a_worker(&mailer, "ann.leak@example.com").await.unwrap();
 
-        mail.find().to("ann@example.com").one();
+        mail.find().to("ann.leak@example.com").one();
         assert_eq!(relay.connections(), 0);
     }
 }

@@ -3,7 +3,7 @@
 
 use mailtest::{DummyBackend, Error, Mailer, Settings, SmtpSink, capture_global};
 
-use crate::{Relay, message, serial};
+use super::{Relay, message};
 
 fn settings_for(sink: &SmtpSink) -> Settings {
     let port = sink.port().to_string();
@@ -16,54 +16,52 @@ fn on_an_app_thread<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static) -
 
 #[test]
 fn a_sink_of_the_process_is_reached_from_any_thread() {
-    let _serial = serial();
+    let _gate = mailtest::capture(); // no global capture runs beside this test (see mod.rs)
     let sink = SmtpSink::start().unwrap();
     let mailer = Mailer::from_settings(&settings_for(&sink)).unwrap();
 
-    let sent = on_an_app_thread(move || mailer.send_messages(&[message("ann@example.com", "Receipt")]));
+    let sent = on_an_app_thread(move || mailer.send_messages(&[message("ann.rule@example.com", "Receipt")]));
 
     assert_eq!(sent.unwrap(), 1);
-    sink.outbox().find().to("ann@example.com").one();
+    sink.outbox().find().to("ann.rule@example.com").one();
 }
 
 #[test]
 fn localhost_names_the_sink_too() {
-    let _serial = serial();
+    let _gate = mailtest::capture(); // no global capture runs beside this test (see mod.rs)
     let sink = SmtpSink::start().unwrap();
     let port = sink.port().to_string();
     let settings = Settings::from_vars([("EMAIL_HOST", "localhost"), ("EMAIL_PORT", port.as_str())]).unwrap();
     let mailer = Mailer::from_settings(&settings).unwrap();
 
-    on_an_app_thread(move || mailer.send_messages(&[message("ann@example.com", "Receipt")])).unwrap();
+    on_an_app_thread(move || mailer.send_messages(&[message("ann.rule@example.com", "Receipt")])).unwrap();
 
     sink.outbox().assert_count(1);
 }
 
 #[test]
 fn a_bypass_capture_mailer_reaches_the_sink_even_under_a_global_capture() {
-    let _serial = serial();
     let sink = SmtpSink::start().unwrap();
     let mailer = Mailer::from_settings(&settings_for(&sink)).unwrap().bypass_capture();
     let mail = capture_global();
 
-    on_an_app_thread(move || mailer.send_messages(&[message("ann@example.com", "Receipt")])).unwrap();
-    mailtest::send_mail("Hi", "Hello", "app@example.com", &["bob@example.com"])
+    on_an_app_thread(move || mailer.send_messages(&[message("ann.rule@example.com", "Receipt")])).unwrap();
+    mailtest::send_mail("Hi", "Hello", "app@example.com", &["bob.rule@example.com"])
         .connection(&Mailer::from_settings(&settings_for(&sink)).unwrap().bypass_capture())
         .send()
         .unwrap();
 
-    sink.outbox().find().to("ann@example.com").one();
-    sink.outbox().find().to("bob@example.com").one();
+    sink.outbox().find().to("ann.rule@example.com").one();
+    sink.outbox().find().to("bob.rule@example.com").one();
     mail.assert_empty();
 }
 
 #[test]
 fn a_bypass_capture_mailer_connects_to_a_real_server() {
-    let _serial = serial();
     let relay = Relay::start(); // never answers: the send times out
     let mailer = Mailer::from_settings(&relay.settings()).unwrap().bypass_capture();
 
-    let err = on_an_app_thread(move || mailer.send_messages(&[message("ann@example.com", "Receipt")]));
+    let err = on_an_app_thread(move || mailer.send_messages(&[message("ann.rule@example.com", "Receipt")]));
 
     let err = err.unwrap_err();
     assert!(matches!(err, Error::Smtp { .. }), "{err:?}");
@@ -73,7 +71,7 @@ fn a_bypass_capture_mailer_connects_to_a_real_server() {
 
 #[test]
 fn open_in_a_test_process_connects_to_nothing_but_a_sink() {
-    let _serial = serial();
+    let _gate = mailtest::capture(); // no global capture runs beside this test (see mod.rs)
     let relay = Relay::start();
     let mailer = Mailer::from_settings(&relay.settings()).unwrap();
 
@@ -85,10 +83,10 @@ fn open_in_a_test_process_connects_to_nothing_but_a_sink() {
 
 #[test]
 fn backends_that_reach_no_mail_server_are_unaffected() {
-    let _serial = serial();
+    let _gate = mailtest::capture(); // no global capture runs beside this test (see mod.rs)
     let mailer = Mailer::new(DummyBackend);
 
-    let sent = on_an_app_thread(move || mailer.send_messages(&[message("ann@example.com", "Receipt")]));
+    let sent = on_an_app_thread(move || mailer.send_messages(&[message("ann.rule@example.com", "Receipt")]));
 
     assert_eq!(sent.unwrap(), 1);
 }

@@ -2,10 +2,9 @@
 //! top-level `snapshots/` folder): a change to a report is reviewed like
 //! any other output.
 //!
-//! A binary of its own, in which no send is ever refused: refusals are
-//! process-wide, and a report lists those made while its outbox was alive,
-//! so a refusal in a test running alongside would change these snapshots.
-//! Reports that list refusals are pinned in `tests/refusals/`.
+//! A report lists only its own test's refused sends, so these run beside
+//! the tests that make refusals (whose recipients are their own); reports
+//! that list refusals are pinned in `refusals/`.
 
 use std::time::Duration;
 
