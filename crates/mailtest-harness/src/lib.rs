@@ -113,25 +113,30 @@
 //! `cargo nextest`; see [`capture_global()`].
 //!
 //! A send with nowhere to go is refused — never dropped silently — with an
-//! error that says how to fix it, and a failing query lists the sends
-//! refused while its outbox was alive:
+//! error that says how to fix it, and a failing query lists its own test's
+//! refused sends: those made on threads its capture was bound on, and those
+//! to recipients the query names. Other sends refused meanwhile (under
+//! `cargo test`, often other tests' work) are only counted, on standard
+//! error beside the failure, so that the report's text is the same whatever
+//! runs beside it:
 //!
 //! ```text
 //! expected exactly 1 email matching to=ann@example.com, subject="Welcome"; found 0 of 1 captured
 //!
-//! meanwhile 21 sends were refused in this process, while this outbox was alive:
+//! meanwhile 20 sends were refused, on threads this capture was bound on or to recipients this query names:
 //!   20 sends to ann@example.com, on thread 'tokio-rt-worker': no outbox was bound there, no recipient was routed, no global capture was alive
-//!   1 send to carl@example.com, on thread 'app-worker': a mailer's real send over SMTP to 127.0.0.1:2525 was prevented
 //!   hint: capture mail from work the test does not own (an app's workers, a thread pool, a multi-thread runtime) with `mailtest::capture_global()`; or propagate the capture (`outbox.scope(fut)`, `outbox.spawn(..)`), or send to `outbox.unique_address("name")`.
 //! ```
 //!
 //! ## No mail leaves a test
 //!
-//! A process counts as a test once it has made a capture, or when it runs
-//! from a cargo test binary or a doctest ([`mailtest_capture::guard`] says
-//! how it tells), so the rule holds whatever order tests run in. Your
-//! production binary, even when a test starts it as a child process, is
-//! neither, and sends as configured.
+//! A binary that contains this harness is a test binary: the harness marks
+//! it before `main`, so the rule holds from the first line of the first
+//! test, whatever the test order and wherever the binary was copied (a
+//! process that captured, or runs from a cargo test binary, counts too;
+//! [`mailtest_capture::guard`] says how it tells). Your production binary,
+//! even when a test starts it as a child process, contains no harness, and
+//! sends as configured.
 //!
 //! In a test process a `Mailer` or `AsyncMailer`, however it was built
 //! (`from_env`, `from_settings`, `Mailer::new(SmtpBackend…)`, `send_mail`
