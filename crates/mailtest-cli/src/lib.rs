@@ -103,14 +103,19 @@ use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use mailtest::{ConsoleBackend, Email, FileBackend, Outbox, SmtpSink};
+use mailtest::{ConsoleBackend, Email, Outbox, SmtpSink};
 use mailtest_capture::Captured;
 
-const SERVE_USAGE: &str = "  mailtest serve [--port N] [--host ADDR] [--dir PATH] [--http PORT]
-      run an SMTP sink (default 127.0.0.1, a free port) and print each message;
-      as the console backend does; with --dir, also file them in an mbox
-      file there, as the file backend does; with --http, also serve the live
-      web UI and JSON API on that port (0: a free one), on the same host
+use commands::mailroom::{DEFAULT_CAP, Mailroom};
+
+const SERVE_USAGE: &str = "  mailtest serve [--port N] [--host ADDR] [--dir PATH] [--http PORT] [--cap N]
+      run an SMTP sink (default 127.0.0.1, a free port) and print each message
+      as the console backend does; mail to NAME+NS@... lands in namespace NS,
+      other mail in namespace default; each namespace holds at most --cap
+      messages (default 10000; more are refused with 452 4.2.2); with --dir,
+      also file them in mbox files there (DIR, and DIR/+NS for namespace NS),
+      reloaded at the next start; with --http, also serve the live web UI and
+      JSON API on that port (0: a free one), on the same host
 ";
 
 const SHOW_USAGE: &str = "  mailtest show FILE
@@ -151,6 +156,7 @@ enum Command {
         addr: SocketAddr,
         dir: Option<PathBuf>,
         http: Option<u16>,
+        cap: usize,
     },
     Show {
         file: PathBuf,
@@ -188,7 +194,7 @@ pub fn run() -> ExitCode {
         }
         Command::Show { file } => show(&file),
         Command::ShowHtml { file, out } => commands::show_html::run(&file, &out),
-        Command::Serve { addr, dir, http } => serve(addr, dir.as_deref(), http),
+        Command::Serve { addr, dir, http, cap } => serve(addr, dir.as_deref(), http, cap),
         Command::Assert(assert) => match assert.run() {
             Ok(true) => Ok(()),
             Ok(false) => return ExitCode::FAILURE,
@@ -251,6 +257,7 @@ fn command_name(text: &str) -> Option<&'static str> {
 
 fn parse_serve(mut args: &[String]) -> Result<Command, String> {
     let (mut host, mut port, mut dir, mut http) = (IpAddr::V4(Ipv4Addr::LOCALHOST), 0u16, None, None);
+    let mut cap = DEFAULT_CAP;
     while let [option, rest @ ..] = args {
         let value = rest.first().ok_or_else(|| format!("{option} needs a value"))?;
         match option.as_str() {
@@ -265,48 +272,61 @@ fn parse_serve(mut args: &[String]) -> Result<Command, String> {
                     value.parse().map_err(|_| format!("--http {value:?} is not a port number (0-65535)"))?,
                 )
             }
+            "--cap" => {
+                cap = value.parse().ok().filter(|&cap: &usize| cap > 0).ok_or_else(|| {
+                    format!("--cap {value:?} is not a number of messages from 1 (each namespace's limit)")
+                })?
+            }
             other => return Err(format!("unknown option {other:?} for serve")),
         }
         args = &rest[1..];
     }
-    Ok(Command::Serve { addr: SocketAddr::new(host, port), dir, http })
+    Ok(Command::Serve { addr: SocketAddr::new(host, port), dir, http, cap })
 }
 
-fn serve(addr: SocketAddr, dir: Option<&Path>, http: Option<u16>) -> Result<(), String> {
-    let filed = dir.map(FileBackend::new).transpose().map_err(|e| e.to_string())?;
-    let console = ConsoleBackend::stdout();
-    let sink = SmtpSink::builder().bind(addr).start().map_err(|e| e.to_string())?;
-    let outbox = sink.outbox();
+fn serve(addr: SocketAddr, dir: Option<&Path>, http: Option<u16>, cap: usize) -> Result<(), String> {
+    let (mailroom, reloaded) = Mailroom::open(cap, dir)?;
+    let (console, printed) = std::sync::mpsc::channel::<Captured>();
+    mailroom.print_to(console);
+    let sink =
+        SmtpSink::builder().bind(addr).deliver_to(mailroom.clone()).start().map_err(|e| e.to_string())?;
     let mut banner = format!("mailtest: SMTP sink listening on {} (Ctrl-C to stop)", sink.addr());
-    if let Some(filed) = &filed {
-        let _ = write!(banner, "; filing messages in {}", filed.path().display());
+    if let Some(dir) = mailroom.dir() {
+        let _ = write!(banner, "; filing messages in {}", dir.display());
     }
     println!("{banner}");
+    if let (Some(dir), false) = (mailroom.dir(), reloaded.is_empty()) {
+        println!("{}", reloaded_line(dir, &reloaded, cap));
+    }
     if let Some(port) = http {
-        let web = commands::web::start(outbox.clone(), SocketAddr::new(addr.ip(), port))?;
-        println!("mailtest: web UI on http://{web}/ (JSON API under /api/)");
+        let web = commands::web::start(mailroom.clone(), SocketAddr::new(addr.ip(), port))?;
+        println!("mailtest: web UI on http://{web}/ (JSON API under /api/, namespace NS under /ns/NS/)");
     }
     flush()?;
-    let mut printed = 0;
-    loop {
-        // Followed by capture number, so a clear (DELETE /api/messages) loses nothing.
-        let emails = commands::follow::arrivals_after(&outbox, printed);
-        for email in &emails {
-            printed = email.sequence();
-            // With the envelope as the sink took it: `<postmaster>` and quoted
-            // local parts too, which a lettre envelope cannot hold.
-            let mail = Captured::new(
-                email.envelope_from().map(str::to_owned),
-                email.envelope_to().to_vec(),
-                email.raw().to_vec(),
-            );
-            if let Some(filed) = &filed {
-                filed.write_captured(&mail).map_err(|e| e.to_string())?;
-            }
-            console.write_captured(&mail).map_err(|e| e.to_string())?;
-            flush()?;
-        }
+    let console = ConsoleBackend::stdout();
+    // In the order the mailroom kept them; the sink lives as long as this loop.
+    for mail in printed {
+        console.write_captured(&mail).map_err(|e| e.to_string())?;
+        flush()?;
     }
+    drop(sink);
+    Ok(())
+}
+
+/// `mailtest: reloaded 3 messages from ./mail (default 2, ci7 1)`, and which
+/// namespaces are over the cap.
+fn reloaded_line(dir: &Path, reloaded: &[(String, usize)], cap: usize) -> String {
+    let total: usize = reloaded.iter().map(|(_, count)| count).sum();
+    let each: Vec<String> = reloaded.iter().map(|(ns, count)| format!("{ns} {count}")).collect();
+    let mut line =
+        format!("mailtest: reloaded {total} messages from {} ({})", dir.display(), each.join(", "));
+    for (ns, count) in reloaded.iter().filter(|(_, count)| *count >= cap) {
+        let _ = write!(
+            line,
+            "\nmailtest: namespace {ns} holds {count} messages, at or over its cap of {cap}: new mail to it is refused until some is deleted"
+        );
+    }
+    line
 }
 
 fn flush() -> Result<(), String> {

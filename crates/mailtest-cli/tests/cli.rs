@@ -230,8 +230,7 @@ fn serve_prints_and_files_each_message_and_show_reads_one_back() {
     child.kill().unwrap();
     child.wait().unwrap();
 
-    assert!(banner.contains(&format!("; filing messages in {}/", dir.0.display())), "{banner}");
-    assert!(banner.ends_with(".mbox\n"), "{banner}");
+    assert!(banner.ends_with(&format!("; filing messages in {}\n", dir.0.display())), "{banner}");
     // The console shows the Date lettre set: the one value that changes run to run.
     let printed = regex::Regex::new(r"(?m)^Date: .*$").unwrap().replace_all(&printed, "Date: [date]");
     snapshot("cli_serve_output", &printed);
