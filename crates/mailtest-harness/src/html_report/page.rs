@@ -2,6 +2,7 @@
 
 use super::embed::Budget;
 use super::html::Html;
+use super::on_failure::Reported;
 use super::{Target, email_view, list, number};
 use crate::email::Email;
 
@@ -104,5 +105,31 @@ pub fn live_email(email: &Email, n: u64) -> String {
     out.tag("<nav class=\"top\"><a href=\"../\">← all emails</a></nav>\n");
     email_view::write(&mut out, email, n, Target::File, &mut Budget::new());
     out.tag("</body>\n</html>\n");
+    out.finish()
+}
+
+/// The run's index: one row per test that left a report, linking to it.
+pub(crate) fn run_index(reported: &[Reported]) -> String {
+    let mut out = Html::new();
+    let tests = if reported.len() == 1 { "1 test".to_owned() } else { format!("{} tests", reported.len()) };
+    head(&mut out, REPORT_POLICY, &format!("mailtest reports: {tests}"));
+    out.tag("<h1>mailtest reports: ").text(&tests).tag("</h1>\n");
+    if reported.is_empty() {
+        out.tag("<p class=\"none\">No test left a mail report.</p>\n</body>\n</html>\n");
+        return out.finish();
+    }
+    out.tag("<table class=\"list\" id=\"reports\">\n<thead><tr><th>Package</th><th>Test binary</th>");
+    out.tag("<th>Test</th><th>Emails</th><th>Why it failed</th></tr></thead>\n<tbody>\n");
+    for report in reported {
+        out.tag("<tr><td>").text(&report.package).tag("</td><td>").text(&report.binary);
+        out.tag("</td><td><a href=\"").text(&format!("{}/index.html", report.folder())).tag("\">");
+        out.text(&report.test).tag("</a></td><td>").num(report.emails as u64).tag("</td><td>");
+        match &report.headline {
+            Some(headline) => out.tag("<code>").text(headline).tag("</code>"),
+            None => out.tag("<span class=\"none\">the test failed outside mailtest's assertions</span>"),
+        };
+        out.tag("</td></tr>\n");
+    }
+    out.tag("</tbody>\n</table>\n</body>\n</html>\n");
     out.finish()
 }
