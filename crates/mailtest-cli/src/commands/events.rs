@@ -19,8 +19,9 @@ const KEEP_ALIVE: Duration = Duration::from_secs(15);
 
 #[derive(Clone)]
 pub(crate) enum Event {
-    /// A new email: its JSON summary.
-    Email(String),
+    /// A new email, shown to readers as its JSON summary (made only when a
+    /// reader is there to read it).
+    Email(mailtest::Email),
     /// The email numbered so was deleted.
     Deleted(u64),
     /// The namespace was cleared.
@@ -99,7 +100,9 @@ pub(crate) fn stream(feed: &Feed, ns: &str, out: &mut impl Write) {
                 let mut text = String::new();
                 for (id, _, event) in events.iter().filter(|(_, of, _)| of == ns) {
                     text.push_str(&match event {
-                        Event::Email(json) => format!("id: {id}\nevent: email\ndata: {json}\n\n"),
+                        Event::Email(email) => {
+                            format!("id: {id}\nevent: email\ndata: {}\n\n", super::json::summary(email))
+                        }
                         Event::Deleted(n) => format!("id: {id}\nevent: deleted\ndata: {{\"n\":{n}}}\n\n"),
                         Event::Cleared => format!("id: {id}\nevent: cleared\ndata: {{}}\n\n"),
                     });

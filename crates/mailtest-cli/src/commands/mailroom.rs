@@ -238,7 +238,7 @@ impl Delivery for Mailroom {
             let outbox = &namespaces.entry(ns.clone()).or_default().outbox;
             outbox.store(mail.clone());
             if let Some(email) = outbox.emails().pop() {
-                self.inner.feed.publish(ns, Event::Email(super::json::summary(&email).to_string()));
+                self.inner.feed.publish(ns, Event::Email(email));
             }
         }
         drop(namespaces);
