@@ -422,6 +422,15 @@ fn a_full_namespace_refuses_new_mail_with_452_and_the_others_take_theirs() {
     served.http("DELETE", "/ns/full/api/messages/1");
     served.send(&["a+full@example.com"], "three").unwrap();
     assert_eq!(served.subjects("/ns/full/api/messages"), ["two", "three"]);
+    let server = format!("http://127.0.0.1:{}", served.http);
+    let asserted = Command::new(BIN)
+        .args(["assert", "--server", &server, "--namespace", "full", "--subject", "three"])
+        .output()
+        .unwrap();
+    assert_eq!(
+        String::from_utf8_lossy(&asserted.stdout),
+        "mailtest: ok: exactly 1 email in namespace full matching subject=\"three\"\n"
+    );
     assert_eq!(served.http("GET", "/api/namespaces").1[1]["cap"], 2);
 }
 

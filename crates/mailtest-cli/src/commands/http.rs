@@ -211,9 +211,12 @@ impl Response {
         Response::new(status, "application/json", body)
     }
 
-    /// An error: JSON under `/api/`, plain text elsewhere.
+    /// An error: JSON under `/api/` (and a namespace's `/ns/{ns}/api/`),
+    /// plain text elsewhere.
     pub(crate) fn error(status: u16, path: &str, why: &str) -> Response {
-        if path.starts_with("/api/") {
+        let scoped =
+            path.strip_prefix("/ns/").and_then(|rest| rest.split_once('/')).map_or(path, |(_, rest)| rest);
+        if path.starts_with("/api/") || scoped.starts_with("api/") {
             Response::json(status, &serde_json::json!({ "error": why }))
         } else {
             Response::new(
