@@ -6,9 +6,10 @@
 //! ```
 //!
 //! ```text
-//! mailtest serve [--port N] [--host ADDR] [--dir PATH] [--http PORT]
+//! mailtest serve [--port N] [--host ADDR] [--dir PATH] [--http PORT] [--cap N]
 //! mailtest show [--html] FILE [--out DIR]
-//! mailtest assert --server http://127.0.0.1:PORT [--to ADDR] [--subject TEXT] ... [--within 10s] [--count N]
+//! mailtest assert --server http://127.0.0.1:PORT [--namespace NS] [--to ADDR] [--subject TEXT]
+//!                 [--search QUERY] ... [--within 10s] [--count N]
 //! mailtest [COMMAND] --help | -h        mailtest [COMMAND] --version | -V
 //! ```
 //!
@@ -44,10 +45,12 @@
 //! `serve` runs a [`mailtest::SmtpSink`] and prints each message it accepts
 //! as the console backend does (`EMAIL_BACKEND=console`, decoded), and with
 //! `--dir` also files it as the file backend does (`EMAIL_BACKEND=file`):
-//! one mbox file for the run, envelope kept, so Bcc recipients survive and
+//! mbox files, envelope kept, so Bcc recipients survive and
 //! [`Outbox::load("./mail")`](mailtest::Outbox::load) reads them back in a
-//! test. `--host` takes another address (`0.0.0.0` to listen beyond
-//! loopback). `mailtest show FILE` prints each message of an mbox or `.eml`
+//! test. A restart with the same `--dir` reads every stored message back
+//! and lists it again (`mailtest: reloaded 3 messages from ./mail (default
+//! 2, ci7 1)`); a deletion through the API is made on disk too. `--host`
+//! takes another address (`0.0.0.0` to listen beyond loopback). `mailtest show FILE` prints each message of an mbox or `.eml`
 //! file with the [snapshot rendering](mailtest::snapshot::render), the same
 //! text `assert_email_snapshot!` stores; `mailtest show --html FILE [--out
 //! DIR]` writes the HTML report of the file's messages instead.
@@ -66,20 +69,84 @@
 //!
 //! | route | answer |
 //! |---|---|
-//! | `GET /` | the list, updated as mail arrives (server-sent events at `/events`) |
+//! | `GET /` | the list, with a search box and a delete button on each row, updated as mail arrives (server-sent events at `/events`) |
 //! | `GET /m/{n}` | one email, as in the report |
-//! | `GET /api/messages` | JSON: `n`, `subject`, `from`, `to`, `cc`, `bcc`, `date`, `size` of each email; filters `to`, `from`, `subject`, `subject_contains`, `text_contains`, `html_contains` mean what the [`Query`](mailtest::Query) methods mean |
+//! | `GET /api/messages` | JSON: `n`, `subject`, `from`, `to`, `cc`, `bcc`, `date`, `size` of each email; filters `to`, `from`, `subject`, `subject_contains`, `text_contains`, `html_contains` mean what the [`Query`](mailtest::Query) methods mean, `q` is a search (below) |
 //! | `GET /api/messages/{n}` | one email decoded: the above plus `envelope`, `reply_to`, `message_id`, `text`, `html`, `headers`, `attachments`, `links`, `problems`, `lints` |
 //! | `GET /api/messages/{n}.eml` | the bytes as captured |
-//! | `GET /api/wait?…&count=N&timeout=SECONDS` | waits until at least `count` emails (default 1) match: 200 with them, or after `timeout` (default 30, at most 300) 408 with `error` and the near-miss `report` |
-//! | `DELETE /api/messages` | clears the outbox |
+//! | `GET /api/wait?…&count=N&timeout=SECONDS` | waits until at least `count` emails (default 1) match: 200 with them, or after `timeout` (default 30) 408 with `error` and the near-miss `report`; a timeout above 300 is a 400 that says so |
+//! | `DELETE /api/messages` | deletes the namespace's mail |
+//! | `DELETE /api/messages/{n}` | deletes one email |
+//! | `GET /api/namespaces` | each namespace: `name`, `count`, `cap`, `waiting` |
 //!
-//! `n` is the capture number, from 1; a clear does not reuse numbers. The
+//! Every route but the last is per namespace: as above for the default
+//! one, and under `/ns/{ns}/` for namespace `ns` (`/ns/ci7/api/wait?…`,
+//! the page `/ns/ci7/`). `n` is the capture number in its namespace, from
+//! 1; a deletion does not reuse numbers. A long poll whose client hangs up
+//! ends at once: nothing waits for a reader that has gone. The
 //! web UI listens on the sink's host: 127.0.0.1 unless `--host` says
 //! otherwise. On loopback it answers only requests that name a loopback
 //! host, so a web page you visit cannot read your mail through DNS
 //! rebinding. Bad requests get 400, 404, 405 (with `Allow`), 413 or 431 and
 //! a reason; request heads are limited to 16 KiB and 64 fields.
+//!
+//! # Namespaces: one server for a whole team
+//!
+//! Mail to `anything+NS@any.domain` lands in namespace `NS`, other mail in
+//! namespace `default`. Plus-addressing, because every SMTP client and
+//! every application can send to such an address, where an SMTP `MAIL
+//! FROM` parameter would need a client that sends one. The tag is what
+//! follows the first `+` of the local part; a name is 1 to 64 letters,
+//! digits, `.`, `_` or `-`, without regard to case (`+CI7` is `ci7`). A
+//! recipient whose tag is not a name is refused at `RCPT TO` with
+//! `553 5.1.3` saying why, never filed elsewhere. A message to several
+//! namespaces lands in each. So 64 parallel end-to-end workers share one
+//! server, each sending to `user+worker17@example.com` and asking
+//! `/ns/worker17/api/wait`: each namespace is an outbox of its own, with
+//! its own numbers, and mail elsewhere never wakes or slows its waiters.
+//!
+//! **Caps.** Each namespace holds at most `--cap N` messages (default
+//! 10,000). Mail to a full namespace is refused, never dropped: at `RCPT
+//! TO` (or, when it filled up meanwhile, at the end of DATA) with
+//! `452 4.2.2 namespace "ci7" is full: it holds 10000 messages, its cap
+//! (mailtest serve --cap); delete some (DELETE /ns/ci7/api/messages) and
+//! send again` — a temporary failure, so a client that retries succeeds
+//! once there is room. A message is kept in all its namespaces or in none.
+//! With `--dir`, namespace `ns` is filed in `DIR/+ns/` (the default one in
+//! `DIR` itself); a restart reloads every folder, over the cap or not.
+//!
+//! # Search
+//!
+//! The list's search box and `q=` of `/api/messages` and `/api/wait` take
+//! terms that must all hold, each found without regard to case:
+//!
+//! ```text
+//! from:ann to:+ci7 subject:"order 42" text:refund header:X-Tag=a header:List-Id welcome
+//! ```
+//!
+//! `from:` searches the From header, `to:` every recipient (To, Cc and the
+//! envelope, so Bcc), `subject:` the subject, `text:` the text body or the
+//! HTML body's text, `header:NAME=TEXT` a header's decoded value and
+//! `header:NAME` its presence; a word alone searches the subject, From, the
+//! recipients and the body. Double quotes keep spaces and colons in a value
+//! (`"ratio: 3"`), with `\"` for a quote. An unknown field (`colour:red`)
+//! is a 400 naming the fields.
+//!
+//! # The run's report index
+//!
+//! A failing test writes its HTML report (see
+//! [mailtest-harness](https://docs.rs/mailtest-harness/latest/mailtest_harness/#the-html-report))
+//! into `target/mailtest/<package>/<test binary>/<test>/` — the package and
+//! the binary (`tests/signup.rs` is `signup`, without cargo's hash) keep
+//! tests of the same name in different files apart. Beside them,
+//! `target/mailtest/index.html` lists every test that left a report, with
+//! the first line of its failure, and `target/mailtest/summary.md` says the
+//! same in Markdown for a CI run summary
+//! (`cat target/mailtest/summary.md >> "$GITHUB_STEP_SUMMARY"`). A test
+//! whose capture ends without a failure removes its report from an earlier
+//! run, and the index with it. Both files are rebuilt from the folders
+//! whenever one changes, sorted, without times or absolute paths, so the
+//! same failures give the same bytes on a rerun.
 //!
 //! # `mailtest assert`
 //!
@@ -93,7 +160,8 @@
 //!
 //! `mailtest assert` asks the JSON API and exits 0, or 1 with the near-miss
 //! report on standard error (`--count N` for another number, `--count 0`
-//! for none within the time).
+//! for none within the time; `--namespace NS` asks namespace `NS`,
+//! `--search QUERY` adds a search).
 
 mod commands;
 
