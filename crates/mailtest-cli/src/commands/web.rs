@@ -61,9 +61,6 @@ pub(crate) struct Asked<'a> {
     pub(crate) stream: &'a TcpStream,
 }
 
-/// The script of the live list.
-const LIVE_SCRIPT: &str = include_str!("assets/live.js");
-
 /// Starts serving on `addr`; returns the address it listens on.
 pub(crate) fn start(mailroom: Mailroom, addr: SocketAddr) -> Result<SocketAddr, String> {
     let listener = TcpListener::bind(addr).map_err(|e| format!("cannot listen for HTTP on {addr}: {e}"))?;
@@ -240,7 +237,7 @@ fn list_page(server: &Server, asked: &Asked<'_>) -> Response {
 }
 
 fn live_script(_: &Server, _: &Asked<'_>) -> Response {
-    Response::new(200, "text/javascript; charset=utf-8", LIVE_SCRIPT)
+    Response::new(200, "text/javascript; charset=utf-8", pages::LIVE_SCRIPT)
 }
 
 fn email_page(server: &Server, asked: &Asked<'_>) -> Response {

@@ -1,6 +1,6 @@
 //! The table of emails: the report's contents and the live UI's front page.
 //!
-//! The live page's script (`live.js` of `mailtest serve`) adds rows of the
+//! The live page's script (`assets/live.js`) adds rows of the
 //! same shape from the JSON API, so the two must agree: `<tr data-n>` with
 //! the cells number, subject (the link), from, to, size, and on the live
 //! page a last cell with a delete button (`button.delete[data-n]`). The
