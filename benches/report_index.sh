@@ -61,7 +61,7 @@ one() {
   rm -rf "$reports"
   local start end
   start=$(date +%s%N)
-  MAILTEST_REPORT=$1 CARGO_PKG_NAME=report-index-bench "$binary" --test-threads=2 -q >/dev/null 2>&1 || true
+  env -u RUST_BACKTRACE MAILTEST_REPORT="$1" CARGO_PKG_NAME=report-index-bench "$binary" --test-threads=2 -q >/dev/null 2>&1 || true
   end=$(date +%s%N)
   echo $(( (end - start) / 1000000 ))
 }

@@ -12,7 +12,7 @@
 mod run_index;
 
 use std::cell::RefCell;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use super::location::{ReportRoot, report_root, test_folder};
 use crate::email::Email;
@@ -44,6 +44,7 @@ fn mode() -> (Mode, Option<String>) {
     }
 }
 
+use run_index::Change;
 pub(crate) use run_index::{FAILURE_FILE, Reported};
 
 thread_local! {
@@ -69,7 +70,8 @@ pub(crate) fn failure_note(failure: &Failure) -> String {
     let line = match super::write::write(&dir, emails, Some(failure.report())) {
         Ok(_) => {
             let _ = REPORTED.try_with(|reported| reported.borrow_mut().push(dir));
-            refresh_index(&root);
+            let headline = failure.report().lines().next().map(str::to_owned);
+            refresh_index(&root, Change::Wrote(reported(&folder, emails.len(), headline)));
             format!("mailtest report: {}", shown(&root.shown.join(&folder).join("index.html")))
         }
         Err(error) => format!("mailtest report not written: {error}"),
@@ -97,7 +99,7 @@ pub(crate) fn capture_ended(outbox: &Outbox) -> Option<Result<PathBuf, mailtest_
     let dir = root.path.join(&folder);
     let already = REPORTED.try_with(|reported| reported.borrow().contains(&dir)).unwrap_or(true);
     if !wanted && !panicking && !already && mode == Mode::Failure {
-        remove_stale(&root, &dir);
+        remove_stale(&root, &folder);
     }
     if !wanted || (panicking && already) {
         return None;
@@ -107,33 +109,48 @@ pub(crate) fn capture_ended(outbox: &Outbox) -> Option<Result<PathBuf, mailtest_
         return None;
     }
     let written =
-        super::write::write(&dir, &emails, None).map(|_| root.shown.join(folder).join("index.html"));
-    refresh_index(&root);
+        super::write::write(&dir, &emails, None).map(|_| root.shown.join(&folder).join("index.html"));
+    if written.is_ok() {
+        refresh_index(&root, Change::Wrote(reported(&folder, emails.len(), None)));
+    }
     Some(written)
 }
 
 /// The test passed this far: the report an earlier run left for it goes.
-fn remove_stale(root: &ReportRoot, dir: &std::path::Path) {
+fn remove_stale(root: &ReportRoot, folder: &Path) {
+    let dir = root.path.join(folder);
     if !dir.join("index.html").is_file() {
         return;
     }
-    match std::fs::remove_dir_all(dir) {
-        Ok(()) => refresh_index(root),
+    match std::fs::remove_dir_all(&dir) {
+        Ok(()) => refresh_index(root, Change::Removed(slashed(folder))),
         Err(error) => eprintln!("mailtest: the earlier report in {} not removed: {error}", dir.display()),
     }
 }
 
-/// Rebuilds the run's index, saying on standard error when it cannot: the
-/// test's own report stands either way.
-fn refresh_index(root: &ReportRoot) {
-    if let Err(error) = run_index::refresh(root) {
+/// A report of `emails` in `folder`, as the index lists it.
+fn reported(folder: &Path, emails: usize, headline: Option<String>) -> Reported {
+    let mut parts = folder.iter().map(|part| part.to_string_lossy().into_owned());
+    let mut next = || parts.next().unwrap_or_default();
+    Reported { package: next(), binary: next(), test: next(), emails, headline }
+}
+
+/// `package/binary/test`, with `/` on every system.
+fn slashed(folder: &Path) -> String {
+    folder.iter().map(|part| part.to_string_lossy()).collect::<Vec<_>>().join("/")
+}
+
+/// Brings the run's index up to date, saying on standard error when it
+/// cannot: the test's own report stands either way.
+fn refresh_index(root: &ReportRoot, change: Change) {
+    if let Err(error) = run_index::refresh(root, change) {
         eprintln!("mailtest: the index of the reports not written: {error}");
     }
 }
 
 /// A path as a failure message names it: `/` between its parts on every
 /// system, so the message is the same everywhere.
-fn shown(path: &std::path::Path) -> String {
+fn shown(path: &Path) -> String {
     path.display().to_string().replace('\\', "/")
 }
 

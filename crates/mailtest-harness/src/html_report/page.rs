@@ -109,7 +109,7 @@ pub fn live_email(email: &Email, n: u64) -> String {
 }
 
 /// The run's index: one row per test that left a report, linking to it.
-pub(crate) fn run_index(reported: &[Reported]) -> String {
+pub(crate) fn run_index(reported: &[&Reported]) -> String {
     let mut out = Html::new();
     let tests = if reported.len() == 1 { "1 test".to_owned() } else { format!("{} tests", reported.len()) };
     head(&mut out, REPORT_POLICY, &format!("mailtest reports: {tests}"));

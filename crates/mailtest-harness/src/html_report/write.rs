@@ -17,17 +17,15 @@ pub(crate) fn write(dir: &Path, emails: &[Email], failure: Option<&str>) -> Resu
     let mut names: Vec<String> =
         emails.iter().enumerate().map(|(index, email)| eml_name(number(email, index))).collect();
     if let Some(failure) = failure {
-        let path = dir.join(FAILURE_FILE);
-        std::fs::write(&path, failure).map_err(|e| Error::io("write", &path, &e))?;
+        replace(&dir.join(FAILURE_FILE), failure.as_bytes())?;
         names.push(FAILURE_FILE.to_owned());
     }
     remove_stale(dir, &names)?;
     for (email, name) in emails.iter().zip(&names) {
-        let path = dir.join(name);
-        std::fs::write(&path, email.raw()).map_err(|e| Error::io("write", &path, &e))?;
+        replace(&dir.join(name), email.raw())?;
     }
     let index = dir.join("index.html");
-    std::fs::write(&index, page::report(emails, failure)).map_err(|e| Error::io("write", &index, &e))?;
+    replace(&index, page::report(emails, failure).as_bytes())?;
     Ok(std::path::absolute(&index).unwrap_or(index))
 }
 
@@ -49,4 +47,17 @@ fn remove_stale(dir: &Path, keep: &[String]) -> Result<(), Error> {
         }
     }
     Ok(())
+}
+
+/// Writes `bytes` as `path`, removing the file that was there first. Not a
+/// rewrite of it, nor a rename over it: ext4 (its `auto_da_alloc`) flushes
+/// a file replaced either way to disk at once, some milliseconds each,
+/// which a rerun that rewrites every report, and the run's index after
+/// each failure, would pay many times over; a new file is not flushed.
+pub(crate) fn replace(path: &Path, bytes: &[u8]) -> Result<(), Error> {
+    match std::fs::remove_file(path) {
+        Err(e) if e.kind() != std::io::ErrorKind::NotFound => return Err(Error::io("replace", path, &e)),
+        _ => {}
+    }
+    std::fs::write(path, bytes).map_err(|e| Error::io("write", path, &e))
 }

@@ -4,18 +4,24 @@
 //!
 //! Both are made from the folders alone — sorted by package, binary and
 //! test, with no time, duration or absolute path in them — so the same
-//! failures give the same bytes on every run and machine. Writers need no
-//! lock (tests of one process and of parallel processes write at once):
-//! each writes a temporary file and renames it over the old, then reads
-//! the folders again and writes once more if they changed meanwhile, so
-//! the last writer always leaves an index of what is there.
+//! failures give the same bytes on every run and machine.
+//!
+//! Cost: a process reads the folders once, at its first change, and keeps
+//! what it found; each later change of its own is applied to that and the
+//! two files written again. So a `cargo test` binary with many
+//! failures pays one scan, not one per failure. Parallel processes (nextest
+//! runs a process per test) need no lock: a process that scanned reads the
+//! folders again after writing and writes once more if they changed
+//! meanwhile, so the last writer leaves an index of what is there.
 
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Mutex, PoisonError};
 
 use mailtest_mailer::Error;
 
 use super::super::page;
+use super::super::write::replace;
 use crate::html_report::location::ReportRoot;
 
 /// The file each report folder keeps its failure's text in.
@@ -24,7 +30,17 @@ pub(crate) const FAILURE_FILE: &str = "failure.txt";
 /// How many times a writer rewrites an index that changed under it.
 const ROUNDS: usize = 5;
 
-static NEXT_TEMP: AtomicU64 = AtomicU64::new(1);
+/// What this process knows is in the index: the root it scanned, and each
+/// report by its folder (`package/binary/test`).
+static KNOWN: Mutex<Option<(PathBuf, BTreeMap<String, Reported>)>> = Mutex::new(None);
+
+/// What just changed under the root.
+pub(crate) enum Change {
+    /// A report was written into `folder` (`package/binary/test`).
+    Wrote(Reported),
+    /// The report in `folder` was removed.
+    Removed(String),
+}
 
 /// One test's report, as the index lists it.
 #[derive(Debug, PartialEq, Eq, PartialOrd, Ord)]
@@ -44,19 +60,43 @@ impl Reported {
     }
 }
 
-/// Rebuilds `index.html` and `summary.md` in `root` from its folders.
-pub(crate) fn refresh(root: &ReportRoot) -> Result<(), Error> {
-    let mut written = None;
-    for _ in 0..ROUNDS {
-        let reported = scan(&root.path);
-        if written.as_ref() == Some(&reported) {
-            return Ok(());
+/// Brings `index.html` and `summary.md` in `root` up to date after `change`.
+pub(crate) fn refresh(root: &ReportRoot, change: Change) -> Result<(), Error> {
+    let mut known = KNOWN.lock().unwrap_or_else(PoisonError::into_inner);
+    let (model, scanned) = match &mut *known {
+        Some((scanned, model)) if *scanned == root.path => {
+            match change {
+                Change::Wrote(report) => model.insert(report.folder(), report),
+                Change::Removed(folder) => model.remove(&folder),
+            };
+            (model, false)
         }
-        write_atomically(&root.path.join("index.html"), page::run_index(&reported).as_bytes())?;
-        write_atomically(&root.path.join("summary.md"), summary(&reported, &root.shown).as_bytes())?;
-        written = Some(reported);
+        // The first change of this process: what is there, this change included.
+        _ => (&mut known.insert((root.path.clone(), by_folder(scan(&root.path)))).1, true),
+    };
+    write(root, model)?;
+    if scanned {
+        // Other processes may have changed the folders since this one read them.
+        for _ in 0..ROUNDS {
+            let now = by_folder(scan(&root.path));
+            if now == *model {
+                break;
+            }
+            *model = now;
+            write(root, model)?;
+        }
     }
     Ok(())
+}
+
+fn by_folder(reported: Vec<Reported>) -> BTreeMap<String, Reported> {
+    reported.into_iter().map(|report| (report.folder(), report)).collect()
+}
+
+fn write(root: &ReportRoot, model: &BTreeMap<String, Reported>) -> Result<(), Error> {
+    let reported: Vec<&Reported> = model.values().collect();
+    replace(&root.path.join("index.html"), page::run_index(&reported).as_bytes())?;
+    replace(&root.path.join("summary.md"), summary(&reported, &root.shown).as_bytes())
 }
 
 /// Every `<package>/<binary>/<test>/index.html` under `root`, sorted.
@@ -106,22 +146,9 @@ fn folders(dir: &Path) -> Vec<(String, PathBuf)> {
     folders
 }
 
-fn write_atomically(path: &Path, bytes: &[u8]) -> Result<(), Error> {
-    let temp = path.with_extension(format!(
-        "{}.{}.tmp",
-        std::process::id(),
-        NEXT_TEMP.fetch_add(1, Ordering::Relaxed)
-    ));
-    std::fs::write(&temp, bytes).map_err(|e| Error::io("write", &temp, &e))?;
-    std::fs::rename(&temp, path).map_err(|e| {
-        let _ = std::fs::remove_file(&temp);
-        Error::io("write", path, &e)
-    })
-}
-
 /// The Markdown a CI job appends to its run summary
 /// (`cat target/mailtest/summary.md >> "$GITHUB_STEP_SUMMARY"`).
-fn summary(reported: &[Reported], shown_root: &Path) -> String {
+fn summary(reported: &[&Reported], shown_root: &Path) -> String {
     let root = shown_root.display().to_string().replace('\\', "/");
     if reported.is_empty() {
         return "### mailtest: no test left a mail report\n".to_owned();
@@ -183,6 +210,7 @@ mod tests {
 
     #[test]
     fn the_index_lists_each_report_folder_sorted_and_the_same_bytes_twice() {
+        use Change::Removed;
         let dir = tempfile::tempdir().unwrap();
         let root = ReportRoot { path: dir.path().to_owned(), shown: PathBuf::from("target/mailtest") };
         for (folder, failure) in [
@@ -203,7 +231,7 @@ mod tests {
         }
         std::fs::create_dir_all(dir.path().join("shop/signup/no_report")).unwrap();
 
-        refresh(&root).unwrap();
+        refresh(&root, Removed("none/such/test".into())).unwrap();
         let listed: Vec<String> = scan(dir.path()).iter().map(Reported::folder).collect();
         assert_eq!(listed, ["app/app/tests.a", "shop/orders/b_test", "shop/signup/b_test"]);
         let summary = std::fs::read_to_string(dir.path().join("summary.md")).unwrap();
@@ -215,12 +243,12 @@ mod tests {
         let index = std::fs::read(dir.path().join("index.html")).unwrap();
         assert!(String::from_utf8_lossy(&index).contains("href=\"shop/signup/b_test/index.html\""));
 
-        refresh(&root).unwrap();
+        *KNOWN.lock().unwrap() = None;
+        refresh(&root, Removed("none/such/test".into())).unwrap();
         assert_eq!(std::fs::read(dir.path().join("index.html")).unwrap(), index, "the same bytes");
-        let leftovers = std::fs::read_dir(dir.path())
-            .unwrap()
-            .flatten()
-            .filter(|e| e.file_name().to_string_lossy().ends_with(".tmp"));
-        assert_eq!(leftovers.count(), 0);
+        std::fs::remove_dir_all(dir.path().join("shop/orders")).unwrap();
+        refresh(&root, Removed("shop/orders/b_test".into())).unwrap();
+        let index = std::fs::read_to_string(dir.path().join("index.html")).unwrap();
+        assert!(!index.contains("shop/orders") && index.contains("shop/signup"), "{index}");
     }
 }
