@@ -53,6 +53,14 @@ fn bad_arguments_exit_2_and_say_what_is_wrong() {
         (&["show", "--html", "a.eml", "--out"], "mailtest: --out needs a value"),
         (&["serve", "--http", "web"], "mailtest: --http \"web\" is not a port number (0-65535)"),
         (
+            &["serve", "--cap", "0"],
+            "mailtest: --cap \"0\" is not a number of messages from 1 (each namespace's limit)",
+        ),
+        (
+            &["assert", "--server", "http://127.0.0.1:1", "--namespace", "a b"],
+            "mailtest: --namespace: \"a b\" is not a namespace name: 1 to 64 letters, digits, '.', '_' or '-', not starting with '.'",
+        ),
+        (
             &["assert", "--server", "https://127.0.0.1:1"],
             "mailtest: --server \"https://127.0.0.1:1\" must be an http:// URL (mailtest serve --http speaks plain HTTP)",
         ),
