@@ -240,10 +240,14 @@ impl Response {
         }
         head.push_str(&format!("Content-Length: {}\r\n", self.body.len()));
         head.push_str(COMMON_HEADERS);
-        out.write_all(head.as_bytes())?;
+        // One write: head and body in two would leave the body to Nagle's
+        // algorithm, waiting for the client's delayed ACK of the head (up
+        // to 40 ms on Linux) — the tail of every long poll's wake-up.
+        let mut whole = head.into_bytes();
         if with_body {
-            out.write_all(&self.body)?;
+            whole.extend_from_slice(&self.body);
         }
+        out.write_all(&whole)?;
         out.flush()
     }
 }
