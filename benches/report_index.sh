@@ -7,6 +7,12 @@
 # extra time under 2 %.
 #
 #   bash benches/report_index.sh [RUNS]     (default 10 runs of each)
+#
+# On the 2-core development machine (shared, load average 6): index.html
+# 17,716 bytes, summary.md 8,331 (goal met); reports off 142 ms, on 442 ms
+# (+211 %: about 6 ms a failing test, of which the index is about 1 ms and
+# the test's own report the rest) — the 2 % goal is missed for tests this
+# short (0.3 ms each); it holds where a failing test takes 300 ms or more.
 set -euo pipefail
 
 runs=${1:-10}
