@@ -183,13 +183,17 @@ fn a_failing_query_writes_the_report_and_its_last_line_says_where() {
     assert_eq!(
         index,
         Path::new(
-            "target/mailtest/preview.a_failing_query_writes_the_report_and_its_last_line_says_where/index.html"
+            "target/mailtest/mailtest/integration/preview.a_failing_query_writes_the_report_and_its_last_line_says_where/index.html"
         )
     );
     let folder = index.parent().unwrap();
+    let root = folder.ancestors().nth(3).unwrap();
+    assert!(root.parent().unwrap().join("CACHEDIR.TAG").is_file(), "in cargo's target dir");
+    // The run's index links to it, and the summary for CI names it.
+    let run_index = read(&root.join("index.html"));
+    assert!(run_index.contains("href=\"mailtest/integration/preview.a_failing_query_writes_the_report_and_its_last_line_says_where/index.html\""));
     assert!(
-        folder.parent().unwrap().parent().unwrap().join("CACHEDIR.TAG").is_file(),
-        "in cargo's target dir"
+        read(&root.join("summary.md")).contains("| mailtest › integration › preview.a\\_failing\\_query")
     );
     let html = read(&index);
     assert!(html.contains("<h2>Why the test failed</h2>\n<pre>expected exactly 1 email matching subject=&quot;Welcome, Anne&quot;; found 0 of 1 captured"));
@@ -276,8 +280,10 @@ fn mailtest_report_dir_and_mailtest_report_choose_where_and_when() {
     let root = dir.path().to_str().unwrap();
 
     let out = child("child_fails_an_assertion", &[("MAILTEST_REPORT_DIR", root)]);
-    let expected =
-        std::path::absolute(dir.path().join("preview.child_fails_an_assertion/index.html")).unwrap();
+    let expected = std::path::absolute(
+        dir.path().join("mailtest/integration/preview.child_fails_an_assertion/index.html"),
+    )
+    .unwrap();
     assert!(out.contains(&format!("mailtest report: {}", expected.display())), "{out}");
     assert!(expected.is_file());
     std::fs::remove_dir_all(expected.parent().unwrap()).unwrap();
@@ -289,7 +295,7 @@ fn mailtest_report_dir_and_mailtest_report_choose_where_and_when() {
 
     let out = child("child_passes", &[("MAILTEST_REPORT_DIR", root), ("MAILTEST_REPORT", "always")]);
     assert!(!out.contains("mailtest report"), "a passing test says nothing: {out}");
-    let html = read(&dir.path().join("preview.child_passes/index.html"));
+    let html = read(&dir.path().join("mailtest/integration/preview.child_passes/index.html"));
     assert!(html.contains("Passing") && !html.contains("Why the test failed"));
 
     let out =
@@ -303,13 +309,16 @@ fn mailtest_report_dir_and_mailtest_report_choose_where_and_when() {
     // The first parse of a process, of a hostile message, while the test
     // unwinds: a report, not an abort.
     let out = child("child_unwinds_over_a_message_the_parser_panics_on", &[("MAILTEST_REPORT_DIR", root)]);
-    let folder = dir.path().join("preview.child_unwinds_over_a_message_the_parser_panics_on");
+    let folder =
+        dir.path().join("mailtest/integration/preview.child_unwinds_over_a_message_the_parser_panics_on");
     assert!(out.contains("mailtest report of the captured email: "), "{out}");
     assert!(read(&folder.join("index.html")).contains("<code>multipart/mixed</code>"));
 
     let out = child("child_fails_a_plain_assert", &[("MAILTEST_REPORT_DIR", root)]);
-    let plain =
-        std::path::absolute(dir.path().join("preview.child_fails_a_plain_assert/index.html")).unwrap();
+    let plain = std::path::absolute(
+        dir.path().join("mailtest/integration/preview.child_fails_a_plain_assert/index.html"),
+    )
+    .unwrap();
     assert!(out.contains(&format!("mailtest report of the captured email: {}", plain.display())), "{out}");
     assert!(read(&plain).contains("Plain"));
 }
@@ -327,6 +336,40 @@ fn child_fails_an_assertion() {
         None => println!("REPORT LINE: none"),
     }
     println!("{}", message.lines().last().unwrap_or_default());
+}
+
+#[test]
+fn a_passing_rerun_removes_its_stale_report_and_a_failing_one_writes_the_same_bytes() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().to_str().unwrap();
+    let folder = dir.path().join("mailtest/integration/preview.child_fails_unless_told_to_pass");
+
+    child("child_fails_unless_told_to_pass", &[("MAILTEST_REPORT_DIR", root)]);
+    assert!(folder.join("index.html").is_file());
+    let index = std::fs::read(dir.path().join("index.html")).unwrap();
+    let summary = std::fs::read(dir.path().join("summary.md")).unwrap();
+    assert!(
+        String::from_utf8_lossy(&summary)
+            .contains("child\\_fails\\_unless\\_told\\_to\\_pass | 1 | expected exactly 1 email")
+    );
+
+    child("child_fails_unless_told_to_pass", &[("MAILTEST_REPORT_DIR", root)]);
+    assert_eq!(std::fs::read(dir.path().join("index.html")).unwrap(), index, "the same bytes on a rerun");
+    assert_eq!(std::fs::read(dir.path().join("summary.md")).unwrap(), summary);
+
+    child("child_fails_unless_told_to_pass", &[("MAILTEST_REPORT_DIR", root), ("CHILD_PASSES", "1")]);
+    assert!(!folder.exists(), "the stale report is gone");
+    assert_eq!(read(&dir.path().join("summary.md")), "### mailtest: no test left a mail report\n");
+}
+
+#[test]
+#[ignore = "run by a_passing_rerun_removes_its_stale_report_and_a_failing_one_writes_the_same_bytes in a child process"]
+fn child_fails_unless_told_to_pass() {
+    let mail = mailtest::capture();
+    mail.capture_raw(None, &["ann@example.com"], &showcase::plain("Hello", "ann@example.com"));
+    let wanted = if std::env::var_os("CHILD_PASSES").is_some() { "Hello" } else { "Bye" };
+    // Caught, so the child run itself passes either way.
+    let _ = catch_unwind(AssertUnwindSafe(|| mail.find().subject(wanted).one()));
 }
 
 #[test]

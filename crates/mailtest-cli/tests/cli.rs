@@ -53,6 +53,14 @@ fn bad_arguments_exit_2_and_say_what_is_wrong() {
         (&["show", "--html", "a.eml", "--out"], "mailtest: --out needs a value"),
         (&["serve", "--http", "web"], "mailtest: --http \"web\" is not a port number (0-65535)"),
         (
+            &["serve", "--cap", "0"],
+            "mailtest: --cap \"0\" is not a number of messages from 1 (each namespace's limit)",
+        ),
+        (
+            &["assert", "--server", "http://127.0.0.1:1", "--namespace", "a b"],
+            "mailtest: --namespace: \"a b\" is not a namespace name: 1 to 64 letters, digits, '.', '_' or '-', not starting with '.'",
+        ),
+        (
             &["assert", "--server", "https://127.0.0.1:1"],
             "mailtest: --server \"https://127.0.0.1:1\" must be an http:// URL (mailtest serve --http speaks plain HTTP)",
         ),
@@ -230,8 +238,7 @@ fn serve_prints_and_files_each_message_and_show_reads_one_back() {
     child.kill().unwrap();
     child.wait().unwrap();
 
-    assert!(banner.contains(&format!("; filing messages in {}/", dir.0.display())), "{banner}");
-    assert!(banner.ends_with(".mbox\n"), "{banner}");
+    assert!(banner.ends_with(&format!("; filing messages in {}\n", dir.0.display())), "{banner}");
     // The console shows the Date lettre set: the one value that changes run to run.
     let printed = regex::Regex::new(r"(?m)^Date: .*$").unwrap().replace_all(&printed, "Date: [date]");
     snapshot("cli_serve_output", &printed);
@@ -286,4 +293,181 @@ fn serve_prints_and_files_what_a_lettre_envelope_cannot_hold() {
     assert_eq!(emails[0].envelope_from(), None);
     assert_eq!(emails[0].envelope_to(), ["postmaster", "\"doe, john\"@example.com"]);
     assert_eq!(emails[0].raw(), data.as_bytes());
+}
+
+/// `mailtest serve --port 0 --http 0` and more options: its banner lines,
+/// its two ports, HTTP and SMTP clients, and a kill on drop.
+struct Served {
+    child: Child,
+    banner: Vec<String>,
+    smtp: u16,
+    http: u16,
+}
+
+impl Served {
+    fn start(options: &[&str]) -> Served {
+        let mut child = Command::new(BIN)
+            .args(["serve", "--port", "0", "--http", "0"])
+            .args(options)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::inherit())
+            .spawn()
+            .unwrap();
+        let mut stdout = BufReader::new(child.stdout.take().unwrap());
+        let mut banner = Vec::new();
+        while !banner.last().is_some_and(|line: &String| line.starts_with("mailtest: web UI on ")) {
+            let mut line = String::new();
+            assert_ne!(stdout.read_line(&mut line).unwrap(), 0, "serve ended after {banner:?}");
+            banner.push(line.trim_end().to_owned());
+        }
+        // Keep reading, so the console never blocks the server.
+        std::thread::spawn(move || std::io::copy(&mut stdout, &mut std::io::sink()));
+        let port = |line: &str, after: &str| -> u16 {
+            let rest = line.split(after).nth(1).unwrap();
+            rest.split(|c: char| !c.is_ascii_digit()).next().unwrap().parse().unwrap()
+        };
+        let smtp = port(&banner[0], "127.0.0.1:");
+        let http = port(banner.last().unwrap(), "http://127.0.0.1:");
+        Served { child, banner, smtp, http }
+    }
+
+    /// `METHOD path`: the status and the body, as JSON when it is.
+    fn http(&self, method: &str, path: &str) -> (u16, serde_json::Value) {
+        let mut stream = TcpStream::connect(("127.0.0.1", self.http)).unwrap();
+        write!(stream, "{method} {path} HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n").unwrap();
+        let mut response = String::new();
+        stream.read_to_string(&mut response).unwrap();
+        let status = response[9..12].parse().unwrap();
+        let body = response.split_once("\r\n\r\n").unwrap().1;
+        (status, serde_json::from_str(body).unwrap_or_else(|_| body.into()))
+    }
+
+    /// The subjects `path` lists.
+    fn subjects(&self, path: &str) -> Vec<String> {
+        let (status, list) = self.http("GET", path);
+        assert_eq!(status, 200, "{path}: {list}");
+        list.as_array().unwrap().iter().map(|m| m["subject"].as_str().unwrap().to_owned()).collect()
+    }
+
+    fn send(&self, to: &[&str], subject: &str) -> Result<(), lettre::transport::smtp::Error> {
+        let mut message = Message::builder().from("app@example.com".parse().unwrap()).subject(subject);
+        for to in to {
+            message = message.to(to.parse().unwrap());
+        }
+        let mailer = SmtpTransport::builder_dangerous("127.0.0.1").port(self.smtp).build();
+        mailer.send(&message.body(String::from("hello\n")).unwrap()).map(drop)
+    }
+
+    fn stop(mut self) {
+        self.child.kill().unwrap();
+        self.child.wait().unwrap();
+    }
+}
+
+impl Drop for Served {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+#[test]
+fn namespaces_keep_mail_apart_deletes_reach_the_disk_and_a_restart_lists_the_rest() {
+    let dir = TempDir::new("namespaces");
+    let served = Served::start(&["--dir", dir.0.to_str().unwrap()]);
+    served.send(&["ann@example.com"], "plain").unwrap();
+    served.send(&["ann+ci7@example.com"], "order 42 shipped").unwrap();
+    served.send(&["bob+CI7@example.com", "carl+ci8@example.com"], "to two namespaces").unwrap();
+
+    let (_, namespaces) = served.http("GET", "/api/namespaces");
+    let counts: Vec<(&str, u64)> = namespaces
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|ns| (ns["name"].as_str().unwrap(), ns["count"].as_u64().unwrap()))
+        .collect();
+    assert_eq!(counts, [("default", 1), ("ci7", 2), ("ci8", 1)]);
+    assert_eq!(served.subjects("/api/messages"), ["plain"]);
+    assert_eq!(served.subjects("/ns/ci7/api/messages"), ["order 42 shipped", "to two namespaces"]);
+    assert_eq!(served.subjects("/ns/ci7/api/messages?q=subject:%22order+42%22"), ["order 42 shipped"]);
+    assert_eq!(served.http("GET", "/ns/ci7/api/messages?q=nosuch:x").0, 400);
+
+    assert_eq!(served.http("DELETE", "/ns/ci7/api/messages/2").0, 200);
+    assert_eq!(served.http("DELETE", "/ns/ci7/api/messages/2").0, 404, "deleted once");
+    assert_eq!(served.subjects("/ns/ci7/api/messages"), ["order 42 shipped"]);
+    assert_eq!(served.http("DELETE", "/ns/ci8/api/messages").1["deleted"], 1);
+    served.stop();
+
+    let again = Served::start(&["--dir", dir.0.to_str().unwrap()]);
+    assert_eq!(
+        again.banner[1],
+        format!("mailtest: reloaded 2 messages from {} (default 1, ci7 1)", dir.0.display())
+    );
+    assert_eq!(again.subjects("/api/messages"), ["plain"]);
+    assert_eq!(again.subjects("/ns/ci7/api/messages"), ["order 42 shipped"]);
+    assert!(again.subjects("/ns/ci8/api/messages").is_empty());
+    // The default namespace is filed as serve always filed: Outbox::load reads it.
+    mailtest::Outbox::load(&dir.0).unwrap().find().subject("plain").one();
+}
+
+#[test]
+fn a_full_namespace_refuses_new_mail_with_452_and_the_others_take_theirs() {
+    let served = Served::start(&["--cap", "2"]);
+    served.send(&["a+full@example.com"], "one").unwrap();
+    served.send(&["b+full@example.com"], "two").unwrap();
+
+    let refused = served.send(&["a+full@example.com"], "three").unwrap_err();
+    assert!(refused.is_transient(), "{refused}");
+    assert!(
+        refused
+            .to_string()
+            .contains("namespace \"full\" is full: it holds 2 messages, its cap (mailtest serve --cap)"),
+        "{refused}"
+    );
+    served.send(&["a+other@example.com"], "elsewhere").unwrap();
+    assert_eq!(served.subjects("/ns/full/api/messages"), ["one", "two"], "nothing dropped, nothing added");
+
+    served.http("DELETE", "/ns/full/api/messages/1");
+    served.send(&["a+full@example.com"], "three").unwrap();
+    assert_eq!(served.subjects("/ns/full/api/messages"), ["two", "three"]);
+    let server = format!("http://127.0.0.1:{}", served.http);
+    let asserted = Command::new(BIN)
+        .args(["assert", "--server", &server, "--namespace", "full", "--subject", "three"])
+        .output()
+        .unwrap();
+    assert_eq!(
+        String::from_utf8_lossy(&asserted.stdout),
+        "mailtest: ok: exactly 1 email in namespace full matching subject=\"three\"\n"
+    );
+    assert_eq!(served.http("GET", "/api/namespaces").1[1]["cap"], 2);
+}
+
+#[test]
+fn a_wait_above_the_maximum_is_refused_and_a_client_that_hangs_up_frees_its_waiter_at_once() {
+    let served = Served::start(&[]);
+    let (status, body) = served.http("GET", "/api/wait?timeout=999");
+    assert_eq!(
+        (status, body["error"].as_str()),
+        (400, Some("timeout 999 is above the maximum of 300 seconds"))
+    );
+
+    let waiting = || -> u64 {
+        let (_, namespaces) = served.http("GET", "/api/namespaces");
+        let ns = namespaces.as_array().unwrap().iter().find(|ns| ns["name"] == "w").cloned();
+        ns.map_or(0, |ns| ns["waiting"].as_u64().unwrap())
+    };
+    let until = |wanted: u64, within: Duration| {
+        let deadline = Instant::now() + within;
+        while waiting() != wanted {
+            assert!(Instant::now() < deadline, "still not {wanted} waiter(s) after {within:?}");
+            std::thread::sleep(Duration::from_millis(5));
+        }
+    };
+    let mut client = TcpStream::connect(("127.0.0.1", served.http)).unwrap();
+    write!(client, "GET /ns/w/api/wait?timeout=120 HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n").unwrap();
+    until(1, Duration::from_secs(10));
+    let hung_up = Instant::now();
+    drop(client);
+    until(0, Duration::from_secs(2));
+    assert!(hung_up.elapsed() < Duration::from_secs(2), "freed after {:?}", hung_up.elapsed());
 }

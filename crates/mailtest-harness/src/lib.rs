@@ -324,14 +324,27 @@
 //! ```text
 //! expected exactly 1 email matching to=ann@example.com, subject="Welcome"; found 0 of 2 captured
 //! ...
-//! mailtest report: target/mailtest/signup.sends_a_welcome/index.html
+//! mailtest report: target/mailtest/shop/signup/sends_a_welcome/index.html
 //! ```
 //!
-//! The folder is `target/mailtest/<test name>/` of the package under test
-//! (the test name is libtest's, `module::test` as `module.test`), named
-//! relative to the target directory so the message reads the same on every
-//! machine; or `$MAILTEST_REPORT_DIR/<test name>/`. It holds `index.html`
-//! and one `NN.eml` per email, the bytes as captured. Every failing query,
+//! The folder is `target/mailtest/<package>/<test binary>/<test name>/` of
+//! the package under test (the binary as cargo names it without its hash:
+//! `tests/signup.rs` is `signup`; the test name is libtest's, `module::test`
+//! as `module.test`), so tests of the same name in different files or
+//! packages keep their own; named relative to the target directory so the
+//! message reads the same on every machine; or the same folders under
+//! `$MAILTEST_REPORT_DIR`. It holds `index.html`, `failure.txt` (the
+//! failure's text) and one `NN.eml` per email, the bytes as captured.
+//!
+//! Beside the folders, `target/mailtest/index.html` lists every test that
+//! left a report, with why it failed, and `target/mailtest/summary.md` says
+//! the same in Markdown for a CI job's run summary
+//! (`cat target/mailtest/summary.md >> "$GITHUB_STEP_SUMMARY"`). Both are
+//! rebuilt whenever a report is written or removed, sorted, with nothing
+//! run-dependent in them: the same failures give the same bytes. A test's
+//! report from an earlier run is removed when its capture ends without a
+//! failure, so the index lists only what still fails (a test that never
+//! calls `mailtest::capture()` removes nothing). Every failing query,
 //! `EmailAssert` check, macro and strict capture writes one; so does a
 //! capture that drops while the test panics some other way (a plain
 //! `assert!`), which says so on standard error. `MAILTEST_REPORT=never`

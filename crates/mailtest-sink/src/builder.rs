@@ -5,6 +5,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
 use crate::SmtpSink;
+use crate::delivery::{Delivery, SmtpReply as Reply};
 use crate::error::Error;
 use mailtest_harness::Outbox;
 
@@ -44,13 +45,6 @@ pub enum DropPoint {
     Data,
     /// After the message data and its final `.` arrived, instead of the 250.
     EndOfData,
-}
-
-/// An SMTP reply chosen by the test: a 4xx or 5xx code and its text.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) struct Reply {
-    pub(crate) code: u16,
-    pub(crate) text: String,
 }
 
 /// Injected failures; each `nth` counts across every connection of the sink.
@@ -97,6 +91,8 @@ pub(crate) struct Config {
     pub(crate) idle_timeout: Duration,
     pub(crate) data_timeout: Duration,
     pub(crate) faults: Faults,
+    /// Where accepted mail goes instead of the outbox, if anywhere.
+    pub(crate) delivery: Option<Box<dyn Delivery>>,
 }
 
 /// Configures an [`SmtpSink`]: address, credentials, limits, timeouts and
@@ -132,6 +128,7 @@ pub struct SmtpSinkBuilder {
     idle_timeout: Duration,
     data_timeout: Duration,
     faults: Faults,
+    delivery: Option<Box<dyn Delivery>>,
 }
 
 impl Default for SmtpSinkBuilder {
@@ -146,6 +143,7 @@ impl Default for SmtpSinkBuilder {
             idle_timeout: DEFAULT_IDLE_TIMEOUT,
             data_timeout: DEFAULT_DATA_TIMEOUT,
             faults: Faults::default(),
+            delivery: None,
         }
     }
 }
@@ -184,6 +182,30 @@ impl SmtpSinkBuilder {
     /// ```
     pub fn outbox(mut self, outbox: &Outbox) -> Self {
         self.outbox = Some(outbox.clone());
+        self
+    }
+
+    /// Hands each accepted message to `delivery` instead of the outbox,
+    /// and asks it about each recipient: what it refuses, the client hears
+    /// with its reply. [`SmtpSink::outbox`] then stays empty. For a store
+    /// with rules of its own, such as `mailtest serve`'s mailboxes with a
+    /// cap; see [`Delivery`].
+    ///
+    /// ```
+    /// use mailtest_capture::Captured;
+    /// use mailtest_sink::{Delivery, SmtpReply, SmtpSink};
+    ///
+    /// struct Closed;
+    /// impl Delivery for Closed {
+    ///     fn deliver(&self, _: Captured) -> Result<(), SmtpReply> {
+    ///         Err(SmtpReply::new(554, "5.3.2 closed for the night").unwrap())
+    ///     }
+    /// }
+    /// let sink = SmtpSink::builder().deliver_to(Closed).start().unwrap();
+    /// # drop(sink);
+    /// ```
+    pub fn deliver_to(mut self, delivery: impl Delivery) -> Self {
+        self.delivery = Some(Box::new(delivery));
         self
     }
 
@@ -342,6 +364,7 @@ impl SmtpSinkBuilder {
             idle_timeout: self.idle_timeout,
             data_timeout: self.data_timeout,
             faults: self.faults,
+            delivery: self.delivery,
         };
         SmtpSink::serve(self.addr, config, self.outbox.unwrap_or_default())
     }

@@ -185,6 +185,7 @@
 mod builder;
 mod connection;
 mod data;
+mod delivery;
 mod error;
 mod event_loop;
 mod line;
@@ -200,6 +201,7 @@ use mailtest_capture::SinkRegistration;
 use mailtest_harness::Outbox;
 
 pub use builder::{DropPoint, SmtpSinkBuilder};
+pub use delivery::{Delivery, SmtpReply};
 pub use error::Error;
 
 use builder::Config;
@@ -306,7 +308,8 @@ impl SmtpSink {
         self.server.addr.port()
     }
 
-    /// The outbox the sink delivers into (a shared handle).
+    /// The outbox the sink delivers into (a shared handle); empty when
+    /// the sink hands its mail to a [`Delivery`] instead.
     ///
     /// ```
     /// let sink = mailtest::SmtpSink::start().unwrap();

@@ -9,8 +9,9 @@
 
 use std::io::Write as _;
 
-use crate::builder::{DropPoint, Reply};
+use crate::builder::DropPoint;
 use crate::data::{DataReader, Message};
+use crate::delivery::SmtpReply as Reply;
 use crate::line::{base64_decode, base64_encode, trim_ending};
 use crate::path::{PathError, parse_path};
 use crate::shared::Shared;
@@ -348,6 +349,8 @@ impl Session {
             send(out, refusal);
         } else if self.transaction.to.len() >= config.max_recipients {
             reply(out, 452, &format!("4.5.3 too many recipients (limit {})", config.max_recipients));
+        } else if let Some(refusal) = config.delivery.as_ref().and_then(|d| d.accept_recipient(&path).err()) {
+            send(out, &refusal);
         } else if config.faults.drops_at(DropPoint::Rcpt) {
             return Flow::Close;
         } else {
@@ -393,7 +396,16 @@ impl Session {
                 } else {
                     // Delivered before the 250 is written: a client that saw
                     // 250 can rely on the message being in the outbox.
-                    shared.outbox.store(Captured::new(transaction.from.flatten(), transaction.to, message));
+                    let mail = Captured::new(transaction.from.flatten(), transaction.to, message);
+                    match &shared.config.delivery {
+                        None => shared.outbox.store(mail),
+                        Some(delivery) => {
+                            if let Err(refusal) = delivery.deliver(mail) {
+                                send(out, &refusal);
+                                return Flow::Done;
+                            }
+                        }
+                    }
                     reply(out, 250, "2.0.0 OK: message accepted");
                 }
             }

@@ -6,7 +6,9 @@
 //! a `<script>` nor an `onerror=` of the email runs; nothing remote is
 //! fetched (a loopback server counting requests sees none, after a control
 //! page shows it would); the phone / tablet / full switch changes the
-//! frame's width; the live list shows a new email without a reload.
+//! frame's width; the live list shows a new email without a reload; in a
+//! namespace, a search narrows the list and a delete removes one email, and
+//! "Delete all" empties that namespace and no other.
 //!
 //! These tests are `#[ignore]`d, so `cargo test` lists them as ignored on
 //! a machine without a browser; `.ci/run` runs them with `--ignored` as a
@@ -129,7 +131,7 @@ fn the_live_ui_lists_new_mail_without_a_reload_and_shows_it_safely() {
     assert_eq!(serve.get("/api/wait?count=1&timeout=10").0, 200);
 
     browser.goto(&serve.url("/"));
-    assert_eq!(browser.title(), "mailtest");
+    assert_eq!(browser.title(), "mailtest: default");
     assert_eq!(browser.text(&browser.find("#messages tbody tr[data-n='1'] a")), showcase::SUBJECT);
     assert!(
         browser.wait_for(PATIENCE, |b| b.text(&b.find("#status")) == "live"),
@@ -166,4 +168,64 @@ fn the_live_ui_lists_new_mail_without_a_reload_and_shows_it_safely() {
         "Delete all empties the list"
     );
     assert_eq!(serve.get("/api/messages").1.trim(), "[]");
+}
+
+/// The rows of the live list, as their numbers.
+fn rows(browser: &Browser) -> Vec<String> {
+    let numbers =
+        browser.script("return [...document.querySelectorAll('#messages tbody tr')].map(tr => tr.dataset.n)");
+    numbers.as_array().unwrap().iter().map(|n| n.as_str().unwrap().to_owned()).collect()
+}
+
+#[test]
+#[ignore = "needs Chromium: apt-get install chromium chromium-driver; then cargo test --all-features --test browser -- --ignored"]
+fn in_a_namespace_the_live_ui_searches_and_deletes_and_leaves_other_namespaces_alone() {
+    let browser = Browser::start();
+    let serve = Serve::start();
+    for (to, subject) in [
+        ("ann+team@example.com", "Order 42 shipped"),
+        ("bob+team@example.com", "Order 43 shipped"),
+        ("carl+team@example.com", "Welcome, Carl"),
+        ("dan@example.com", "Order 42 shipped elsewhere"),
+    ] {
+        serve.send("shop@example.com", &[to], &showcase::plain(subject, to));
+    }
+    assert_eq!(serve.get("/ns/team/api/wait?count=3&timeout=10").0, 200);
+
+    browser.goto(&serve.url("/ns/team/"));
+    assert_eq!(browser.title(), "mailtest: team");
+    assert!(
+        browser.wait_for(PATIENCE, |b| b.text(&b.find("#status")) == "live"),
+        "the event stream connected"
+    );
+    assert_eq!(rows(&browser), ["1", "2", "3"]);
+    assert_eq!(browser.text(&browser.find("nav.namespaces a[aria-current]")), "team");
+
+    browser.type_into(&browser.find("#search"), "subject:\"order 42\"");
+    assert!(
+        browser.wait_for(PATIENCE, |b| rows(b) == ["1"]),
+        "the search narrowed the list: {:?}",
+        rows(&browser)
+    );
+    assert_eq!(browser.text(&browser.find("#messages tbody tr a")), "Order 42 shipped");
+    assert_eq!(
+        browser.script("return location.search"),
+        "?q=subject%3A%22order%2042%22",
+        "the search is in the URL"
+    );
+    browser.screenshot(&screenshots().join("live-search.png"));
+
+    browser.script("const s = document.getElementById('search'); s.value = ''; s.dispatchEvent(new Event('input')); return null");
+    assert!(browser.wait_for(PATIENCE, |b| rows(b) == ["1", "2", "3"]), "all three again");
+    browser.click(&browser.find("#messages tbody tr[data-n='2'] button.delete"));
+    assert!(browser.wait_for(PATIENCE, |b| rows(b) == ["1", "3"]), "#2 deleted: {:?}", rows(&browser));
+    assert_eq!(browser.text(&browser.find("#count")), "2");
+    let left: serde_json::Value = serde_json::from_str(&serve.get("/ns/team/api/messages").1).unwrap();
+    assert_eq!(left.as_array().unwrap().len(), 2, "deleted on the server too");
+
+    browser.click(&browser.find("#clear"));
+    assert!(browser.wait_for(PATIENCE, |b| rows(b).is_empty()), "Delete all empties the namespace");
+    assert_eq!(serve.get("/ns/team/api/messages").1.trim(), "[]");
+    let other: serde_json::Value = serde_json::from_str(&serve.get("/api/messages").1).unwrap();
+    assert_eq!(other[0]["subject"], "Order 42 shipped elsewhere", "the default namespace keeps its mail");
 }

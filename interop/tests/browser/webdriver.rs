@@ -187,6 +187,12 @@ impl Browser {
         self.session_call("POST", &format!("/element/{id}/click"), Some(json!({})));
     }
 
+    /// Types `text` into a field, as keystrokes (so its input events fire).
+    pub(crate) fn type_into(&self, element: &Element, text: &str) {
+        let id = element_id(element);
+        self.session_call("POST", &format!("/element/{id}/value"), Some(json!({ "text": text })));
+    }
+
     pub(crate) fn text(&self, element: &Element) -> String {
         let id = element_id(element);
         self.session_call("GET", &format!("/element/{id}/text"), None).as_str().unwrap_or_default().to_owned()

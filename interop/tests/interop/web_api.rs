@@ -123,7 +123,55 @@ fn no_route_reaches_a_file_and_pages_escape_html_from_emails() {
     }
     let (_, page) = serve.get("/m/1");
     assert!(page.contains("<a download=\"invoice &lt;script&gt;alert(&#39;file&#39;)&lt;/script&gt;.pdf\""));
-    assert!(page.contains("<a download href=\"/api/messages/1.eml\">01.eml</a>"));
+    // Relative, so the same page serves every namespace: /m/01.eml, /ns/x/m/01.eml.
+    assert!(page.contains("<a download href=\"01.eml\">01.eml</a>"));
+    let (status, raw) = serve.get("/m/01.eml");
+    assert_eq!((status, raw.len()), (200, serve.get("/api/messages/1.eml").1.len()));
+}
+
+#[test]
+fn namespaces_golden_responses() {
+    let serve = Serve::start();
+    serve.send(
+        "shop@example.com",
+        &["ann+ci7@example.com"],
+        &showcase::plain("Order 42 shipped", "ann+ci7@example.com"),
+    );
+    serve.send(
+        "shop@example.com",
+        &["bob+ci7@example.com"],
+        &showcase::plain("Welcome, Bob", "bob+ci7@example.com"),
+    );
+    serve.send(
+        "shop@example.com",
+        &["carl@example.com"],
+        &showcase::plain("Not namespaced", "carl@example.com"),
+    );
+    assert_eq!(serve.get("/ns/ci7/api/wait?count=2&timeout=10").0, 200);
+    let mut golden = String::new();
+    for (method, path) in [
+        ("GET", "/api/namespaces"),
+        ("GET", "/ns/ci7/api/messages?q=subject%3A%22order+42%22"),
+        ("GET", "/ns/ci7/api/messages?q=to%3Abob+welcome"),
+        ("GET", "/ns/ci7/api/messages?q=colour%3Ared"),
+        ("GET", "/ns/ci7/api/wait?subject=Order+42+shipped&timeout=5"),
+        ("GET", "/ns/ci7/api/wait?timeout=301"),
+        ("DELETE", "/ns/ci7/api/messages/1"),
+        ("DELETE", "/ns/ci7/api/messages/1"),
+        ("GET", "/ns/ci7/api/messages"),
+        ("DELETE", "/ns/ci7/api/messages"),
+        ("GET", "/api/messages"),
+        ("GET", "/ns/not%20a%20name/api/messages"),
+    ] {
+        let (status, body) = serve.request(method, path);
+        golden.push_str(&format!("{method} {path}\n{status}\n{body}\n"));
+    }
+    snapshot("web_api_namespaces", &golden);
+    let (status, response) = serve.raw_request(
+        format!("GET /ns/ci7 HTTP/1.1\r\nHost: 127.0.0.1:{}\r\n\r\n", serve.http_port).as_bytes(),
+    );
+    assert_eq!(status, 308);
+    assert!(response.contains("\r\nLocation: /ns/ci7/\r\n"), "{response}");
 }
 
 #[test]

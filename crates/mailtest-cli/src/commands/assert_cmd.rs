@@ -12,16 +12,20 @@ use serde_json::Value;
 
 use super::client;
 
-pub(crate) const USAGE: &str = "  mailtest assert --server http://127.0.0.1:PORT [--to ADDR] [--from ADDR]
-                  [--subject TEXT] [--subject-contains TEXT] [--text-contains TEXT]
-                  [--html-contains TEXT] [--within 10s] [--count N]
-      check that exactly N emails (default 1) match, waiting up to --within;
-      exit 0, or 1 with the near-miss report on stderr";
+pub(crate) const USAGE: &str = "  mailtest assert --server http://127.0.0.1:PORT [--namespace NS] [--to ADDR]
+                  [--from ADDR] [--subject TEXT] [--subject-contains TEXT]
+                  [--text-contains TEXT] [--html-contains TEXT] [--search QUERY]
+                  [--within 10s] [--count N]
+      check that exactly N emails (default 1) of namespace NS (default: the
+      default one) match, waiting up to --within; exit 0, or 1 with the
+      near-miss report on stderr";
 
 /// A parsed `mailtest assert`.
 #[derive(Debug, PartialEq)]
 pub(crate) struct Assert {
     server: String,
+    /// The namespace asked, when not the default one.
+    namespace: Option<String>,
     /// (API parameter, value), in the order given.
     filters: Vec<(&'static str, String)>,
     within: Duration,
@@ -30,6 +34,7 @@ pub(crate) struct Assert {
 
 pub(crate) fn parse(mut args: &[String]) -> Result<Assert, String> {
     let (mut server, mut filters, mut within, mut count) = (None, Vec::new(), Duration::ZERO, 1);
+    let mut namespace = None;
     while let [option, rest @ ..] = args {
         let value = rest.first().ok_or_else(|| format!("{option} needs a value"))?;
         let filter = match option.as_str() {
@@ -46,6 +51,11 @@ pub(crate) fn parse(mut args: &[String]) -> Result<Assert, String> {
                 count = value.parse().map_err(|_| format!("--count {value:?} is not a whole number"))?;
                 None
             }
+            "--namespace" => {
+                namespace = Some(super::namespace::name(value).map_err(|why| format!("--namespace: {why}"))?);
+                None
+            }
+            "--search" => Some("q"),
             "--to" => Some("to"),
             "--from" => Some("from"),
             "--subject" => Some("subject"),
@@ -61,7 +71,7 @@ pub(crate) fn parse(mut args: &[String]) -> Result<Assert, String> {
     }
     let server =
         server.ok_or("assert needs --server http://127.0.0.1:PORT (what mailtest serve --http printed)")?;
-    Ok(Assert { server, filters, within, count })
+    Ok(Assert { server, namespace, filters, within, count })
 }
 
 /// `10s`, `500ms`, `2m`, `1.5s`, or a number of seconds.
@@ -89,6 +99,10 @@ impl Assert {
             1 => "exactly 1 email".to_owned(),
             n => format!("exactly {n} emails"),
         };
+        let wanted = match &self.namespace {
+            Some(ns) => format!("{wanted} in namespace {ns}"),
+            None => wanted,
+        };
         if self.filters.is_empty() {
             return wanted;
         }
@@ -105,7 +119,8 @@ impl Assert {
             .chain(extra.iter().map(|(name, value)| (*name, value.clone())))
             .map(|(name, value)| format!("{name}={}", client::encode(&value)))
             .collect();
-        format!("{route}?{}", pairs.join("&"))
+        let scope = self.namespace.as_ref().map(|ns| format!("/ns/{ns}")).unwrap_or_default();
+        format!("{scope}{route}?{}", pairs.join("&"))
     }
 
     /// Runs the check: `Ok(true)` when it holds, `Ok(false)` when it does
@@ -183,6 +198,13 @@ mod tests {
         assert_eq!(
             parsed.path("/api/wait", &[("count", "2".into())]),
             "/api/wait?to=a%40x&subject=Hi&count=2"
+        );
+        let scoped = parse(&args("--server http://127.0.0.1:1 --namespace CI7 --search subject:hi")).unwrap();
+        assert_eq!(scoped.path("/api/wait", &[]), "/ns/ci7/api/wait?q=subject%3Ahi");
+        assert!(
+            parse(&args("--server http://127.0.0.1:1 --namespace a/b"))
+                .unwrap_err()
+                .starts_with("--namespace: ")
         );
         assert_eq!(parse_duration("500ms"), Ok(Duration::from_millis(500)));
         assert_eq!(parse_duration("2m"), Ok(Duration::from_secs(120)));

@@ -1,16 +1,15 @@
-//! The live list's feed: what happened to the outbox, for server-sent events.
+//! The live list's feed: what happened in each namespace, for server-sent
+//! events.
 //!
-//! One watcher thread follows the outbox by capture number (so a clear
-//! never makes it miss or repeat an email) and publishes each new email;
-//! `DELETE /api/messages` publishes a clear. Each `/events` connection
-//! follows the feed from where it joined, woken by a condition variable.
+//! The mailroom publishes every arrival, deletion and clear as it makes it,
+//! under its own lock, so the feed's order is the mailroom's. Each `/events`
+//! connection follows the feed of one namespace from where it joined, woken
+//! by a condition variable.
 
 use std::collections::VecDeque;
 use std::io::Write;
-use std::sync::{Arc, Condvar, Mutex, MutexGuard, PoisonError};
+use std::sync::{Condvar, Mutex, MutexGuard, PoisonError};
 use std::time::Duration;
-
-use mailtest::Outbox;
 
 /// How many events a late reader can catch up on; one further behind is
 /// told to reload the list instead.
@@ -20,16 +19,19 @@ const KEEP_ALIVE: Duration = Duration::from_secs(15);
 
 #[derive(Clone)]
 pub(crate) enum Event {
-    /// A new email: its JSON summary.
-    Email(String),
-    /// The outbox was cleared.
+    /// A new email, shown to readers as its JSON summary (made only when a
+    /// reader is there to read it).
+    Email(mailtest::Email),
+    /// The email numbered so was deleted.
+    Deleted(u64),
+    /// The namespace was cleared.
     Cleared,
 }
 
 #[derive(Default)]
 struct State {
-    /// (id, event), ids from 1, oldest first.
-    events: VecDeque<(u64, Event)>,
+    /// (id, namespace, event), ids from 1, oldest first.
+    events: VecDeque<(u64, String, Event)>,
     last_id: u64,
 }
 
@@ -44,43 +46,16 @@ impl Feed {
         self.state.lock().unwrap_or_else(PoisonError::into_inner)
     }
 
-    fn push(state: &mut State, event: Event) {
+    /// Publishes `event` of namespace `ns` to every reader.
+    pub(crate) fn publish(&self, ns: &str, event: Event) {
+        let mut state = self.lock();
         state.last_id += 1;
         let id = state.last_id;
-        state.events.push_back((id, event));
+        state.events.push_back((id, ns.to_owned(), event));
         if state.events.len() > KEPT {
             state.events.pop_front();
         }
-    }
-
-    /// Clears the outbox and tells every reader, as one step: an email that
-    /// arrives meanwhile is published after the clear, never before it.
-    pub(crate) fn clear(&self, outbox: &Outbox) -> usize {
-        let mut state = self.lock();
-        let deleted = outbox.len();
-        outbox.clear();
-        Feed::push(&mut state, Event::Cleared);
         self.changed.notify_all();
-        deleted
-    }
-
-    /// Follows `outbox` for ever, publishing each new email.
-    pub(crate) fn watch(self: Arc<Feed>, outbox: Outbox) {
-        let mut last_seen = 0;
-        loop {
-            let new = super::follow::arrivals_after(&outbox, last_seen);
-            let mut state = self.lock();
-            // Under the feed's lock, so a clear is either before (and the
-            // email is gone) or after (and follows it in the feed).
-            let present: Vec<u64> = outbox.emails().iter().map(|email| email.sequence()).collect();
-            for email in new {
-                last_seen = last_seen.max(email.sequence());
-                if present.contains(&email.sequence()) {
-                    Feed::push(&mut state, Event::Email(super::json::summary(&email).to_string()));
-                }
-            }
-            self.changed.notify_all();
-        }
     }
 
     /// The id of the newest event: a new reader starts after it.
@@ -90,20 +65,21 @@ impl Feed {
 
     /// The events after `after`, waiting up to `timeout` for one. `None`
     /// when the reader fell so far behind that some are gone.
-    fn after(&self, after: u64, timeout: Duration) -> Option<Vec<(u64, Event)>> {
+    fn after(&self, after: u64, timeout: Duration) -> Option<Vec<(u64, String, Event)>> {
         let mut state = self.lock();
         if state.last_id == after {
             state = self.changed.wait_timeout(state, timeout).unwrap_or_else(PoisonError::into_inner).0;
         }
-        if state.events.front().is_some_and(|(first, _)| *first > after + 1) {
+        if state.events.front().is_some_and(|(first, _, _)| *first > after + 1) {
             return None;
         }
-        Some(state.events.iter().filter(|(id, _)| *id > after).cloned().collect())
+        Some(state.events.iter().filter(|(id, _, _)| *id > after).cloned().collect())
     }
 }
 
-/// Streams the feed to one `/events` connection until it goes away.
-pub(crate) fn stream(feed: &Feed, out: &mut impl Write) {
+/// Streams namespace `ns`'s feed to one `/events` connection until it goes
+/// away.
+pub(crate) fn stream(feed: &Feed, ns: &str, out: &mut impl Write) {
     let head = format!(
         "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream; charset=utf-8\r\n{}retry: 2000\n\n",
         super::http::COMMON_HEADERS
@@ -120,19 +96,23 @@ pub(crate) fn stream(feed: &Feed, out: &mut impl Write) {
                 cursor = feed.last_id();
                 "event: resync\ndata: {}\n\n".to_owned()
             }
-            Some(events) if events.is_empty() => ": keep-alive\n\n".to_owned(),
             Some(events) => {
                 let mut text = String::new();
-                for (id, event) in events {
-                    cursor = id;
-                    match event {
-                        Event::Email(json) => {
-                            text.push_str(&format!("id: {id}\nevent: email\ndata: {json}\n\n"))
+                for (id, _, event) in events.iter().filter(|(_, of, _)| of == ns) {
+                    text.push_str(&match event {
+                        Event::Email(email) => {
+                            format!("id: {id}\nevent: email\ndata: {}\n\n", super::json::summary(email))
                         }
-                        Event::Cleared => text.push_str(&format!("id: {id}\nevent: cleared\ndata: {{}}\n\n")),
-                    }
+                        Event::Deleted(n) => format!("id: {id}\nevent: deleted\ndata: {{\"n\":{n}}}\n\n"),
+                        Event::Cleared => format!("id: {id}\nevent: cleared\ndata: {{}}\n\n"),
+                    });
                 }
-                text
+                let other_namespaces_only = !events.is_empty() && text.is_empty();
+                cursor = events.last().map_or(cursor, |(id, _, _)| *id);
+                if other_namespaces_only {
+                    continue;
+                }
+                if text.is_empty() { ": keep-alive\n\n".to_owned() } else { text }
             }
         };
         if out.write_all(text.as_bytes()).and_then(|()| out.flush()).is_err() {

@@ -3,9 +3,10 @@
 
 use mailtest::{Outbox, Query};
 
-/// The criteria the API takes, in the order the usage lists them.
-pub(crate) const FILTERS: [&str; 6] =
-    ["to", "from", "subject", "subject_contains", "text_contains", "html_contains"];
+/// The criteria the API takes, in the order the usage lists them; `q` is a
+/// search (see `search.rs`).
+pub(crate) const FILTERS: [&str; 7] =
+    ["to", "from", "subject", "subject_contains", "text_contains", "html_contains", "q"];
 
 /// A query over `outbox` with every filter in `params`; other parameters
 /// must be in `also` (they are the caller's), else this says which are
@@ -20,6 +21,7 @@ pub(crate) fn query(outbox: &Outbox, params: &[(String, String)], also: &[&str])
             "subject_contains" => query.subject_contains(value.as_str()),
             "text_contains" => query.text_contains(value.as_str()),
             "html_contains" => query.html_contains(value.as_str()),
+            "q" => super::search::apply(query, value)?,
             other if also.contains(&other) => query,
             other => {
                 let known: Vec<&str> = FILTERS.iter().chain(also).copied().collect();

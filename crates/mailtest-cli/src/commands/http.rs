@@ -211,9 +211,12 @@ impl Response {
         Response::new(status, "application/json", body)
     }
 
-    /// An error: JSON under `/api/`, plain text elsewhere.
+    /// An error: JSON under `/api/` (and a namespace's `/ns/{ns}/api/`),
+    /// plain text elsewhere.
     pub(crate) fn error(status: u16, path: &str, why: &str) -> Response {
-        if path.starts_with("/api/") {
+        let scoped =
+            path.strip_prefix("/ns/").and_then(|rest| rest.split_once('/')).map_or(path, |(_, rest)| rest);
+        if path.starts_with("/api/") || scoped.starts_with("api/") {
             Response::json(status, &serde_json::json!({ "error": why }))
         } else {
             Response::new(
@@ -237,10 +240,14 @@ impl Response {
         }
         head.push_str(&format!("Content-Length: {}\r\n", self.body.len()));
         head.push_str(COMMON_HEADERS);
-        out.write_all(head.as_bytes())?;
+        // One write: head and body in two would leave the body to Nagle's
+        // algorithm, waiting for the client's delayed ACK of the head (up
+        // to 40 ms on Linux) — the tail of every long poll's wake-up.
+        let mut whole = head.into_bytes();
         if with_body {
-            out.write_all(&self.body)?;
+            whole.extend_from_slice(&self.body);
         }
+        out.write_all(&whole)?;
         out.flush()
     }
 }
@@ -253,12 +260,15 @@ pub(crate) const COMMON_HEADERS: &str = "Cache-Control: no-store\r\nX-Content-Ty
 pub(crate) fn reason(status: u16) -> &'static str {
     match status {
         200 => "OK",
+        308 => "Permanent Redirect",
         400 => "Bad Request",
         404 => "Not Found",
         405 => "Method Not Allowed",
         408 => "Request Timeout",
         413 => "Content Too Large",
         431 => "Request Header Fields Too Large",
+        499 => "Client Closed Request",
+        500 => "Internal Server Error",
         503 => "Service Unavailable",
         _ => "Unknown",
     }

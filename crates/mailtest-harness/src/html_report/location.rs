@@ -1,5 +1,12 @@
-//! Where a failure report goes: `$MAILTEST_REPORT_DIR/<test name>/`, by
-//! default `<target dir>/mailtest/<test name>/`.
+//! Where a failure report goes: `$MAILTEST_REPORT_DIR/<package>/<test
+//! binary>/<test path>/`, by default under `<target dir>/mailtest/`.
+//!
+//! The package (`CARGO_PKG_NAME`, which cargo and nextest set for a test)
+//! and the test binary (`tests/signup.rs` runs as `signup`, a crate's unit
+//! tests as the crate) come before the test's path, so two tests of the
+//! same name in different files or packages never share a folder; the
+//! binary's build hash is left out, so a rebuilt test writes where it wrote
+//! before and its report is replaced, not doubled.
 //!
 //! A failure message names the report, and a failure message is a value a
 //! test may pin: so it names the default place as `target/mailtest/…`
@@ -60,6 +67,28 @@ fn target_dir() -> PathBuf {
     PathBuf::from("target")
 }
 
+/// The running test's folder under the report root:
+/// `<package>/<binary>/<test path>`.
+pub(crate) fn test_folder() -> PathBuf {
+    let package = std::env::var("CARGO_PKG_NAME").ok().filter(|name| !name.is_empty());
+    [sanitise(package.as_deref().unwrap_or("unknown-package")), binary_name(), test_folder_name()]
+        .iter()
+        .collect()
+}
+
+/// The test binary's name without cargo's build hash: `signup-0a1b2c3d4e5f6a7b`
+/// is `signup`.
+fn binary_name() -> String {
+    let exe = std::env::current_exe().ok();
+    let stem =
+        exe.as_deref().and_then(Path::file_stem).and_then(|stem| stem.to_str()).unwrap_or("unknown-binary");
+    let name = match stem.rsplit_once('-') {
+        Some((name, hash)) if hash.len() == 16 && hash.bytes().all(|b| b.is_ascii_hexdigit()) => name,
+        _ => stem,
+    };
+    sanitise(name)
+}
+
 /// The folder name for the running test: libtest names each test's thread
 /// after the test (`module::test_name`), which becomes `module.test_name`.
 /// Anything but letters, digits, `_`, `-` and `.` becomes `_`, a leading dot
@@ -104,6 +133,20 @@ mod tests {
     #[test]
     fn the_test_thread_names_the_folder() {
         assert_eq!(test_folder_name(), "html_report.location.tests.the_test_thread_names_the_folder");
+    }
+
+    #[test]
+    fn package_and_binary_keep_same_named_tests_apart() {
+        let folder = test_folder();
+        let parts: Vec<_> = folder.iter().map(|part| part.to_str().unwrap()).collect();
+        assert_eq!(
+            parts,
+            [
+                "mailtest-harness",
+                "mailtest_harness",
+                "html_report.location.tests.package_and_binary_keep_same_named_tests_apart"
+            ]
+        );
     }
 
     #[test]

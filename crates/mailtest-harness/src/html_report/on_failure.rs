@@ -1,10 +1,20 @@
 //! The report written when an assertion fails (and, on request, whenever a
-//! capture ends), so that the author of a failing test can look at the mail.
+//! capture ends), so that the author of a failing test can look at the mail;
+//! the run's index over all of them (`run_index.rs`); and the removal of a
+//! test's report from an earlier run once the test passes.
+//!
+//! A test is known to pass here when its capture ends without a panic and
+//! without a report written for it in this run: its folder, if an earlier
+//! run left one, is removed then (and the index rebuilt). A test that
+//! never calls `mailtest::capture()` gives no such moment; its old report
+//! stays until it fails again or the folder is deleted.
+
+mod run_index;
 
 use std::cell::RefCell;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
-use super::location::{report_root, test_folder_name};
+use super::location::{ReportRoot, report_root, test_folder};
 use crate::email::Email;
 use crate::failure::Failure;
 use crate::outbox::{AtEnd, Outbox};
@@ -34,6 +44,9 @@ fn mode() -> (Mode, Option<String>) {
     }
 }
 
+use run_index::Change;
+pub(crate) use run_index::{FAILURE_FILE, Reported};
+
 thread_local! {
     /// Folders this thread wrote a failure report into: a capture that drops
     /// while the panic unwinds must not overwrite it with a report that
@@ -52,12 +65,14 @@ pub(crate) fn failure_note(failure: &Failure) -> String {
         return String::new();
     }
     let root = report_root();
-    let folder = test_folder_name();
+    let folder = test_folder();
     let dir = root.path.join(&folder);
     let line = match super::write::write(&dir, emails, Some(failure.report())) {
         Ok(_) => {
             let _ = REPORTED.try_with(|reported| reported.borrow_mut().push(dir));
-            format!("mailtest report: {}", root.shown.join(&folder).join("index.html").display())
+            let headline = failure.report().lines().next().map(str::to_owned);
+            refresh_index(&root, Change::Wrote(reported(&folder, emails.len(), headline)));
+            format!("mailtest report: {}", shown(&root.shown.join(&folder).join("index.html")))
         }
         Err(error) => format!("mailtest report not written: {error}"),
     };
@@ -80,9 +95,12 @@ pub(crate) fn capture_ended(outbox: &Outbox) -> Option<Result<PathBuf, mailtest_
         Mode::Always => true,
     };
     let root = report_root();
-    let folder = test_folder_name();
+    let folder = test_folder();
     let dir = root.path.join(&folder);
     let already = REPORTED.try_with(|reported| reported.borrow().contains(&dir)).unwrap_or(true);
+    if !wanted && !panicking && !already && mode == Mode::Failure {
+        remove_stale(&root, &folder);
+    }
     if !wanted || (panicking && already) {
         return None;
     }
@@ -90,7 +108,50 @@ pub(crate) fn capture_ended(outbox: &Outbox) -> Option<Result<PathBuf, mailtest_
     if panicking && emails.is_empty() {
         return None;
     }
-    Some(super::write::write(&dir, &emails, None).map(|_| root.shown.join(folder).join("index.html")))
+    let written =
+        super::write::write(&dir, &emails, None).map(|_| root.shown.join(&folder).join("index.html"));
+    if written.is_ok() {
+        refresh_index(&root, Change::Wrote(reported(&folder, emails.len(), None)));
+    }
+    Some(written)
+}
+
+/// The test passed this far: the report an earlier run left for it goes.
+fn remove_stale(root: &ReportRoot, folder: &Path) {
+    let dir = root.path.join(folder);
+    if !dir.join("index.html").is_file() {
+        return;
+    }
+    match std::fs::remove_dir_all(&dir) {
+        Ok(()) => refresh_index(root, Change::Removed(slashed(folder))),
+        Err(error) => eprintln!("mailtest: the earlier report in {} not removed: {error}", dir.display()),
+    }
+}
+
+/// A report of `emails` in `folder`, as the index lists it.
+fn reported(folder: &Path, emails: usize, headline: Option<String>) -> Reported {
+    let mut parts = folder.iter().map(|part| part.to_string_lossy().into_owned());
+    let mut next = || parts.next().unwrap_or_default();
+    Reported { package: next(), binary: next(), test: next(), emails, headline }
+}
+
+/// `package/binary/test`, with `/` on every system.
+fn slashed(folder: &Path) -> String {
+    folder.iter().map(|part| part.to_string_lossy()).collect::<Vec<_>>().join("/")
+}
+
+/// Brings the run's index up to date, saying on standard error when it
+/// cannot: the test's own report stands either way.
+fn refresh_index(root: &ReportRoot, change: Change) {
+    if let Err(error) = run_index::refresh(root, change) {
+        eprintln!("mailtest: the index of the reports not written: {error}");
+    }
+}
+
+/// A path as a failure message names it: `/` between its parts on every
+/// system, so the message is the same everywhere.
+fn shown(path: &Path) -> String {
+    path.display().to_string().replace('\\', "/")
 }
 
 /// A failure fails the test here: the HTML report is written first, so the

@@ -2,6 +2,7 @@
 
 use super::embed::Budget;
 use super::html::Html;
+use super::on_failure::Reported;
 use super::{Target, email_view, list, number};
 use crate::email::Email;
 
@@ -54,25 +55,81 @@ pub(crate) fn report(emails: &[Email], failure: Option<&str>) -> String {
     out.finish()
 }
 
-/// The live UI's front page: the list, kept current by `live.js`.
-pub fn live_list(emails: &[Email]) -> String {
+/// What the live list adds to the report's style: the namespaces and the
+/// search box.
+const LIVE_STYLE: &str = "<style>\nnav.namespaces { margin: -0.4em 0 1em; color: #57606a; }\n\
+    nav.namespaces a[aria-current] { font-weight: 600; color: inherit; }\n\
+    #search { font: inherit; flex: 1; max-width: 40em; padding: 0.25em 0.6em; border: 1px solid var(--line); \
+    border-radius: 6px; }\n#search-error { color: var(--bad); }\n\
+    table.list button.delete { font: inherit; font-size: 0.9em; padding: 0 0.5em; border: 1px solid var(--line); \
+    border-radius: 6px; background: #fff; cursor: pointer; }\n</style>\n";
+
+/// The live UI's front page for namespace `namespace`: the list (what
+/// `search` finds, when it is not empty), every namespace with its count,
+/// and a search box, kept current by `live.js`. Links are relative, so the
+/// page works at `/` and at `/ns/{namespace}/` alike; the first of
+/// `namespaces` is the default one, served at `/`.
+pub fn live_list(emails: &[Email], namespace: &str, namespaces: &[(String, usize)], search: &str) -> String {
     let mut out = Html::new();
-    head(&mut out, LIVE_POLICY, "mailtest");
-    out.tag("<h1>mailtest: <span id=\"count\">").num(emails.len() as u64).tag("</span> captured</h1>\n");
-    out.tag("<div class=\"toolbar\"><button type=\"button\" id=\"clear\">Delete all</button>");
-    out.tag("<span id=\"status\">connecting…</span></div>\n");
+    head(&mut out, LIVE_POLICY, &format!("mailtest: {namespace}"));
+    out.tag(LIVE_STYLE);
+    out.tag("<h1>mailtest: <span id=\"count\">").num(emails.len() as u64).tag("</span> in ");
+    out.tag("<span id=\"namespace\">").text(namespace).tag("</span></h1>\n");
+    out.tag("<nav class=\"namespaces\">Namespaces:");
+    for (index, (name, count)) in namespaces.iter().enumerate() {
+        out.tag(if index == 0 { " " } else { " · " });
+        let link = if index == 0 { "/".to_owned() } else { format!("/ns/{name}/") };
+        out.tag("<a href=\"").text(&link).tag("\"");
+        if name == namespace {
+            out.tag(" aria-current=\"page\"");
+        }
+        out.tag(">").text(name).tag("</a> (").num(*count as u64).tag(")");
+    }
+    out.tag("</nav>\n<div class=\"toolbar\"><input type=\"search\" id=\"search\" name=\"q\" value=\"");
+    out.text(search)
+        .tag("\" placeholder=\"from:ann to:+ci7 subject:&quot;order 42&quot; text:refund header:X-Tag=a\"");
+    out.tag(" aria-label=\"Search\"><button type=\"button\" id=\"clear\">Delete all</button>");
+    out.tag("<span id=\"status\">connecting…</span></div>\n<p id=\"search-error\" hidden></p>\n");
     list::write(&mut out, emails, Target::Served);
     out.tag("<script src=\"/live.js\"></script>\n</body>\n</html>\n");
     out.finish()
 }
 
-/// One email of the live UI, as the report shows it.
+/// One email of the live UI, as the report shows it. Its links are
+/// relative (`../` the list, `03.eml` the bytes beside the page), so it
+/// serves every namespace.
 pub fn live_email(email: &Email, n: u64) -> String {
     let mut out = Html::new();
     let title = format!("mailtest #{n}: {}", email.subject().unwrap_or("(no subject)"));
     head(&mut out, REPORT_POLICY, &title);
-    out.tag("<nav class=\"top\"><a href=\"/\">← all emails</a></nav>\n");
-    email_view::write(&mut out, email, n, Target::Served, &mut Budget::new());
+    out.tag("<nav class=\"top\"><a href=\"../\">← all emails</a></nav>\n");
+    email_view::write(&mut out, email, n, Target::File, &mut Budget::new());
     out.tag("</body>\n</html>\n");
+    out.finish()
+}
+
+/// The run's index: one row per test that left a report, linking to it.
+pub(crate) fn run_index(reported: &[&Reported]) -> String {
+    let mut out = Html::new();
+    let tests = if reported.len() == 1 { "1 test".to_owned() } else { format!("{} tests", reported.len()) };
+    head(&mut out, REPORT_POLICY, &format!("mailtest reports: {tests}"));
+    out.tag("<h1>mailtest reports: ").text(&tests).tag("</h1>\n");
+    if reported.is_empty() {
+        out.tag("<p class=\"none\">No test left a mail report.</p>\n</body>\n</html>\n");
+        return out.finish();
+    }
+    out.tag("<table class=\"list\" id=\"reports\">\n<thead><tr><th>Package</th><th>Test binary</th>");
+    out.tag("<th>Test</th><th>Emails</th><th>Why it failed</th></tr></thead>\n<tbody>\n");
+    for report in reported {
+        out.tag("<tr><td>").text(&report.package).tag("</td><td>").text(&report.binary);
+        out.tag("</td><td><a href=\"").text(&format!("{}/index.html", report.folder())).tag("\">");
+        out.text(&report.test).tag("</a></td><td>").num(report.emails as u64).tag("</td><td>");
+        match &report.headline {
+            Some(headline) => out.tag("<code>").text(headline).tag("</code>"),
+            None => out.tag("<span class=\"none\">the test failed outside mailtest's assertions</span>"),
+        };
+        out.tag("</td></tr>\n");
+    }
+    out.tag("</tbody>\n</table>\n</body>\n</html>\n");
     out.finish()
 }

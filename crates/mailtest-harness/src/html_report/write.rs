@@ -2,35 +2,41 @@
 
 use std::path::{Path, PathBuf};
 
+use super::on_failure::FAILURE_FILE;
 use super::{eml_name, number, page};
 use crate::email::Email;
 use mailtest_mailer::Error;
 
 /// Writes the report of `emails` into `dir` (created if need be) and returns
-/// the path of its `index.html`. Files of an earlier report there are
+/// the path of its `index.html`; the failure's text goes to `failure.txt`
+/// too, for the run's index. Files of an earlier report there are
 /// replaced, and `.eml` files it had beyond these emails removed, so the
 /// folder always shows one run; nothing else in it is touched.
 pub(crate) fn write(dir: &Path, emails: &[Email], failure: Option<&str>) -> Result<PathBuf, Error> {
     std::fs::create_dir_all(dir).map_err(|e| Error::io("create the report folder", dir, &e))?;
-    let names: Vec<String> =
+    let mut names: Vec<String> =
         emails.iter().enumerate().map(|(index, email)| eml_name(number(email, index))).collect();
+    if let Some(failure) = failure {
+        replace(&dir.join(FAILURE_FILE), failure.as_bytes())?;
+        names.push(FAILURE_FILE.to_owned());
+    }
     remove_stale(dir, &names)?;
     for (email, name) in emails.iter().zip(&names) {
-        let path = dir.join(name);
-        std::fs::write(&path, email.raw()).map_err(|e| Error::io("write", &path, &e))?;
+        replace(&dir.join(name), email.raw())?;
     }
     let index = dir.join("index.html");
-    std::fs::write(&index, page::report(emails, failure)).map_err(|e| Error::io("write", &index, &e))?;
+    replace(&index, page::report(emails, failure).as_bytes())?;
     Ok(std::path::absolute(&index).unwrap_or(index))
 }
 
-/// Removes `NN.eml` files and `index.html` of an earlier report that this
-/// one will not write.
+/// Removes `NN.eml` files, `index.html` and `failure.txt` of an earlier
+/// report that this one will not write.
 fn remove_stale(dir: &Path, keep: &[String]) -> Result<(), Error> {
     let entries = std::fs::read_dir(dir).map_err(|e| Error::io("read the report folder", dir, &e))?;
     for entry in entries.flatten() {
         let name = entry.file_name().to_string_lossy().into_owned();
         let ours = name == "index.html"
+            || name == FAILURE_FILE
             || name
                 .strip_suffix(".eml")
                 .is_some_and(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()));
@@ -41,4 +47,17 @@ fn remove_stale(dir: &Path, keep: &[String]) -> Result<(), Error> {
         }
     }
     Ok(())
+}
+
+/// Writes `bytes` as `path`, removing the file that was there first. Not a
+/// rewrite of it, nor a rename over it: ext4 (its `auto_da_alloc`) flushes
+/// a file replaced either way to disk at once, some milliseconds each,
+/// which a rerun that rewrites every report, and the run's index after
+/// each failure, would pay many times over; a new file is not flushed.
+pub(crate) fn replace(path: &Path, bytes: &[u8]) -> Result<(), Error> {
+    match std::fs::remove_file(path) {
+        Err(e) if e.kind() != std::io::ErrorKind::NotFound => return Err(Error::io("replace", path, &e)),
+        _ => {}
+    }
+    std::fs::write(path, bytes).map_err(|e| Error::io("write", path, &e))
 }

@@ -253,6 +253,33 @@ impl Outbox {
         wake(&self.shared, wakers);
     }
 
+    /// Forgets the email numbered `sequence` (see [`Email::sequence`]);
+    /// whether it was there. Numbers are never reused, so the others keep
+    /// theirs: `mailtest serve` deletes one message of a shared inbox this
+    /// way while other clients wait on it.
+    ///
+    /// ```
+    /// let mail = mailtest::capture();
+    /// mail.capture_raw(None, &["a@example.com"], b"Subject: one\r\n\r\n1");
+    /// mail.capture_raw(None, &["b@example.com"], b"Subject: two\r\n\r\n2");
+    /// assert!(mail.remove(1));
+    /// assert!(!mail.remove(1));
+    /// assert_eq!(mail.emails()[0].sequence(), 2);
+    /// ```
+    pub fn remove(&self, sequence: u64) -> bool {
+        let wakers = {
+            let mut state = self.lock();
+            let Some(at) = state.records.iter().position(|record| record.seq == sequence) else {
+                return false;
+            };
+            state.records.remove(at);
+            state.generation += 1;
+            (std::mem::take(&mut state.wakers), state.blocked > 0)
+        };
+        wake(&self.shared, wakers);
+        true
+    }
+
     /// A snapshot of the records and the generation it was taken at.
     pub(crate) fn snapshot(&self) -> (Vec<Arc<Record>>, u64) {
         let state = self.lock();

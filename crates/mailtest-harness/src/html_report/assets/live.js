@@ -1,4 +1,6 @@
-// mailtest serve --http: keeps the list of emails current without a reload.
+// mailtest serve --http: keeps the list of one namespace current without a
+// reload, searches it, and deletes from it. Every URL is relative to the
+// page (`/` or `/ns/NAME/`), so the same script serves every namespace.
 // Rows are built with textContent only: nothing from an email becomes markup.
 "use strict";
 (function () {
@@ -6,6 +8,8 @@
   const count = document.getElementById("count");
   const status = document.getElementById("status");
   const empty = document.getElementById("empty");
+  const search = document.getElementById("search");
+  const problem = document.getElementById("search-error");
 
   function mailboxes(list) {
     return list.map((m) => (m.name ? m.name + " <" + m.address + ">" : m.address)).join(", ");
@@ -23,7 +27,7 @@
       const td = document.createElement("td");
       if (i === 1) {
         const a = document.createElement("a");
-        a.href = "/m/" + m.n;
+        a.href = "m/" + m.n;
         a.textContent = m.subject === null ? "(no subject)" : m.subject;
         td.appendChild(a);
       } else {
@@ -31,6 +35,15 @@
       }
       tr.appendChild(td);
     });
+    const td = document.createElement("td");
+    const button = document.createElement("button");
+    button.type = "button";
+    button.className = "delete";
+    button.dataset.n = String(m.n);
+    button.title = "Delete this email";
+    button.textContent = "Delete";
+    td.appendChild(button);
+    tr.appendChild(td);
     return tr;
   }
 
@@ -39,23 +52,28 @@
     if (empty) empty.hidden = body.rows.length > 0;
   }
 
-  function add(m) {
-    if (body.querySelector('tr[data-n="' + m.n + '"]')) return;
-    body.appendChild(row(m));
+  function remove(n) {
+    const tr = body.querySelector('tr[data-n="' + n + '"]');
+    if (tr) tr.remove();
     shown();
   }
 
+  // The list as the server has it, for the search in the box.
   function resync() {
-    fetch("/api/messages")
-      .then((r) => r.json())
-      .then((list) => {
-        body.replaceChildren(...list.map(row));
+    const q = search.value.trim();
+    fetch(q ? "api/messages?q=" + encodeURIComponent(q) : "api/messages")
+      .then((r) => r.json().then((json) => ({ ok: r.ok, json })))
+      .then(({ ok, json }) => {
+        problem.hidden = ok;
+        problem.textContent = ok ? "" : json.error;
+        if (!ok) return;
+        body.replaceChildren(...json.map(row));
         shown();
       })
       .catch(() => {});
   }
 
-  const events = new EventSource("/events");
+  const events = new EventSource("events");
   events.addEventListener("open", () => {
     status.textContent = "live";
     resync();
@@ -63,12 +81,38 @@
   events.addEventListener("error", () => {
     status.textContent = "reconnecting…";
   });
-  events.addEventListener("email", (e) => add(JSON.parse(e.data)));
+  // A new email: shown at once, or, while searching, if the search finds it.
+  events.addEventListener("email", (e) => {
+    if (search.value.trim()) return resync();
+    const m = JSON.parse(e.data);
+    if (!body.querySelector('tr[data-n="' + m.n + '"]')) body.appendChild(row(m));
+    shown();
+  });
+  events.addEventListener("deleted", (e) => remove(JSON.parse(e.data).n));
   // After a clear, or when this page fell too far behind: the server's list.
   events.addEventListener("cleared", resync);
   events.addEventListener("resync", resync);
 
+  let typing = null;
+  search.addEventListener("input", () => {
+    clearTimeout(typing);
+    typing = setTimeout(() => {
+      const q = search.value.trim();
+      history.replaceState(null, "", q ? "?q=" + encodeURIComponent(q) : "./");
+      resync();
+    }, 150);
+  });
+
+  body.addEventListener("click", (e) => {
+    const button = e.target.closest("button.delete");
+    if (!button) return;
+    const n = button.dataset.n;
+    fetch("api/messages/" + n, { method: "DELETE" })
+      .then((r) => { if (r.ok) remove(n); })
+      .catch(() => {});
+  });
+
   document.getElementById("clear").addEventListener("click", () => {
-    fetch("/api/messages", { method: "DELETE" }).catch(() => {});
+    fetch("api/messages", { method: "DELETE" }).catch(() => {});
   });
 })();
