@@ -33,6 +33,8 @@
 //! - [`Attachment`], [`Header`], [`MimePart`]: the parts of a decoded message.
 //! - [`html_to_text`]: HTML as a reader sees it; [`links`]: the URLs of a
 //!   message, HTML `href`s first, then URLs in the text.
+//! - [`html`]: the one HTML tokenizer every reader of HTML uses; [`url`]:
+//!   the one URL splitter; [`base64`]: the one base64 codec.
 //! - [`contain_panics`]: the safety net the decoder runs under.
 //!
 //! # What is decoded, and how
@@ -113,16 +115,18 @@
 
 #![warn(missing_docs)]
 
+pub mod base64;
 mod contain;
 mod domain;
-mod html_text;
+pub mod html;
 mod links;
 mod mailbox;
 mod parse;
 mod parts;
+pub mod url;
 
 pub use contain::contain_panics;
-pub use html_text::{decode_entities, html_to_text};
+pub use html::{decode_entities, html_to_text};
 pub use links::{extract as links, text_urls};
 pub use mailbox::{Mailbox, same_address};
 pub use parse::{Decoded, Detail, decode, decode_detail};
