@@ -12,7 +12,8 @@ use serde_json::Value;
 
 use super::client;
 
-pub(crate) const USAGE: &str = "  mailtest assert --server http://127.0.0.1:PORT [--to ADDR] [--from ADDR]
+pub(crate) const USAGE: &str =
+    "  mailtest assert --server http://127.0.0.1:PORT [--to ADDR] [--recipient ADDR] [--from ADDR]
                   [--subject TEXT] [--subject-contains TEXT] [--text-contains TEXT]
                   [--html-contains TEXT] [--within 10s] [--count N]
       check that exactly N emails (default 1) match, waiting up to --within;
@@ -47,6 +48,7 @@ pub(crate) fn parse(mut args: &[String]) -> Result<Assert, String> {
                 None
             }
             "--to" => Some("to"),
+            "--recipient" => Some("recipient"),
             "--from" => Some("from"),
             "--subject" => Some("subject"),
             "--subject-contains" => Some("subject_contains"),
@@ -183,6 +185,10 @@ mod tests {
         assert_eq!(
             parsed.path("/api/wait", &[("count", "2".into())]),
             "/api/wait?to=a%40x&subject=Hi&count=2"
+        );
+        assert_eq!(
+            parse(&args("--server http://127.0.0.1:1 --recipient a@x")).unwrap().path("/api/wait", &[]),
+            "/api/wait?recipient=a%40x"
         );
         assert_eq!(parse_duration("500ms"), Ok(Duration::from_millis(500)));
         assert_eq!(parse_duration("2m"), Ok(Duration::from_secs(120)));
