@@ -408,6 +408,24 @@ impl Email {
             .get_or_init(|| self.view().problems.iter().chain(&self.detail().problems).cloned().collect())
     }
 
+    /// The email as every rendering of it reads it — snapshots, the HTML
+    /// report, the JSON API of `mailtest serve`, the console backend: see
+    /// [`Presentation`](mailtest_mime::Presentation). Its HTML text and links
+    /// are this email's, computed once.
+    ///
+    /// ```
+    /// let mail = mailtest::capture();
+    /// mail.capture_raw(Some("shop@example.com"), &["ann@example.com", "audit@example.com"], b"To: ann@example.com\r\n\r\nHi");
+    /// let email = mail.emails().remove(0);
+    /// let shown = email.presentation();
+    /// assert_eq!(shown.bcc(), ["audit@example.com"]);
+    /// assert!(shown.envelope_differs());
+    /// ```
+    pub fn presentation(&self) -> mailtest_mime::Presentation<'_> {
+        mailtest_mime::Presentation::new(self.view(), self.detail(), self.envelope_from(), self.envelope_to())
+            .with_computed(self.html_text(), self.links())
+    }
+
     /// The position of this email in its outbox's capture order, from 1
     /// (0 for [`Email::from_raw`]). Not reset by [`Outbox::clear`](crate::Outbox::clear).
     ///

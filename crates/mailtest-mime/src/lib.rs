@@ -31,6 +31,8 @@
 //! - [`Mailbox`]: an address with its display name, compared as mail
 //!   servers compare addresses (the domain in any case and either IDNA form).
 //! - [`Attachment`], [`Header`], [`MimePart`]: the parts of a decoded message.
+//! - [`Presentation`]: one email as a reader sees it, the value every
+//!   rendering (console, snapshots, HTML report, JSON API) reads.
 //! - [`html_to_text`]: HTML as a reader sees it; [`links`]: the URLs of a
 //!   message, HTML `href`s first, then URLs in the text.
 //! - [`html`]: the one HTML tokenizer every reader of HTML uses; [`url`]:
@@ -123,6 +125,7 @@ mod links;
 mod mailbox;
 mod parse;
 mod parts;
+mod presentation;
 pub mod url;
 
 pub use contain::contain_panics;
@@ -131,3 +134,4 @@ pub use links::{extract as links, text_urls};
 pub use mailbox::{Mailbox, same_address};
 pub use parse::{Decoded, Detail, decode, decode_detail};
 pub use parts::{Attachment, Header, MimePart};
+pub use presentation::{HeaderRole, Presentation, sha256_prefix};
