@@ -333,8 +333,11 @@ impl Email {
         &self.view().attachments
     }
 
-    /// The URLs in the message: every `href` of the HTML (entities decoded),
-    /// then every `http(s)://` URL in the text, each once, in order.
+    /// The URLs in the message: every `href` of the HTML's `<a>` and
+    /// `<area>` (entities decoded), then every `http(s)://` URL in the
+    /// text, each once, in order. A link inside an HTML comment is no link
+    /// (no reader can click it); one inside Outlook's conditional comments
+    /// (`<!--[if mso]>…<![endif]-->`) is. The link lints read the same links.
     ///
     /// ```
     /// let email = mailtest::Email::from_raw(

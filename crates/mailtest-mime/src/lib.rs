@@ -94,7 +94,9 @@
 //!   `html_contains`, failure reports): entities decoded, white space
 //!   folded, table cells separated by a space, rows, list items,
 //!   paragraphs, headings, `div`s and `<br>` by a line; nothing of
-//!   `<head>`, `<style>`, `<script>` or comments.
+//!   `<head>`, `<style>`, `<script>` or comments (Outlook's conditional
+//!   comments included: what they hold is for Outlook). Tags are read as
+//!   browsers read them ([`html::tokenize`]).
 //! - **Not messages**: an empty message, an Outlook `.msg` file or binary
 //!   garbage gives a problem that says so, never a panic.
 //!

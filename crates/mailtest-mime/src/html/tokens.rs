@@ -54,8 +54,9 @@ pub enum Kind<'a> {
         /// Everything up to its end tag.
         text: &'a str,
     },
-    /// `<!DOCTYPE …>`, `<?xml …?>`, `<![CDATA[…]]>`, `</ …>`: markup that
-    /// shows nothing.
+    /// `<!DOCTYPE …>`, `<?xml …?>`, `<![CDATA[…]]>`, `</ …>`, and a tag the
+    /// document ends inside (`<a href="…` at the end): markup that shows
+    /// nothing.
     Declaration(&'a str),
 }
 
@@ -303,7 +304,12 @@ impl<'a> Tokens<'a> {
             at = next;
         }
         let attrs_end = scan(bytes, at, |b| is_space(b) || b == b'/');
-        let end = (attrs_end + 1).min(bytes.len());
+        if attrs_end == bytes.len() {
+            // The document ends inside the tag: browsers drop it, and so
+            // no reader sees it, clicks it or loads from it.
+            return (Kind::Declaration(&html[lt..]), bytes.len());
+        }
+        let end = attrs_end + 1;
         let name = &html[lt + 1..name_end];
         let self_closing = bytes[..attrs_end].ends_with(b"/") && attrs_end > name_end;
         if let Some(raw) = RAW_TEXT.iter().find(|raw| raw.eq_ignore_ascii_case(name)) {
@@ -432,6 +438,8 @@ mod tests {
         );
         assert_eq!(shown("<a href=x>y</a><a\nhref\n=\n'q'>"), ["<a href=x>", "y", "</a>", "<a href=q>"]);
         assert_eq!(shown("<p class=a'b>t"), ["<p class=a'b>", "t"], "a quote inside an unquoted value");
+        assert_eq!(shown("<td style=\"a; color=\"#333\">t"), ["<td style=a; color= #333\">", "t"], "a stray quote");
+        assert_eq!(shown("a<a href=\"http://x.example\n</body>"), ["a", "decl <a href=\"http://x.example\n</body>"]);
     }
 
     #[test]
