@@ -7,22 +7,22 @@ use super::diagnostic::{Lint, Location};
 
 pub(crate) fn check(cx: &Context<'_>, out: &mut Vec<Lint>) {
     let Some((source, doc)) = &cx.html else { return };
-    for tag in doc.tags().iter().filter(|tag| tag.is("img")) {
-        if tag.attr("alt").is_some() {
+    for img in doc.elements().filter(|element| element.tag.is("img")) {
+        if img.attr("alt").is_some() {
             continue;
         }
-        let src = tag.attr("src").map(|src| src.decoded().trim().to_owned()).unwrap_or_default();
+        let src = img.attr("src").map(|src| src.decoded().trim().to_owned()).unwrap_or_default();
         let shown =
             if src.is_empty() { "<img>".to_owned() } else { format!("<img src=\"{}\">", short(&src)) };
         out.push(
             Lint::warning(IMG_MISSING_ALT, format!("{shown} has no alt attribute"))
-                .at(source.locate(tag.name_span(), Some("no alt".to_owned())))
+                .at(source.locate(img.tag.name_span(), Some("no alt".to_owned())))
                 .with_note("screen readers read out the file name instead, and clients that block images show nothing")
                 .with_help("describe the image (`alt=\"Acme logo\"`), or mark it decorative with `alt=\"\"`"),
         );
     }
 
-    let html = doc.tags().iter().find(|tag| tag.is("html"));
+    let html = doc.elements().find(|element| element.tag.is("html"));
     let has_lang = html.as_ref().is_some_and(|html| {
         ["lang", "xml:lang"]
             .iter()
@@ -34,7 +34,7 @@ pub(crate) fn check(cx: &Context<'_>, out: &mut Vec<Lint>) {
     let (message, location) = match html {
         Some(html) => (
             "the <html> element has no lang attribute",
-            source.locate(html.name_span(), Some("no lang".to_owned())),
+            source.locate(html.tag.name_span(), Some("no lang".to_owned())),
         ),
         None => ("the HTML has no <html lang=\"…\"> element", Location::in_part("text/html")),
     };

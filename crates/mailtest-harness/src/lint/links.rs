@@ -27,8 +27,9 @@ enum Use {
 
 pub(crate) fn check(cx: &Context<'_>, out: &mut Vec<Lint>) {
     if let Some((source, doc)) = &cx.html {
-        for tag in doc.tags() {
-            for attr in tag.attrs() {
+        for element in doc.elements() {
+            let tag = element.tag;
+            for attr in element.attrs {
                 let is = |name: &str| attr.name.eq_ignore_ascii_case(name);
                 let used = if is("href") && (tag.is("a") || tag.is("area")) {
                     Use::Link

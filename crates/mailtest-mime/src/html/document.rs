@@ -3,33 +3,62 @@
 
 use std::ops::Range;
 
-use super::tokens::{Kind, Tag, tokenize};
+use super::tokens::{Attr, Kind, Tag, tokenize};
 use crate::url::percent_decode;
 
-/// The start tags of a document, in order, and the content of its `<style>`
-/// elements. Comments are left out; the markup of Outlook's conditional
-/// comments is in, as Outlook reads it.
+/// The start tags of a document, in order, each with its attributes read
+/// once, and the content of its `<style>` elements. Comments are left out;
+/// the markup of Outlook's conditional comments is in, as Outlook reads it.
 ///
 /// ```
 /// let doc = mailtest_mime::html::Document::parse("<p>Hi <!-- <img> --><img src=x><style>a{}</style>");
-/// let names: Vec<&str> = doc.tags().iter().map(|tag| tag.name()).collect();
+/// let names: Vec<&str> = doc.elements().map(|element| element.tag.name()).collect();
 /// assert_eq!(names, ["p", "img", "style"]);
+/// assert_eq!(doc.elements().nth(1).unwrap().attr("src").unwrap().value, Some("x"));
 /// assert_eq!(doc.styles()[0].1, "a{}");
 /// ```
 #[derive(Clone, Debug, Default)]
 pub struct Document<'a> {
-    tags: Vec<Tag<'a>>,
+    /// Each start tag, and where its attributes are in `attrs`.
+    tags: Vec<(Tag<'a>, Range<usize>)>,
+    attrs: Vec<Attr<'a>>,
     styles: Vec<(usize, &'a str)>,
+}
+
+/// A start tag of a [`Document`] with its attributes.
+#[derive(Clone, Copy, Debug)]
+pub struct Element<'d, 'a> {
+    /// The tag.
+    pub tag: &'d Tag<'a>,
+    /// Its attributes, in order.
+    pub attrs: &'d [Attr<'a>],
+}
+
+impl<'d, 'a> Element<'d, 'a> {
+    /// The first attribute called `name` (any case; HTML ignores repeats).
+    pub fn attr(&self, name: &str) -> Option<&'d Attr<'a>> {
+        self.attrs.iter().find(|attr| attr.name.eq_ignore_ascii_case(name))
+    }
 }
 
 impl<'a> Document<'a> {
     /// Tokenizes `html` once.
     pub fn parse(html: &'a str) -> Document<'a> {
-        // Sized for a typical email (a tag every ~60 bytes), so that the vector rarely grows.
-        let mut doc = Document { tags: Vec::with_capacity(html.len() / 60), styles: Vec::new() };
+        // Sized for a typical email (a tag every ~60 bytes, two attributes
+        // each), so that the vectors rarely grow.
+        let tags = html.len() / 60;
+        let mut doc = Document {
+            tags: Vec::with_capacity(tags),
+            attrs: Vec::with_capacity(tags * 2),
+            styles: Vec::new(),
+        };
         for token in tokenize(html) {
             match token.kind {
-                Kind::StartTag(tag) => doc.tags.push(tag),
+                Kind::StartTag(tag) => {
+                    let first = doc.attrs.len();
+                    doc.attrs.extend(tag.attrs());
+                    doc.tags.push((tag, first..doc.attrs.len()));
+                }
                 Kind::RawText { element, text } if element.eq_ignore_ascii_case("style") => {
                     doc.styles.push((token.span.start, text));
                 }
@@ -39,9 +68,9 @@ impl<'a> Document<'a> {
         doc
     }
 
-    /// The start tags, in order.
-    pub fn tags(&self) -> &[Tag<'a>] {
-        &self.tags
+    /// The start tags with their attributes, in order.
+    pub fn elements(&self) -> impl Iterator<Item = Element<'_, 'a>> {
+        self.tags.iter().map(|(tag, attrs)| Element { tag, attrs: &self.attrs[attrs.clone()] })
     }
 
     /// The content of each `<style>` element, with its offset.
@@ -60,8 +89,8 @@ impl<'a> Document<'a> {
     /// ```
     pub fn cid_references(&self) -> Vec<CidReference> {
         let mut found = Vec::new();
-        for tag in &self.tags {
-            for attr in tag.attrs() {
+        for Element { tag, attrs } in self.elements() {
+            for attr in attrs {
                 let Some(value) = attr.value else { continue };
                 let trimmed = value.trim_start();
                 if has_cid_scheme(trimmed) {

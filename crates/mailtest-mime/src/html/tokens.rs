@@ -438,8 +438,15 @@ mod tests {
         );
         assert_eq!(shown("<a href=x>y</a><a\nhref\n=\n'q'>"), ["<a href=x>", "y", "</a>", "<a href=q>"]);
         assert_eq!(shown("<p class=a'b>t"), ["<p class=a'b>", "t"], "a quote inside an unquoted value");
-        assert_eq!(shown("<td style=\"a; color=\"#333\">t"), ["<td style=a; color= #333\">", "t"], "a stray quote");
-        assert_eq!(shown("a<a href=\"http://x.example\n</body>"), ["a", "decl <a href=\"http://x.example\n</body>"]);
+        assert_eq!(
+            shown("<td style=\"a; color=\"#333\">t"),
+            ["<td style=a; color= #333\">", "t"],
+            "a stray quote"
+        );
+        assert_eq!(
+            shown("a<a href=\"http://x.example\n</body>"),
+            ["a", "decl <a href=\"http://x.example\n</body>"]
+        );
     }
 
     #[test]
