@@ -1,5 +1,5 @@
 //! HTML, read once and the same way by every reader of it: the text a
-//! reader sees ([`html_to_text`](crate::html_to_text)), the links
+//! reader sees ([`html_to_text`]), the links
 //! ([`links`](crate::links)), the lints, the report's `cid:` images.
 //!
 //! [`tokenize`] is the one tokenizer: tags with their attributes (quoted or

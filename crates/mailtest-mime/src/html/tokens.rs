@@ -216,11 +216,11 @@ impl<'a> Iterator for Tokens<'a> {
 
     fn next(&mut self) -> Option<Token<'a>> {
         let (html, bytes) = (self.html, self.html.as_bytes());
-        if let Some((element, span)) = self.raw.take() {
-            if !span.is_empty() {
-                self.at = span.end;
-                return Some(Token { kind: Kind::RawText { element, text: &html[span.clone()] }, span });
-            }
+        if let Some((element, span)) = self.raw.take()
+            && !span.is_empty()
+        {
+            self.at = span.end;
+            return Some(Token { kind: Kind::RawText { element, text: &html[span.clone()] }, span });
         }
         let start = self.at;
         if start >= bytes.len() {
