@@ -6,6 +6,7 @@ use super::frame;
 use super::html::Html;
 use super::{Target, size};
 use crate::email::Email;
+use mailtest_mime::url::Url;
 use mailtest_mime::{Mailbox, MimePart, Presentation};
 
 /// Writes the `<article id="m-N">` of one email.
@@ -218,8 +219,8 @@ fn links(out: &mut Html, links: &[String]) {
     }
     out.tag("<ol>\n");
     for link in links {
-        let lower = link.to_ascii_lowercase();
-        let clickable = ["http://", "https://", "mailto:"].iter().any(|scheme| lower.starts_with(scheme));
+        let clickable = Url::parse(link)
+            .is_some_and(|url| (url.is_web() && !url.host.is_empty()) || url.scheme == "mailto");
         out.tag("<li>");
         if clickable {
             out.tag("<a rel=\"noopener noreferrer\" target=\"_blank\" href=\"").text(link).tag("\">");
