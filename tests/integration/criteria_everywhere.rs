@@ -32,6 +32,8 @@ fn cases() -> Vec<(Case, bool)> {
         both!("not_cc", true, not_cc("ann@example.com")),
         both!("bcc", true, bcc("audit@example.com")),
         both!("not_bcc", false, not_bcc("audit@example.com")),
+        both!("recipient", true, recipient("audit@example.com")),
+        both!("not_recipient", false, not_recipient("boss@example.com")),
         both!("from", true, from("Shop <shop@example.com>")),
         both!("not_from", true, not_from("spam@example.com")),
         both!("reply_to", false, reply_to("noreply@example.com")),

@@ -25,6 +25,7 @@ mod equality;
 mod error_sources;
 mod hygiene;
 mod layering;
+mod links_and_lints;
 mod lint_asserts;
 mod lint_fixtures;
 mod lint_rules;

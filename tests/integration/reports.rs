@@ -142,6 +142,15 @@ fn a_recipient_only_in_bcc_is_pointed_to_bcc() {
 }
 
 #[test]
+fn not_to_passes_for_a_bcc_recipient_and_not_recipient_fails_naming_the_fields_it_read() {
+    let outbox = shop_outbox();
+    // `to:` reads the To header only: audit@ got the welcome as a blind copy.
+    mailtest::assert_not_sent!(outbox, to: "audit@example.com");
+    let message = panic_message(|| mailtest::assert_not_sent!(outbox, recipient: "audit@example.com"));
+    snapshot("not_recipient_bcc_only", &message);
+}
+
+#[test]
 fn a_local_part_that_differs_only_in_case_says_so() {
     let report = failure(shop_outbox().find().to("Bob@example.com").try_one());
     snapshot("hint_local_part_case", &report);
@@ -214,6 +223,17 @@ fn email_assert_attachment_content_type() {
         let _ = email.assert().attachment("invoice-0042.pdf", |pdf| pdf.content_type("application/zip"));
     });
     snapshot("email_assert_attachment_content_type", &message);
+}
+
+#[test]
+fn email_assert_attachment_reports_every_failed_check_of_the_part() {
+    let email = shop_outbox().emails().remove(2);
+    let message = panic_message(|| {
+        let _ = email.assert().attachment("invoice-0042.pdf", |pdf| {
+            pdf.content_type("application/zip").size(4).inline().content_id("invoice")
+        });
+    });
+    snapshot("email_assert_attachment_every_failed_check", &message);
 }
 
 #[test]

@@ -71,7 +71,7 @@
 //! |---|---|
 //! | `GET /` | the list, with a search box and a delete button on each row, updated as mail arrives (server-sent events at `/events`) |
 //! | `GET /m/{n}` | one email, as in the report |
-//! | `GET /api/messages` | JSON: `n`, `subject`, `from`, `to`, `cc`, `bcc`, `date`, `size` of each email; filters `to`, `from`, `subject`, `subject_contains`, `text_contains`, `html_contains` mean what the [`Query`](mailtest::Query) methods mean, `q` is a search (below) |
+//! | `GET /api/messages` | JSON: `n`, `subject`, `from`, `to`, `cc`, `bcc`, `date`, `size` of each email; filters `to`, `recipient` (To, Cc, Bcc or the envelope), `from`, `subject`, `subject_contains`, `text_contains`, `html_contains` mean what the [`Query`](mailtest::Query) methods mean, `q` is a search (below) |
 //! | `GET /api/messages/{n}` | one email decoded: the above plus `envelope`, `reply_to`, `message_id`, `text`, `html`, `headers`, `attachments`, `links`, `problems`, `lints` |
 //! | `GET /api/messages/{n}.eml` | the bytes as captured |
 //! | `GET /api/wait?…&count=N&timeout=SECONDS` | waits until at least `count` emails (default 1) match: 200 with them, or after `timeout` (default 30) 408 with `error` and the near-miss `report`; a timeout above 300 is a 400 that says so |

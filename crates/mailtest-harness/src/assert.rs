@@ -85,7 +85,8 @@ impl<'a> EmailAssert<'a> {
 
     /// Checks the attachment named `name` (a literal or a regex; a part
     /// with no file name is found by its Content-ID) with `checks`: content
-    /// type, size, bytes, inline or not, Content-ID.
+    /// type, size, bytes, inline or not, Content-ID. When any fails, the
+    /// report lists every check made on the part, met or missed.
     ///
     /// ```
     /// let email = mailtest::Email::from_raw(
@@ -106,7 +107,11 @@ impl<'a> EmailAssert<'a> {
         let found = self.email.attachments().iter().find(|a| criteria::attachment_is(a, &name));
         match found {
             Some(attachment) => {
-                let _checked = checks(AttachmentAssert { email: self.email, attachment });
+                let checked = checks(AttachmentAssert { attachment, checks: Vec::new() });
+                if checked.checks.iter().any(|(_, held)| !held) {
+                    let (criteria, met): (Vec<Criterion>, Vec<bool>) = checked.checks.into_iter().unzip();
+                    Failure::for_email_checks(self.email, &criteria, met).panic();
+                }
                 self
             }
             None => self.check(criteria::has_attachment(name)),
@@ -147,7 +152,10 @@ impl<'a> EmailAssert<'a> {
     }
 }
 
-/// Checks on one attachment, inside [`EmailAssert::attachment`].
+/// Checks on one attachment, inside [`EmailAssert::attachment`]. Each
+/// check is recorded, not fatal: when the closure returns, a failure
+/// reports every check of the part, met or missed, so one run shows every
+/// way the part is wrong.
 ///
 /// ```
 /// let email = mailtest::Email::from_raw(
@@ -158,28 +166,36 @@ impl<'a> EmailAssert<'a> {
 /// );
 /// email.assert().attachment("logo.png", |logo| logo.content_type("image/png").inline());
 /// ```
-#[derive(Debug)]
 pub struct AttachmentAssert<'a> {
-    email: &'a Email,
     attachment: &'a Attachment,
+    /// Each check made: its criterion, and whether it held.
+    checks: Vec<(Criterion, bool)>,
+}
+
+impl std::fmt::Debug for AttachmentAssert<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let checks: Vec<(&str, bool)> =
+            self.checks.iter().map(|(c, held)| (c.label.as_str(), *held)).collect();
+        f.debug_struct("AttachmentAssert")
+            .field("attachment", self.attachment)
+            .field("checks", &checks)
+            .finish()
+    }
 }
 
 impl AttachmentAssert<'_> {
-    #[track_caller]
-    fn check(self, label: String, holds: bool, actual: String) -> Self {
-        if !holds {
-            let name = match (self.attachment.filename(), self.attachment.content_id()) {
-                (Some(name), _) => format!("{name:?}"),
-                (None, Some(id)) => format!("<{id}>"),
-                (None, None) => "(unnamed)".to_owned(),
-            };
-            let criterion = criteria::Criterion::new(
-                format!("attachment {name} {label}"),
-                |_| false,
-                move |_| actual.clone(),
-            );
-            Failure::for_email(self.email, &criterion).panic();
-        }
+    fn check(mut self, label: String, holds: bool, actual: String) -> Self {
+        let name = match (self.attachment.filename(), self.attachment.content_id()) {
+            (Some(name), _) => format!("{name:?}"),
+            (None, Some(id)) => format!("<{id}>"),
+            (None, None) => "(unnamed)".to_owned(),
+        };
+        let criterion = criteria::Criterion::new(
+            format!("attachment {name} {label}"),
+            move |_| holds,
+            move |_| actual.clone(),
+        );
+        self.checks.push((criterion, holds));
         self
     }
 
@@ -192,7 +208,6 @@ impl AttachmentAssert<'_> {
     /// );
     /// email.assert().attachment("logo.png", |logo| logo.content_type("image/png"));
     /// ```
-    #[track_caller]
     pub fn content_type(self, content_type: &str) -> Self {
         let actual = self.attachment.content_type().to_owned();
         self.check(format!("content_type={content_type}"), actual.eq_ignore_ascii_case(content_type), actual)
@@ -207,7 +222,6 @@ impl AttachmentAssert<'_> {
     /// );
     /// email.assert().attachment("logo.png", |logo| logo.size(3));
     /// ```
-    #[track_caller]
     pub fn size(self, bytes: usize) -> Self {
         let actual = self.attachment.size();
         self.check(format!("size={bytes}"), actual == bytes, format!("{actual} bytes"))
@@ -222,7 +236,6 @@ impl AttachmentAssert<'_> {
     /// );
     /// email.assert().attachment("logo.png", |logo| logo.content(b"PNG"));
     /// ```
-    #[track_caller]
     pub fn content(self, expected: impl AsRef<[u8]>) -> Self {
         let expected = expected.as_ref();
         let actual = self.attachment.content();
@@ -243,7 +256,6 @@ impl AttachmentAssert<'_> {
     /// );
     /// email.assert().attachment("logo.png", |logo| logo.inline());
     /// ```
-    #[track_caller]
     pub fn inline(self) -> Self {
         let actual = self.attachment.is_inline();
         self.check("is inline".to_owned(), actual, "an attachment".to_owned())
@@ -260,7 +272,6 @@ impl AttachmentAssert<'_> {
     /// );
     /// email.assert().attachment("logo@acme", |logo| logo.content_id("logo@acme").content_id("<logo@acme>").inline());
     /// ```
-    #[track_caller]
     pub fn content_id(self, cid: &str) -> Self {
         let actual = self.attachment.content_id().map(str::to_owned);
         let wanted = criteria::strip_angles(cid);
@@ -278,7 +289,6 @@ impl AttachmentAssert<'_> {
     /// );
     /// email.assert().attachment("report.csv", |csv| csv.not_inline());
     /// ```
-    #[track_caller]
     pub fn not_inline(self) -> Self {
         let actual = self.attachment.is_inline();
         self.check("is not inline".to_owned(), !actual, "inline".to_owned())

@@ -27,6 +27,11 @@ pub(crate) struct Criterion {
     pub(crate) connector: &'static str,
     /// A likely cause of the miss, for a report: "… is a Bcc recipient".
     hint: Option<Describe<Option<String>>>,
+    /// The hint of the negation, when it misses: which fields it read.
+    negated_hint: Option<Describe<Option<String>>>,
+    /// Where it was met, for a report that lists the emails that matched
+    /// (`assert_not_sent!`): "… is in Bcc".
+    met_note: Option<Describe<Option<String>>>,
     /// The recipient address it asks for, if it asks for one: a report lists
     /// the sends to it that were refused (see [`recipients_named`]).
     recipient: Option<String>,
@@ -53,6 +58,8 @@ impl Criterion {
             evidence: None,
             connector: "but was",
             hint: None,
+            negated_hint: None,
+            met_note: None,
             recipient: None,
         }
     }
@@ -75,10 +82,27 @@ impl Criterion {
         self
     }
 
+    /// The note under the criterion where it is met.
+    fn with_met_note(mut self, note: impl Fn(&Email) -> Option<String> + Send + Sync + 'static) -> Self {
+        self.met_note = Some(Box::new(note));
+        self
+    }
+
+    /// The hint [`negate`](Self::negate)'s criterion gives when it misses.
+    fn with_negated_hint(mut self, hint: impl Fn(&Email) -> Option<String> + Send + Sync + 'static) -> Self {
+        self.negated_hint = Some(Box::new(hint));
+        self
+    }
+
     /// Marks the criterion as asking for the recipient `address`.
     fn naming_recipient(mut self, address: &str) -> Self {
         self.recipient = Some(address.to_owned());
         self
+    }
+
+    /// What a report says under a met criterion: where it was met.
+    pub(crate) fn met_note(&self, email: &Email) -> Option<String> {
+        self.met_note.as_ref().and_then(|note| note(email))
     }
 
     pub(crate) fn test(&self, email: &Email) -> bool {
@@ -99,16 +123,29 @@ impl Criterion {
     }
 
     /// The opposite criterion: `not to=ann@example.com`. Evidence and hints
-    /// explain a miss of the original, so they do not carry over.
+    /// explain a miss of the original, so they do not carry over; the
+    /// negated hint (which fields it read) becomes the hint.
     pub(crate) fn negate(self) -> Criterion {
-        let Criterion { label, test, actual, evidence: _, connector, hint: _, recipient } = self;
+        let Criterion {
+            label,
+            test,
+            actual,
+            evidence: _,
+            connector,
+            hint: _,
+            negated_hint,
+            met_note: _,
+            recipient,
+        } = self;
         Criterion {
             label: format!("not {label}"),
             test: Box::new(move |email| !test(email)),
             actual,
             evidence: None,
             connector,
-            hint: None,
+            hint: negated_hint,
+            negated_hint: None,
+            met_note: None,
             // A query that names an address, even to rule it out, owns the sends to it.
             recipient,
         }
@@ -135,6 +172,17 @@ impl Field {
             Field::Cc => "cc",
             Field::Bcc => "bcc",
             Field::ReplyTo => "reply_to",
+        }
+    }
+
+    /// The field as a reader names it: `To`, `Reply-To`.
+    fn header(self) -> &'static str {
+        match self {
+            Field::From => "From",
+            Field::To => "To",
+            Field::Cc => "Cc",
+            Field::Bcc => "Bcc",
+            Field::ReplyTo => "Reply-To",
         }
     }
 
@@ -173,9 +221,78 @@ pub(crate) fn address(field: Field, address: &str) -> Criterion {
     )
     .with_hint(move |email| address_hint(field, &explained, email));
     match recipient {
-        Some(address) => criterion.naming_recipient(&address),
+        Some(address) => criterion
+            .with_negated_hint(move |_| {
+                let read = match field {
+                    Field::Bcc => "blind copies (Bcc)".to_owned(),
+                    other => format!("{} header", other.header()),
+                };
+                Some(format!(
+                    "`not_{}` reads the {read} only; `not_recipient` reads To, Cc, Bcc and the envelope",
+                    field.name()
+                ))
+            })
+            .naming_recipient(&address),
         None => criterion,
     }
+}
+
+/// `address` is a recipient in any field: To, Cc, Bcc or the envelope.
+pub(crate) fn recipient(address: &str) -> Criterion {
+    let label = format!("recipient={}", address.trim());
+    let wanted = Mailbox::parse(address);
+    let (explained, named) = (wanted.clone(), wanted.address.clone());
+    Criterion::new(label, move |email| recipient_fields(email, &wanted).next().is_some(), all_recipients)
+        .with_hint(move |email| {
+            let elsewhere = [Field::From, Field::ReplyTo]
+                .into_iter()
+                .find(|field| field.of(email).iter().any(|mailbox| mailbox.matches_parsed(&explained)))?;
+            Some(format!("{} is {}, not a recipient", explained.address, elsewhere.role()))
+        })
+        .with_negated_hint(found_in(address))
+        .with_met_note(found_in(address))
+        .naming_recipient(&named)
+}
+
+/// Which recipient fields hold `address`, and which the criterion reads.
+fn found_in(address: &str) -> impl Fn(&Email) -> Option<String> + Send + Sync + 'static {
+    let wanted = Mailbox::parse(address);
+    move |email| {
+        let found: Vec<&str> = recipient_fields(email, &wanted).collect();
+        (!found.is_empty()).then(|| {
+            format!(
+                "{} is in {}; `recipient` reads To, Cc, Bcc and the envelope",
+                wanted.address,
+                found.join(" and ")
+            )
+        })
+    }
+}
+
+/// The recipient fields of `email` that hold `wanted`: `To`, `Cc`, `Bcc`,
+/// `the envelope`. The envelope has no display names, so a wanted name
+/// is checked in the header fields only.
+fn recipient_fields<'a>(email: &'a Email, wanted: &'a Mailbox) -> impl Iterator<Item = &'static str> + 'a {
+    let headers = [Field::To, Field::Cc, Field::Bcc]
+        .into_iter()
+        .filter(|field| field.of(email).iter().any(|mailbox| mailbox.matches_parsed(wanted)))
+        .map(Field::header);
+    let envelope = (wanted.name.is_none()
+        && email.envelope_to().iter().any(|address| mailtest_mime::same_address(address, &wanted.address)))
+    .then_some("the envelope");
+    headers.chain(envelope)
+}
+
+/// Every recipient field, as reports show them.
+fn all_recipients(email: &Email) -> String {
+    let envelope =
+        if email.envelope_to().is_empty() { "(none)".to_owned() } else { email.envelope_to().join(", ") };
+    format!(
+        "To {}; Cc {}; Bcc {}; envelope {envelope}",
+        mailbox_list(email.to()),
+        mailbox_list(email.cc()),
+        mailbox_list(email.bcc())
+    )
 }
 
 /// The recipient addresses that `criteria` ask for: the sends to them that

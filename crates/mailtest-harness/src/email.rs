@@ -333,8 +333,11 @@ impl Email {
         &self.view().attachments
     }
 
-    /// The URLs in the message: every `href` of the HTML (entities decoded),
-    /// then every `http(s)://` URL in the text, each once, in order.
+    /// The URLs in the message: every `href` of the HTML's `<a>` and
+    /// `<area>` (entities decoded), then every `http(s)://` URL in the
+    /// text, each once, in order. A link inside an HTML comment is no link
+    /// (no reader can click it); one inside Outlook's conditional comments
+    /// (`<!--[if mso]>…<![endif]-->`) is. The link lints read the same links.
     ///
     /// ```
     /// let email = mailtest::Email::from_raw(
@@ -406,6 +409,24 @@ impl Email {
         self.record
             .problems
             .get_or_init(|| self.view().problems.iter().chain(&self.detail().problems).cloned().collect())
+    }
+
+    /// The email as every rendering of it reads it — snapshots, the HTML
+    /// report, the JSON API of `mailtest serve`, the console backend: see
+    /// [`Presentation`](mailtest_mime::Presentation). Its HTML text and links
+    /// are this email's, computed once.
+    ///
+    /// ```
+    /// let mail = mailtest::capture();
+    /// mail.capture_raw(Some("shop@example.com"), &["ann@example.com", "audit@example.com"], b"To: ann@example.com\r\n\r\nHi");
+    /// let email = mail.emails().remove(0);
+    /// let shown = email.presentation();
+    /// assert_eq!(shown.bcc(), ["audit@example.com"]);
+    /// assert!(shown.envelope_differs());
+    /// ```
+    pub fn presentation(&self) -> mailtest_mime::Presentation<'_> {
+        mailtest_mime::Presentation::new(self.view(), self.detail(), self.envelope_from(), self.envelope_to())
+            .with_computed(self.html_text(), self.links())
     }
 
     /// The position of this email in its outbox's capture order, from 1

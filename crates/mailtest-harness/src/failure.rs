@@ -134,15 +134,31 @@ impl Failure {
 
     /// The report for one email that failed one check of [`EmailAssert`](crate::EmailAssert).
     pub(crate) fn for_email(email: &Email, criterion: &Criterion) -> Failure {
-        let scored = Scored { email, criteria: std::slice::from_ref(criterion), met: vec![false] };
+        Failure::for_email_checks(email, std::slice::from_ref(criterion), vec![false])
+    }
+
+    /// The report for checks on `email` of which some failed (`met` says
+    /// which): every check, met or missed, so one run shows every miss.
+    pub(crate) fn for_email_checks(email: &Email, criteria: &[Criterion], met: Vec<bool>) -> Failure {
+        let scored = Scored { email, criteria, met };
+        let missed: Vec<&Criterion> =
+            criteria.iter().zip(&scored.met).filter(|(_, met)| !**met).map(|(c, _)| c).collect();
         let failure = Failure::render(|out| {
-            out.headline(&format!(
-                "{} does not match: expected {}, {} {}",
-                tag(email),
-                criterion.label,
-                criterion.connector,
-                criterion.actual(email)
-            ));
+            match missed.as_slice() {
+                [criterion] => out.headline(&format!(
+                    "{} does not match: expected {}, {} {}",
+                    tag(email),
+                    criterion.label,
+                    criterion.connector,
+                    criterion.actual(email)
+                )),
+                _ => out.headline(&format!(
+                    "{} does not match: {} of {} checks failed",
+                    tag(email),
+                    missed.len(),
+                    criteria.len()
+                )),
+            }
             out.raw("\n");
             scored.write_to(out);
             scored.write_evidence(out);
@@ -372,6 +388,9 @@ impl<'a> Scored<'a> {
         for (criterion, &met) in self.criteria.iter().zip(&self.met) {
             if met {
                 out.met(&criterion.label);
+                if let Some(note) = criterion.met_note(email) {
+                    out.hint(&note);
+                }
             } else {
                 out.missed(&criterion.label, criterion.connector, &criterion.actual(email));
                 if let Some(hint) = criterion.hint(email) {

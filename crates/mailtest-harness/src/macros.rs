@@ -7,8 +7,10 @@
 /// `count: n`, that exactly `n` match, and returns them.
 ///
 /// Keys are [`Query`](crate::Query) methods taking one value: every
-/// criterion (`to`, `subject`, `text_contains`, `has_link`, `matching`, …,
-/// and their `not_` twins) and `within`; `header: (name, value)` takes a pair. A leading
+/// criterion (`to`, `recipient`, `subject`, `text_contains`, `has_link`,
+/// `matching`, …, and their `not_` twins) and `within`; `header: (name,
+/// value)` takes a pair. `to:` reads the `To` header only; `recipient:`
+/// reads `To`, `Cc`, `Bcc` and the envelope. A leading
 /// expression before the keys is the outbox; without one, the outbox bound
 /// on this thread is used.
 ///
@@ -126,7 +128,9 @@ macro_rules! __assert_sent {
 /// Asserts that no captured email matches.
 ///
 /// Same keys and outbox rules as [`assert_sent!`]; with `within: d` it
-/// watches for `d` that none arrives.
+/// watches for `d` that none arrives. Each key reads what its criterion
+/// reads: `assert_not_sent!(to: x)` passes when `x` got the mail as Cc or
+/// Bcc; `assert_not_sent!(recipient: x)` fails for any copy to `x`.
 ///
 /// ```
 /// use mailtest::assert_not_sent;
@@ -135,6 +139,7 @@ macro_rules! __assert_sent {
 /// mail.capture_raw(None, &["ann@example.com"], b"To: ann@example.com\r\nSubject: Welcome\r\n\r\nHi");
 ///
 /// assert_not_sent!(to: "bob@example.com");
+/// assert_not_sent!(recipient: "bob@example.com");
 /// assert_not_sent!(mail, subject_contains: "Invoice");
 /// ```
 #[macro_export]

@@ -31,8 +31,12 @@
 //! - [`Mailbox`]: an address with its display name, compared as mail
 //!   servers compare addresses (the domain in any case and either IDNA form).
 //! - [`Attachment`], [`Header`], [`MimePart`]: the parts of a decoded message.
+//! - [`Presentation`]: one email as a reader sees it, the value every
+//!   rendering (console, snapshots, HTML report, JSON API) reads.
 //! - [`html_to_text`]: HTML as a reader sees it; [`links`]: the URLs of a
 //!   message, HTML `href`s first, then URLs in the text.
+//! - [`html`]: the one HTML tokenizer every reader of HTML uses; [`url`]:
+//!   the one URL splitter; [`base64`]: the one base64 codec.
 //! - [`contain_panics`]: the safety net the decoder runs under.
 //!
 //! # What is decoded, and how
@@ -90,7 +94,9 @@
 //!   `html_contains`, failure reports): entities decoded, white space
 //!   folded, table cells separated by a space, rows, list items,
 //!   paragraphs, headings, `div`s and `<br>` by a line; nothing of
-//!   `<head>`, `<style>`, `<script>` or comments.
+//!   `<head>`, `<style>`, `<script>` or comments (Outlook's conditional
+//!   comments included: what they hold is for Outlook). Tags are read as
+//!   browsers read them ([`html::tokenize`]).
 //! - **Not messages**: an empty message, an Outlook `.msg` file or binary
 //!   garbage gives a problem that says so, never a panic.
 //!
@@ -113,17 +119,21 @@
 
 #![warn(missing_docs)]
 
+pub mod base64;
 mod contain;
 mod domain;
-mod html_text;
+pub mod html;
 mod links;
 mod mailbox;
 mod parse;
 mod parts;
+mod presentation;
+pub mod url;
 
 pub use contain::contain_panics;
-pub use html_text::{decode_entities, html_to_text};
+pub use html::{decode_entities, html_to_text};
 pub use links::{extract as links, text_urls};
 pub use mailbox::{Mailbox, same_address};
 pub use parse::{Decoded, Detail, decode, decode_detail};
 pub use parts::{Attachment, Header, MimePart};
+pub use presentation::{HeaderRole, Presentation, sha256_prefix};

@@ -1,12 +1,11 @@
 //! Finding the URLs in a message: HTML `href`s first, then URLs in the text.
+//!
+//! An `href` is a link where a reader can click it: on an `<a>` or an
+//! `<area>`, outside comments, inside Outlook's conditional comments (see
+//! [`crate::html`]) — what the link lints read too.
 
-use std::sync::LazyLock;
-
-use regex::Regex;
-
-static HREF: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r#"(?i)<a\b[^>]*?\bhref\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+))"#).expect("valid regex")
-});
+use crate::html::{Kind, tokenize};
+use crate::url::Url;
 
 /// Every link, each once, in order of appearance.
 pub fn extract(html: Option<&str>, text: Option<&str>) -> Vec<String> {
@@ -16,9 +15,13 @@ pub fn extract(html: Option<&str>, text: Option<&str>) -> Vec<String> {
             links.push(link);
         }
     };
-    for href in html.into_iter().flat_map(|html| HREF.captures_iter(html)) {
-        let value = href.get(1).or_else(|| href.get(2)).or_else(|| href.get(3)).map_or("", |m| m.as_str());
-        add(decode_attribute(value.trim()));
+    for token in html.into_iter().flat_map(tokenize) {
+        if let Kind::StartTag(tag) = token.kind
+            && (tag.is("a") || tag.is("area"))
+            && let Some(href) = tag.attr("href")
+        {
+            add(href.decoded().trim().to_owned());
+        }
     }
     for (_, url) in text.into_iter().flat_map(text_urls) {
         add(url.to_owned());
@@ -60,16 +63,16 @@ pub fn text_urls(text: &str) -> impl Iterator<Item = (usize, &str)> {
                 continue;
             }
             let end = start + scheme + length;
+            let url = trim_sentence_punctuation(&text[start..end]);
+            // `https:///x` names no host: no link.
+            if Url::parse(url).is_none_or(|url| url.host.is_empty()) {
+                continue;
+            }
             from = end;
-            return Some((start, trim_sentence_punctuation(&text[start..end])));
+            return Some((start, url));
         }
         None
     })
-}
-
-/// Decodes the entities of an attribute value (`&amp;` in query strings).
-fn decode_attribute(value: &str) -> String {
-    crate::html_text::decode_entities(value).trim().to_owned()
 }
 
 /// `see https://example.com/a.` means the URL without the full stop; a
@@ -85,6 +88,7 @@ fn trim_sentence_punctuation(url: &str) -> &str {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use regex::Regex;
 
     #[test]
     fn finds_hrefs_in_every_quoting_style_and_decodes_entities() {
@@ -134,6 +138,17 @@ mod tests {
                 regex.find_iter(text).map(|m| (m.start(), trim_sentence_punctuation(m.as_str()))).collect();
             assert_eq!(text_urls(text).collect::<Vec<_>>(), expected, "{text:?}");
         }
+    }
+
+    #[test]
+    fn a_link_in_a_comment_is_no_link_and_one_for_outlook_is() {
+        let html = "<!-- <a href=\"https://old.example/\">old</a> --><a href='https://new.example/'>new</a>\
+                    <!--[if mso]><a href=\"https://outlook.example/\">button</a><![endif]-->\
+                    <area href=\"https://map.example/\"><link href=\"https://style.example/\"><a data-href=\"https://x/\">";
+        assert_eq!(
+            extract(Some(html), None),
+            ["https://new.example/", "https://outlook.example/", "https://map.example/"]
+        );
     }
 
     #[test]

@@ -12,10 +12,11 @@ use std::io::Write as _;
 use crate::builder::DropPoint;
 use crate::data::{DataReader, Message};
 use crate::delivery::SmtpReply as Reply;
-use crate::line::{base64_decode, base64_encode, trim_ending};
+use crate::line::trim_ending;
 use crate::path::{PathError, parse_path};
 use crate::shared::Shared;
 use mailtest_capture::{Captured, Store};
+use mailtest_mime::base64;
 
 /// The longest command line accepted, ending included. RFC 5321 §4.5.3.1.4
 /// sets 512; extensions may add to it, so we allow more before `500`.
@@ -430,7 +431,7 @@ impl Session {
             "PLAIN" => match initial {
                 "" => return self.challenge(State::AuthPlain, "", out),
                 "=" => plain_credentials(&[]),
-                text => match base64_decode(text) {
+                text => match base64::decode_canonical(text) {
                     Some(response) => plain_credentials(&response),
                     None => Auth::NotBase64,
                 },
@@ -438,7 +439,7 @@ impl Session {
             // AUTH LOGIN (draft-murchison-sasl-login): user name, then password.
             "LOGIN" => match initial {
                 "" => return self.challenge(State::AuthLoginUser, "Username:", out),
-                text => match base64_decode(text) {
+                text => match base64::decode_canonical(text) {
                     Some(user) => return self.challenge(State::AuthLoginPassword(user), "Password:", out),
                     None => Auth::NotBase64,
                 },
@@ -454,7 +455,7 @@ impl Session {
 
     /// Sends a `334` challenge; the answer is the next line.
     fn challenge(&mut self, next: State, prompt: &str, out: &mut Vec<u8>) {
-        let _ = write!(out, "334 {}\r\n", base64_encode(prompt.as_bytes()));
+        let _ = write!(out, "334 {}\r\n", base64::encode(prompt.as_bytes()));
         self.state = next;
     }
 
@@ -486,7 +487,7 @@ fn sasl_answer(line: &[u8]) -> Result<Vec<u8>, Auth> {
     let answer = String::from_utf8_lossy(line);
     match answer.trim() {
         "*" => Err(Auth::Cancelled),
-        answer => base64_decode(answer).ok_or(Auth::NotBase64),
+        answer => base64::decode_canonical(answer).ok_or(Auth::NotBase64),
     }
 }
 

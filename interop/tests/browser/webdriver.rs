@@ -218,10 +218,8 @@ impl Browser {
 
     /// Saves a PNG of the window (for a person to look at).
     pub(crate) fn screenshot(&self, path: &std::path::Path) {
-        use base64::Engine as _;
         let png = self.session_call("GET", "/screenshot", None);
-        let bytes =
-            base64::engine::general_purpose::STANDARD.decode(png.as_str().unwrap_or_default()).unwrap();
+        let bytes = mailtest_mime::base64::decode_canonical(png.as_str().unwrap_or_default()).unwrap();
         std::fs::write(path, bytes).unwrap();
     }
 

@@ -13,7 +13,7 @@ use serde_json::Value;
 use super::client;
 
 pub(crate) const USAGE: &str = "  mailtest assert --server http://127.0.0.1:PORT [--namespace NS] [--to ADDR]
-                  [--from ADDR] [--subject TEXT] [--subject-contains TEXT]
+                  [--recipient ADDR] [--from ADDR] [--subject TEXT] [--subject-contains TEXT]
                   [--text-contains TEXT] [--html-contains TEXT] [--search QUERY]
                   [--within 10s] [--count N]
       check that exactly N emails (default 1) of namespace NS (default: the
@@ -57,6 +57,7 @@ pub(crate) fn parse(mut args: &[String]) -> Result<Assert, String> {
             }
             "--search" => Some("q"),
             "--to" => Some("to"),
+            "--recipient" => Some("recipient"),
             "--from" => Some("from"),
             "--subject" => Some("subject"),
             "--subject-contains" => Some("subject_contains"),
@@ -198,6 +199,10 @@ mod tests {
         assert_eq!(
             parsed.path("/api/wait", &[("count", "2".into())]),
             "/api/wait?to=a%40x&subject=Hi&count=2"
+        );
+        assert_eq!(
+            parse(&args("--server http://127.0.0.1:1 --recipient a@x")).unwrap().path("/api/wait", &[]),
+            "/api/wait?recipient=a%40x"
         );
         let scoped = parse(&args("--server http://127.0.0.1:1 --namespace CI7 --search subject:hi")).unwrap();
         assert_eq!(scoped.path("/api/wait", &[]), "/ns/ci7/api/wait?q=subject%3Ahi");

@@ -5,7 +5,8 @@
 //! holds, `email.assert()` fails unless it holds.
 //!
 //! Each entry is `fn name(arguments) / negated_name => criterion;` (the
-//! negation is optional). `criteria_methods!` inside an `impl` writes them
+//! negation is optional; `/ negated_name: "…"` adds a paragraph to its
+//! doc, to say which fields it reads). `criteria_methods!` inside an `impl` writes them
 //! all as methods of that type. A check that only makes sense on one email
 //! (it returns something, or opens a nested chain) is written by hand in
 //! `assert.rs` instead, below the generated ones.
@@ -30,7 +31,7 @@ macro_rules! criteria_methods {
 macro_rules! criterion_methods {
     (
         { apply: $apply:ident, owner: $owner:literal, opposite: $opposite:literal, attributes: $attributes:tt $(,)? }
-        $( $(#[$doc:meta])* fn $name:ident $args:tt $(/ $not:ident)? => $make:expr; )*
+        $( $(#[$doc:meta])* fn $name:ident $args:tt $(/ $not:ident $(: $reads:literal)?)? => $make:expr; )*
     ) => {$(
         $crate::criteria::criterion_methods!(@method $attributes [$(#[$doc])*] $apply $name $args $make);
         $(
@@ -39,6 +40,10 @@ macro_rules! criterion_methods {
                     "The opposite of [`", stringify!($name), "`](", $owner, "::", stringify!($name),
                     "): ", $opposite, ". See its example."
                 )]
+                $(
+                    #[doc = ""]
+                    #[doc = $reads]
+                )?
             ] $apply $not $args ($make).negate());
         )?
     )*};
@@ -59,7 +64,9 @@ macro_rules! criteria_list {
 
             /// `To` holds `address`: `ann@example.com`, or `Ann <ann@example.com>`
             /// to check the display name too. The local part compares
-            /// exactly, the domain in any case.
+            /// exactly, the domain in any case. It reads the `To` header
+            /// only: for anyone the mail went to, use
+            /// [`recipient`](Self::recipient).
             ///
             /// ```
             /// let mail = mailtest::capture();
@@ -67,7 +74,21 @@ macro_rules! criteria_list {
             /// let email = mail.find().to("ann@example.com").not_to("bob@example.com").one();
             /// email.assert().to("Ann <ann@example.com>").not_to("Bob <ann@example.com>");
             /// ```
-            fn to(address: &str) / not_to => $crate::criteria::address($crate::criteria::Field::To, address);
+            fn to(address: &str) / not_to: "It reads the `To` header only: an email that went to `address` as Cc or Bcc passes. To rule out every recipient field, use [`not_recipient`](Self::not_recipient)." => $crate::criteria::address($crate::criteria::Field::To, address);
+
+            /// `address` is a recipient of the email, in any field: `To`,
+            /// `Cc`, `Bcc` (a `Bcc` header, or an envelope recipient in
+            /// neither `To` nor `Cc`) or the SMTP envelope. `not_recipient`
+            /// is the check that an address got no copy at all.
+            ///
+            /// ```
+            /// let mail = mailtest::capture();
+            /// mail.capture_raw(None, &["ann@example.com", "audit@example.com"], b"To: ann@example.com\r\n\r\nHi");
+            /// let email = mail.find().recipient("audit@example.com").not_recipient("bob@example.com").one();
+            /// email.assert().recipient("ann@example.com").recipient("audit@example.com");
+            /// mailtest::assert_not_sent!(mail, recipient: "bob@example.com");
+            /// ```
+            fn recipient(address: &str) / not_recipient: "It reads `To`, `Cc`, `Bcc` and the SMTP envelope: an email that went to `address` in any of them fails it." => $crate::criteria::recipient(address);
 
             /// `Cc` holds `address`.
             ///
@@ -77,7 +98,7 @@ macro_rules! criteria_list {
             /// let email = mail.find().cc("boss@example.com").one();
             /// email.assert().cc("boss@example.com").not_cc("ann@example.com");
             /// ```
-            fn cc(address: &str) / not_cc => $crate::criteria::address($crate::criteria::Field::Cc, address);
+            fn cc(address: &str) / not_cc: "It reads the `Cc` header only; [`not_recipient`](Self::not_recipient) reads every recipient field." => $crate::criteria::address($crate::criteria::Field::Cc, address);
 
             /// `address` was blind-copied: an envelope recipient in neither
             /// `To` nor `Cc` (see [`Email::bcc`](crate::Email::bcc)).
@@ -88,7 +109,7 @@ macro_rules! criteria_list {
             /// let email = mail.find().bcc("audit@example.com").one();
             /// email.assert().bcc("audit@example.com").not_bcc("ann@example.com");
             /// ```
-            fn bcc(address: &str) / not_bcc => $crate::criteria::address($crate::criteria::Field::Bcc, address);
+            fn bcc(address: &str) / not_bcc: "It reads the blind copies only; [`not_recipient`](Self::not_recipient) reads every recipient field." => $crate::criteria::address($crate::criteria::Field::Bcc, address);
 
             /// `From` holds `address`.
             ///

@@ -6,22 +6,23 @@ use super::frame;
 use super::html::Html;
 use super::{Target, size};
 use crate::email::Email;
-use mailtest_mime::Mailbox;
-use mailtest_mime::MimePart;
+use mailtest_mime::url::Url;
+use mailtest_mime::{Mailbox, MimePart, Presentation};
 
 /// Writes the `<article id="m-N">` of one email.
 pub(crate) fn write(out: &mut Html, email: &Email, n: u64, target: Target, budget: &mut Budget) {
+    let shown = email.presentation();
     out.tag("<article class=\"email\" id=\"m-")
         .num(n)
         .tag("\">\n<h2><span class=\"n\">#")
         .num(n)
         .tag("</span> ");
-    match email.subject() {
+    match shown.subject() {
         Some(subject) => out.text(subject),
         None => out.tag("<span class=\"none\">(no subject)</span>"),
     };
     out.tag("</h2>\n");
-    headers(out, email);
+    headers(out, &shown);
     let srcdoc = frame::srcdoc(email, budget);
     if let Some(srcdoc) = &srcdoc {
         viewer(out, n, srcdoc);
@@ -29,12 +30,12 @@ pub(crate) fn write(out: &mut Html, email: &Email, n: u64, target: Target, budge
     out.tag("<details class=\"text\"")
         .tag(if srcdoc.is_none() { " open" } else { "" })
         .tag("><summary>Text</summary>");
-    match email.text() {
+    match shown.text() {
         Some(text) => out.tag("<pre>").text(text).tag("</pre>"),
         None => out.tag("<p class=\"none\">(no text part)</p>"),
     };
     out.tag("</details>\n");
-    if let Some(html) = email.html() {
+    if let Some(html) = shown.html() {
         out.tag("<details class=\"source\"><summary>HTML source</summary><pre>")
             .text(html)
             .tag("</pre></details>\n");
@@ -43,11 +44,11 @@ pub(crate) fn write(out: &mut Html, email: &Email, n: u64, target: Target, budge
         .text(&raw_headers(email.raw()))
         .tag("</pre></details>\n");
     out.tag("<details class=\"mime\"><summary>MIME tree</summary><ul class=\"tree\">");
-    mime_part(out, email.mime_tree());
+    mime_part(out, shown.mime_tree());
     out.tag("</ul></details>\n");
-    attachments(out, email, n, target, budget);
-    links(out, email.links());
-    problems(out, email.problems());
+    attachments(out, &shown, n, target, budget);
+    links(out, &shown.links());
+    problems(out, &shown.problems().collect::<Vec<_>>());
     lints(out, email);
     out.tag("<p class=\"eml\"><a download href=\"").text(&target.eml_href(n)).tag("\">");
     out.text(&super::eml_name(n))
@@ -57,7 +58,7 @@ pub(crate) fn write(out: &mut Html, email: &Email, n: u64, target: Target, budge
     out.tag("</article>\n");
 }
 
-fn headers(out: &mut Html, email: &Email) {
+fn headers(out: &mut Html, email: &Presentation<'_>) {
     out.tag("<table class=\"headers\">\n");
     let rows: [(&'static str, &[Mailbox]); 5] = [
         ("From", email.from()),
@@ -78,29 +79,12 @@ fn headers(out: &mut Html, email: &Email) {
             out.tag("<tr><th>").tag(name).tag("</th><td>").text(value).tag("</td></tr>\n");
         }
     }
-    if envelope_differs(email) {
+    if email.envelope_differs() {
         out.tag("<tr class=\"envelope\"><th>Envelope</th><td>MAIL FROM ");
         out.text(email.envelope_from().map_or("<>", |from| from)).tag("<br>RCPT TO ");
         out.text(&email.envelope_to().join(", ")).tag("</td></tr>\n");
     }
     out.tag("</table>\n");
-}
-
-/// Whether the SMTP envelope says something the headers do not: another
-/// sender, or recipients other than To and Cc (Bcc is shown on its own row,
-/// but the envelope is then still worth seeing).
-fn envelope_differs(email: &Email) -> bool {
-    if email.envelope_from().is_none() && email.envelope_to().is_empty() {
-        return false;
-    }
-    let from_differs = match email.envelope_from() {
-        Some(from) => !email.from().iter().any(|mailbox| mailbox == from),
-        None => false,
-    };
-    let visible: Vec<&Mailbox> = email.to().iter().chain(email.cc()).collect();
-    let to_differs = email.envelope_to().len() != visible.len()
-        || !email.envelope_to().iter().all(|to| visible.iter().any(|mailbox| *mailbox == to.as_str()));
-    from_differs || to_differs
 }
 
 pub(crate) fn mailbox_list(out: &mut Html, mailboxes: &[Mailbox]) {
@@ -182,7 +166,7 @@ fn mime_part(out: &mut Html, part: &MimePart) {
     out.tag("</li>");
 }
 
-fn attachments(out: &mut Html, email: &Email, n: u64, target: Target, budget: &mut Budget) {
+fn attachments(out: &mut Html, email: &Presentation<'_>, n: u64, target: Target, budget: &mut Budget) {
     let parts = email.attachments();
     out.tag("<details class=\"attachments\"").tag(if parts.is_empty() { "" } else { " open" });
     out.tag("><summary>Attachments (").num(parts.len() as u64).tag(")</summary>");
@@ -235,8 +219,8 @@ fn links(out: &mut Html, links: &[String]) {
     }
     out.tag("<ol>\n");
     for link in links {
-        let lower = link.to_ascii_lowercase();
-        let clickable = ["http://", "https://", "mailto:"].iter().any(|scheme| lower.starts_with(scheme));
+        let clickable = Url::parse(link)
+            .is_some_and(|url| (url.is_web() && !url.host.is_empty()) || url.scheme == "mailto");
         out.tag("<li>");
         if clickable {
             out.tag("<a rel=\"noopener noreferrer\" target=\"_blank\" href=\"").text(link).tag("\">");
@@ -249,7 +233,7 @@ fn links(out: &mut Html, links: &[String]) {
     out.tag("</ol></details>\n");
 }
 
-fn problems(out: &mut Html, problems: &[String]) {
+fn problems(out: &mut Html, problems: &[&str]) {
     out.tag("<details class=\"problems\"").tag(if problems.is_empty() { "" } else { " open" });
     out.tag("><summary>Problems (").num(problems.len() as u64).tag(")</summary>");
     if problems.is_empty() {

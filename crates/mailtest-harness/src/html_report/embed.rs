@@ -1,8 +1,6 @@
 //! Parts embedded as `data:` URIs, within a size budget, so a report is one
 //! self-contained file; what does not fit is left in the `.eml` beside it.
 
-use base64::Engine as _;
-
 /// The largest part embedded (decoded bytes). Larger parts are linked to
 /// the message's `.eml` instead.
 pub(crate) const PART_LIMIT: usize = 1024 * 1024;
@@ -29,7 +27,7 @@ impl Budget {
         }
         self.left -= content.len();
         let mut uri = format!("data:{};base64,", safe_type(content_type));
-        base64::engine::general_purpose::STANDARD.encode_string(content, &mut uri);
+        mailtest_mime::base64::encode_into(content, &mut uri);
         Some(uri)
     }
 }

@@ -11,11 +11,10 @@
 //! - `cid:` references are resolved here, before the browser sees them, to
 //!   `data:` URIs of the message's own parts.
 
-use std::sync::LazyLock;
-
 use super::embed::Budget;
 use crate::email::Email;
 use mailtest_mime::Attachment;
+use mailtest_mime::html::Document;
 
 /// The policy inside the frame: only inline styles and `data:` media.
 pub(crate) const FRAME_POLICY: &str = "default-src 'none'; img-src data:; media-src data:; font-src data:; \
@@ -30,29 +29,29 @@ const PROLOGUE_START: &str =
     "<!DOCTYPE html><meta charset=\"utf-8\"><meta http-equiv=\"Content-Security-Policy\" content=\"";
 const PROLOGUE_END: &str = "\"><meta name=\"referrer\" content=\"no-referrer\"><base target=\"_blank\">\n";
 
-/// `cid:` URLs: everything up to a quote, space, bracket or parenthesis.
-static CID: LazyLock<regex::Regex> =
-    LazyLock::new(|| regex::Regex::new(r#"(?i)\bcid:([^\s"'<>()]+)"#).expect("valid regex"));
-
 /// The document for `srcdoc` (not yet escaped for the attribute), or `None`
-/// when the email has no HTML body.
+/// when the email has no HTML body. The `cid:` URLs are those the lints
+/// read (attribute values and CSS `url(…)`, not text or comments).
 pub(crate) fn srcdoc(email: &Email, budget: &mut Budget) -> Option<String> {
     let html = email.html()?;
-    let resolved = CID.replace_all(html, |found: &regex::Captures<'_>| {
-        let id = percent_decode(&found[1]);
-        match find_part(email.attachments(), &id)
-            .and_then(|part| budget.data_uri(part.content_type(), part.content()))
-        {
-            Some(uri) => uri,
-            // Left as written: the policy blocks it, and the attachment list says why.
-            None => found[0].to_owned(),
-        }
-    });
-    let mut document = String::with_capacity(resolved.len() + 400);
+    let mut references = Document::parse(html).cid_references();
+    references.sort_by_key(|reference| reference.span.start);
+    let mut document = String::with_capacity(html.len() + 400);
     document.push_str(PROLOGUE_START);
     document.push_str(FRAME_POLICY);
     document.push_str(PROLOGUE_END);
-    document.push_str(&resolved);
+    let mut written = 0;
+    for reference in references {
+        let uri = find_part(email.attachments(), &reference.id)
+            .and_then(|part| budget.data_uri(part.content_type(), part.content()));
+        // Without one it is left as written: the policy blocks it, and the attachment list says why.
+        if let Some(uri) = uri {
+            document.push_str(&html[written..reference.span.start]);
+            document.push_str(&uri);
+            written = reference.span.end;
+        }
+    }
+    document.push_str(&html[written..]);
     Some(document)
 }
 
@@ -65,28 +64,10 @@ pub(crate) fn find_part<'a>(parts: &'a [Attachment], id: &str) -> Option<&'a Att
 
 /// Whether the HTML refers to the part by `cid:`.
 pub(crate) fn is_referenced(html: &str, content_id: &str) -> bool {
-    CID.captures_iter(html).any(|found| percent_decode(&found[1]).eq_ignore_ascii_case(content_id))
-}
-
-/// RFC 2392: a `cid:` URL is the Content-ID with `%hh` escapes.
-fn percent_decode(text: &str) -> String {
-    let bytes = text.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        let hex = |b: u8| char::from(b).to_digit(16);
-        match (bytes[i], bytes.get(i + 1).copied().and_then(hex), bytes.get(i + 2).copied().and_then(hex)) {
-            (b'%', Some(high), Some(low)) => {
-                out.push((high * 16 + low) as u8);
-                i += 3;
-            }
-            (byte, _, _) => {
-                out.push(byte);
-                i += 1;
-            }
-        }
-    }
-    String::from_utf8_lossy(&out).into_owned()
+    Document::parse(html)
+        .cid_references()
+        .iter()
+        .any(|reference| reference.id.eq_ignore_ascii_case(content_id))
 }
 
 #[cfg(test)]
@@ -108,8 +89,15 @@ mod tests {
     }
 
     #[test]
-    fn percent_escapes_are_decoded() {
-        assert_eq!(percent_decode("logo%40shop%2"), "logo@shop%2");
+    fn only_urls_in_markup_are_resolved_not_text_or_comments() {
+        let raw = RELATED
+            .replace("<img src=\"cid:logo%40shop\">", "cid:logo@shop <!-- <img src=cid:logo@shop> -->");
+        let document = srcdoc(&Email::from_raw(raw), &mut Budget::new()).unwrap();
+        assert!(document.contains("cid:logo@shop <!-- <img src=cid:logo@shop> -->"), "{document}");
+    }
+
+    #[test]
+    fn references_are_percent_decoded() {
         assert!(is_referenced("<img src=\"cid:LOGO%40shop\">", "logo@shop"));
         assert!(!is_referenced("<img src=\"cid:other\">", "logo@shop"));
     }

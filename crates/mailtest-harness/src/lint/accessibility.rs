@@ -7,26 +7,26 @@ use super::diagnostic::{Lint, Location};
 
 pub(crate) fn check(cx: &Context<'_>, out: &mut Vec<Lint>) {
     let Some((source, doc)) = &cx.html else { return };
-    for tag in doc.tags().filter(|tag| tag.name.eq_ignore_ascii_case("img")) {
-        if doc.attr(&tag, "alt").is_some() {
+    for img in doc.elements().filter(|element| element.tag.is("img")) {
+        if img.attr("alt").is_some() {
             continue;
         }
-        let src = doc.attr(&tag, "src").map(|src| src.decoded().trim().to_owned()).unwrap_or_default();
+        let src = img.attr("src").map(|src| src.decoded().trim().to_owned()).unwrap_or_default();
         let shown =
             if src.is_empty() { "<img>".to_owned() } else { format!("<img src=\"{}\">", short(&src)) };
         out.push(
             Lint::warning(IMG_MISSING_ALT, format!("{shown} has no alt attribute"))
-                .at(source.locate(tag.span.clone(), Some("no alt".to_owned())))
+                .at(source.locate(img.tag.name_span(), Some("no alt".to_owned())))
                 .with_note("screen readers read out the file name instead, and clients that block images show nothing")
                 .with_help("describe the image (`alt=\"Acme logo\"`), or mark it decorative with `alt=\"\"`"),
         );
     }
 
-    let html = doc.tags().find(|tag| tag.name.eq_ignore_ascii_case("html"));
+    let html = doc.elements().find(|element| element.tag.is("html"));
     let has_lang = html.as_ref().is_some_and(|html| {
         ["lang", "xml:lang"]
             .iter()
-            .any(|name| doc.attr(html, name).is_some_and(|lang| !lang.decoded().trim().is_empty()))
+            .any(|name| html.attr(name).is_some_and(|lang| !lang.decoded().trim().is_empty()))
     });
     if has_lang {
         return;
@@ -34,7 +34,7 @@ pub(crate) fn check(cx: &Context<'_>, out: &mut Vec<Lint>) {
     let (message, location) = match html {
         Some(html) => (
             "the <html> element has no lang attribute",
-            source.locate(html.span.clone(), Some("no lang".to_owned())),
+            source.locate(html.tag.name_span(), Some("no lang".to_owned())),
         ),
         None => ("the HTML has no <html lang=\"…\"> element", Location::in_part("text/html")),
     };

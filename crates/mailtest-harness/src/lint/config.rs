@@ -3,7 +3,7 @@
 
 use super::closest::closest;
 use super::codes::CODES;
-use super::url_parts::Url;
+use mailtest_mime::url::Url;
 
 /// The kind of mail being checked.
 ///

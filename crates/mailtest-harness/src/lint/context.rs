@@ -4,10 +4,10 @@
 
 use super::config::LintConfig;
 use super::headers::{Field, Headers};
-use super::html::{self, Document};
 use super::source::Source;
 use crate::email::Email;
 use crate::lint::diagnostic::Location;
+use mailtest_mime::html::Document;
 
 pub(crate) struct Context<'a> {
     pub(crate) email: &'a Email,
@@ -29,7 +29,7 @@ impl<'a> Context<'a> {
             config,
             headers: Headers::scan(raw),
             raw: Source::new("message", raw),
-            html: email.html().map(|html| (Source::new("text/html", html.as_bytes()), html::tokenize(html))),
+            html: email.html().map(|html| (Source::new("text/html", html.as_bytes()), Document::parse(html))),
             text: email.text().map(|text| Source::new("text/plain", text.as_bytes())),
         }
     }

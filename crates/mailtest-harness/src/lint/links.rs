@@ -13,7 +13,7 @@ use super::codes::{INSECURE_URL, LOCALHOST_URL, OFF_BASE_URL, RELATIVE_URL};
 use super::config::LintConfig;
 use super::context::Context;
 use super::diagnostic::Lint;
-use super::url_parts::Url;
+use mailtest_mime::url::Url;
 
 /// How many characters of a URL a message quotes (the snippet shows the rest).
 const SHOWN_URL: usize = 80;
@@ -27,20 +27,20 @@ enum Use {
 
 pub(crate) fn check(cx: &Context<'_>, out: &mut Vec<Lint>) {
     if let Some((source, doc)) = &cx.html {
-        for tag in doc.tags() {
-            for attr in doc.attrs(&tag) {
+        for element in doc.elements() {
+            let tag = element.tag;
+            for attr in element.attrs {
                 let is = |name: &str| attr.name.eq_ignore_ascii_case(name);
-                let tag_is = |name: &str| tag.name.eq_ignore_ascii_case(name);
-                let used = if is("href") && (tag_is("a") || tag_is("area")) {
+                let used = if is("href") && (tag.is("a") || tag.is("area")) {
                     Use::Link
-                } else if (is("src") && tag_is("img")) || is("background") {
+                } else if (is("src") && tag.is("img")) || is("background") {
                     Use::Image
                 } else {
                     continue;
                 };
                 let decoded = attr.decoded();
                 let url = decoded.trim();
-                let shown = || format!("<{} {}=\"{}\">", tag.name, attr.name, shorten(url));
+                let shown = || format!("<{} {}=\"{}\">", tag.name(), attr.name, shorten(url));
                 if let Some((lint, label)) = judge(cx.config, used, url, &shown) {
                     out.push(lint.at(source.locate(attr.span.clone(), Some(label))));
                 }

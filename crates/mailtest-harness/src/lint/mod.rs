@@ -116,7 +116,6 @@ mod context;
 mod diagnostic;
 mod failure;
 mod headers;
-mod html;
 mod links;
 mod lints;
 mod paint;
@@ -126,7 +125,6 @@ mod size;
 mod source;
 mod structure;
 mod unsubscribe;
-mod url_parts;
 
 pub use self::codes::CODES;
 pub use self::config::{LintConfig, Profile};

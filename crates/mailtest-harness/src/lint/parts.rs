@@ -2,26 +2,13 @@
 //! `dangling-cid` (a broken image) and `unreferenced-inline` (an image shown
 //! as a stray attachment, or not at all).
 
-use std::ops::Range;
-
 use super::closest::closest;
 use super::codes::{DANGLING_CID, UNREFERENCED_INLINE};
 use super::context::Context;
 use super::diagnostic::{Lint, Location};
-use super::html::Document;
-use super::url_parts::percent_decode;
-
-/// A `cid:` reference in the HTML.
-struct Reference {
-    /// The Content-ID it names (percent-decoded, RFC 2392).
-    id: String,
-    /// How a diagnostic names it: `<img src="cid:logo">`, `url(cid:bg)`.
-    shown: String,
-    span: Range<usize>,
-}
 
 pub(crate) fn check(cx: &Context<'_>, out: &mut Vec<Lint>) {
-    let references = cx.html.as_ref().map(|(_, doc)| references(doc)).unwrap_or_default();
+    let references = cx.html.as_ref().map(|(_, doc)| doc.cid_references()).unwrap_or_default();
     let ids: Vec<&str> = cx.email.attachments().iter().filter_map(|part| part.content_id()).collect();
 
     if let Some((source, _)) = &cx.html {
@@ -81,94 +68,5 @@ pub(crate) fn check(cx: &Context<'_>, out: &mut Vec<Lint>) {
         out.push(lint.with_help(format!(
             "show it with `<img src=\"cid:{id}\" alt=\"…\">`, or send it as a download (Content-Disposition: attachment)"
         )));
-    }
-}
-
-/// Every `cid:` reference: attribute values (`src`, `background`, …) and
-/// `url(cid:…)` in `style` attributes and `<style>` elements.
-fn references(doc: &Document<'_>) -> Vec<Reference> {
-    let mut found = Vec::new();
-    for tag in doc.tags() {
-        for attr in doc.attrs(&tag) {
-            let Some(value) = attr.value else { continue };
-            let trimmed = value.trim_start();
-            if has_cid_scheme(trimmed) {
-                let start = attr.span.start + (value.len() - trimmed.len());
-                let decoded = attr.decoded();
-                let id = percent_decode(decoded.trim().get(4..).unwrap_or_default().trim()).into_owned();
-                found.push(Reference {
-                    id,
-                    shown: format!("<{} {}=\"{}\">", tag.name, attr.name, decoded.trim()),
-                    span: start..attr.span.end,
-                });
-            } else if attr.name.eq_ignore_ascii_case("style") {
-                css_references(value, attr.span.start, &mut found);
-            }
-        }
-    }
-    for &(offset, css) in doc.styles() {
-        css_references(css, offset, &mut found);
-    }
-    found
-}
-
-/// `url(cid:x)`, `url("cid:x")`, `url('cid:x')` in CSS at `offset`.
-fn css_references(css: &str, offset: usize, found: &mut Vec<Reference>) {
-    let mut at = 0;
-    while let Some(position) = find_ignore_case(&css[at..], "url(") {
-        let open = at + position + 4;
-        let inner = css[open..].trim_start();
-        let inner_start = css.len() - inner.len();
-        let quote = inner.chars().next().filter(|c| matches!(c, '"' | '\''));
-        let value_start = inner_start + quote.map_or(0, char::len_utf8);
-        let value = &css[value_start..];
-        let end =
-            value.find(|c: char| Some(c) == quote || c == ')' || (quote.is_none() && c.is_whitespace()));
-        let value = &value[..end.unwrap_or(value.len())];
-        if has_cid_scheme(value) {
-            found.push(Reference {
-                id: percent_decode(&value[4..]).into_owned(),
-                shown: format!("url({value})"),
-                span: offset + value_start..offset + value_start + value.len(),
-            });
-        }
-        at = value_start + value.len();
-    }
-}
-
-fn has_cid_scheme(value: &str) -> bool {
-    value.get(..4).is_some_and(|scheme| scheme.eq_ignore_ascii_case("cid:"))
-}
-
-fn find_ignore_case(haystack: &str, needle: &str) -> Option<usize> {
-    haystack
-        .as_bytes()
-        .windows(needle.len())
-        .position(|window| window.eq_ignore_ascii_case(needle.as_bytes()))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::lint::html::tokenize;
-
-    fn ids(html: &str) -> Vec<(String, String)> {
-        let doc = tokenize(html);
-        references(&doc).into_iter().map(|r| (r.id, html[r.span].to_owned())).collect()
-    }
-
-    #[test]
-    fn finds_references_in_attributes_and_css() {
-        let html = "<img src=\"CID:logo%40acme\"><td background='cid:bg'>\
-                    <div style=\"background: url( 'cid:hero' )\"><style>a{b:URL(cid:x) }</style>";
-        assert_eq!(
-            ids(html),
-            [
-                ("logo@acme".to_owned(), "CID:logo%40acme".to_owned()),
-                ("bg".to_owned(), "cid:bg".to_owned()),
-                ("hero".to_owned(), "cid:hero".to_owned()),
-                ("x".to_owned(), "cid:x".to_owned()),
-            ]
-        );
     }
 }

@@ -13,7 +13,7 @@ use super::codes::{LIST_UNSUBSCRIBE_SYNTAX, ONE_CLICK_UNSUBSCRIBE};
 use super::context::Context;
 use super::diagnostic::{Lint, Location, Severity};
 use super::headers::Field;
-use super::url_parts::Url;
+use mailtest_mime::url::Url;
 
 const ONE_CLICK: &str = "List-Unsubscribe=One-Click";
 

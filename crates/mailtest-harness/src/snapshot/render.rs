@@ -4,12 +4,9 @@
 
 use std::fmt::Write as _;
 
-use sha2::{Digest, Sha256};
-
 use crate::email::Email;
 use crate::snapshot::redact::{self, GENERATED_ID};
-use mailtest_mime::Mailbox;
-use mailtest_mime::{Attachment, MimePart};
+use mailtest_mime::{Attachment, Mailbox, MimePart, Presentation};
 
 /// Shown instead of the `Date` header's value.
 pub(crate) const DATE: &str = "[date]";
@@ -30,29 +27,6 @@ const LEADING: [&str; 11] = [
     "In-Reply-To",
     "References",
 ];
-
-/// Headers never rendered: transport traces and signatures (added on the
-/// way, not by your code), and the MIME headers the `--- mime ---` section
-/// shows in a stable form.
-const OMITTED: [&str; 16] = [
-    "Received",
-    "Return-Path",
-    "Delivered-To",
-    "DKIM-Signature",
-    "DomainKey-Signature",
-    "ARC-Seal",
-    "ARC-Message-Signature",
-    "ARC-Authentication-Results",
-    "Authentication-Results",
-    "Received-SPF",
-    "X-Received",
-    "X-Originating-IP",
-    "MIME-Version",
-    "Content-Type",
-    "Content-Transfer-Encoding",
-    "Content-Disposition",
-];
-const OMITTED_PREFIXES: [&str; 3] = ["x-google-", "x-gm-", "x-ms-exchange-"];
 
 /// The sha256 prefix length, in hex digits: enough to tell files apart,
 /// short enough to read.
@@ -91,7 +65,8 @@ impl KnownIds {
 /// Renders `email`; `ids` names the message ids it may mention (an id
 /// `ids` does not know is shown as `[message-id]` in `Message-ID`).
 pub(crate) fn email(out: &mut String, email: &Email, ids: &KnownIds) {
-    headers(out, email, ids);
+    let email = email.presentation();
+    headers(out, &email, ids);
     section(out, "mime");
     mime(out, email.mime_tree(), 0);
     if let Some(text) = email.text() {
@@ -104,7 +79,7 @@ pub(crate) fn email(out: &mut String, email: &Email, ids: &KnownIds) {
         if email.text().is_none() {
             // An HTML-only email has no other readable version to review.
             section(out, "text/html as text");
-            body(out, email.html_text().unwrap_or_default());
+            body(out, &email.html_text().unwrap_or_default());
         }
     }
     if !email.attachments().is_empty() {
@@ -113,9 +88,10 @@ pub(crate) fn email(out: &mut String, email: &Email, ids: &KnownIds) {
             attachment_line(out, n + 1, attachment, ids);
         }
     }
-    if !email.problems().is_empty() {
+    let mut problems = email.problems().peekable();
+    if problems.peek().is_some() {
         section(out, "problems");
-        for problem in email.problems() {
+        for problem in problems {
             let _ = writeln!(out, "- {}", visible(problem));
         }
     }
@@ -125,7 +101,7 @@ fn section(out: &mut String, name: &str) {
     let _ = write!(out, "\n--- {name} ---\n");
 }
 
-fn headers(out: &mut String, email: &Email, ids: &KnownIds) {
+fn headers(out: &mut String, email: &Presentation<'_>, ids: &KnownIds) {
     addresses(out, "From", email.from(), email);
     if let Some(sender) = email.header("Sender") {
         header(out, "Sender", sender);
@@ -148,14 +124,12 @@ fn headers(out: &mut String, email: &Email, ids: &KnownIds) {
             header(out, name, &id_list(value, ids));
         }
     }
-    for other in email.headers() {
-        let name = other.name();
-        if LEADING.iter().chain(&OMITTED).any(|known| known.eq_ignore_ascii_case(name))
-            || OMITTED_PREFIXES.iter().any(|prefix| name.to_ascii_lowercase().starts_with(prefix))
-        {
-            continue;
+    // The MIME headers are shown by the `--- mime ---` section in a stable
+    // form; transport traces are added on the way, not by your code.
+    for other in email.content_headers() {
+        if !LEADING.iter().any(|known| known.eq_ignore_ascii_case(other.name())) {
+            header(out, other.name(), other.value());
         }
-        header(out, name, other.value());
     }
     if email.envelope_from().is_some() || !email.envelope_to().is_empty() {
         let from = email.envelope_from().unwrap_or("<>");
@@ -165,7 +139,7 @@ fn headers(out: &mut String, email: &Email, ids: &KnownIds) {
 
 /// The mailboxes of a field; a field with none (`To: undisclosed-recipients:;`)
 /// as written, so it does not vanish.
-fn addresses(out: &mut String, name: &str, mailboxes: &[Mailbox], email: &Email) {
+fn addresses(out: &mut String, name: &str, mailboxes: &[Mailbox], email: &Presentation<'_>) {
     if !mailboxes.is_empty() {
         let joined: Vec<String> = mailboxes.iter().map(Mailbox::to_string).collect();
         header(out, name, &joined.join(", "));
@@ -264,17 +238,8 @@ fn attachment_line(out: &mut String, n: usize, attachment: &Attachment, ids: &Kn
         "{}, {}, sha256 {}",
         visible(&line),
         bytes(attachment.size()),
-        sha256_prefix(attachment.content())
+        mailtest_mime::sha256_prefix(attachment.content(), SHA_PREFIX)
     );
-}
-
-fn sha256_prefix(content: &[u8]) -> String {
-    let digest = Sha256::digest(content);
-    let mut hex = String::with_capacity(SHA_PREFIX);
-    for byte in digest.iter().take(SHA_PREFIX / 2) {
-        let _ = write!(hex, "{byte:02x}");
-    }
-    hex
 }
 
 fn bytes(n: usize) -> String {

@@ -17,6 +17,8 @@ use lettre::Message;
 use lettre::address::Envelope;
 
 use mailtest_capture::Captured;
+#[cfg(feature = "decode")]
+use mailtest_mime::HeaderRole;
 
 use super::{EmailBackend, envelope_strings, send_each};
 use crate::error::Error;
@@ -24,11 +26,6 @@ use crate::error::Error;
 /// The line written after every message.
 pub(crate) const SEPARATOR: &str =
     "-------------------------------------------------------------------------------";
-
-/// Headers that describe the MIME structure rather than the message: the
-/// decoded body already shows what they say.
-#[cfg(feature = "decode")]
-const PLUMBING: &[&str] = &["mime-version", "content-type", "content-transfer-encoding"];
 
 /// Writes each message to standard output or any `Write`
 /// (`EMAIL_BACKEND=console`): decoded with the `decode` feature, as sent
@@ -183,34 +180,37 @@ fn render_as_sent(envelope_from: Option<&str>, envelope_to: &[String], raw: &[u8
     out
 }
 
-/// The envelope, decoded headers, bodies and attachments.
+/// The envelope, decoded headers, bodies and attachments, as the
+/// [`Presentation`](mailtest_mime::Presentation) of the message has them.
 #[cfg(feature = "decode")]
 fn render_decoded(envelope_from: Option<&str>, envelope_to: &[String], raw: &[u8]) -> String {
-    let decoded = mailtest_mime::decode(raw, envelope_to);
-    let detail = mailtest_mime::decode_detail(raw);
+    let (decoded, detail) = (mailtest_mime::decode(raw, envelope_to), mailtest_mime::decode_detail(raw));
+    let email = mailtest_mime::Presentation::new(&decoded, &detail, envelope_from, envelope_to);
     let mut out = String::new();
-    let _ = writeln!(out, "Envelope-From: {}", envelope_from.unwrap_or("<>"));
-    let _ = writeln!(out, "Envelope-To: {}", envelope_to.join(", "));
-    for header in &detail.headers {
-        let name = header.name().to_ascii_lowercase();
+    let _ = writeln!(out, "Envelope-From: {}", email.envelope_from().unwrap_or("<>"));
+    let _ = writeln!(out, "Envelope-To: {}", email.envelope_to().join(", "));
+    // The MIME structure's headers are not shown: the decoded body already
+    // shows what they say.
+    let shown = email.headers().iter().filter(|h| HeaderRole::of(h.name()) != HeaderRole::Structure);
+    for header in shown {
         // Bcc is shown once below, header and envelope-only recipients together.
-        if name != "bcc" && !PLUMBING.contains(&name.as_str()) {
+        if !header.name().eq_ignore_ascii_case("bcc") {
             let _ = writeln!(out, "{}: {}", header.name(), header.value());
         }
     }
-    if !decoded.bcc.is_empty() {
-        let bcc: Vec<String> = decoded.bcc.iter().map(ToString::to_string).collect();
+    if !email.bcc().is_empty() {
+        let bcc: Vec<String> = email.bcc().iter().map(ToString::to_string).collect();
         let _ = writeln!(out, "Bcc: {}", bcc.join(", "));
     }
-    if let Some(text) = &decoded.text {
+    if let Some(text) = email.text() {
         section(&mut out, "text/plain", text);
     }
-    if let Some(html) = &decoded.html {
+    if let Some(html) = email.html() {
         section(&mut out, "text/html", html);
     }
-    if !decoded.attachments.is_empty() {
+    if !email.attachments().is_empty() {
         out.push_str("\n[attachments]\n");
-        for file in &decoded.attachments {
+        for file in email.attachments() {
             let inline = if file.is_inline() { ", inline" } else { "" };
             // An inline image is what the HTML's `cid:` URL names: show it.
             let id = file.content_id().map(|id| format!(", content-id <{id}>")).unwrap_or_default();
@@ -219,11 +219,11 @@ fn render_decoded(envelope_from: Option<&str>, envelope_to: &[String], raw: &[u8
                 "{} ({}, {} bytes{inline}{id})",
                 file.filename().unwrap_or("(no name)"),
                 file.content_type(),
-                file.content().len()
+                file.size()
             );
         }
     }
-    for problem in decoded.problems.iter().chain(&detail.problems) {
+    for problem in email.problems() {
         let _ = writeln!(out, "[problem] {problem}");
     }
     out.push_str(SEPARATOR);

@@ -1,5 +1,5 @@
-//! Content-Transfer-Encoding undone: base64, quoted-printable and
-//! uuencode, each read leniently (as mail clients read them) and saying
+//! Content-Transfer-Encoding undone: base64 (with [`crate::base64`]),
+//! quoted-printable and uuencode, each read leniently (as mail clients read them) and saying
 //! when the input was not clean.
 //!
 //! These are small enough to own: mail-parser's decoders stop at the first
@@ -13,8 +13,11 @@ use std::borrow::Cow;
 pub(super) fn decode<'a>(encoding: &str, body: &'a [u8]) -> (Cow<'a, [u8]>, Option<String>) {
     match encoding {
         "base64" => {
-            let (bytes, clean) = base64(body);
-            (Cow::Owned(bytes), (!clean).then(|| "the base64 body has bytes outside base64".to_owned()))
+            let read = crate::base64::decode(body);
+            (
+                Cow::Owned(read.bytes),
+                (!read.clean).then(|| "the base64 body has bytes outside base64".to_owned()),
+            )
         }
         "quoted-printable" => {
             let (bytes, clean) = quoted_printable(body);
@@ -35,48 +38,6 @@ pub(super) fn decode<'a>(encoding: &str, body: &'a [u8]) -> (Cow<'a, [u8]>, Opti
             Some(format!("the transfer encoding {other:?} is not known; the body is shown as it is")),
         ),
     }
-}
-
-fn base64_value(byte: u8) -> Option<u32> {
-    let value = match byte {
-        b'A'..=b'Z' => byte - b'A',
-        b'a'..=b'z' => byte - b'a' + 26,
-        b'0'..=b'9' => byte - b'0' + 52,
-        b'+' => 62,
-        b'/' => 63,
-        _ => return None,
-    };
-    Some(u32::from(value))
-}
-
-/// Base64 with line breaks and white space skipped, unpadded input decoded
-/// to its last whole byte, and `=` padding ending the data (RFC 2045 §6.8:
-/// what follows it is ignored, as Python and mail clients ignore it).
-pub(super) fn base64(input: &[u8]) -> (Vec<u8>, bool) {
-    let mut out = Vec::with_capacity(input.len() / 4 * 3 + 3);
-    let mut clean = true;
-    let (mut acc, mut bits) = (0u32, 0u32);
-    for (i, &byte) in input.iter().enumerate() {
-        match base64_value(byte) {
-            Some(value) => {
-                acc = (acc << 6) | value;
-                bits += 6;
-                if bits >= 8 {
-                    bits -= 8;
-                    out.push((acc >> bits) as u8);
-                    acc &= (1 << bits) - 1;
-                }
-            }
-            None if byte == b'=' => {
-                let rest = &input[i + 1..];
-                clean &= rest.iter().all(|&b| b == b'=' || b.is_ascii_whitespace());
-                break;
-            }
-            None if byte.is_ascii_whitespace() => {}
-            None => clean = false,
-        }
-    }
-    (out, clean)
 }
 
 /// Quoted-printable: `=XX` (either case) is a byte, `=` at the end of a line
@@ -154,15 +115,6 @@ fn uudecode(input: &[u8]) -> Option<Vec<u8>> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn base64_padded_unpadded_and_trailing_garbage() {
-        assert_eq!(base64(b"SGVsbG8=\r\n"), (b"Hello".to_vec(), true));
-        assert_eq!(base64(b"SGVsbG8"), (b"Hello".to_vec(), true));
-        assert_eq!(base64(b"SGk=\r\n"), (b"Hi".to_vec(), true));
-        assert_eq!(base64(b"SGk= ignored"), (b"Hi".to_vec(), false));
-        assert_eq!(base64(b"SG#k="), (b"Hi".to_vec(), false));
-    }
 
     #[test]
     fn quoted_printable_soft_breaks_and_stray_equals() {

@@ -1,5 +1,15 @@
-//! Just enough URL parsing for the link lints: scheme, host, port and the
-//! rest, without a dependency. What does not parse as `scheme:…` is relative.
+//! URLs split as the readers of mail need them — [`links`](crate::links),
+//! the link and `List-Unsubscribe` lints, the report's `cid:` images:
+//! scheme, host, port and the rest, without a dependency. What does not
+//! parse as `scheme:…` is relative.
+//!
+//! ```
+//! use mailtest_mime::url::Url;
+//!
+//! let url = Url::parse("HTTPS://App.Example.com:8443/reset?t=1").unwrap();
+//! assert_eq!((&*url.scheme, &*url.host, url.port.as_deref(), &*url.rest), ("https", "app.example.com", Some("8443"), "/reset?t=1"));
+//! assert_eq!(Url::parse("/reset?t=1"), None, "relative");
+//! ```
 
 use std::borrow::Cow;
 use std::fmt;
@@ -8,21 +18,26 @@ use std::fmt;
 /// wherever no normalising was needed (most URLs), so that checking the
 /// hundreds of links of a newsletter allocates little.
 #[derive(Clone, PartialEq, Eq, Debug)]
-pub(crate) struct Url<'a> {
+pub struct Url<'a> {
     /// Lower case: `https`.
-    pub(crate) scheme: Cow<'a, str>,
+    pub scheme: Cow<'a, str>,
     /// Lower case and percent-decoded, brackets kept for IPv6 (`[::1]`);
     /// empty when the URL has no `//authority` (`mailto:`, `https:oops`).
-    pub(crate) host: Cow<'a, str>,
+    pub host: Cow<'a, str>,
     /// The port as written, if any.
-    pub(crate) port: Option<Cow<'a, str>>,
+    pub port: Option<Cow<'a, str>>,
     /// Path, query and fragment, as written.
-    pub(crate) rest: Cow<'a, str>,
+    pub rest: Cow<'a, str>,
 }
 
 impl<'a> Url<'a> {
     /// Splits `text`, or `None` when it has no scheme (a relative URL).
-    pub(crate) fn parse(text: &'a str) -> Option<Url<'a>> {
+    ///
+    /// ```
+    /// let mail = mailtest_mime::url::Url::parse("mailto:help@example.com").unwrap();
+    /// assert_eq!((&*mail.scheme, &*mail.host, &*mail.rest), ("mailto", "", "help@example.com"));
+    /// ```
+    pub fn parse(text: &'a str) -> Option<Url<'a>> {
         let colon = text.find(':')?;
         let scheme = &text[..colon];
         let mut chars = scheme.chars();
@@ -62,7 +77,12 @@ impl<'a> Url<'a> {
     }
 
     /// The same URL, owning its text (for a configured base URL).
-    pub(crate) fn into_owned(self) -> Url<'static> {
+    ///
+    /// ```
+    /// let base = mailtest_mime::url::Url::parse(&String::from("https://app.example.com")).unwrap().into_owned();
+    /// assert_eq!(base.to_string(), "https://app.example.com");
+    /// ```
+    pub fn into_owned(self) -> Url<'static> {
         Url {
             scheme: Cow::Owned(self.scheme.into_owned()),
             host: Cow::Owned(self.host.into_owned()),
@@ -72,7 +92,13 @@ impl<'a> Url<'a> {
     }
 
     /// `http` or `https`.
-    pub(crate) fn is_web(&self) -> bool {
+    ///
+    /// ```
+    /// use mailtest_mime::url::Url;
+    /// assert!(Url::parse("http://example.com").unwrap().is_web());
+    /// assert!(!Url::parse("tel:+4412345").unwrap().is_web());
+    /// ```
+    pub fn is_web(&self) -> bool {
         self.scheme == "http" || self.scheme == "https"
     }
 
@@ -95,7 +121,14 @@ impl<'a> Url<'a> {
     /// Whether this URL is under `base`: same host and port, and its path
     /// starts with the base's (at a segment boundary). The scheme is not
     /// compared.
-    pub(crate) fn is_under(&self, base: &Url<'_>) -> bool {
+    ///
+    /// ```
+    /// use mailtest_mime::url::Url;
+    /// let base = Url::parse("https://app.example.com/shop/").unwrap();
+    /// assert!(Url::parse("http://APP.example.com/shop/cart").unwrap().is_under(&base));
+    /// assert!(!Url::parse("https://app.example.com/shopping").unwrap().is_under(&base));
+    /// ```
+    pub fn is_under(&self, base: &Url<'_>) -> bool {
         if self.host != base.host || self.explicit_port() != base.explicit_port() {
             return false;
         }
@@ -106,8 +139,13 @@ impl<'a> Url<'a> {
             || path.strip_prefix(prefix).is_some_and(|after| after.starts_with('/'))
     }
 
-    /// `https://host[:port]`.
-    pub(crate) fn origin(&self) -> String {
+    /// `https://host[:port]`, the port only when it is not the scheme's default.
+    ///
+    /// ```
+    /// let url = mailtest_mime::url::Url::parse("https://example.com:443/a").unwrap();
+    /// assert_eq!(url.origin(), "https://example.com");
+    /// ```
+    pub fn origin(&self) -> String {
         match self.explicit_port() {
             Some(port) => format!("{}://{}:{port}", self.scheme, self.host),
             None => format!("{}://{}", self.scheme, self.host),
@@ -116,7 +154,13 @@ impl<'a> Url<'a> {
 
     /// What `reference` (relative, or the path of an absolute URL that
     /// went wrong) would be on this base.
-    pub(crate) fn join(&self, reference: &str) -> String {
+    ///
+    /// ```
+    /// let base = mailtest_mime::url::Url::parse("https://app.example.com/shop/").unwrap();
+    /// assert_eq!(base.join("/reset?t=1"), "https://app.example.com/reset?t=1");
+    /// assert_eq!(base.join("cart"), "https://app.example.com/shop/cart");
+    /// ```
+    pub fn join(&self, reference: &str) -> String {
         if reference.starts_with('/') {
             format!("{}{reference}", self.origin())
         } else {
@@ -132,7 +176,11 @@ impl<'a> Url<'a> {
 /// `%XX` escapes decoded (RFC 3986), broken ones left as they are: a
 /// `cid:a%40b` names `<a@b>` (RFC 2392), `http://%6c%6f%63%61%6c%68%6f%73%74/`
 /// is localhost.
-pub(crate) fn percent_decode(text: &str) -> Cow<'_, str> {
+///
+/// ```
+/// assert_eq!(mailtest_mime::url::percent_decode("logo%40shop%2"), "logo@shop%2");
+/// ```
+pub fn percent_decode(text: &str) -> Cow<'_, str> {
     if !text.contains('%') {
         return Cow::Borrowed(text);
     }

@@ -11,6 +11,8 @@
 
 use std::borrow::Cow;
 
+use super::tokens::{Kind, tokenize};
+
 /// How an element breaks the text around it.
 #[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 enum Break {
@@ -100,58 +102,71 @@ impl Writer {
 }
 
 /// `html` as readable text.
+///
+/// ```
+/// let html = "<h1>Receipt</h1><table><tr><td>Blue mug</td><td>12.50&nbsp;EUR</td></tr></table>\
+///             <!-- not shown --><!--[if mso]>Outlook only<![endif]--><p>O&#039;Connor</p>";
+/// assert_eq!(mailtest_mime::html_to_text(html), "Receipt\nBlue mug 12.50 EUR\nO'Connor");
+/// ```
 pub fn html_to_text(html: &str) -> String {
     let mut writer =
         Writer { out: String::with_capacity(html.len() / 2), pending: Break::None, space: false };
-    let mut hidden: Option<String> = None;
+    // The hidden element being skipped, lower case.
+    let mut hidden: Option<Name> = None;
     let mut pre = 0usize;
-    let mut rest = html;
-    while !rest.is_empty() {
-        let Some(lt) = rest.find('<') else {
-            if hidden.is_none() {
-                writer.text(&decode_entities(rest), pre > 0);
+    // Outlook's conditional sections: markup most readers never see.
+    let mut conditional = 0usize;
+    for token in tokenize(html) {
+        let (name, closing, self_closing) = match token.kind {
+            Kind::Text(text) if hidden.is_none() && conditional == 0 => {
+                writer.text(&decode_entities(text), pre > 0);
+                continue;
             }
-            break;
-        };
-        if hidden.is_none() {
-            writer.text(&decode_entities(&rest[..lt]), pre > 0);
-        }
-        rest = &rest[lt..];
-        if let Some(comment) = rest.strip_prefix("<!--") {
-            rest = comment.find("-->").map_or("", |end| &comment[end + 3..]);
-            continue;
-        }
-        let Some(tag) = Tag::read(rest) else {
-            // A `<` that starts no tag is text.
-            if hidden.is_none() {
-                writer.text("<", pre > 0);
+            Kind::RawText { element, text } if hidden.is_none() && conditional == 0 => {
+                // `textarea` shows its text (references decoded); `xmp` and
+                // `plaintext` as written; the others (`script`, `iframe`, …) not at all.
+                match Name::of(element).as_str() {
+                    "textarea" => writer.text(&decode_entities(text), true),
+                    "xmp" | "plaintext" => writer.text(text, true),
+                    _ => {}
+                }
+                continue;
             }
-            rest = &rest[1..];
-            continue;
+            Kind::ConditionalStart(_) => {
+                conditional += 1;
+                continue;
+            }
+            Kind::ConditionalEnd => {
+                conditional = conditional.saturating_sub(1);
+                continue;
+            }
+            Kind::StartTag(tag) => (Name::of(tag.name()), false, tag.is_self_closing()),
+            Kind::EndTag(name) => (Name::of(name), true, false),
+            _ => continue,
         };
-        rest = &rest[tag.length..];
+        let name = name.as_str();
         if let Some(open) = &hidden {
             // Inside a hidden element only its end matters (`<body>` also
             // ends a `<head>` left open).
-            if (tag.closing && tag.name == *open) || (open == "head" && tag.name == "body") {
+            if (closing && name == open.as_str()) || (open.as_str() == "head" && name == "body") {
                 hidden = None;
             }
             continue;
         }
-        if tag.name.is_empty() {
+        if conditional > 0 {
             continue;
         }
-        if is_hidden(&tag.name) && !tag.closing && !tag.self_closing {
-            hidden = Some(tag.name);
+        if is_hidden(name) && !closing && !self_closing {
+            hidden = Some(Name::of(name));
             continue;
         }
-        if tag.name == "pre" {
-            pre = if tag.closing { pre.saturating_sub(1) } else { pre + 1 };
+        if name == "pre" {
+            pre = if closing { pre.saturating_sub(1) } else { pre + 1 };
         }
-        match break_of(&tag.name) {
+        match break_of(name) {
             // A cell's separator goes before it, not after.
-            Break::Cell if tag.closing => {}
-            Break::Line if tag.name == "br" => {
+            Break::Cell if closing => {}
+            Break::Line if name == "br" => {
                 writer.flush_break();
                 writer.out.push('\n');
                 writer.space = false;
@@ -162,62 +177,29 @@ pub fn html_to_text(html: &str) -> String {
     writer.out.trim().to_owned()
 }
 
-/// A tag at the start of `text`: `<name …>`, `</name>`, `<!DOCTYPE …>`.
-struct Tag {
-    /// Lower case; empty for a declaration or processing instruction.
-    name: String,
-    closing: bool,
-    self_closing: bool,
-    /// Bytes from `<` to `>` inclusive.
-    length: usize,
+/// An element name in lower case, without allocating: the names that
+/// matter are short, and a longer one is never one of them.
+struct Name {
+    bytes: [u8; 16],
+    len: usize,
 }
 
-impl Tag {
-    fn read(text: &str) -> Option<Tag> {
-        let bytes = text.as_bytes();
-        let after = *bytes.get(1)?;
-        let (closing, name_start) = match after {
-            b'/' => (true, 2),
-            b'!' | b'?' => {
-                let end = text.find('>')?;
-                return Some(Tag {
-                    name: String::new(),
-                    closing: false,
-                    self_closing: false,
-                    length: end + 1,
-                });
-            }
-            _ => (false, 1),
-        };
-        if !bytes.get(name_start)?.is_ascii_alphabetic() {
-            return None;
+impl Name {
+    fn of(name: &str) -> Name {
+        let mut bytes = [0u8; 16];
+        if name.len() > bytes.len() {
+            return Name { bytes, len: 0 };
         }
-        let name_end = name_start
-            + bytes[name_start..]
-                .iter()
-                .position(|b| !(b.is_ascii_alphanumeric() || *b == b'-' || *b == b':'))?;
-        // Attributes run to the first `>` outside quotes.
-        let mut quote = None;
-        let mut end = None;
-        for (i, &b) in bytes.iter().enumerate().skip(name_end) {
-            match quote {
-                Some(q) if b == q => quote = None,
-                Some(_) => {}
-                None if b == b'"' || b == b'\'' => quote = Some(b),
-                None if b == b'>' => {
-                    end = Some(i);
-                    break;
-                }
-                None => {}
-            }
+        for (slot, byte) in bytes.iter_mut().zip(name.bytes()) {
+            *slot = byte.to_ascii_lowercase();
         }
-        let end = end?;
-        Some(Tag {
-            name: text[name_start..name_end].to_ascii_lowercase(),
-            closing,
-            self_closing: bytes[..end].ends_with(b"/"),
-            length: end + 1,
-        })
+        Name { bytes, len: name.len() }
+    }
+
+    fn as_str(&self) -> &str {
+        // Lower-casing ASCII letters keeps UTF-8 valid; a name too long to
+        // hold is no element this module knows.
+        std::str::from_utf8(&self.bytes[..self.len]).unwrap_or_default()
     }
 }
 
@@ -275,5 +257,13 @@ mod tests {
         assert_eq!(html_to_text("a <!-- hidden --> b < c"), "a b < c");
         assert_eq!(html_to_text("<pre>x  y\nz</pre>after"), "x  y\nz\nafter");
         assert_eq!(html_to_text("<script>var a = '<p>';</script>shown"), "shown");
+        assert_eq!(html_to_text("<textarea>a &amp; <b></textarea>"), "a & <b>");
+    }
+
+    #[test]
+    fn outlook_conditional_sections_do_not_show() {
+        let html = "<!--[if mso]><table><tr><td>Outlook</td></tr></table><![endif]-->\
+                    <!--[if !mso]><!--><p>Everyone</p><!--<![endif]-->";
+        assert_eq!(html_to_text(html), "Everyone");
     }
 }
