@@ -59,12 +59,19 @@ const NOT_KEYS: [&str; 44] = [
     "htm", "php", "png", "jpg", "gif", "pdf", "txt", "csv", "zip", "gz", "json",
 ];
 
+/// The group of the positional form `{0}`, which a regular expression's
+/// quantifier (`[a-f0-9]{12}`) looks like.
+const POSITIONAL: usize = 9;
+
 pub(crate) fn check(cx: &Context<'_>, out: &mut Vec<Lint>) {
     subject(cx, out);
     if let (Some(source), Some(text)) = (&cx.text, cx.email.text()) {
+        // A patch quotes code: its added and removed lines are not output.
+        let patch = text.contains("\n@@ ") || text.contains("diff --git ");
         let mut start = 0;
         for line in text.split_inclusive('\n') {
-            if !line.trim_start().starts_with('>') {
+            let quoted = line.trim_start().starts_with('>') || (patch && line.starts_with(['+', '-']));
+            if !quoted {
                 scan(source, line, start, out);
             }
             start += line.len();
@@ -102,7 +109,7 @@ fn subject(cx: &Context<'_>, out: &mut Vec<Lint>) {
         return;
     };
     let Some(field) = field else { return };
-    for found in PLACEHOLDER.captures_iter(subject) {
+    for found in placeholders(subject) {
         let (matched, syntax) = which(&found);
         out.push(placeholder_lint(matched, syntax).at(cx.header_part_location(
             field,
@@ -122,7 +129,7 @@ fn subject(cx: &Context<'_>, out: &mut Vec<Lint>) {
 /// Whether `text` has template syntax in it (the link rules leave such a
 /// URL to this one).
 pub(crate) fn has_placeholder(text: &str) -> bool {
-    PLACEHOLDER.is_match(text)
+    placeholders(text).next().is_some()
 }
 
 /// Placeholders, then (where there is none) a raw key, in a text at `offset`.
@@ -139,7 +146,7 @@ fn find_placeholders(source: &Source<'_>, text: &str, offset: usize, out: &mut V
     if !text.bytes().any(|b| matches!(b, b'{' | b'%' | b'<' | b'*')) {
         return;
     }
-    for found in PLACEHOLDER.captures_iter(text) {
+    for found in placeholders(text) {
         let whole = found.get(0).expect("group 0 is the match");
         let (matched, syntax) = which(&found);
         let span = offset + whole.start()..offset + whole.end();
@@ -166,6 +173,18 @@ fn find_key(source: &Source<'_>, text: &str, offset: usize, out: &mut Vec<Lint>)
                 .with_help("add the key to this locale's translations, or set a fallback locale"),
         );
     }
+}
+
+/// Each placeholder in `text`; a `{0}` right after what a quantifier
+/// follows (`]`, `)`, a letter) is code, not a placeholder.
+fn placeholders(text: &str) -> impl Iterator<Item = regex::Captures<'_>> {
+    PLACEHOLDER.captures_iter(text).filter(move |found| {
+        let Some(positional) = found.get(POSITIONAL) else { return true };
+        let before = text[..positional.start()].chars().next_back();
+        !before.is_some_and(|c| {
+            c.is_alphanumeric() || matches!(c, ']' | ')' | '}' | '\\' | '.' | '*' | '+' | '?')
+        })
+    })
 }
 
 /// The matched text and the syntax it is written in.
@@ -209,7 +228,7 @@ mod tests {
     use super::*;
 
     fn syntax_of(text: &str) -> Option<&'static str> {
-        PLACEHOLDER.captures(text).map(|found| which(&found).1)
+        placeholders(text).next().map(|found| which(&found).1)
     }
 
     #[test]

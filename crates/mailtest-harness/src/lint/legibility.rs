@@ -79,10 +79,14 @@ pub(crate) fn check(cx: &Context<'_>, out: &mut Vec<Lint>) {
     }
 }
 
-/// The first few words of a text, for a note.
+/// The first few words of a text (at most 60 characters), for a note.
 fn first_words(text: &str) -> String {
     let decoded = mailtest_mime::html::decode_entities(text);
-    let words: Vec<&str> = decoded.split_whitespace().take(8).collect();
+    let words: Vec<&str> = decoded.split_whitespace().collect();
     let shown = words.join(" ");
-    if decoded.split_whitespace().count() > 8 { format!("{shown} …") } else { shown }
+    if shown.chars().count() > 60 {
+        format!("{}…", shown.chars().take(59).collect::<String>())
+    } else {
+        shown
+    }
 }
