@@ -62,6 +62,7 @@
 //! | `harness` | yes | everything a test uses (mailtest-harness: insta, pretty_assertions, sha2, regex, futures-timer, mail-parser), and mailtest-mailer's `decode`, so the console backend prints decoded mail |
 //! | `sink` | yes | [`SmtpSink`] (mailtest-sink): real SMTP on loopback into an outbox, AUTH, limits, failure injection; an event loop on `mio` (plus `socket2` for quick ACKs), no TLS crate, no async runtime |
 //! | `smtp` | no | `SmtpBackend`: `EMAIL_BACKEND=smtp` really sends (lettre's `smtp-transport` + `rustls-tls`: rustls, ring, webpki roots); with `tokio`, `AsyncSmtpBackend` |
+//! | `dkim` | no | `email.assert().dkim_verifies(&keys)`, `email.dkim(&keys)` and `mailtest::dkim::DkimKey`: DKIM verification with keys the test gives, no DNS (mailtest-dkim: rsa, ed25519-dalek, sha2) |
 //! | `tokio` | no | `AsyncMailer`, `AsyncEmailBackend`, the `send_async` forms, `AsyncCaptureTransport` and `Outbox::async_transport`; a clear error instead of a deadlock for a blocking wait on a current-thread runtime |
 //!
 //! The `mailtest` command (`serve`, `show`, `assert`) is a crate of its
@@ -117,6 +118,8 @@ pub use mailtest_harness::{
     current, lint, regex, snapshot,
 };
 // The decoder's types, as an `Email` shows them.
+#[cfg(feature = "dkim")]
+pub use mailtest_harness::dkim;
 #[cfg(feature = "harness")]
 pub use mailtest_mime::{Attachment, Header, Mailbox, MimePart};
 // Where a send goes.

@@ -115,6 +115,8 @@ mod config;
 mod content;
 mod context;
 mod diagnostic;
+#[cfg(feature = "dkim")]
+pub mod dkim;
 mod failure;
 mod headers;
 mod legibility;
