@@ -32,6 +32,26 @@ fn is_wsp(b: u8) -> bool {
     b == b' ' || b == b'\t'
 }
 
+/// `bytes` with every run of white space made one space and none at the
+/// end; CR and LF dropped (unfolding); white space at the start kept as one
+/// space when `keep_leading` (a body line), dropped otherwise (a header value).
+fn squeeze(bytes: &[u8], keep_leading: bool, out: &mut Vec<u8>) {
+    let mut pending_space = false;
+    let mut started = keep_leading;
+    for &b in bytes.iter().filter(|b| **b != b'\r' && **b != b'\n') {
+        if is_wsp(b) {
+            pending_space = started;
+            continue;
+        }
+        if pending_space {
+            out.push(b' ');
+            pending_space = false;
+        }
+        out.push(b);
+        started = true;
+    }
+}
+
 /// One header field (`name`, and the bytes after its colon, folding
 /// included, without the final CRLF), canonicalised, with a CRLF.
 pub(crate) fn header(name: &str, value: &[u8], canon: Canonicalization, out: &mut Vec<u8>) {
@@ -44,24 +64,8 @@ pub(crate) fn header(name: &str, value: &[u8], canon: Canonicalization, out: &mu
         Canonicalization::Relaxed => {
             out.extend(name.trim_end_matches([' ', '\t']).bytes().map(|b| b.to_ascii_lowercase()));
             out.push(b':');
-            // Unfold, fold every run of white space to one space, and trim.
-            let mut pending_space = false;
-            let mut started = false;
-            for &b in value {
-                if b == b'\r' || b == b'\n' {
-                    continue;
-                }
-                if is_wsp(b) {
-                    pending_space = started;
-                    continue;
-                }
-                if pending_space {
-                    out.push(b' ');
-                    pending_space = false;
-                }
-                out.push(b);
-                started = true;
-            }
+            // Unfolded (CRLFs dropped), white space squeezed, trimmed.
+            squeeze(value, false, out);
         }
     }
     out.extend_from_slice(b"\r\n");
@@ -78,18 +82,7 @@ pub(crate) fn body(body: &[u8], canon: Canonicalization) -> Vec<u8> {
                     Some(content) => (content, true),
                     None => (line, false),
                 };
-                let mut pending_space = false;
-                for &b in content {
-                    if is_wsp(b) {
-                        pending_space = true;
-                        continue;
-                    }
-                    if pending_space {
-                        out.push(b' ');
-                        pending_space = false;
-                    }
-                    out.push(b);
-                }
+                squeeze(content, true, &mut out);
                 if ending {
                     out.extend_from_slice(b"\r\n");
                 }
