@@ -337,7 +337,8 @@ fn each_rule_fires_alone_on_its_fixture_and_its_twin_is_clean() {
 #[test]
 fn every_code_has_a_fixture() {
     let cases = cases();
-    for code in CODES.iter().filter(|code| **code != "lint-panicked") {
+    // `untranslated-text` judges a group of emails: `lint_locales.rs`.
+    for code in CODES.iter().filter(|code| !["lint-panicked", "untranslated-text"].contains(code)) {
         assert!(cases.iter().any(|case| case.code == *code), "no fixture for {code}");
     }
     // `lint-panicked` reports a bug in a rule: no valid fixture can raise it.

@@ -30,6 +30,7 @@ pub(crate) const GMAIL_CLIP: &str = "gmail-clip";
 pub(crate) const BCC_HEADER_VISIBLE: &str = "bcc-header-visible";
 pub(crate) const LIST_UNSUBSCRIBE_SYNTAX: &str = "list-unsubscribe-syntax";
 pub(crate) const ONE_CLICK_UNSUBSCRIBE: &str = "one-click-unsubscribe";
+pub(crate) const UNTRANSLATED_TEXT: &str = "untranslated-text";
 pub(crate) const LINT_PANICKED: &str = "lint-panicked";
 
 /// Every lint code, in the order the rules run (see the table in the
@@ -68,5 +69,6 @@ pub const CODES: &[&str] = &[
     BCC_HEADER_VISIBLE,
     LIST_UNSUBSCRIBE_SYNTAX,
     ONE_CLICK_UNSUBSCRIBE,
+    UNTRANSLATED_TEXT,
     LINT_PANICKED,
 ];

@@ -122,6 +122,7 @@ mod headers;
 mod legibility;
 mod links;
 mod lints;
+mod locale;
 mod markup;
 mod paint;
 mod parts;
@@ -136,6 +137,7 @@ pub use self::codes::CODES;
 pub use self::config::{LintConfig, Profile};
 pub use self::diagnostic::{Lint, Location, Severity};
 pub use self::lints::Lints;
+pub use self::locale::Translations;
 
 use crate::email::Email;
 use mailtest_mime::contain_panics;
