@@ -30,14 +30,18 @@ fn english() -> Email {
     )
 }
 
-#[test]
-fn translated_locales_pass_and_shared_names_and_addresses_are_not_flagged() {
-    let en = english();
-    let de = localized(
+fn german() -> Email {
+    localized(
         "Passwort zurücksetzen",
         "Jemand hat das Zurücksetzen des Passworts Ihres Kontos angefordert.",
         "Neues Passwort wählen",
-    );
+    )
+}
+
+#[test]
+fn translated_locales_pass_and_shared_names_and_addresses_are_not_flagged() {
+    let en = english();
+    let de = german();
     let fr = localized(
         "Réinitialiser votre mot de passe",
         "Quelqu'un a demandé la réinitialisation du mot de passe de votre compte.",
@@ -49,11 +53,7 @@ fn translated_locales_pass_and_shared_names_and_addresses_are_not_flagged() {
 #[test]
 fn a_locale_that_fell_back_to_the_default_fails_naming_each_sentence() {
     let en = english();
-    let de = localized(
-        "Passwort zurücksetzen",
-        "Jemand hat das Zurücksetzen des Passworts Ihres Kontos angefordert.",
-        "Neues Passwort wählen",
-    );
+    let de = german();
     // The French catalogue lacks the greeting and the subject: both fell back.
     let fr = localized(
         "Reset your password",
