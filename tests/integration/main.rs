@@ -27,6 +27,7 @@ mod hygiene;
 mod layering;
 mod links_and_lints;
 mod lint_asserts;
+mod lint_compat;
 mod lint_content;
 mod lint_fixtures;
 mod lint_locales;

@@ -111,6 +111,7 @@ mod accessibility;
 mod assert;
 mod closest;
 mod codes;
+mod compat;
 mod config;
 mod content;
 mod context;
@@ -134,6 +135,7 @@ mod style;
 mod unsubscribe;
 
 pub use self::codes::CODES;
+pub use self::compat::Client;
 pub use self::config::{LintConfig, Profile};
 pub use self::diagnostic::{Lint, Location, Severity};
 pub use self::lints::Lints;
