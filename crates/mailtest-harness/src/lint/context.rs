@@ -27,13 +27,15 @@ pub(crate) struct Context<'a> {
 impl<'a> Context<'a> {
     pub(crate) fn new(email: &'a Email, config: &'a LintConfig) -> Context<'a> {
         let raw = email.raw();
+        let html =
+            email.html().map(|html| (Source::new("text/html", html.as_bytes()), Document::parse(html)));
         Context {
             email,
             config,
             headers: Headers::scan(raw),
             raw: Source::new("message", raw),
-            html: email.html().map(|html| (Source::new("text/html", html.as_bytes()), Document::parse(html))),
-            markup: email.html().map(Markup::read),
+            markup: html.as_ref().map(|(_, doc)| Markup::read(doc)),
+            html,
             text: email.text().map(|text| Source::new("text/plain", text.as_bytes())),
         }
     }

@@ -3,22 +3,21 @@
 //! quoted code), the links with their text, the headings, the tables, and
 //! the colours and sizes the text is shown in.
 //!
-//! [`Document`](mailtest_mime::html::Document) keeps start tags only; these
-//! rules need what is between them, so they walk the same tokenizer once
-//! more, here, and never again.
+//! It walks the [`Document`]'s tokens (tokenized once, for every rule),
+//! with each start tag's attributes as the document read them.
 
 use std::ops::Range;
 
 use super::style::{Color, Declarations};
-use mailtest_mime::html::{Kind, Tag, tokenize};
+use mailtest_mime::html::{Document, Element, Kind, Node};
 
 /// Elements with no end tag: never pushed on the open-element stack.
-const VOID: [&str; 14] = [
-    "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr",
-    "param",
+const VOID: [&[u8]; 14] = [
+    b"area", b"base", b"br", b"col", b"embed", b"hr", b"img", b"input", b"link", b"meta", b"source",
+    b"track", b"wbr", b"param",
 ];
 /// Elements whose text is code shown as such, never template output.
-const QUOTING: [&str; 6] = ["pre", "code", "kbd", "samp", "tt", "xmp"];
+const QUOTING: [&[u8]; 6] = [b"pre", b"code", b"kbd", b"samp", b"tt", b"xmp"];
 
 /// A piece of text a reader sees, as written (character references not
 /// decoded), with the presentation it has.
@@ -95,30 +94,37 @@ struct Open<'a> {
 }
 
 impl<'a> Markup<'a> {
-    pub(crate) fn read(html: &'a str) -> Markup<'a> {
+    pub(crate) fn read(doc: &Document<'a>) -> Markup<'a> {
         let mut markup = Markup::default();
         let mut stack: Vec<Open<'a>> = Vec::new();
         let mut in_conditional = false;
-        for token in tokenize(html) {
+        for node in doc.nodes() {
+            let token = match node {
+                Node::Element(_) if in_conditional => continue,
+                Node::Element(element) => {
+                    markup.start(element, &mut stack);
+                    continue;
+                }
+                Node::Token(token) => token,
+            };
             match token.kind {
                 // Outlook's own markup repeats what every other client is
                 // shown; what a reader sees is read from the rest.
                 Kind::ConditionalStart(_) => in_conditional = true,
                 Kind::ConditionalEnd => in_conditional = false,
                 _ if in_conditional => {}
-                Kind::StartTag(tag) => markup.start(&tag, &mut stack),
                 Kind::EndTag(name) => {
                     if let Some(at) = stack.iter().rposition(|open| open.name.eq_ignore_ascii_case(name)) {
                         stack.truncate(at);
                     }
                 }
-                Kind::Text(text) => markup.text(text, token.span, &stack),
+                Kind::Text(text) => markup.text(text, token.span.clone(), &stack),
                 Kind::RawText { element, text } if element.eq_ignore_ascii_case("title") => {
                     markup.title = Some((text, token.span.clone()));
-                    markup.text(text, token.span, &stack);
+                    markup.text(text, token.span.clone(), &stack);
                 }
                 Kind::RawText { element, text } if element.eq_ignore_ascii_case("textarea") => {
-                    markup.text(text, token.span, &stack);
+                    markup.text(text, token.span.clone(), &stack);
                 }
                 _ => {}
             }
@@ -126,114 +132,133 @@ impl<'a> Markup<'a> {
         markup
     }
 
-    fn start(&mut self, tag: &Tag<'a>, stack: &mut Vec<Open<'a>>) {
-        let name = tag.name();
+    fn start(&mut self, element: Element<'_, 'a>, stack: &mut Vec<Open<'a>>) {
+        let tag = element.tag;
+        // Names compared once, lower-cased into a buffer: a newsletter has
+        // hundreds of tags, each with attributes, and this runs on each.
+        let mut tag_buffer = [0; 16];
+        let tag_name = lower(tag.name(), &mut tag_buffer);
+        let heading = match tag_name {
+            [b'h', digit @ b'1'..=b'6'] => Some(digit - b'0'),
+            _ => None,
+        };
         let parent = stack.last();
         let mut open = Open {
-            name,
-            quoted: parent.is_some_and(|p| p.quoted) || QUOTING.iter().any(|q| tag.is(q)),
+            name: tag.name(),
+            quoted: parent.is_some_and(|p| p.quoted) || QUOTING.contains(&tag_name),
             hidden: parent.is_some_and(|p| p.hidden),
             color: parent.and_then(|p| p.color),
             background: parent.and_then(|p| p.background),
             background_unknown: parent.is_some_and(|p| p.background_unknown),
             font_px: parent.and_then(|p| p.font_px),
-            bold: parent.is_some_and(|p| p.bold)
-                || tag.is("b")
-                || tag.is("strong")
-                || heading_level(tag).is_some(),
+            bold: parent.is_some_and(|p| p.bold) || matches!(tag_name, b"b" | b"strong") || heading.is_some(),
             link: parent.and_then(|p| p.link),
             table: parent.and_then(|p| p.table),
         };
-        let mut role = None;
-        for attr in tag.attrs() {
+        let (mut role_presentation, mut role_other, mut summary) = (false, false, false);
+        let (mut href, mut label, mut alt) = (None, None, None);
+        for attr in element.attrs {
             let Some(value) = attr.value else { continue };
-            let is = |n: &str| attr.name.eq_ignore_ascii_case(n);
-            if is("style") {
-                let style = Declarations::parse(value);
-                if let Some(color) = style.color("color") {
-                    open.color = Some((color, attr.span.start));
+            let mut attr_buffer = [0; 16];
+            match lower(attr.name, &mut attr_buffer) {
+                b"style" => self.style(value, attr.span.clone(), &mut open),
+                b"bgcolor" => {
+                    if let Some(color) = Color::parse(value) {
+                        open.background = Some((color, attr.span.start));
+                        open.background_unknown = false;
+                    }
                 }
-                if let Some(color) = style.background() {
-                    open.background = Some((color, attr.span.start));
-                    open.background_unknown = false;
-                } else if style.has_background_image() {
-                    open.background_unknown = true;
+                b"background" => open.background_unknown = true,
+                b"color" if tag_name == b"font" => {
+                    if let Some(color) = Color::parse(value) {
+                        open.color = Some((color, attr.span.start));
+                    }
                 }
-                if let Some(px) = style.font_px() {
-                    open.font_px = Some((px, attr.span.start));
+                b"role" => {
+                    let role = value.trim();
+                    if role.eq_ignore_ascii_case("presentation") || role.eq_ignore_ascii_case("none") {
+                        role_presentation = true;
+                    } else if !role.is_empty() {
+                        role_other = true;
+                    }
                 }
-                if style.hides() {
-                    open.hidden = true;
-                }
-                if style
-                    .get("font-weight")
-                    .is_some_and(|w| w == "bold" || w.parse::<u32>().is_ok_and(|w| w >= 700))
-                {
-                    open.bold = true;
-                }
-                if style.get("text-align").is_some_and(|a| a.eq_ignore_ascii_case("justify")) {
+                b"hidden" => open.hidden = true,
+                b"aria-hidden" if value.trim() == "true" => open.hidden = true,
+                b"align" if tag_name == b"p" && value.eq_ignore_ascii_case("justify") => {
                     self.justified.push(attr.span.clone());
                 }
-            } else if is("bgcolor") {
-                if let Some(color) = Color::parse(value) {
-                    open.background = Some((color, attr.span.start));
-                    open.background_unknown = false;
+                b"summary" => summary = true,
+                name @ (b"alt" | b"title" | b"href" | b"src" | b"value" | b"placeholder" | b"aria-label"
+                | b"content") => {
+                    self.attrs.push((attr.name, value, attr.span.clone()));
+                    match name {
+                        b"href" => href = Some(attr),
+                        b"alt" => alt = Some(attr),
+                        b"aria-label" => label = Some(attr),
+                        b"title" if label.is_none() => label = Some(attr),
+                        _ => {}
+                    }
                 }
-            } else if is("background") {
-                open.background_unknown = true;
-            } else if is("color") && tag.is("font") {
-                if let Some(color) = Color::parse(value) {
-                    open.color = Some((color, attr.span.start));
-                }
-            } else if is("role") {
-                role = Some(value.trim().to_ascii_lowercase());
-            } else if is("hidden") || (is("aria-hidden") && value.trim() == "true") {
-                open.hidden = true;
-            } else if is("align") && tag.is("p") && value.eq_ignore_ascii_case("justify") {
-                self.justified.push(attr.span.clone());
-            }
-            if ["alt", "title", "href", "src", "value", "placeholder", "aria-label", "content"]
-                .iter()
-                .any(|n| is(n))
-            {
-                self.attrs.push((attr.name, value, attr.span.clone()));
+                _ => {}
             }
         }
-        if tag.is("a") && tag.attr("href").is_some() {
-            let label = tag
-                .attr("aria-label")
-                .or_else(|| tag.attr("title"))
-                .map(|attr| attr.decoded().trim().to_owned())
-                .filter(|label| !label.is_empty());
+        if tag_name == b"a"
+            && let Some(href) = href
+        {
+            let label = label.map(|attr| attr.decoded().trim().to_owned()).filter(|label| !label.is_empty());
             self.links.push(Link {
                 tag: tag.name_span(),
-                href: tag.attr("href").map(|href| href.decoded().trim().to_owned()).unwrap_or_default(),
+                href: href.decoded().trim().to_owned(),
                 text: String::new(),
                 images: Vec::new(),
                 label,
             });
             open.link = Some(self.links.len() - 1);
-        } else if tag.is("img")
+        } else if tag_name == b"img"
             && let Some(link) = open.link.and_then(|at| self.links.get_mut(at))
         {
-            link.images.push(tag.attr("alt").map(|alt| alt.decoded().trim().to_owned()));
+            link.images.push(alt.map(|alt| alt.decoded().trim().to_owned()));
         }
-        if let Some(level) = heading_level(tag) {
+        if let Some(level) = heading {
             self.headings.push((level, tag.name_span()));
         }
-        if tag.is("table") {
-            let presentation = matches!(role.as_deref(), Some("presentation" | "none"));
-            let data = role.as_deref().is_some_and(|role| !role.is_empty() && !presentation)
-                || tag.attr("summary").is_some();
-            self.tables.push(Table { tag: tag.name_span(), presentation, data });
+        if tag_name == b"table" {
+            let data = (role_other && !role_presentation) || summary;
+            self.tables.push(Table { tag: tag.name_span(), presentation: role_presentation, data });
             open.table = Some(self.tables.len() - 1);
-        } else if ["th", "caption", "thead"].iter().any(|n| tag.is(n))
+        } else if matches!(tag_name, b"th" | b"caption" | b"thead")
             && let Some(table) = open.table.and_then(|at| self.tables.get_mut(at))
         {
             table.data = true;
         }
-        if !VOID.iter().any(|v| tag.is(v)) && !tag.is_self_closing() {
+        if !VOID.contains(&tag_name) && !tag.is_self_closing() {
             stack.push(open);
+        }
+    }
+
+    /// What an inline `style` sets for the text inside.
+    fn style(&mut self, value: &str, span: Range<usize>, open: &mut Open<'a>) {
+        let style = Declarations::parse(value);
+        if let Some(color) = style.color("color") {
+            open.color = Some((color, span.start));
+        }
+        if let Some(color) = style.background() {
+            open.background = Some((color, span.start));
+            open.background_unknown = false;
+        } else if style.has_background_image() {
+            open.background_unknown = true;
+        }
+        if let Some(px) = style.font_px() {
+            open.font_px = Some((px, span.start));
+        }
+        if style.hides() {
+            open.hidden = true;
+        }
+        if style.get("font-weight").is_some_and(|w| w == "bold" || w.parse::<u32>().is_ok_and(|w| w >= 700)) {
+            open.bold = true;
+        }
+        if style.get("text-align").is_some_and(|a| a.eq_ignore_ascii_case("justify")) {
+            self.justified.push(span);
         }
     }
 
@@ -265,11 +290,14 @@ impl<'a> Markup<'a> {
     }
 }
 
-fn heading_level(tag: &Tag<'_>) -> Option<u8> {
-    match tag.name().as_bytes() {
-        [b'h' | b'H', digit @ b'1'..=b'6'] => Some(digit - b'0'),
-        _ => None,
+/// `name` lower-cased into `buffer`; empty when longer than it (no name
+/// this reader looks for is).
+fn lower<'b>(name: &str, buffer: &'b mut [u8; 16]) -> &'b [u8] {
+    let Some(slot) = buffer.get_mut(..name.len()) else { return &[] };
+    for (to, from) in slot.iter_mut().zip(name.bytes()) {
+        *to = from.to_ascii_lowercase();
     }
+    slot
 }
 
 #[cfg(test)]
@@ -282,7 +310,8 @@ mod tests {
                     <pre>{{ x }}</pre><a href=\"https://e.com\"><img src=a.png alt=\"\"></a></td></tr></table>\
                     <table><tr><th>Item</th></tr></table><h1>A</h1><h3>B</h3>\
                     <!--[if mso]><p>Outlook</p><![endif]--><div style=\"display:none\">pre</div>";
-        let markup = Markup::read(html);
+        let doc = Document::parse(html);
+        let markup = Markup::read(&doc);
         let texts: Vec<(&str, bool, bool)> =
             markup.texts.iter().map(|t| (t.text, t.quoted, t.hidden)).collect();
         assert_eq!(

@@ -3,7 +3,7 @@
 
 use std::ops::Range;
 
-use super::tokens::{Attr, Kind, Tag, tokenize};
+use super::tokens::{Attr, Kind, Tag, Token, tokenize};
 use crate::url::percent_decode;
 
 /// The start tags of a document, in order, each with its attributes read
@@ -23,6 +23,26 @@ pub struct Document<'a> {
     tags: Vec<(Tag<'a>, Range<usize>)>,
     attrs: Vec<Attr<'a>>,
     styles: Vec<(usize, &'a str)>,
+    /// Every token in order: a start tag by its index in `tags`, the rest
+    /// as they are, for readers that walk the document (the lints' text,
+    /// links and tables) without tokenizing it again.
+    order: Vec<Entry<'a>>,
+}
+
+#[derive(Clone, Debug)]
+enum Entry<'a> {
+    Tag(usize),
+    Token(Token<'a>),
+}
+
+/// One step of [`Document::nodes`]: a start tag with its attributes, or any
+/// other token (text, end tag, comment, conditional-comment bound, raw text).
+#[derive(Clone, Copy, Debug)]
+pub enum Node<'d, 'a> {
+    /// A start tag.
+    Element(Element<'d, 'a>),
+    /// Any other token.
+    Token(&'d Token<'a>),
 }
 
 /// A start tag of a [`Document`] with its attributes.
@@ -51,21 +71,55 @@ impl<'a> Document<'a> {
             tags: Vec::with_capacity(tags),
             attrs: Vec::with_capacity(tags * 2),
             styles: Vec::new(),
+            order: Vec::with_capacity(tags * 3),
         };
         for token in tokenize(html) {
             match token.kind {
                 Kind::StartTag(tag) => {
                     let first = doc.attrs.len();
                     doc.attrs.extend(tag.attrs());
+                    doc.order.push(Entry::Tag(doc.tags.len()));
                     doc.tags.push((tag, first..doc.attrs.len()));
                 }
                 Kind::RawText { element, text } if element.eq_ignore_ascii_case("style") => {
                     doc.styles.push((token.span.start, text));
+                    doc.order.push(Entry::Token(token));
                 }
-                _ => {}
+                _ => doc.order.push(Entry::Token(token)),
             }
         }
         doc
+    }
+
+    /// Every token of the document in order, each start tag as its
+    /// [`Element`] (attributes read once). Comments are here, as
+    /// [`Kind::Comment`] tokens, for a reader to skip.
+    ///
+    /// ```
+    /// use mailtest_mime::html::{Document, Kind, Node};
+    ///
+    /// let doc = Document::parse("<p class=a>Hi</p>");
+    /// let walked: Vec<String> = doc
+    ///     .nodes()
+    ///     .map(|node| match node {
+    ///         Node::Element(element) => format!("<{} {}>", element.tag.name(), element.attrs.len()),
+    ///         Node::Token(token) => match &token.kind {
+    ///             Kind::Text(text) => (*text).to_owned(),
+    ///             Kind::EndTag(name) => format!("</{name}>"),
+    ///             _ => String::new(),
+    ///         },
+    ///     })
+    ///     .collect();
+    /// assert_eq!(walked, ["<p 1>", "Hi", "</p>"]);
+    /// ```
+    pub fn nodes(&self) -> impl Iterator<Item = Node<'_, 'a>> {
+        self.order.iter().map(|entry| match entry {
+            Entry::Tag(index) => {
+                let (tag, attrs) = &self.tags[*index];
+                Node::Element(Element { tag, attrs: &self.attrs[attrs.clone()] })
+            }
+            Entry::Token(token) => Node::Token(token),
+        })
     }
 
     /// The start tags with their attributes, in order.
