@@ -330,7 +330,7 @@ pub use crate::backend::SmtpBackend;
 pub use crate::backend::{AsyncEmailBackend, AsyncMailer, Blocking, register_async_backend};
 pub use crate::backend::{
     BackendKind, ConsoleBackend, Delivery, DummyBackend, EmailBackend, FileBackend, Mailer, MemoryBackend,
-    RefusedRecipient, Settings, read_mail, register_backend,
+    Permit, RefusedRecipient, Settings, read_mail, register_backend,
 };
 pub use crate::error::{Cause, Error};
 pub use crate::send_mail::{

@@ -1,18 +1,17 @@
 //! [`Mailer`]: sends through one backend, chosen in code or by configuration.
 
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
 
 use lettre::Message;
 use lettre::address::Envelope;
 
+use super::core::{Core, from_settings};
+use super::plan::{Plan, Step};
 use super::{
     BackendKind, ConsoleBackend, Delivery, DummyBackend, EmailBackend, FileBackend, MemoryBackend, Settings,
-    prepare, registry,
+    registry,
 };
-use crate::capture::{capture_claimed, capture_if_claimed};
 use crate::error::Error;
-use mailtest_capture::bypassing;
 
 /// Sends email through one backend, chosen in code or by configuration;
 /// a `lettre::Transport`.
@@ -48,27 +47,16 @@ use mailtest_capture::bypassing;
 /// ```
 #[derive(Clone)]
 pub struct Mailer {
-    inner: Arc<Session>,
-    bypass: bool,
-    fail_silently: bool,
-    /// What it was made from, if from settings: defaults for `send_mail`.
-    settings: Option<Arc<Settings>>,
-    /// Its name among the configured mailers (Django's alias), if it has one.
-    name: Option<Arc<str>>,
+    core: Core,
+    backend: Arc<Session>,
 }
 
 /// Owns the backend; closes it when the last `Mailer` clone drops.
-struct Session {
-    backend: Box<dyn EmailBackend>,
-    label: String,
-    /// Whether `open()` was called and `close()` not since: a fail-silently
-    /// batch then keeps the session rather than opening and closing its own.
-    opened: AtomicBool,
-}
+struct Session(Box<dyn EmailBackend>);
 
 impl Drop for Session {
     fn drop(&mut self) {
-        let _ = self.backend.close();
+        let _ = self.0.close();
     }
 }
 
@@ -80,18 +68,12 @@ impl Mailer {
     /// # let _ = mailer;
     /// ```
     pub fn new(backend: impl EmailBackend + 'static) -> Mailer {
-        let label = std::any::type_name_of_val(&backend).rsplit("::").next().unwrap_or("backend").to_owned();
+        let label = Core::label_of(&backend);
         Mailer::boxed(Box::new(backend), label)
     }
 
-    fn boxed(backend: Box<dyn EmailBackend>, label: String) -> Mailer {
-        Mailer {
-            inner: Arc::new(Session { backend, label, opened: AtomicBool::new(false) }),
-            bypass: false,
-            fail_silently: false,
-            settings: None,
-            name: None,
-        }
+    fn boxed(backend: Box<dyn EmailBackend>, label: &str) -> Mailer {
+        Mailer { core: Core::new(label, false), backend: Arc::new(Session(backend)) }
     }
 
     /// A mailer configured by the `EMAIL_*` environment variables: see
@@ -163,18 +145,7 @@ impl Mailer {
 
     /// The mailer `settings` configure, called `name`.
     pub(crate) fn named(settings: &Settings, name: &str) -> Result<Mailer, Error> {
-        settings.check()?;
-        let mailer = match settings.backend {
-            BackendKind::Smtp => smtp_mailer(settings)?,
-            BackendKind::Console => Mailer::new(ConsoleBackend::stdout()),
-            BackendKind::File => Mailer::new(FileBackend::new(settings.required_file_path()?)?),
-            BackendKind::Memory => Mailer::new(MemoryBackend),
-            BackendKind::Dummy => Mailer::new(DummyBackend),
-            BackendKind::Custom(backend) => {
-                Mailer::boxed(registry::make(backend, settings)?, backend.to_owned())
-            }
-        };
-        Ok(Mailer { settings: Some(Arc::new(settings.clone())), name: Some(name.into()), ..mailer })
+        from_settings!(Mailer, settings, name, smtp_mailer, registry::make)
     }
 
     /// Its name among the configured mailers: `default` for one made from
@@ -187,7 +158,7 @@ impl Mailer {
     /// assert_eq!(mailtest::Mailer::from_settings(&settings).unwrap().name(), Some("default"));
     /// ```
     pub fn name(&self) -> Option<&str> {
-        self.name.as_deref()
+        self.core.name()
     }
 
     /// This mailer, failing silently — Django's
@@ -209,14 +180,8 @@ impl Mailer {
     ///     .unwrap();
     /// assert_eq!(mailer.send_messages(&[message]).unwrap(), 0);
     /// ```
-    pub fn fail_silently(mut self, fail_silently: bool) -> Mailer {
-        self.fail_silently = fail_silently;
-        self
-    }
-
-    /// Whether it writes `Date` in local time (`EMAIL_USE_LOCALTIME`).
-    fn localtime(&self) -> bool {
-        self.settings.as_ref().is_some_and(|settings| settings.use_localtime)
+    pub fn fail_silently(self, fail_silently: bool) -> Mailer {
+        Mailer { core: self.core.with_fail_silently(fail_silently), ..self }
     }
 
     /// The settings this mailer was made from, if it was: for
@@ -229,7 +194,7 @@ impl Mailer {
     /// assert!(mailtest::Mailer::new(mailtest::DummyBackend).settings().is_none());
     /// ```
     pub fn settings(&self) -> Option<&Settings> {
-        self.settings.as_deref()
+        self.core.settings()
     }
 
     /// This mailer, always sending through its own backend: no binding,
@@ -249,9 +214,8 @@ impl Mailer {
     /// mailer.send_messages(&[message]).unwrap();
     /// mail.assert_empty(); // the dummy backend had it, not the capture
     /// ```
-    pub fn bypass_capture(mut self) -> Mailer {
-        self.bypass = true;
-        self
+    pub fn bypass_capture(self) -> Mailer {
+        Mailer { core: self.core.bypassing_capture(), ..self }
     }
 
     /// Sends `messages` and returns how many were sent.
@@ -307,40 +271,26 @@ impl Mailer {
     /// # }
     /// ```
     pub fn deliver(&self, messages: &[Message]) -> Result<Delivery, Error> {
-        let messages = prepare::messages(messages, self.localtime());
-        if self.bypass {
-            return bypassing(true, || self.through_backend(&messages));
-        }
-        let (captured, rest, places) = capture_claimed(&messages, self.name.as_ref());
-        if rest.is_empty() {
-            return Ok(Delivery::new(captured));
-        }
-        let mut delivery = self.through_backend(&rest)?.renumbered(&places);
-        delivery.absorb(Delivery::new(captured), 0);
-        Ok(delivery)
+        self.run(self.core.deliver(messages))
     }
 
-    /// Sends `messages` through the backend: at once, or — failing silently —
-    /// one by one over one session, going on past failures, as Django does.
-    fn through_backend(&self, messages: &[Message]) -> Result<Delivery, Error> {
-        let backend = &self.inner.backend;
-        if !self.fail_silently {
-            return backend.deliver(messages);
+    /// Carries out `plan`: each step a call of the backend.
+    fn run(&self, mut plan: Plan<'_>) -> Result<Delivery, Error> {
+        while let Some(step) = plan.next() {
+            let outcome = self.call(step, &plan);
+            plan.record(outcome);
         }
-        let own_session = !self.inner.opened.load(Ordering::Acquire);
-        if own_session && backend.open().is_err() {
-            return Ok(Delivery::default());
+        plan.finish()
+    }
+
+    fn call(&self, step: Step<'_>, plan: &Plan<'_>) -> super::plan::Outcome {
+        let (backend, permit) = (&self.backend.0, plan.permit());
+        match step {
+            Step::Open => backend.open_with(permit).into(),
+            Step::Deliver(range) => backend.deliver_with(plan.messages(range), permit).into(),
+            Step::SendRaw(envelope, raw) => backend.send_raw_with(envelope, raw, permit).into(),
+            Step::Close => backend.close().into(),
         }
-        let mut delivery = Delivery::default();
-        for (at, message) in messages.iter().enumerate() {
-            if let Ok(sent) = backend.deliver(std::slice::from_ref(message)) {
-                delivery.absorb(sent, at);
-            }
-        }
-        if own_session {
-            let _ = backend.close();
-        }
-        Ok(delivery)
     }
 
     /// Sends one message: [`send_messages`](Mailer::send_messages) for one,
@@ -362,24 +312,34 @@ impl Mailer {
         self.deliver(std::slice::from_ref(message)).map(drop)
     }
 
-    /// Starts the backend's session now (see [`EmailBackend::open`]); a
-    /// second `open` is a no-op. A failure is an error, unless the mailer
-    /// [fails silently](Mailer::fail_silently).
+    /// Starts the backend's session now (see [`EmailBackend::open`]), so
+    /// that a wrong setting shows at start-up: for SMTP, connects, sets the
+    /// session up (STARTTLS, AUTH) and holds it for every send until
+    /// [`close`](Mailer::close). A second `open` is a no-op. A failure is an
+    /// error, unless the mailer [fails silently](Mailer::fail_silently).
+    ///
+    /// In a test process, an SMTP mailer opens a session only with an
+    /// [`SmtpSink`](https://docs.rs/mailtest/latest/mailtest/struct.SmtpSink.html)
+    /// of the process (or when it [bypasses capture](Mailer::bypass_capture)):
+    /// any other server is refused with [`Error::NoOutbox`] naming it, and
+    /// the refusal is recorded like a refused send — the test learns at
+    /// start-up, not at the first send, that its configuration would reach
+    /// a real server.
     ///
     /// ```
     /// let mailer = mailtest::Mailer::new(mailtest::DummyBackend);
     /// mailer.open().unwrap();
     /// mailer.close().unwrap();
+    ///
+    /// // This doctest is a test process: no session with a real server.
+    /// # #[cfg(feature = "smtp")] {
+    /// let smtp = mailtest::Mailer::from_settings(&mailtest::Settings::default()).unwrap();
+    /// let err = smtp.open().unwrap_err();
+    /// assert!(matches!(&err, mailtest::Error::NoOutbox { prevented: Some(server), .. } if server == "localhost:25"));
+    /// # }
     /// ```
     pub fn open(&self) -> Result<(), Error> {
-        match bypassing(self.bypass, || self.inner.backend.open()) {
-            Ok(()) => {
-                self.inner.opened.store(true, Ordering::Release);
-                Ok(())
-            }
-            Err(_) if self.fail_silently => Ok(()),
-            Err(err) => Err(err),
-        }
+        self.run(self.core.open()).map(drop)
     }
 
     /// Ends the backend's session (the file backend closes its file; a
@@ -391,22 +351,13 @@ impl Mailer {
     /// mailer.close().unwrap();
     /// ```
     pub fn close(&self) -> Result<(), Error> {
-        self.inner.opened.store(false, Ordering::Release);
-        match self.inner.backend.close() {
-            Err(_) if self.fail_silently => Ok(()),
-            other => other,
-        }
+        self.run(self.core.close()).map(drop)
     }
 }
 
 impl std::fmt::Debug for Mailer {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Mailer")
-            .field("name", &self.name)
-            .field("backend", &self.inner.label)
-            .field("bypass_capture", &self.bypass)
-            .field("fail_silently", &self.fail_silently)
-            .finish()
+        self.core.debug("Mailer", f)
     }
 }
 
@@ -423,13 +374,7 @@ impl lettre::Transport for Mailer {
     /// The bytes as given (no IDNA or `Date` rewriting: they were built
     /// elsewhere), to the backend's `send_raw`.
     fn send_raw(&self, envelope: &Envelope, email: &[u8]) -> Result<(), Error> {
-        if !self.bypass && capture_if_claimed(envelope, self.name.as_ref(), || email.to_vec()) {
-            return Ok(());
-        }
-        match bypassing(self.bypass, || self.inner.backend.send_raw(envelope, email)) {
-            Err(_) if self.fail_silently => Ok(()),
-            other => other,
-        }
+        self.run(self.core.send_raw(envelope, email)).map(drop)
     }
 }
 
