@@ -18,11 +18,11 @@
 //! ```text
 //! EMAIL_HOST=smtp.example.com              # the mailer "default"
 //! MAILERS=bulk
-//! MAILER_BULK_EMAIL_HOST=bulk-relay.example.com
-//! MAILER_BULK_EMAIL_PORT=2525
+//! MAILER_BULK_HOST=bulk-relay.example.com   # or MAILER_BULK_EMAIL_HOST
+//! MAILER_BULK_PORT=2525
 //! ```
 //!
-//! This module reads the `MAILERS` and `MAILER_<NAME>_<SETTING>` variables;
+//! This module reads the `MAILERS` and `MAILER_<NAME>_<OPTION>` variables;
 //! `Settings::mailer(name)` and `Mailer::using(settings, name)` use them.
 
 use std::collections::BTreeMap;
@@ -196,10 +196,10 @@ impl Named {
                 )),
                 _ => None,
             };
+            settings.check().map_err(|err| named_as(err, variable))?;
             if let Some((option, expected)) = required {
                 return Err(invalid(&format!("{prefix}{option}"), "", expected));
             }
-            settings.check().map_err(|err| named_as(err, variable))?;
         }
         Ok(mailers)
     }
@@ -316,6 +316,10 @@ mod tests {
     fn a_named_mailer_port_follows_its_security_unless_given() {
         let settings = settings(&[
             ("MAILERS", "plain, starttls, implicit, given"),
+            ("MAILER_PLAIN_HOST", "relay.example.com"),
+            ("MAILER_STARTTLS_HOST", "relay.example.com"),
+            ("MAILER_IMPLICIT_HOST", "relay.example.com"),
+            ("MAILER_GIVEN_HOST", "relay.example.com"),
             ("MAILER_STARTTLS_EMAIL_USE_TLS", "1"),
             ("MAILER_IMPLICIT_EMAIL_USE_SSL", "1"),
             ("MAILER_GIVEN_EMAIL_USE_SSL", "1"),
@@ -353,6 +357,50 @@ mod tests {
 
     #[test]
     fn other_tools_mailer_variables_are_left_alone() {
-        assert!(settings(&[("MAILER_DSN", "smtp://localhost")]).is_ok());
+        assert!(settings(&[("MAILER_DSN", "smtp://localhost"), ("MAILER_SMTP_HOST", "x")]).is_ok());
+    }
+
+    #[test]
+    fn django_option_names_and_email_settings_both_set_a_mailer() {
+        let settings = settings(&[
+            ("MAILERS", "bulk"),
+            ("MAILER_BULK_HOST", "relay.example.com"),
+            ("MAILER_BULK_USERNAME", "bulk"),
+            ("MAILER_BULK_EMAIL_HOST_PASSWORD", "s3cret"),
+            ("MAILER_BULK_USE_TLS", "1"),
+        ])
+        .unwrap();
+
+        let bulk = settings.mailer("bulk").unwrap();
+        assert_eq!((bulk.host.as_str(), bulk.port), ("relay.example.com", 587));
+        assert_eq!(
+            (bulk.host_user.as_deref(), bulk.host_password.as_deref()),
+            (Some("bulk"), Some("s3cret"))
+        );
+    }
+
+    #[test]
+    fn an_unknown_setting_of_a_named_mailer_says_which_is_close() {
+        let cases = [
+            ("MAILER_BULK_HOTS", Some("MAILER_BULK_HOST")),
+            ("MAILER_BULK_EMAIL_PROT", Some("MAILER_BULK_EMAIL_PORT")),
+            ("MAILER_BULK_FILEPATH", Some("MAILER_BULK_FILE_PATH")),
+            ("MAILER_BULK_RETRIES", None),
+        ];
+        for (variable, suggestion) in cases {
+            let vars = [("MAILERS", "bulk"), ("MAILER_BULK_HOST", "relay.example.com"), (variable, "x")];
+            let err = settings(&vars).unwrap_err();
+            let Error::InvalidSetting { name, expected, .. } = &err else { panic!("{err:?}") };
+            assert_eq!(name, variable);
+            match suggestion {
+                Some(close) => assert!(expected.starts_with(&format!("did you mean {close}? ")), "{err}"),
+                None => assert!(!expected.contains("did you mean"), "{err}"),
+            }
+        }
+    }
+
+    #[test]
+    fn the_edit_distance_counts_letters() {
+        assert_eq!([distance("HOST", "HOST"), distance("HOTS", "HOST"), distance("", "PORT")], [0, 2, 4]);
     }
 }
