@@ -6,6 +6,7 @@ use lettre::Message;
 use lettre::address::Envelope;
 
 use super::core::{Core, from_settings};
+use super::options::mailer_options;
 use super::plan::{Outcome, Plan, Step};
 use super::{
     BackendKind, ConsoleBackend, Delivery, DummyBackend, EmailBackend, FileBackend, MemoryBackend, Permit,
@@ -315,107 +316,9 @@ impl AsyncMailer {
         AsyncMailer { core: Core::new(label, true), backend: Arc::from(backend) }
     }
 
-    /// A mailer configured by the `EMAIL_*` environment variables: see
-    /// [`Settings`].
-    ///
-    /// ```
-    /// # if std::env::var_os("EMAIL_BACKEND").is_none() {
-    /// let mailer = mailtest::AsyncMailer::from_env().unwrap();
-    /// # let _ = mailer;
-    /// # }
-    /// ```
-    pub fn from_env() -> Result<AsyncMailer, Error> {
-        AsyncMailer::from_settings(&Settings::from_env()?)
-    }
-
-    /// A mailer configured by `settings`, as [`Mailer::from_settings`](crate::Mailer::from_settings).
-    /// Needs no runtime until the first send.
-    ///
-    /// ```
-    /// let settings = mailtest::Settings::from_vars([("EMAIL_BACKEND", "console")]).unwrap();
-    /// let mailer = mailtest::AsyncMailer::from_settings(&settings).unwrap();
-    /// # let _ = mailer;
-    /// ```
-    pub fn from_settings(settings: &Settings) -> Result<AsyncMailer, Error> {
-        AsyncMailer::named(settings, "default")
-    }
-
-    /// The mailer called `name` in `settings`: see
-    /// [`Mailer::using`](crate::Mailer::using).
-    ///
-    /// ```
-    /// let settings = mailtest::Settings::from_vars([("MAILERS", "bulk"), ("MAILER_BULK_EMAIL_BACKEND", "dummy")])
-    ///     .unwrap();
-    /// let bulk = mailtest::AsyncMailer::using(&settings, "bulk").unwrap();
-    /// assert_eq!(bulk.name(), Some("bulk"));
-    /// ```
-    pub fn using(settings: &Settings, name: &str) -> Result<AsyncMailer, Error> {
-        AsyncMailer::named(settings.mailer(name)?, &name.to_ascii_lowercase())
-    }
-
     /// The mailer `settings` configure, called `name`.
     pub(crate) fn named(settings: &Settings, name: &str) -> Result<AsyncMailer, Error> {
         from_settings!(AsyncMailer, settings, name, async_smtp_mailer, registry::make_async)
-    }
-
-    /// Its name among the configured mailers: see [`Mailer::name`](crate::Mailer::name).
-    ///
-    /// ```
-    /// assert_eq!(mailtest::AsyncMailer::new(mailtest::DummyBackend).name(), None);
-    /// ```
-    pub fn name(&self) -> Option<&str> {
-        self.core.name()
-    }
-
-    /// This mailer, failing silently: see
-    /// [`Mailer::fail_silently`](crate::Mailer::fail_silently).
-    ///
-    /// ```
-    /// # #[tokio::main(flavor = "current_thread")] async fn main() {
-    /// // A memory backend with nothing bound refuses every send.
-    /// let mailer = mailtest::AsyncMailer::new(mailtest::MemoryBackend).fail_silently(true);
-    /// let message = lettre::Message::builder()
-    ///     .from("app@example.com".parse().unwrap())
-    ///     .to("ann@example.com".parse().unwrap())
-    ///     .body(String::from("Hi"))
-    ///     .unwrap();
-    /// assert_eq!(mailer.send_messages(&[message]).await.unwrap(), 0);
-    /// # }
-    /// ```
-    pub fn fail_silently(self, fail_silently: bool) -> AsyncMailer {
-        AsyncMailer { core: self.core.with_fail_silently(fail_silently), ..self }
-    }
-
-    /// The settings this mailer was made from, if it was: see
-    /// [`Mailer::settings`](crate::Mailer::settings).
-    ///
-    /// ```
-    /// let settings = mailtest::Settings::from_vars([("DEFAULT_FROM_EMAIL", "shop@example.com")]).unwrap();
-    /// let mailer = mailtest::AsyncMailer::from_settings(&settings).unwrap();
-    /// assert_eq!(mailer.settings().unwrap().default_from_email, "shop@example.com");
-    /// ```
-    pub fn settings(&self) -> Option<&Settings> {
-        self.core.settings()
-    }
-
-    /// This mailer, always sending through its own backend: see
-    /// [`Mailer::bypass_capture`](crate::Mailer::bypass_capture).
-    ///
-    /// ```
-    /// # #[tokio::main(flavor = "current_thread")] async fn main() {
-    /// let mail = mailtest::capture();
-    /// let mailer = mailtest::AsyncMailer::new(mailtest::DummyBackend).bypass_capture();
-    /// let message = lettre::Message::builder()
-    ///     .from("app@example.com".parse().unwrap())
-    ///     .to("ann@example.com".parse().unwrap())
-    ///     .body(String::from("Hi"))
-    ///     .unwrap();
-    /// mailer.send_messages(&[message]).await.unwrap();
-    /// mail.assert_empty();
-    /// # }
-    /// ```
-    pub fn bypass_capture(self) -> AsyncMailer {
-        AsyncMailer { core: self.core.bypassing_capture(), ..self }
     }
 
     /// Sends `messages` and returns how many were sent: each into the
@@ -526,6 +429,35 @@ impl AsyncMailer {
         self.run(self.core.close()).await.map(drop)
     }
 }
+
+mailer_options!(
+    AsyncMailer,
+    fail_silently: "```
+# #[tokio::main(flavor = \"current_thread\")] async fn main() {
+// A memory backend with nothing bound refuses every send.
+let mailer = mailtest::AsyncMailer::new(mailtest::MemoryBackend).fail_silently(true);
+let message = lettre::Message::builder()
+    .from(\"app@example.com\".parse().unwrap())
+    .to(\"ann@example.com\".parse().unwrap())
+    .body(String::from(\"Hi\"))
+    .unwrap();
+assert_eq!(mailer.send_messages(&[message]).await.unwrap(), 0);
+# }
+```",
+    bypass_capture: "```
+# #[tokio::main(flavor = \"current_thread\")] async fn main() {
+let mail = mailtest::capture();
+let mailer = mailtest::AsyncMailer::new(mailtest::DummyBackend).bypass_capture();
+let message = lettre::Message::builder()
+    .from(\"app@example.com\".parse().unwrap())
+    .to(\"ann@example.com\".parse().unwrap())
+    .body(String::from(\"Hi\"))
+    .unwrap();
+mailer.send_messages(&[message]).await.unwrap();
+mail.assert_empty();
+# }
+```"
+);
 
 impl std::fmt::Debug for AsyncMailer {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {

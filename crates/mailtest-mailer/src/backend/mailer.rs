@@ -6,6 +6,7 @@ use lettre::Message;
 use lettre::address::Envelope;
 
 use super::core::{Core, from_settings};
+use super::options::mailer_options;
 use super::plan::{Plan, Step};
 use super::{
     BackendKind, ConsoleBackend, Delivery, DummyBackend, EmailBackend, FileBackend, MemoryBackend, Settings,
@@ -76,146 +77,9 @@ impl Mailer {
         Mailer { core: Core::new(label, false), backend: Arc::new(Session(backend)) }
     }
 
-    /// A mailer configured by the `EMAIL_*` environment variables: see
-    /// [`Settings`].
-    ///
-    /// ```
-    /// # if std::env::var_os("EMAIL_BACKEND").is_none() {
-    /// let mail = mailtest::capture();
-    /// let mailer = mailtest::Mailer::from_env().unwrap();
-    /// # let _ = (mail, mailer);
-    /// # }
-    /// ```
-    pub fn from_env() -> Result<Mailer, Error> {
-        Mailer::from_settings(&Settings::from_env()?)
-    }
-
-    /// A mailer configured by `settings`.
-    ///
-    /// The file backend checks its directory now (creating it if missing),
-    /// so a bad `EMAIL_FILE_PATH` fails here, not at the first send. The
-    /// SMTP backend reads its certificate files now and connects at the
-    /// first send. Without the `smtp` feature an SMTP mailer can still be
-    /// made — so code and tests that capture work whatever the
-    /// configuration — but a send that reaches it fails with
-    /// [`Error::FeatureRequired`].
-    ///
-    /// ```
-    /// let dir = tempfile::tempdir().unwrap();
-    /// let settings = mailtest::Settings::from_vars([
-    ///     ("EMAIL_BACKEND", "file"),
-    ///     ("EMAIL_FILE_PATH", dir.path().to_str().unwrap()),
-    /// ])
-    /// .unwrap();
-    /// let mailer = mailtest::Mailer::from_settings(&settings).unwrap();
-    /// # let _ = mailer;
-    /// ```
-    pub fn from_settings(settings: &Settings) -> Result<Mailer, Error> {
-        Mailer::named(settings, "default")
-    }
-
-    /// The mailer called `name` in `settings` — Django's
-    /// `mail.mailers[name]`: `default` is the one the `EMAIL_*` settings
-    /// configure, the others are those `MAILERS` names (see [`Settings`]).
-    /// What it sends is captured with its name
-    /// ([`Email::sent_using`](https://docs.rs/mailtest/latest/mailtest/struct.Email.html#method.sent_using)), so a test can check
-    /// that the bulk mail went through the bulk mailer.
-    ///
-    /// # Errors
-    ///
-    /// [`Error::UnknownMailer`] naming the mailers there are; otherwise as
-    /// [`from_settings`](Mailer::from_settings).
-    ///
-    /// ```
-    /// use mailtest::{Mailer, Settings};
-    ///
-    /// let settings = Settings::from_vars([
-    ///     ("EMAIL_BACKEND", "smtp"),
-    ///     ("MAILERS", "bulk"),
-    ///     ("MAILER_BULK_EMAIL_BACKEND", "dummy"),
-    /// ])
-    /// .unwrap();
-    /// let bulk = Mailer::using(&settings, "bulk").unwrap();
-    /// assert_eq!(bulk.name(), Some("bulk"));
-    /// assert!(Mailer::using(&settings, "alerts").is_err());
-    /// ```
-    pub fn using(settings: &Settings, name: &str) -> Result<Mailer, Error> {
-        Mailer::named(settings.mailer(name)?, &name.to_ascii_lowercase())
-    }
-
     /// The mailer `settings` configure, called `name`.
     pub(crate) fn named(settings: &Settings, name: &str) -> Result<Mailer, Error> {
         from_settings!(Mailer, settings, name, smtp_mailer, registry::make)
-    }
-
-    /// Its name among the configured mailers: `default` for one made from
-    /// settings, the name given to [`using`](Mailer::using); `None` for one
-    /// made in code with [`new`](Mailer::new).
-    ///
-    /// ```
-    /// assert_eq!(mailtest::Mailer::new(mailtest::DummyBackend).name(), None);
-    /// let settings = mailtest::Settings::from_vars([("EMAIL_BACKEND", "dummy")]).unwrap();
-    /// assert_eq!(mailtest::Mailer::from_settings(&settings).unwrap().name(), Some("default"));
-    /// ```
-    pub fn name(&self) -> Option<&str> {
-        self.core.name()
-    }
-
-    /// This mailer, failing silently — Django's
-    /// `get_connection(fail_silently=True)`: a failed [`open`](Mailer::open)
-    /// is no error, and a batch goes on past a message that fails and
-    /// counts only what was sent. Errors are not reported at all, so use it
-    /// only where mail is a nicety (an error report that must not fail the
-    /// request that caused it). A send the test-process rule refuses is still
-    /// recorded, and listed by a failing query. Clones made from the result
-    /// fail silently too; the original does not.
-    ///
-    /// ```
-    /// // A memory backend with nothing bound on the thread refuses every send.
-    /// let mailer = mailtest::Mailer::new(mailtest::MemoryBackend).fail_silently(true);
-    /// let message = lettre::Message::builder()
-    ///     .from("app@example.com".parse().unwrap())
-    ///     .to("ann@example.com".parse().unwrap())
-    ///     .body(String::from("Hi"))
-    ///     .unwrap();
-    /// assert_eq!(mailer.send_messages(&[message]).unwrap(), 0);
-    /// ```
-    pub fn fail_silently(self, fail_silently: bool) -> Mailer {
-        Mailer { core: self.core.with_fail_silently(fail_silently), ..self }
-    }
-
-    /// The settings this mailer was made from, if it was: for
-    /// `DEFAULT_FROM_EMAIL` and the other settings an application reads.
-    ///
-    /// ```
-    /// let settings = mailtest::Settings::from_vars([("DEFAULT_FROM_EMAIL", "Shop <shop@example.com>")]).unwrap();
-    /// let mailer = mailtest::Mailer::from_settings(&settings).unwrap();
-    /// assert_eq!(mailer.settings().unwrap().default_from_email, "Shop <shop@example.com>");
-    /// assert!(mailtest::Mailer::new(mailtest::DummyBackend).settings().is_none());
-    /// ```
-    pub fn settings(&self) -> Option<&Settings> {
-        self.core.settings()
-    }
-
-    /// This mailer, always sending through its own backend: no binding,
-    /// route or global capture takes its mail, and the test-process rule
-    /// does not apply to it. For tests of a backend itself — an SMTP
-    /// server's behaviour, say — never for application code under test.
-    /// Clones made from the result bypass too; the original does not.
-    ///
-    /// ```
-    /// let mail = mailtest::capture();
-    /// let mailer = mailtest::Mailer::new(mailtest::DummyBackend).bypass_capture();
-    /// let message = lettre::Message::builder()
-    ///     .from("app@example.com".parse().unwrap())
-    ///     .to("ann@example.com".parse().unwrap())
-    ///     .body(String::from("Hi"))
-    ///     .unwrap();
-    /// mailer.send_messages(&[message]).unwrap();
-    /// mail.assert_empty(); // the dummy backend had it, not the capture
-    /// ```
-    pub fn bypass_capture(self) -> Mailer {
-        Mailer { core: self.core.bypassing_capture(), ..self }
     }
 
     /// Sends `messages` and returns how many were sent.
@@ -354,6 +218,31 @@ impl Mailer {
         self.run(self.core.close()).map(drop)
     }
 }
+
+mailer_options!(
+    Mailer,
+    fail_silently: "```
+// A memory backend with nothing bound on the thread refuses every send.
+let mailer = mailtest::Mailer::new(mailtest::MemoryBackend).fail_silently(true);
+let message = lettre::Message::builder()
+    .from(\"app@example.com\".parse().unwrap())
+    .to(\"ann@example.com\".parse().unwrap())
+    .body(String::from(\"Hi\"))
+    .unwrap();
+assert_eq!(mailer.send_messages(&[message]).unwrap(), 0);
+```",
+    bypass_capture: "```
+let mail = mailtest::capture();
+let mailer = mailtest::Mailer::new(mailtest::DummyBackend).bypass_capture();
+let message = lettre::Message::builder()
+    .from(\"app@example.com\".parse().unwrap())
+    .to(\"ann@example.com\".parse().unwrap())
+    .body(String::from(\"Hi\"))
+    .unwrap();
+mailer.send_messages(&[message]).unwrap();
+mail.assert_empty(); // the dummy backend had it, not the capture
+```"
+);
 
 impl std::fmt::Debug for Mailer {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {

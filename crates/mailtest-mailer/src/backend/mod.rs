@@ -12,6 +12,7 @@ mod mailer;
 mod mbox;
 mod memory;
 mod named;
+mod options;
 mod permit;
 mod plan;
 mod prepare;
