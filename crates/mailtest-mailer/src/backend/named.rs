@@ -226,8 +226,8 @@ fn unknown_setting(name: &str, tail: &str) -> String {
         .map(|spelling| (distance(&tail, spelling), spelling))
         .min_by_key(|(distance, _)| *distance)
         .filter(|(distance, spelling)| *distance <= 2.max(spelling.len() / 3));
-    let hint = closest.map(|(_, spelling)| format!("did you mean {prefix}{spelling}? ")).unwrap_or_default();
-    format!("{hint}a setting of the mailer {name:?}: {prefix} followed by one of {}", spellings())
+    let hint = closest.map(|(_, spelling)| format!(" (did you mean {prefix}{spelling}?)")).unwrap_or_default();
+    format!("a setting of the mailer {name:?}{hint}: {prefix} followed by one of {}", spellings())
 }
 
 /// The edit distance between two strings (Levenshtein): how many letters
@@ -393,7 +393,7 @@ mod tests {
             let Error::InvalidSetting { name, expected, .. } = &err else { panic!("{err:?}") };
             assert_eq!(name, variable);
             match suggestion {
-                Some(close) => assert!(expected.starts_with(&format!("did you mean {close}? ")), "{err}"),
+                Some(close) => assert!(expected.contains(&format!(" (did you mean {close}?): ")), "{err}"),
                 None => assert!(!expected.contains("did you mean"), "{err}"),
             }
         }

@@ -101,12 +101,13 @@ impl AsyncSmtpBackend {
         }
     }
 
-    /// Carries out `exchange` over `conn`, each step within the timeout.
+    /// Carries out `exchange` over `conn`, each step within the timeout;
+    /// whether `conn` may be kept.
     async fn exchange(
         &self,
         conn: &mut AsyncSmtpConnection,
         mut exchange: Exchange<'_>,
-    ) -> Result<Delivery, Error> {
+    ) -> (Result<Delivery, Error>, bool) {
         while let Some(io) = exchange.next(conn.server_info()) {
             let result = tokio::time::timeout(self.config.timeout(), self.perform(conn, io)).await;
             exchange.reply(result.unwrap_or(Err(Failure::TimedOut)));
@@ -143,8 +144,10 @@ impl AsyncSmtpBackend {
             return Ok(Delivery::default());
         }
         let (mut conn, fresh) = self.session().await?;
-        let delivery = self.exchange(&mut conn, Exchange::new(&self.config, messages, fresh)).await;
-        self.release(conn).await;
+        let (delivery, usable) = self.exchange(&mut conn, Exchange::new(&self.config, messages, fresh)).await;
+        if usable {
+            self.release(conn).await;
+        }
         delivery
     }
 }
@@ -208,7 +211,7 @@ impl AsyncEmailBackend for AsyncSmtpBackend {
         permit.reach(&self.config.host, self.config.port, [])?;
         if self.idle.is_empty() {
             let mut conn = self.connect().await?;
-            self.exchange(&mut conn, Exchange::new(&self.config, &[], true)).await?;
+            self.exchange(&mut conn, Exchange::new(&self.config, &[], true)).await.0?;
             self.release(conn).await;
         }
         Ok(())

@@ -152,8 +152,12 @@ impl SmtpBackend {
         }
     }
 
-    /// Carries out `exchange` over `conn`.
-    fn exchange(&self, conn: &mut SmtpConnection, mut exchange: Exchange<'_>) -> Result<Delivery, Error> {
+    /// Carries out `exchange` over `conn`; whether `conn` may be kept.
+    fn exchange(
+        &self,
+        conn: &mut SmtpConnection,
+        mut exchange: Exchange<'_>,
+    ) -> (Result<Delivery, Error>, bool) {
         while let Some(io) = exchange.next(conn.server_info()) {
             let result = self.perform(conn, io);
             exchange.reply(result);
@@ -192,8 +196,10 @@ impl SmtpBackend {
             return Ok(Delivery::default());
         }
         let (mut conn, fresh) = self.session()?;
-        let delivery = self.exchange(&mut conn, Exchange::new(&self.config, messages, fresh));
-        self.release(conn);
+        let (delivery, usable) = self.exchange(&mut conn, Exchange::new(&self.config, messages, fresh));
+        if usable {
+            self.release(conn);
+        }
         delivery
     }
 
@@ -271,7 +277,7 @@ impl EmailBackend for SmtpBackend {
         self.reach(permit, [])?;
         if self.held.is_empty() {
             let mut conn = self.connect()?;
-            self.exchange(&mut conn, Exchange::new(&self.config, &[], true))?;
+            self.exchange(&mut conn, Exchange::new(&self.config, &[], true)).0?;
             self.open.store(true, Ordering::Release);
             self.release(conn);
         }

@@ -205,6 +205,10 @@ pub(super) struct Exchange<'a> {
     refused: Vec<Refused>,
     delivery: Delivery,
     failure: Option<Failure>,
+    /// Whether setting the session up failed: the connection is then
+    /// dropped as it is (after a failed TLS handshake lettre's stream can
+    /// take no more commands, not even `QUIT`), never kept.
+    unusable: bool,
 }
 
 impl<'a> Exchange<'a> {
@@ -220,6 +224,7 @@ impl<'a> Exchange<'a> {
             refused: Vec::new(),
             delivery: Delivery::default(),
             failure: None,
+            unusable: false,
         }
     }
 
@@ -238,6 +243,7 @@ impl<'a> Exchange<'a> {
             self.state = match (self.state, self.config.starttls(), &self.config.credentials) {
                 (State::StartTls, None, _) => State::Auth,
                 (State::StartTls, Some(_), _) if !server.supports_feature(Extension::StartTls) => {
+                    self.unusable = true;
                     self.fail(Failure::Other(
                         self.config
                             .failure("the server does not offer STARTTLS, which EMAIL_USE_TLS requires"),
@@ -305,10 +311,11 @@ impl<'a> Exchange<'a> {
             }
             (State::Reset, Ok(())) | (State::Abort | State::Done, _) => State::Done,
             (State::Reset, Err(_)) => State::Abort,
-            // A session that could not be set up is not used again.
+            // A session that could not be set up is dropped, not used again.
             (State::StartTls | State::Auth, Err(failure)) => {
                 self.failure = Some(failure);
-                State::Abort
+                self.unusable = true;
+                State::Done
             }
             (_, Err(failure)) => self.fail(failure),
         };
@@ -336,12 +343,15 @@ impl<'a> Exchange<'a> {
         next
     }
 
-    /// What the session did: the messages sent with the recipients refused
-    /// on the way, or the first failure, as the error that names the server.
-    pub(super) fn finish(self) -> Result<Delivery, Error> {
+    /// What the session did — the messages sent with the recipients
+    /// refused on the way, or the first failure, as the error that names
+    /// the server — and whether the connection may be kept (else the driver
+    /// drops it as it is).
+    pub(super) fn finish(self) -> (Result<Delivery, Error>, bool) {
+        let usable = !self.unusable;
         match self.failure {
-            Some(failure) => Err(self.config.transaction_error(failure)),
-            None => Ok(self.delivery),
+            Some(failure) => (Err(self.config.transaction_error(failure)), usable),
+            None => (Ok(self.delivery), usable),
         }
     }
 }
