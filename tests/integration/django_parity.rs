@@ -69,7 +69,10 @@ fn an_unknown_setting_of_a_named_mailer_is_an_error_naming_it_and_the_closest_on
 
     let (name, expected, _) = mistake(&[base[0], base[1], ("MAILER_BULK_PROT", "2525")]);
     assert_eq!(name, "MAILER_BULK_PROT");
-    assert!(expected.starts_with("a setting of the mailer \"bulk\" (did you mean MAILER_BULK_PORT?): "), "{expected}");
+    assert!(
+        expected.starts_with("a setting of the mailer \"bulk\" (did you mean MAILER_BULK_PORT?): "),
+        "{expected}"
+    );
 
     let (name, expected, _) = mistake(&[base[0], base[1], ("MAILER_BULK_SIGNATURE", "x")]);
     assert_eq!(name, "MAILER_BULK_SIGNATURE");

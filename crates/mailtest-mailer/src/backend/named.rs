@@ -226,7 +226,8 @@ fn unknown_setting(name: &str, tail: &str) -> String {
         .map(|spelling| (distance(&tail, spelling), spelling))
         .min_by_key(|(distance, _)| *distance)
         .filter(|(distance, spelling)| *distance <= 2.max(spelling.len() / 3));
-    let hint = closest.map(|(_, spelling)| format!(" (did you mean {prefix}{spelling}?)")).unwrap_or_default();
+    let hint =
+        closest.map(|(_, spelling)| format!(" (did you mean {prefix}{spelling}?)")).unwrap_or_default();
     format!("a setting of the mailer {name:?}{hint}: {prefix} followed by one of {}", spellings())
 }
 

@@ -363,3 +363,114 @@ fn delivered(at: usize, refused: Vec<Refused>) -> Delivery {
         delivery.with_refused(RefusedRecipient::new(at, r.recipient, r.code, r.reply))
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::backend::Settings;
+
+    fn config(vars: &[(&str, &str)]) -> SmtpConfig {
+        SmtpConfig::from_settings(&Settings::from_vars(vars.iter().copied()).unwrap()).unwrap()
+    }
+
+    fn server(ehlo: &str) -> ServerInfo {
+        let reply = format!("250-smtp.example.com\r\n{ehlo}250 SIZE 1000000\r\n");
+        ServerInfo::from_response(&reply.parse().unwrap()).unwrap()
+    }
+
+    fn envelope(to: &[&str]) -> Envelope {
+        let to = to.iter().map(|to| to.parse().unwrap()).collect();
+        Envelope::new(Some("app@example.com".parse().unwrap()), to).unwrap()
+    }
+
+    /// Runs the exchange, every step succeeding; the steps it asked for.
+    fn steps(
+        mut exchange: Exchange<'_>,
+        server: &ServerInfo,
+    ) -> (Vec<String>, Result<Delivery, Error>, bool) {
+        let mut steps = Vec::new();
+        while let Some(io) = exchange.next(server) {
+            steps.push(match io {
+                Io::StartTls(_) => "STARTTLS".to_owned(),
+                Io::Auth(_) => "AUTH".to_owned(),
+                Io::Command(command) => command.to_string().trim_end().to_owned(),
+                Io::Data(data) => format!("<{} bytes>", data.len()),
+                Io::Abort => "<abort>".to_owned(),
+            });
+            exchange.reply(Ok(()));
+        }
+        let (result, usable) = exchange.finish();
+        (steps, result, usable)
+    }
+
+    #[test]
+    fn a_new_session_is_set_up_then_each_message_sent() {
+        let config =
+            config(&[("EMAIL_USE_TLS", "1"), ("EMAIL_HOST_USER", "app"), ("EMAIL_HOST_PASSWORD", "pw")]);
+        let (first, second) =
+            (envelope(&["ann@example.com", "bob@example.com"]), envelope(&["carl@example.com"]));
+        let messages =
+            [(&first, Cow::Borrowed(&b"Subject: 1\r\n\r\nHi\r\n"[..])), (&second, Cow::Borrowed(&b"Hi"[..]))];
+
+        let (steps, result, usable) =
+            steps(Exchange::new(&config, &messages, true), &server("250-STARTTLS\r\n"));
+
+        assert_eq!(
+            steps,
+            [
+                "STARTTLS",
+                "AUTH",
+                "MAIL FROM:<app@example.com>",
+                "RCPT TO:<ann@example.com>",
+                "RCPT TO:<bob@example.com>",
+                "DATA",
+                "<16 bytes>", // 18, less the final CRLF that lettre writes with the end of data
+                "MAIL FROM:<app@example.com>",
+                "RCPT TO:<carl@example.com>",
+                "DATA",
+                "<2 bytes>",
+            ]
+        );
+        assert_eq!(result.unwrap().sent(), 2);
+        assert!(usable);
+    }
+
+    #[test]
+    fn a_reused_session_goes_straight_to_the_mail_transaction() {
+        let config = config(&[("EMAIL_USE_TLS", "1")]);
+        let to = envelope(&["ann@example.com"]);
+        let messages = [(&to, Cow::Borrowed(&b"Hi"[..]))];
+
+        let (steps, _, _) = steps(Exchange::new(&config, &messages, false), &server(""));
+
+        assert_eq!(steps[0], "MAIL FROM:<app@example.com>");
+    }
+
+    #[test]
+    fn a_server_without_starttls_is_left_when_tls_is_required() {
+        let config = config(&[("EMAIL_USE_TLS", "1")]);
+        let to = envelope(&["ann@example.com"]);
+        let messages = [(&to, Cow::Borrowed(&b"Hi"[..]))];
+
+        let (steps, result, usable) = steps(Exchange::new(&config, &messages, true), &server(""));
+
+        assert_eq!(steps, ["<abort>"]);
+        assert!(result.unwrap_err().to_string().contains("does not offer STARTTLS"));
+        assert!(!usable);
+    }
+
+    #[test]
+    fn what_the_server_cannot_take_is_refused_before_a_command_is_sent() {
+        let config = config(&[]);
+        let to = envelope(&["ann@example.com"]);
+        let messages = [(&to, Cow::Borrowed("Grüße".as_bytes()))];
+
+        let (steps, result, usable) = steps(Exchange::new(&config, &messages, false), &server(""));
+
+        assert!(steps.is_empty(), "{steps:?}");
+        assert!(matches!(result, Err(Error::InvalidMessage { .. })), "{result:?}");
+        assert!(usable, "nothing was said to the server: the session stays as it is");
+        let (steps, ..) = self::steps(Exchange::new(&config, &messages, false), &server("250-8BITMIME\r\n"));
+        assert_eq!(steps[0], "MAIL FROM:<app@example.com> BODY=8BITMIME");
+    }
+}
