@@ -7,6 +7,7 @@ mod core;
 mod delivery;
 mod dummy;
 mod file;
+mod header_scan;
 pub(crate) mod local_date;
 mod mailer;
 mod mbox;

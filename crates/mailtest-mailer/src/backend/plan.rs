@@ -120,10 +120,10 @@ impl<'a> Plan<'a> {
     /// Sends `messages`: prepared, each captured when claimed, the rest for
     /// the backend.
     pub(crate) fn batch(messages: &'a [Message], policy: Policy<'a>) -> Plan<'a> {
-        let prepared = super::prepare::messages(messages, policy.localtime);
-        if let Err(err) = super::prepare::single_line_headers(&prepared) {
-            return Plan::failed(err, policy);
-        }
+        let prepared = match super::prepare::messages(messages, policy.localtime) {
+            Ok(prepared) => prepared,
+            Err(err) => return Plan::failed(err, policy),
+        };
         let (captured, messages, places) = if policy.permit.bypasses_capture() {
             let places = (0..prepared.len()).collect();
             (0, prepared, places)
@@ -268,5 +268,108 @@ impl<'a> Plan<'a> {
             Some(err) => Err(err),
             None => Ok(self.delivery),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn message(to: &str) -> Message {
+        Message::builder()
+            .from("app@example.com".parse().unwrap())
+            .to(to.parse().unwrap())
+            .body(String::from("Hi"))
+            .unwrap()
+    }
+
+    fn policy(fail_silently: bool, opened: &AtomicBool) -> Policy<'_> {
+        Policy { permit: Permit::default(), fail_silently, opened, localtime: false, sent_using: None }
+    }
+
+    /// Runs `plan`, the backend answering each step with `answer`; the steps.
+    fn run(
+        mut plan: Plan<'_>,
+        answer: impl Fn(&Step<'_>) -> Outcome,
+    ) -> (Vec<String>, Result<Delivery, Error>) {
+        let mut steps = Vec::new();
+        while let Some(step) = plan.next() {
+            steps.push(format!("{step:?}"));
+            plan.record(answer(&step));
+        }
+        (steps, plan.finish())
+    }
+
+    fn refused() -> Error {
+        Error::backend("test", "refused")
+    }
+
+    #[test]
+    fn a_batch_goes_to_the_backend_in_one_call() {
+        let (opened, batch) = (AtomicBool::new(false), [message("a@example.com"), message("b@example.com")]);
+
+        let (steps, result) =
+            run(Plan::batch(&batch, policy(false, &opened)), |_| Ok(Delivery::new(2)).into());
+
+        assert_eq!(steps, ["Deliver(0..2)"]);
+        assert_eq!(result.unwrap().sent(), 2);
+    }
+
+    #[test]
+    fn failing_silently_a_batch_goes_one_by_one_over_a_session_of_its_own_past_failures() {
+        let (opened, batch) = (AtomicBool::new(false), [message("a@example.com"), message("b@example.com")]);
+        let answer = |step: &Step<'_>| match step {
+            Step::Deliver(range) if range.start == 0 => Outcome::from(Err::<Delivery, _>(refused())),
+            Step::Deliver(_) => Ok(Delivery::new(1)).into(),
+            _ => Ok(()).into(),
+        };
+
+        let (steps, result) = run(Plan::batch(&batch, policy(true, &opened)), answer);
+
+        assert_eq!(steps, ["Open", "Deliver(0..1)", "Deliver(1..2)", "Close"]);
+        assert_eq!(result.unwrap().sent(), 1, "the failure counts as not sent");
+    }
+
+    #[test]
+    fn failing_silently_an_open_mailer_keeps_its_session_and_a_session_that_fails_sends_nothing() {
+        let (opened, batch) = (AtomicBool::new(true), [message("a@example.com")]);
+        let (steps, _) = run(Plan::batch(&batch, policy(true, &opened)), |_| Ok(Delivery::new(1)).into());
+        assert_eq!(steps, ["Deliver(0..1)"]);
+
+        opened.store(false, Ordering::Release);
+        let (steps, result) =
+            run(Plan::batch(&batch, policy(true, &opened)), |_| Err::<(), _>(refused()).into());
+        assert_eq!(steps, ["Open"]);
+        assert_eq!(result.unwrap().sent(), 0);
+    }
+
+    #[test]
+    fn open_and_close_keep_the_session_flag_and_say_what_failed_unless_silent() {
+        let opened = AtomicBool::new(false);
+        run(Plan::open(policy(false, &opened)), |_| Ok(()).into()).1.unwrap();
+        assert!(opened.load(Ordering::Acquire));
+        run(Plan::close(policy(false, &opened)), |_| Ok(()).into()).1.unwrap();
+        assert!(!opened.load(Ordering::Acquire));
+
+        let failing = |_: &Step<'_>| Outcome::from(Err::<(), _>(refused()));
+        assert!(run(Plan::open(policy(false, &opened)), failing).1.is_err());
+        assert!(run(Plan::open(policy(true, &opened)), failing).1.is_ok());
+        assert!(!opened.load(Ordering::Acquire));
+    }
+
+    #[test]
+    fn a_line_break_in_a_header_fails_the_batch_before_any_step_even_silently() {
+        let opened = AtomicBool::new(false);
+        let bad = [Message::builder()
+            .from("app@example.com".parse().unwrap())
+            .to("a@example.com".parse().unwrap())
+            .subject("Hi\nBcc: b@example.com")
+            .body(String::from("Hi"))
+            .unwrap()];
+
+        let (steps, result) = run(Plan::batch(&bad, policy(true, &opened)), |_| Ok(()).into());
+
+        assert!(steps.is_empty(), "{steps:?}");
+        assert!(matches!(result, Err(Error::BadHeader { .. })), "{result:?}");
     }
 }
