@@ -25,7 +25,8 @@ macro_rules! mailer_options {
             }
 
             /// A mailer configured by `settings`. Needs no runtime, and
-            /// connects to no server, until the first send.
+            /// connects to no server, until the first send (or
+            /// [`open`](Self::open)).
             ///
             /// The file backend checks its directory now (creating it if
             /// missing), so a bad `EMAIL_FILE_PATH` fails here, not at the
