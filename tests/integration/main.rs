@@ -9,6 +9,7 @@
 mod assertions;
 mod backend_file;
 mod backend_local;
+mod backend_permit;
 mod backend_process;
 mod backend_send_mail;
 #[cfg(all(feature = "smtp", feature = "sink"))]
@@ -21,6 +22,7 @@ mod criteria_everywhere;
 mod decoding;
 mod decoding_classes;
 mod delivery;
+mod django_parity;
 mod equality;
 mod error_sources;
 mod hygiene;

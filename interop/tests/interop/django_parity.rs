@@ -632,8 +632,8 @@ fn backend_arg_dotted_names() {
 }
 
 /// The wording of the errors these checks meet, pinned: a header with a
-/// line break, a mailer name or a mailer setting that does not exist, every
-/// recipient refused.
+/// line break, a mailer name or a mailer setting that does not exist, a
+/// named mailer without its host or its path, every recipient refused.
 #[test]
 fn error_wording() {
     let sink = mailtest::SmtpSink::builder()
@@ -646,6 +646,7 @@ fn error_wording() {
         ("EMAIL_HOST", "127.0.0.1"),
         ("EMAIL_PORT", port.as_str()),
         ("MAILERS", "bulk"),
+        ("MAILER_BULK_HOST", "relay.example.com"),
     ])
     .unwrap();
     let mailer = Mailer::from_settings(&settings).unwrap();
@@ -658,6 +659,8 @@ fn error_wording() {
             .unwrap_err(),
         Settings::from_vars([("MAILERS", "bulk"), ("MAILER_BULK_EMAIL_HOTS", "relay.example.com")])
             .unwrap_err(),
+        Settings::from_vars([("MAILERS", "bulk"), ("MAILER_BULK_PORT", "2525")]).unwrap_err(),
+        Settings::from_vars([("MAILERS", "bulk"), ("MAILER_BULK_BACKEND", "file")]).unwrap_err(),
         mailer
             .send_messages(&[lettre::Message::builder()
                 .from("app@example.com".parse().unwrap())
