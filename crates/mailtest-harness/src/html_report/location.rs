@@ -103,7 +103,7 @@ mod tests {
 
     #[test]
     fn the_test_thread_names_the_folder() {
-        assert_eq!(test_folder_name(), "preview.location.tests.the_test_thread_names_the_folder");
+        assert_eq!(test_folder_name(), "html_report.location.tests.the_test_thread_names_the_folder");
     }
 
     #[test]

@@ -4,7 +4,7 @@
 //! a release build and compares the two decodings, which must be identical.
 //!
 //! ```text
-//! cargo run --release -p mailtest-interop --example corpus_sweep -- ../shared/corpus [--json decoded.jsonl]
+//! cargo run --release -p mailtest-interop --bin corpus_sweep -- ../shared/corpus [--json decoded.jsonl]
 //! ```
 //!
 //! Files directly under the corpus's sub-folders are messages; the files in
