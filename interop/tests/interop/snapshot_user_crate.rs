@@ -4,9 +4,11 @@
 //! under `CI=true` and writes nothing, `INSTA_UPDATE=always` writes it, and
 //! `cargo insta test --accept` fills an inline snapshot in place.
 //!
-//! The crate is copied under `target/` and built there once (later runs
-//! reuse the build), with its own target directory: the outer `cargo test`
-//! holds the lock on ours.
+//! The crate is copied under `target/tmp/` and built into the workspace's
+//! target directory, as `backend_process` builds its example: what it shares
+//! with our build (the same versions, from our lock file, and features) is
+//! reused, and later runs reuse the rest. Neither `cargo test` nor nextest
+//! holds the target directory's lock while tests run.
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
@@ -40,7 +42,10 @@ impl UserCrate {
         let manifest = manifest.replace("path = \"../..\"", &format!("path = \"{repo_path}\""));
         std::fs::write(dir.join("Cargo.toml"), manifest).expect("point the copy at this checkout");
         std::fs::copy(repo.join("Cargo.lock"), dir.join("Cargo.lock")).expect("copy the lock file");
-        UserCrate { dir, target: tmp.join("user_crate_target") }
+        // target/<profile>/deps/interop-<hash> → target
+        let test_exe = std::env::current_exe().expect("the test binary");
+        let target = test_exe.ancestors().nth(3).expect("the target directory").to_owned();
+        UserCrate { dir, target }
     }
 
     /// `program args` in the copy, with none of the outer run's insta or CI
