@@ -27,6 +27,10 @@ step() {
 steps_summary() {
     local status=$?
     local failed="$step_name"
+    # A hook for the script that sources this: stop what it left running.
+    if declare -F before_summary >/dev/null; then
+        before_summary
+    fi
     step_end
     printf '\nstep times (seconds):\n'
     printf '%s\n' "${step_times[@]}"
