@@ -137,8 +137,8 @@ pub use mailtest_mailer::SmtpBackend;
 pub use mailtest_mailer::{AsyncEmailBackend, AsyncMailer, Blocking, async_trait, register_async_backend};
 pub use mailtest_mailer::{
     BackendKind, Cause, ConsoleBackend, Delivery, DummyBackend, EmailBackend, Error, FileBackend, MailStaff,
-    Mailer, MemoryBackend, RefusedRecipient, SendMail, SendMassMail, Settings, mail_admins, mail_managers,
-    register_backend, send_mail, send_mass_mail,
+    Mailer, MemoryBackend, Permit, RefusedRecipient, SendMail, SendMassMail, Settings, mail_admins,
+    mail_managers, register_backend, send_mail, send_mass_mail,
 };
 // The SMTP sink.
 #[cfg(feature = "sink")]

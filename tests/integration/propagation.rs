@@ -130,7 +130,7 @@ fn plain_thread_with_nothing_propagated_gets_no_outbox_error() {
     let Error::NoOutbox { thread, recipients, .. } = &err else { panic!("unexpected error {err:?}") };
     assert_eq!(recipients, &["ann.propagation@example.com"]);
     assert!(thread.contains("unpropagated-worker"), "thread label: {thread}");
-    let text = err.to_string();
+    let text = format!("{err:#}");
     for hint in [
         "mailtest::capture()",
         "scope",

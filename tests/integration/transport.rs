@@ -76,7 +76,12 @@ fn ambient_send_with_nowhere_to_go_is_refused_with_a_fix() {
         ("mailer-worker", ["ann.transport@example.com".to_owned()].as_slice())
     );
     assert_eq!(prevented, &None);
-    let text = err.to_string();
+    assert_eq!(
+        err.to_string(),
+        "mailtest: refused a send to ann.transport@example.com on thread 'mailer-worker': no outbox is bound \
+         there, no recipient is routed, no global capture is alive (use {:#} for how to capture it)"
+    );
+    let text = format!("{err:#}");
     assert!(text.starts_with(
         "mailtest: no outbox to capture a message for ann.transport@example.com (sent on thread 'mailer-worker')."
     ));

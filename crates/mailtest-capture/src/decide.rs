@@ -13,8 +13,9 @@
 //!    refuse to reach anything but an `SmtpSink` of the process
 //!    ([`check_real_smtp`]).
 //!
-//! A `bypass_capture()` mailer skips all of it and uses its backend
-//! ([`bypassing`](crate::bypassing)).
+//! A `bypass_capture()` mailer skips all of it and uses its backend: it
+//! does not ask (mailtest-mailer passes that choice to its backend as an
+//! argument, a `Permit`).
 //!
 //! Every refusal is recorded ([`refusals_since`](crate::refusals_since)),
 //! so a failing query can list the sends refused while its outbox was alive.
@@ -23,7 +24,7 @@ use std::time::Instant;
 
 use crate::bind::current;
 use crate::global::global;
-use crate::guard::{bypass_active, is_local_sink, test_process};
+use crate::guard::{is_local_sink, test_process};
 use crate::refusals::{self, Cause, Refusal};
 use crate::route::routed;
 use crate::store::{Captured, SharedStore};
@@ -130,15 +131,16 @@ pub fn deliver_ambient(mail: Captured, asynchronous: bool) -> Result<(), Box<Ref
 /// assert!(mailtest_capture::real_smtp_allowed("smtp.example.com", 587).is_err());
 /// ```
 pub fn real_smtp_allowed(host: &str, port: u16) -> Result<(), String> {
-    if bypass_active() || is_local_sink(host, port) {
+    if is_local_sink(host, port) {
         return Ok(());
     }
     test_process().map_or(Ok(()), Err)
 }
 
-/// The test-process rule, for an SMTP backend about to send to `host:port`:
-/// `Ok` outside tests, for a sink of this process, and for a
-/// `bypass_capture()` mailer; otherwise the send is refused and recorded.
+/// The test-process rule, for an SMTP backend about to send to `host:port`
+/// (or to open a session there, with no recipients yet): `Ok` outside
+/// tests and for a sink of this process; otherwise the send is refused and
+/// recorded. A `bypass_capture()` mailer does not ask.
 ///
 /// ```
 /// let refusal = mailtest_capture::check_real_smtp("smtp.example.com", 587, &["ann@example.com".into()], false).unwrap_err();

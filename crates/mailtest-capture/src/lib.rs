@@ -22,7 +22,9 @@
 //! Nothing claims it? An ambient send ([`deliver_ambient`]) is refused with
 //! a [`Refusal`], never dropped; a mailer uses its own backend, whose SMTP
 //! connection asks [`check_real_smtp`] first: in a test process it may reach
-//! only an SMTP sink of that process ([`guard`]).
+//! only an SMTP sink of that process ([`guard`]). A mailer made with
+//! `bypass_capture()` skips both: it says so to its backend in an argument
+//! (mailtest-mailer's `Permit`), never through state of this crate.
 //!
 //! # Process-wide state, and why
 //!
@@ -67,9 +69,7 @@ mod store;
 pub use bind::{BindGuard, bind, current};
 pub use decide::{Claim, check_real_smtp, claim, deliver_ambient, real_smtp_allowed, server_label};
 pub use global::{Ticket, enter_capture, enter_global, global};
-pub use guard::{
-    Bypassing, SinkRegistration, bypass_active, bypassing, is_local_sink, mark_test_harness, test_process,
-};
+pub use guard::{SinkRegistration, is_local_sink, mark_test_harness, test_process};
 pub use refusals::{Cause, Refusal, since as refusals_since};
 pub use route::{routed, unique_address};
 pub use scope::WithOutbox;

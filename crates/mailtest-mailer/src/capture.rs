@@ -11,7 +11,7 @@ use mailtest_capture::{Captured, Refusal, claim};
 use crate::error::Error;
 
 #[cfg(feature = "smtp")]
-pub(crate) use mailtest_capture::{real_smtp_allowed, server_label};
+pub(crate) use mailtest_capture::server_label;
 
 /// An ambient send (the memory backend): captured by whoever claims it, else
 /// refused — never dropped.
@@ -19,17 +19,6 @@ pub(crate) fn deliver_ambient(envelope: &Envelope, raw: &[u8], asynchronous: boo
     let (from, to) = envelope_strings(envelope);
     mailtest_capture::deliver_ambient(Captured::new(from, to, raw.to_vec()), asynchronous)
         .map_err(Error::from)
-}
-
-/// The test-process rule, for an SMTP backend about to send to `host:port`.
-#[cfg(feature = "smtp")]
-pub(crate) fn check_real_smtp(
-    host: &str,
-    port: u16,
-    recipients: &[String],
-    asynchronous: bool,
-) -> Result<(), Error> {
-    mailtest_capture::check_real_smtp(host, port, recipients, asynchronous).map_err(Error::from)
 }
 
 /// A mailer's send: captured when something claims it (the bytes made only
@@ -49,7 +38,7 @@ pub(crate) fn capture_if_claimed(
 /// returns how many, with the rest for the mailer's backend and, for each of
 /// those, its place in `messages`.
 pub(crate) fn capture_claimed<'a>(
-    messages: &'a [Message],
+    messages: Cow<'a, [Message]>,
     sent_using: Option<&Arc<str>>,
 ) -> (usize, Cow<'a, [Message]>, Vec<usize>) {
     let mut captured = 0;
@@ -67,7 +56,7 @@ pub(crate) fn capture_claimed<'a>(
             }
         }
     }
-    (captured, rest.map_or(Cow::Borrowed(messages), Cow::Owned), places)
+    (captured, rest.map_or(messages, Cow::Owned), places)
 }
 
 /// The envelope as a mailer's send stores it: domains in ASCII, as the

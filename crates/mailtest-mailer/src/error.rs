@@ -22,7 +22,11 @@ use std::sync::Arc;
 /// // Nothing is bound on this thread, so the message has nowhere to go.
 /// let err = CaptureTransport::ambient().send(&message).unwrap_err();
 /// assert!(matches!(err, Error::NoOutbox { .. }));
-/// assert!(err.to_string().contains("mailtest::capture()"));
+/// // One line for logs; the alternate form, and `Debug` (what `.unwrap()`
+/// // shows), says every way to fix it.
+/// assert!(!err.to_string().contains('\n'));
+/// assert!(format!("{err:#}").contains("mailtest::capture()"));
+/// assert_eq!(format!("{err:?}"), format!("{err:#}"));
 /// ```
 #[derive(Clone, PartialEq, Eq)]
 #[non_exhaustive]
@@ -36,6 +40,10 @@ pub enum Error {
     /// recipient, no global capture — or, with `prevented` set, a mailer in
     /// a test process was about to send over SMTP to a server that is not an
     /// [`SmtpSink`](https://docs.rs/mailtest/latest/mailtest/struct.SmtpSink.html) of the process.
+    ///
+    /// `Display` is one line — what was refused and why — so that a log
+    /// keeps it whole; the alternate form (`{:#}`) and `Debug` add every
+    /// way to capture the mail instead.
     #[non_exhaustive]
     NoOutbox {
         /// The thread that tried to send, by name (or id when unnamed).
@@ -193,8 +201,13 @@ pub enum Error {
 impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            Error::NoOutbox { thread, recipients, prevented, test_process, asynchronous } => {
+            Error::NoOutbox { thread, recipients, prevented, test_process, asynchronous }
+                if f.alternate() =>
+            {
                 no_outbox(f, thread, recipients, prevented.as_deref(), test_process.as_deref(), *asynchronous)
+            }
+            Error::NoOutbox { thread, recipients, prevented, test_process, .. } => {
+                refused(f, thread, recipients, prevented.as_deref(), test_process.as_deref())
             }
             Error::InvalidSetting { name, value, expected } if value.is_empty() => {
                 write!(f, "mailtest: {name} is not set: expected {expected}")
@@ -343,10 +356,10 @@ impl Error {
 }
 
 impl fmt::Debug for Error {
-    /// The same text as `Display`: `.unwrap()` on an error shows what went
-    /// wrong and how to fix it, not a struct dump.
+    /// The text of the alternate `Display` (`{:#}`): `.unwrap()` on an
+    /// error shows what went wrong and how to fix it, not a struct dump.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        fmt::Display::fmt(self, f)
+        write!(f, "{self:#}")
     }
 }
 
@@ -422,7 +435,36 @@ impl PartialEq for Cause {
 
 impl Eq for Cause {}
 
-/// The text of [`Error::NoOutbox`]: what happened, then every way to fix it.
+/// The one-line text of [`Error::NoOutbox`]: what was refused, and why.
+fn refused(
+    f: &mut fmt::Formatter<'_>,
+    thread: &str,
+    recipients: &[String],
+    prevented: Option<&str>,
+    test_process: Option<&str>,
+) -> fmt::Result {
+    let what = match (recipients.is_empty(), prevented) {
+        (true, Some(_)) => "refused to open an SMTP session".to_owned(),
+        (true, None) => "refused a send to no recipients".to_owned(),
+        (false, _) => format!("refused a send to {}", recipients.join(", ")),
+    };
+    write!(f, "mailtest: {what} on thread '{thread}': ")?;
+    match prevented {
+        Some(server) => {
+            let why = test_process.map(|why| format!(" ({why})")).unwrap_or_default();
+            write!(
+                f,
+                "this is a test process{why}, where a mailer reaches no SMTP server but an SmtpSink, not {server}"
+            )?;
+        }
+        None => {
+            f.write_str("no outbox is bound there, no recipient is routed, no global capture is alive")?
+        }
+    }
+    f.write_str(" (use {:#} for how to capture it)")
+}
+
+/// The full text of [`Error::NoOutbox`]: what happened, then every way to fix it.
 fn no_outbox(
     f: &mut fmt::Formatter<'_>,
     thread: &str,
@@ -435,10 +477,16 @@ fn no_outbox(
     match prevented {
         Some(server) => {
             let why = test_process.map(|why| format!(" ({why})")).unwrap_or_default();
+            let what = if recipients.is_empty() {
+                format!("a session (opened on thread '{thread}') would have connected over SMTP to {server}")
+            } else {
+                format!(
+                    "the message for {to} (sent on thread '{thread}') would have gone over SMTP to {server}"
+                )
+            };
             write!(
                 f,
-                "mailtest: a real send from a test was prevented: the message for {to} (sent on thread \
-                 '{thread}') would have gone over SMTP to {server}.\n\
+                "mailtest: a real send from a test was prevented: {what}.\n\
                  This is a test process{why}: a mailer reaches only an SmtpSink of the process. \
                  Capture the mail instead:\n  \
                  - call `let mail = mailtest::capture();` in the test, on the thread that sends;"

@@ -95,8 +95,10 @@
 //! ## Several mailers
 //!
 //! Django 6.1's `MAILERS`: `MAILERS=bulk` names another mailer, configured
-//! by `MAILER_BULK_` + any transport setting
-//! (`MAILER_BULK_EMAIL_HOST=bulk-relay.example.com`);
+//! by `MAILER_BULK_` + one of Django's options (`MAILER_BULK_HOST=bulk-relay.example.com`,
+//! or the `EMAIL_*` name: `MAILER_BULK_EMAIL_HOST`) — a named SMTP mailer
+//! needs its host, and an unknown setting is an error that says which one
+//! is close;
 //! [`Mailer::using`] makes it, `send_mail(..).using("bulk")` sends through
 //! it, and a captured email says which mailer sent it:
 //!
@@ -104,7 +106,7 @@
 //! let settings = mailtest_mailer::Settings::from_vars([
 //!     ("EMAIL_HOST", "smtp.example.com"),
 //!     ("MAILERS", "bulk"),
-//!     ("MAILER_BULK_EMAIL_HOST", "bulk-relay.example.com"),
+//!     ("MAILER_BULK_HOST", "bulk-relay.example.com"),
 //! ])
 //! .unwrap();
 //! let bulk = mailtest_mailer::Mailer::using(&settings, "bulk").unwrap();
@@ -173,6 +175,12 @@
 //! error lists the registered ones. See [`register_backend`], and
 //! `cargo run --example custom_backend` in the repository.
 //!
+//! A backend that reaches a server over the network implements
+//! [`EmailBackend::deliver_with`] too: the mailer hands it a [`Permit`],
+//! which it asks before connecting ([`Permit::reach`]) — so that in a test
+//! process it is refused as mailtest's SMTP backend is, unless its mailer
+//! bypasses capture.
+//!
 //! # SMTP
 //!
 //! With the `smtp` feature: STARTTLS for `EMAIL_USE_TLS`, implicit TLS for
@@ -221,13 +229,13 @@
 //! | a third-party backend by dotted path | `register_backend(name, factory)` (`register_async_backend` for async), then `EMAIL_BACKEND=name` | Rust cannot import a type by name, so the program registers it first |
 //! | `mail.get_connection()` | `Mailer::from_env()`, `Mailer::from_settings(&settings)`; `AsyncMailer` in async code | — |
 //! | `get_connection(fail_silently=True)` | `mailer.fail_silently(true)`: a failed `open()` is silent, a batch goes on past a failure and counts what was sent | — |
-//! | `connection.open()` → `True`/`False` | `mailer.open()` → `Result<(), Error>`; a second `open()` is a no-op | there is no `bool` to read; a failure is an error instead of an exception |
+//! | `connection.open()` → `True`/`False` | `mailer.open()` → `Result<(), Error>`; a second `open()` is a no-op | there is no `bool` to read; a failure is an error instead of an exception; in a test process an SMTP mailer opens a session only with an `SmtpSink` (else `Error::NoOutbox`) |
 //! | `with connection:` / `connection.close()` | `mailer.close()`; the last clone's drop closes too | Rust's `Drop` is the context manager |
 //! | `connection.send_messages(messages)` → count | `mailer.send_messages(&messages)` → `Ok(count)`; `mailer.deliver(&messages)` → a `Delivery` with the refused recipients | Django drops the list of refused recipients that `smtplib` returns |
 //! | `send_mail(subject, message, from_email, recipient_list, fail_silently=, auth_user=, auth_password=, connection=, html_message=)` | `send_mail(subject, message, from_email, &recipients)` then `.fail_silently(..)`, `.auth_user(..)`, `.auth_password(..)`, `.connection(&mailer)`, `.html_message(..)`, `.send()`; `.send_async().await` with `.async_connection(..)` | a builder instead of keyword arguments |
 //! | `auth_user`/`auth_password` together with `connection` | `Error::ConflictingOptions` | — (as Django now) |
 //! | `send_mass_mail`, `mail_admins`, `mail_managers` | the same, as builders | `ADMINS`/`MANAGERS` are read from the given mailer's settings (else the environment's), not from a global `settings` module |
-//! | `MAILERS` (Django 6.1), `mail.mailers["bulk"]`, `send_mail(.., using="bulk")` | `MAILERS=bulk` + `MAILER_BULK_<SETTING>`, `Mailer::using(&settings, "bulk")`, `send_mail(..).using("bulk")` | an environment is flat, so a mailer's options are variables with its name in them; the default mailer is the plain `EMAIL_*` settings |
+//! | `MAILERS` (Django 6.1), `mail.mailers["bulk"]`, `send_mail(.., using="bulk")` | `MAILERS=bulk` + `MAILER_BULK_<OPTION>` (`MAILER_BULK_HOST`, …), `Mailer::using(&settings, "bulk")`, `send_mail(..).using("bulk")` | an environment is flat, so a mailer's options are variables with its name in them; the default mailer is the plain `EMAIL_*` settings; as in Django, a named SMTP mailer requires `HOST` and an unknown option is an error (naming the closest one) |
 //! | `EmailMessage.sent_using` (locmem) | `Email::sent_using()` on every captured email | recorded for every mailer, not only the memory backend |
 //! | `EmailMessage`, `EmailMultiAlternatives` | `lettre::Message` (or `send_mail` and friends) | lettre builds the message: its choice of transfer encoding, its header folding |
 //! | `mail.outbox` (the test runner swaps in locmem) | `let mail = mailtest::capture();` per test, or `capture_global()` | **a capture claims every mailer's mail, whatever its backend**, unless the mailer is `bypass_capture()`; and in a test process an SMTP mailer reaches only an `SmtpSink` of the process: a test can never send real mail, and parallel tests never see each other's mail |
@@ -239,7 +247,7 @@
 //! | `EMAIL_TIMEOUT` unset: no timeout | lettre's 60 s; a timeout's error says how long it waited and names `EMAIL_TIMEOUT` | a send never hangs for ever |
 //! | `ADMINS = ["ann@example.com", ...]` | `ADMINS=ann@example.com, bob@example.com` (any mailbox syntax) | one variable; an invalid value is an error when the settings are read, not when `mail_admins` runs |
 //! | — | `EMAIL_SSL_CAFILE` | mailtest's own: trust a private or self-signed server |
-//! | a newline in a header value → `ValueError` | `Error::BadHeader` naming the header, even with `fail_silently` | — |
+//! | a newline in a header value → `BadHeaderError` | `Error::BadHeader` naming the header, even with `fail_silently`: from `send_mail` and its relatives, and for a `lettre::Message` sent through any mailer (a typed header or a pre-encoded raw one) | — |
 //! | non-ASCII domains → IDNA in headers and envelope | the same, for every backend; domains already in `xn--` form kept | — |
 //! | a non-ASCII local part (`nø@example.dk`) → always refused | sent with SMTPUTF8 when the server offers it; refused, naming the address, otherwise | the server decides, not the client |
 //! | a local part without a domain (`"tester"`) | `Error::InvalidAddress` | lettre's addresses need a domain |
@@ -252,10 +260,12 @@
 //! path: the capture bound on the sending thread, a routed address, or the
 //! global capture take the mail; otherwise the mailer uses its backend, and
 //! an SMTP backend in a test process reaches only an `SmtpSink` of the
-//! process ([`Error::NoOutbox`] says so, and how to capture instead). A test
-//! can therefore never send real mail by accident, whatever the environment
+//! process ([`Error::NoOutbox`] says so on one line; `{:#}` adds how to
+//! capture instead) — for a send, and for [`Mailer::open`]. A test can
+//! therefore never send real mail by accident, whatever the environment
 //! says; [`Mailer::bypass_capture`] opts a mailer out, for a test of a
-//! backend itself.
+//! backend itself. The mailer tells its backend which applies in an
+//! argument, a [`Permit`], rather than through state of its thread.
 //!
 //! # Features
 //!
@@ -291,7 +301,7 @@
 //!
 //! | what | result | limit |
 //! |---|---|---|
-//! | a `Mailer` send into a capture (the delivery decision and Django's message preparation) / an explicit `outbox.transport()` send | **0.96×** (0.996 µs vs 1.03 µs) | ≤ 1.05× |
+//! | a `Mailer` send into a capture (the delivery decision and Django's message preparation) / an explicit `outbox.transport()` send | **0.96×** (0.996 µs vs 1.03 µs) before the header check; with it about **1.2×** (≈ 0.3 µs more a message: lettre lists headers only by writing them, so every message's headers are written once more to find a line break) | ≤ 1.05× |
 //! | `AsyncMailer` (SMTP, pooled) / lettre's `AsyncSmtpTransport` (pooled), one message to mailtest's SMTP sink | **1.00×** (340 µs vs 340 µs; 0.86–1.00× over runs) | ≤ 1.1× |
 //!
 //! The compile-time cost of `smtp`, from clean in separate target
@@ -330,7 +340,7 @@ pub use crate::backend::SmtpBackend;
 pub use crate::backend::{AsyncEmailBackend, AsyncMailer, Blocking, register_async_backend};
 pub use crate::backend::{
     BackendKind, ConsoleBackend, Delivery, DummyBackend, EmailBackend, FileBackend, Mailer, MemoryBackend,
-    RefusedRecipient, Settings, read_mail, register_backend,
+    Permit, RefusedRecipient, Settings, read_mail, register_backend,
 };
 pub use crate::error::{Cause, Error};
 pub use crate::send_mail::{

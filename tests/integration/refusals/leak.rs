@@ -124,7 +124,7 @@ mod async_mailer {
         let Error::NoOutbox { prevented, asynchronous, .. } = &err else { panic!("{err:?}") };
         assert_eq!(prevented.as_deref(), Some(relay.addr().to_string().as_str()));
         assert!(asynchronous);
-        assert!(err.to_string().contains("outbox.async_transport()"), "the async fix: {err}");
+        assert!(format!("{err:#}").contains("outbox.async_transport()"), "the async fix: {err:#}");
         assert_eq!(relay.connections(), 0);
         mail.assert_empty();
     }

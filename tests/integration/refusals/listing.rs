@@ -69,8 +69,15 @@ fn the_no_outbox_error_says_how_to_fix_it() {
         .join()
         .unwrap();
 
-    snapshot("error_no_outbox", &error.to_string());
-    assert_eq!(format!("{error:?}"), error.to_string(), "`.unwrap()` shows the same fix");
+    snapshot("error_no_outbox", &format!("{error:#}"));
+    assert_eq!(format!("{error:?}"), format!("{error:#}"), "`.unwrap()` shows the same fix");
+    assert_eq!(
+        error.to_string(),
+        "mailtest: refused a send to ann.unbound@example.com, bob.unbound@example.com on thread 'worker-3': \
+         no outbox is bound there, no recipient is routed, no global capture is alive \
+         (use {:#} for how to capture it)",
+        "one line, for logs"
+    );
 }
 
 #[test]
@@ -86,6 +93,13 @@ fn the_prevented_send_error_says_what_was_prevented_and_how_to_capture_it() {
         .join()
         .unwrap();
 
-    let text = error.to_string().replace(&relay.addr().port().to_string(), "PORT");
-    snapshot("error_real_send_prevented", &text);
+    let port = relay.addr().port().to_string();
+    snapshot("error_real_send_prevented", &format!("{error:#}").replace(&port, "PORT"));
+    assert_eq!(
+        error.to_string().replace(&port, "PORT"),
+        "mailtest: refused a send to ann.prevented@example.com on thread 'app-worker': this is a test process \
+         (it contains mailtest's test harness), where a mailer reaches no SMTP server but an SmtpSink, not \
+         127.0.0.1:PORT (use {:#} for how to capture it)",
+        "one line, for logs"
+    );
 }

@@ -70,15 +70,47 @@ fn a_bypass_capture_mailer_connects_to_a_real_server() {
 }
 
 #[test]
-fn open_in_a_test_process_connects_to_nothing_but_a_sink() {
-    let _gate = mailtest::capture(); // no global capture runs beside this test (see mod.rs)
+fn open_in_a_test_process_is_refused_for_a_server_that_is_not_a_sink() {
     let relay = Relay::start();
     let mailer = Mailer::from_settings(&relay.settings()).unwrap();
+    let mail = mailtest::capture();
+
+    let err = mailer.open().unwrap_err();
+
+    let Error::NoOutbox { prevented, recipients, .. } = &err else { panic!("{err:?}") };
+    assert_eq!(prevented.as_deref(), Some(relay.addr().to_string().as_str()));
+    assert!(recipients.is_empty(), "{recipients:?}");
+    assert!(err.to_string().starts_with("mailtest: refused to open an SMTP session on thread"), "{err}");
+    assert_eq!(relay.connections(), 0);
+    let failure = mail.find().to("ann.rule@example.com").try_one().unwrap_err();
+    let report = failure.report();
+    assert!(report.contains(&relay.addr().to_string()), "recorded like a refused send:\n{report}");
+}
+
+#[test]
+fn open_in_a_test_process_connects_to_a_sink_for_real() {
+    let sink = SmtpSink::start().unwrap();
+    let mailer = Mailer::from_settings(&settings_for(&sink)).unwrap();
 
     mailer.open().unwrap();
-    mailer.close().unwrap();
 
-    assert_eq!(relay.connections(), 0);
+    assert_eq!(sink.sessions_started(), 1, "open() connected");
+    mailer.send_messages(&[message("ann.rule@example.com", "Receipt")]).unwrap();
+    mailer.send_messages(&[message("ann.rule@example.com", "Receipt again")]).unwrap();
+    mailer.close().unwrap();
+    assert_eq!(sink.sessions_started(), 1, "the sends used the session open() held");
+    assert_eq!(sink.outbox().len(), 2);
+}
+
+#[test]
+fn open_of_a_bypass_capture_mailer_connects_to_a_real_server() {
+    let relay = Relay::start(); // never answers: the greeting times out
+    let mailer = Mailer::from_settings(&relay.settings()).unwrap().bypass_capture();
+
+    let err = on_an_app_thread(move || mailer.open()).unwrap_err();
+
+    assert!(matches!(err, Error::Smtp { .. }), "{err:?}");
+    assert_eq!(relay.connections(), 1, "bypass_capture() opts out of the rule");
 }
 
 #[test]

@@ -5,15 +5,14 @@ use std::sync::Arc;
 use lettre::Message;
 use lettre::address::Envelope;
 
-use std::sync::atomic::{AtomicBool, Ordering};
-
+use super::core::{Core, from_settings};
+use super::options::mailer_options;
+use super::plan::{Outcome, Plan, Step};
 use super::{
-    BackendKind, ConsoleBackend, Delivery, DummyBackend, EmailBackend, FileBackend, MemoryBackend, Settings,
-    prepare, registry,
+    BackendKind, ConsoleBackend, Delivery, DummyBackend, EmailBackend, FileBackend, MemoryBackend, Permit,
+    Settings, registry,
 };
-use crate::capture::{capture_claimed, capture_if_claimed, deliver_ambient};
 use crate::error::Error;
-use mailtest_capture::{Bypassing, bypass_active, bypassing};
 
 /// Where an [`AsyncMailer`] sends: the async twin of [`EmailBackend`].
 ///
@@ -81,6 +80,29 @@ pub trait AsyncEmailBackend: Send + Sync {
     async fn close(&self) -> Result<(), Error> {
         Ok(())
     }
+
+    /// [`deliver`](AsyncEmailBackend::deliver), with what the mailer allows
+    /// (see [`Permit`]): what an [`AsyncMailer`] calls. The default ignores
+    /// the permit; a backend that opens its own network connection asks it
+    /// first ([`Permit::reach`]).
+    async fn deliver_with(&self, messages: &[Message], permit: Permit) -> Result<Delivery, Error> {
+        let _ = permit;
+        self.deliver(messages).await
+    }
+
+    /// [`send_raw`](AsyncEmailBackend::send_raw), with what the mailer
+    /// allows. The default ignores the permit.
+    async fn send_raw_with(&self, envelope: &Envelope, raw: &[u8], permit: Permit) -> Result<(), Error> {
+        let _ = permit;
+        self.send_raw(envelope, raw).await
+    }
+
+    /// [`open`](AsyncEmailBackend::open), with what the mailer allows. The
+    /// default ignores the permit.
+    async fn open_with(&self, permit: Permit) -> Result<(), Error> {
+        let _ = permit;
+        self.open().await
+    }
 }
 
 /// A backend in a box is a backend: what a registered backend is made as.
@@ -105,6 +127,18 @@ impl<B: AsyncEmailBackend + ?Sized> AsyncEmailBackend for Box<B> {
     async fn close(&self) -> Result<(), Error> {
         (**self).close().await
     }
+
+    async fn deliver_with(&self, messages: &[Message], permit: Permit) -> Result<Delivery, Error> {
+        (**self).deliver_with(messages, permit).await
+    }
+
+    async fn send_raw_with(&self, envelope: &Envelope, raw: &[u8], permit: Permit) -> Result<(), Error> {
+        (**self).send_raw_with(envelope, raw, permit).await
+    }
+
+    async fn open_with(&self, permit: Permit) -> Result<(), Error> {
+        (**self).open_with(permit).await
+    }
 }
 
 /// mailtest's local backends do no network I/O: they run in the task.
@@ -127,26 +161,19 @@ macro_rules! local_backends_are_async {
             async fn close(&self) -> Result<(), Error> {
                 EmailBackend::close(self)
             }
+
+            async fn deliver_with(&self, messages: &[Message], permit: Permit) -> Result<Delivery, Error> {
+                EmailBackend::deliver_with(self, messages, permit)
+            }
+
+            async fn send_raw_with(&self, envelope: &Envelope, raw: &[u8], permit: Permit) -> Result<(), Error> {
+                EmailBackend::send_raw_with(self, envelope, raw, permit)
+            }
         }
     )*};
 }
 
-local_backends_are_async!(ConsoleBackend, FileBackend, DummyBackend);
-
-#[async_trait::async_trait]
-impl AsyncEmailBackend for MemoryBackend {
-    async fn send_messages(&self, messages: &[Message]) -> Result<usize, Error> {
-        for message in messages {
-            AsyncEmailBackend::send_raw(self, message.envelope(), &crate::idna::formatted(message)).await?;
-        }
-        Ok(messages.len())
-    }
-
-    /// As the blocking form, but a refusal names the async fixes.
-    async fn send_raw(&self, envelope: &Envelope, raw: &[u8]) -> Result<(), Error> {
-        deliver_ambient(envelope, raw, true)
-    }
-}
+local_backends_are_async!(ConsoleBackend, FileBackend, DummyBackend, MemoryBackend);
 
 /// Runs a blocking [`EmailBackend`] of your own from an [`AsyncMailer`], on
 /// tokio's blocking threads (`spawn_blocking`), so it never stalls the
@@ -179,15 +206,13 @@ impl<B: EmailBackend + 'static> Blocking<B> {
         Blocking(Arc::new(backend))
     }
 
-    /// Runs `work` on a blocking thread, as the calling mailer would (a
-    /// `bypass_capture()` mailer stays one there).
+    /// Runs `work` on a blocking thread.
     async fn run<T: Send + 'static>(
         &self,
         work: impl FnOnce(&B) -> Result<T, Error> + Send + 'static,
     ) -> Result<T, Error> {
         let backend = Arc::clone(&self.0);
-        let bypass = bypass_active();
-        tokio::task::spawn_blocking(move || bypassing(bypass, || work(&backend))).await.map_err(|err| {
+        tokio::task::spawn_blocking(move || work(&backend)).await.map_err(|err| {
             Error::backend(std::any::type_name::<B>(), format!("the blocking send failed: {err}"))
         })?
     }
@@ -216,6 +241,21 @@ impl<B: EmailBackend + 'static> AsyncEmailBackend for Blocking<B> {
 
     async fn close(&self) -> Result<(), Error> {
         self.run(|backend| backend.close()).await
+    }
+
+    /// The permit goes along to the blocking thread.
+    async fn deliver_with(&self, messages: &[Message], permit: Permit) -> Result<Delivery, Error> {
+        let messages = messages.to_vec();
+        self.run(move |backend| backend.deliver_with(&messages, permit)).await
+    }
+
+    async fn send_raw_with(&self, envelope: &Envelope, raw: &[u8], permit: Permit) -> Result<(), Error> {
+        let (envelope, raw) = (envelope.clone(), raw.to_vec());
+        self.run(move |backend| backend.send_raw_with(&envelope, &raw, permit)).await
+    }
+
+    async fn open_with(&self, permit: Permit) -> Result<(), Error> {
+        self.run(move |backend| backend.open_with(permit)).await
     }
 }
 
@@ -256,16 +296,8 @@ impl<B: EmailBackend + 'static> AsyncEmailBackend for Blocking<B> {
 /// ```
 #[derive(Clone)]
 pub struct AsyncMailer {
+    core: Core,
     backend: Arc<dyn AsyncEmailBackend>,
-    label: Arc<str>,
-    bypass: bool,
-    fail_silently: bool,
-    /// Whether `open()` was called and `close()` not since (shared by clones).
-    opened: Arc<AtomicBool>,
-    /// What it was made from, if from settings: defaults for `send_mail`.
-    settings: Option<Arc<Settings>>,
-    /// Its name among the configured mailers, if it has one.
-    name: Option<Arc<str>>,
 }
 
 impl AsyncMailer {
@@ -276,140 +308,17 @@ impl AsyncMailer {
     /// # let _ = mailer;
     /// ```
     pub fn new(backend: impl AsyncEmailBackend + 'static) -> AsyncMailer {
-        let label = std::any::type_name_of_val(&backend).rsplit("::").next().unwrap_or("backend");
-        AsyncMailer::boxed(Arc::new(backend), label)
+        let label = Core::label_of(&backend);
+        AsyncMailer::boxed(Box::new(backend), label)
     }
 
-    fn boxed(backend: Arc<dyn AsyncEmailBackend>, label: &str) -> AsyncMailer {
-        AsyncMailer {
-            label: label.into(),
-            backend,
-            bypass: false,
-            fail_silently: false,
-            opened: Arc::new(AtomicBool::new(false)),
-            settings: None,
-            name: None,
-        }
-    }
-
-    /// A mailer configured by the `EMAIL_*` environment variables: see
-    /// [`Settings`].
-    ///
-    /// ```
-    /// # if std::env::var_os("EMAIL_BACKEND").is_none() {
-    /// let mailer = mailtest::AsyncMailer::from_env().unwrap();
-    /// # let _ = mailer;
-    /// # }
-    /// ```
-    pub fn from_env() -> Result<AsyncMailer, Error> {
-        AsyncMailer::from_settings(&Settings::from_env()?)
-    }
-
-    /// A mailer configured by `settings`, as [`Mailer::from_settings`](crate::Mailer::from_settings).
-    /// Needs no runtime until the first send.
-    ///
-    /// ```
-    /// let settings = mailtest::Settings::from_vars([("EMAIL_BACKEND", "console")]).unwrap();
-    /// let mailer = mailtest::AsyncMailer::from_settings(&settings).unwrap();
-    /// # let _ = mailer;
-    /// ```
-    pub fn from_settings(settings: &Settings) -> Result<AsyncMailer, Error> {
-        AsyncMailer::named(settings, "default")
-    }
-
-    /// The mailer called `name` in `settings`: see
-    /// [`Mailer::using`](crate::Mailer::using).
-    ///
-    /// ```
-    /// let settings = mailtest::Settings::from_vars([("MAILERS", "bulk"), ("MAILER_BULK_EMAIL_BACKEND", "dummy")])
-    ///     .unwrap();
-    /// let bulk = mailtest::AsyncMailer::using(&settings, "bulk").unwrap();
-    /// assert_eq!(bulk.name(), Some("bulk"));
-    /// ```
-    pub fn using(settings: &Settings, name: &str) -> Result<AsyncMailer, Error> {
-        AsyncMailer::named(settings.mailer(name)?, &name.to_ascii_lowercase())
+    fn boxed(backend: Box<dyn AsyncEmailBackend>, label: &str) -> AsyncMailer {
+        AsyncMailer { core: Core::new(label, true), backend: Arc::from(backend) }
     }
 
     /// The mailer `settings` configure, called `name`.
     pub(crate) fn named(settings: &Settings, name: &str) -> Result<AsyncMailer, Error> {
-        settings.check()?;
-        let mailer = match settings.backend {
-            BackendKind::Smtp => async_smtp_mailer(settings)?,
-            BackendKind::Console => AsyncMailer::new(ConsoleBackend::stdout()),
-            BackendKind::File => AsyncMailer::new(FileBackend::new(settings.required_file_path()?)?),
-            BackendKind::Memory => AsyncMailer::new(MemoryBackend),
-            BackendKind::Dummy => AsyncMailer::new(DummyBackend),
-            BackendKind::Custom(backend) => {
-                AsyncMailer::boxed(Arc::from(registry::make_async(backend, settings)?), backend)
-            }
-        };
-        Ok(AsyncMailer { settings: Some(Arc::new(settings.clone())), name: Some(name.into()), ..mailer })
-    }
-
-    /// Its name among the configured mailers: see [`Mailer::name`](crate::Mailer::name).
-    ///
-    /// ```
-    /// assert_eq!(mailtest::AsyncMailer::new(mailtest::DummyBackend).name(), None);
-    /// ```
-    pub fn name(&self) -> Option<&str> {
-        self.name.as_deref()
-    }
-
-    /// This mailer, failing silently: see
-    /// [`Mailer::fail_silently`](crate::Mailer::fail_silently).
-    ///
-    /// ```
-    /// # #[tokio::main(flavor = "current_thread")] async fn main() {
-    /// // A memory backend with nothing bound refuses every send.
-    /// let mailer = mailtest::AsyncMailer::new(mailtest::MemoryBackend).fail_silently(true);
-    /// let message = lettre::Message::builder()
-    ///     .from("app@example.com".parse().unwrap())
-    ///     .to("ann@example.com".parse().unwrap())
-    ///     .body(String::from("Hi"))
-    ///     .unwrap();
-    /// assert_eq!(mailer.send_messages(&[message]).await.unwrap(), 0);
-    /// # }
-    /// ```
-    pub fn fail_silently(mut self, fail_silently: bool) -> AsyncMailer {
-        self.fail_silently = fail_silently;
-        self
-    }
-
-    fn localtime(&self) -> bool {
-        self.settings.as_ref().is_some_and(|settings| settings.use_localtime)
-    }
-
-    /// The settings this mailer was made from, if it was: see
-    /// [`Mailer::settings`](crate::Mailer::settings).
-    ///
-    /// ```
-    /// let settings = mailtest::Settings::from_vars([("DEFAULT_FROM_EMAIL", "shop@example.com")]).unwrap();
-    /// let mailer = mailtest::AsyncMailer::from_settings(&settings).unwrap();
-    /// assert_eq!(mailer.settings().unwrap().default_from_email, "shop@example.com");
-    /// ```
-    pub fn settings(&self) -> Option<&Settings> {
-        self.settings.as_deref()
-    }
-
-    /// This mailer, always sending through its own backend: see
-    /// [`Mailer::bypass_capture`](crate::Mailer::bypass_capture).
-    ///
-    /// ```
-    /// # #[tokio::main(flavor = "current_thread")] async fn main() {
-    /// let mail = mailtest::capture();
-    /// let mailer = mailtest::AsyncMailer::new(mailtest::DummyBackend).bypass_capture();
-    /// let message = lettre::Message::builder()
-    ///     .from("app@example.com".parse().unwrap())
-    ///     .to("ann@example.com".parse().unwrap())
-    ///     .body(String::from("Hi"))
-    ///     .unwrap();
-    /// mailer.send_messages(&[message]).await.unwrap();
-    /// mail.assert_empty();
-    /// # }
-    /// ```
-    pub fn bypass_capture(mut self) -> AsyncMailer {
-        self.bypass = true;
-        self
+        from_settings!(AsyncMailer, settings, name, async_smtp_mailer, registry::make_async)
     }
 
     /// Sends `messages` and returns how many were sent: each into the
@@ -450,39 +359,26 @@ impl AsyncMailer {
     /// # }
     /// ```
     pub async fn deliver(&self, messages: &[Message]) -> Result<Delivery, Error> {
-        let messages = prepare::messages(messages, self.localtime());
-        if self.bypass {
-            return Bypassing::new(true, self.through_backend(&messages)).await;
-        }
-        let (captured, rest, places) = capture_claimed(&messages, self.name.as_ref());
-        if rest.is_empty() {
-            return Ok(Delivery::new(captured));
-        }
-        let mut delivery = self.through_backend(&rest).await?.renumbered(&places);
-        delivery.absorb(Delivery::new(captured), 0);
-        Ok(delivery)
+        self.run(self.core.deliver(messages)).await
     }
 
-    /// As `Mailer`'s: at once, or — failing silently — one by one over one
-    /// session, going on past failures.
-    async fn through_backend(&self, messages: &[Message]) -> Result<Delivery, Error> {
-        if !self.fail_silently {
-            return self.backend.deliver(messages).await;
+    /// Carries out `plan`: each step a call of the backend, awaited.
+    async fn run(&self, mut plan: Plan<'_>) -> Result<Delivery, Error> {
+        while let Some(step) = plan.next() {
+            let outcome = self.call(step, &plan).await;
+            plan.record(outcome);
         }
-        let own_session = !self.opened.load(Ordering::Acquire);
-        if own_session && self.backend.open().await.is_err() {
-            return Ok(Delivery::default());
+        plan.finish()
+    }
+
+    async fn call(&self, step: Step<'_>, plan: &Plan<'_>) -> Outcome {
+        let (backend, permit) = (&self.backend, plan.permit());
+        match step {
+            Step::Open => backend.open_with(permit).await.into(),
+            Step::Deliver(range) => backend.deliver_with(plan.messages(range), permit).await.into(),
+            Step::SendRaw(envelope, raw) => backend.send_raw_with(envelope, raw, permit).await.into(),
+            Step::Close => backend.close().await.into(),
         }
-        let mut delivery = Delivery::default();
-        for (at, message) in messages.iter().enumerate() {
-            if let Ok(sent) = self.backend.deliver(std::slice::from_ref(message)).await {
-                delivery.absorb(sent, at);
-            }
-        }
-        if own_session {
-            let _ = self.backend.close().await;
-        }
-        Ok(delivery)
     }
 
     /// Sends one message: [`send_messages`](AsyncMailer::send_messages) for
@@ -506,7 +402,9 @@ impl AsyncMailer {
     }
 
     /// Starts the backend's session now: for SMTP, connects (so a wrong
-    /// setting shows at start-up).
+    /// setting shows at start-up). In a test process only with an `SmtpSink`
+    /// of the process, as [`Mailer::open`](crate::Mailer::open): any other
+    /// server is refused with [`Error::NoOutbox`](crate::Error::NoOutbox).
     ///
     /// ```
     /// # #[tokio::main(flavor = "current_thread")] async fn main() {
@@ -516,14 +414,7 @@ impl AsyncMailer {
     /// # }
     /// ```
     pub async fn open(&self) -> Result<(), Error> {
-        match Bypassing::new(self.bypass, self.backend.open()).await {
-            Ok(()) => {
-                self.opened.store(true, Ordering::Release);
-                Ok(())
-            }
-            Err(_) if self.fail_silently => Ok(()),
-            Err(err) => Err(err),
-        }
+        self.run(self.core.open()).await.map(drop)
     }
 
     /// Ends the backend's sessions (for SMTP, quits the idle connections).
@@ -535,22 +426,42 @@ impl AsyncMailer {
     /// # }
     /// ```
     pub async fn close(&self) -> Result<(), Error> {
-        self.opened.store(false, Ordering::Release);
-        match self.backend.close().await {
-            Err(_) if self.fail_silently => Ok(()),
-            other => other,
-        }
+        self.run(self.core.close()).await.map(drop)
     }
 }
 
+mailer_options!(
+    AsyncMailer,
+    fail_silently: "```
+# #[tokio::main(flavor = \"current_thread\")] async fn main() {
+// A memory backend with nothing bound refuses every send.
+let mailer = mailtest::AsyncMailer::new(mailtest::MemoryBackend).fail_silently(true);
+let message = lettre::Message::builder()
+    .from(\"app@example.com\".parse().unwrap())
+    .to(\"ann@example.com\".parse().unwrap())
+    .body(String::from(\"Hi\"))
+    .unwrap();
+assert_eq!(mailer.send_messages(&[message]).await.unwrap(), 0);
+# }
+```",
+    bypass_capture: "```
+# #[tokio::main(flavor = \"current_thread\")] async fn main() {
+let mail = mailtest::capture();
+let mailer = mailtest::AsyncMailer::new(mailtest::DummyBackend).bypass_capture();
+let message = lettre::Message::builder()
+    .from(\"app@example.com\".parse().unwrap())
+    .to(\"ann@example.com\".parse().unwrap())
+    .body(String::from(\"Hi\"))
+    .unwrap();
+mailer.send_messages(&[message]).await.unwrap();
+mail.assert_empty();
+# }
+```"
+);
+
 impl std::fmt::Debug for AsyncMailer {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("AsyncMailer")
-            .field("name", &self.name)
-            .field("backend", &self.label)
-            .field("bypass_capture", &self.bypass)
-            .field("fail_silently", &self.fail_silently)
-            .finish()
+        self.core.debug("AsyncMailer", f)
     }
 }
 
@@ -567,13 +478,7 @@ impl lettre::AsyncTransport for AsyncMailer {
 
     /// The bytes as given, to the backend's `send_raw`.
     async fn send_raw(&self, envelope: &Envelope, email: &[u8]) -> Result<(), Error> {
-        if !self.bypass && capture_if_claimed(envelope, self.name.as_ref(), || email.to_vec()) {
-            return Ok(());
-        }
-        match Bypassing::new(self.bypass, self.backend.send_raw(envelope, email)).await {
-            Err(_) if self.fail_silently => Ok(()),
-            other => other,
-        }
+        self.run(self.core.send_raw(envelope, email)).await.map(drop)
     }
 }
 

@@ -1,18 +1,18 @@
 //! [`Mailer`]: sends through one backend, chosen in code or by configuration.
 
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
 
 use lettre::Message;
 use lettre::address::Envelope;
 
+use super::core::{Core, from_settings};
+use super::options::mailer_options;
+use super::plan::{Plan, Step};
 use super::{
     BackendKind, ConsoleBackend, Delivery, DummyBackend, EmailBackend, FileBackend, MemoryBackend, Settings,
-    prepare, registry,
+    registry,
 };
-use crate::capture::{capture_claimed, capture_if_claimed};
 use crate::error::Error;
-use mailtest_capture::bypassing;
 
 /// Sends email through one backend, chosen in code or by configuration;
 /// a `lettre::Transport`.
@@ -48,27 +48,16 @@ use mailtest_capture::bypassing;
 /// ```
 #[derive(Clone)]
 pub struct Mailer {
-    inner: Arc<Session>,
-    bypass: bool,
-    fail_silently: bool,
-    /// What it was made from, if from settings: defaults for `send_mail`.
-    settings: Option<Arc<Settings>>,
-    /// Its name among the configured mailers (Django's alias), if it has one.
-    name: Option<Arc<str>>,
+    core: Core,
+    backend: Arc<Session>,
 }
 
 /// Owns the backend; closes it when the last `Mailer` clone drops.
-struct Session {
-    backend: Box<dyn EmailBackend>,
-    label: String,
-    /// Whether `open()` was called and `close()` not since: a fail-silently
-    /// batch then keeps the session rather than opening and closing its own.
-    opened: AtomicBool,
-}
+struct Session(Box<dyn EmailBackend>);
 
 impl Drop for Session {
     fn drop(&mut self) {
-        let _ = self.backend.close();
+        let _ = self.0.close();
     }
 }
 
@@ -80,178 +69,17 @@ impl Mailer {
     /// # let _ = mailer;
     /// ```
     pub fn new(backend: impl EmailBackend + 'static) -> Mailer {
-        let label = std::any::type_name_of_val(&backend).rsplit("::").next().unwrap_or("backend").to_owned();
+        let label = Core::label_of(&backend);
         Mailer::boxed(Box::new(backend), label)
     }
 
-    fn boxed(backend: Box<dyn EmailBackend>, label: String) -> Mailer {
-        Mailer {
-            inner: Arc::new(Session { backend, label, opened: AtomicBool::new(false) }),
-            bypass: false,
-            fail_silently: false,
-            settings: None,
-            name: None,
-        }
-    }
-
-    /// A mailer configured by the `EMAIL_*` environment variables: see
-    /// [`Settings`].
-    ///
-    /// ```
-    /// # if std::env::var_os("EMAIL_BACKEND").is_none() {
-    /// let mail = mailtest::capture();
-    /// let mailer = mailtest::Mailer::from_env().unwrap();
-    /// # let _ = (mail, mailer);
-    /// # }
-    /// ```
-    pub fn from_env() -> Result<Mailer, Error> {
-        Mailer::from_settings(&Settings::from_env()?)
-    }
-
-    /// A mailer configured by `settings`.
-    ///
-    /// The file backend checks its directory now (creating it if missing),
-    /// so a bad `EMAIL_FILE_PATH` fails here, not at the first send. The
-    /// SMTP backend reads its certificate files now and connects at the
-    /// first send. Without the `smtp` feature an SMTP mailer can still be
-    /// made — so code and tests that capture work whatever the
-    /// configuration — but a send that reaches it fails with
-    /// [`Error::FeatureRequired`].
-    ///
-    /// ```
-    /// let dir = tempfile::tempdir().unwrap();
-    /// let settings = mailtest::Settings::from_vars([
-    ///     ("EMAIL_BACKEND", "file"),
-    ///     ("EMAIL_FILE_PATH", dir.path().to_str().unwrap()),
-    /// ])
-    /// .unwrap();
-    /// let mailer = mailtest::Mailer::from_settings(&settings).unwrap();
-    /// # let _ = mailer;
-    /// ```
-    pub fn from_settings(settings: &Settings) -> Result<Mailer, Error> {
-        Mailer::named(settings, "default")
-    }
-
-    /// The mailer called `name` in `settings` — Django's
-    /// `mail.mailers[name]`: `default` is the one the `EMAIL_*` settings
-    /// configure, the others are those `MAILERS` names (see [`Settings`]).
-    /// What it sends is captured with its name
-    /// ([`Email::sent_using`](https://docs.rs/mailtest/latest/mailtest/struct.Email.html#method.sent_using)), so a test can check
-    /// that the bulk mail went through the bulk mailer.
-    ///
-    /// # Errors
-    ///
-    /// [`Error::UnknownMailer`] naming the mailers there are; otherwise as
-    /// [`from_settings`](Mailer::from_settings).
-    ///
-    /// ```
-    /// use mailtest::{Mailer, Settings};
-    ///
-    /// let settings = Settings::from_vars([
-    ///     ("EMAIL_BACKEND", "smtp"),
-    ///     ("MAILERS", "bulk"),
-    ///     ("MAILER_BULK_EMAIL_BACKEND", "dummy"),
-    /// ])
-    /// .unwrap();
-    /// let bulk = Mailer::using(&settings, "bulk").unwrap();
-    /// assert_eq!(bulk.name(), Some("bulk"));
-    /// assert!(Mailer::using(&settings, "alerts").is_err());
-    /// ```
-    pub fn using(settings: &Settings, name: &str) -> Result<Mailer, Error> {
-        Mailer::named(settings.mailer(name)?, &name.to_ascii_lowercase())
+    fn boxed(backend: Box<dyn EmailBackend>, label: &str) -> Mailer {
+        Mailer { core: Core::new(label, false), backend: Arc::new(Session(backend)) }
     }
 
     /// The mailer `settings` configure, called `name`.
     pub(crate) fn named(settings: &Settings, name: &str) -> Result<Mailer, Error> {
-        settings.check()?;
-        let mailer = match settings.backend {
-            BackendKind::Smtp => smtp_mailer(settings)?,
-            BackendKind::Console => Mailer::new(ConsoleBackend::stdout()),
-            BackendKind::File => Mailer::new(FileBackend::new(settings.required_file_path()?)?),
-            BackendKind::Memory => Mailer::new(MemoryBackend),
-            BackendKind::Dummy => Mailer::new(DummyBackend),
-            BackendKind::Custom(backend) => {
-                Mailer::boxed(registry::make(backend, settings)?, backend.to_owned())
-            }
-        };
-        Ok(Mailer { settings: Some(Arc::new(settings.clone())), name: Some(name.into()), ..mailer })
-    }
-
-    /// Its name among the configured mailers: `default` for one made from
-    /// settings, the name given to [`using`](Mailer::using); `None` for one
-    /// made in code with [`new`](Mailer::new).
-    ///
-    /// ```
-    /// assert_eq!(mailtest::Mailer::new(mailtest::DummyBackend).name(), None);
-    /// let settings = mailtest::Settings::from_vars([("EMAIL_BACKEND", "dummy")]).unwrap();
-    /// assert_eq!(mailtest::Mailer::from_settings(&settings).unwrap().name(), Some("default"));
-    /// ```
-    pub fn name(&self) -> Option<&str> {
-        self.name.as_deref()
-    }
-
-    /// This mailer, failing silently — Django's
-    /// `get_connection(fail_silently=True)`: a failed [`open`](Mailer::open)
-    /// is no error, and a batch goes on past a message that fails and
-    /// counts only what was sent. Errors are not reported at all, so use it
-    /// only where mail is a nicety (an error report that must not fail the
-    /// request that caused it). A send the test-process rule refuses is still
-    /// recorded, and listed by a failing query. Clones made from the result
-    /// fail silently too; the original does not.
-    ///
-    /// ```
-    /// // A memory backend with nothing bound on the thread refuses every send.
-    /// let mailer = mailtest::Mailer::new(mailtest::MemoryBackend).fail_silently(true);
-    /// let message = lettre::Message::builder()
-    ///     .from("app@example.com".parse().unwrap())
-    ///     .to("ann@example.com".parse().unwrap())
-    ///     .body(String::from("Hi"))
-    ///     .unwrap();
-    /// assert_eq!(mailer.send_messages(&[message]).unwrap(), 0);
-    /// ```
-    pub fn fail_silently(mut self, fail_silently: bool) -> Mailer {
-        self.fail_silently = fail_silently;
-        self
-    }
-
-    /// Whether it writes `Date` in local time (`EMAIL_USE_LOCALTIME`).
-    fn localtime(&self) -> bool {
-        self.settings.as_ref().is_some_and(|settings| settings.use_localtime)
-    }
-
-    /// The settings this mailer was made from, if it was: for
-    /// `DEFAULT_FROM_EMAIL` and the other settings an application reads.
-    ///
-    /// ```
-    /// let settings = mailtest::Settings::from_vars([("DEFAULT_FROM_EMAIL", "Shop <shop@example.com>")]).unwrap();
-    /// let mailer = mailtest::Mailer::from_settings(&settings).unwrap();
-    /// assert_eq!(mailer.settings().unwrap().default_from_email, "Shop <shop@example.com>");
-    /// assert!(mailtest::Mailer::new(mailtest::DummyBackend).settings().is_none());
-    /// ```
-    pub fn settings(&self) -> Option<&Settings> {
-        self.settings.as_deref()
-    }
-
-    /// This mailer, always sending through its own backend: no binding,
-    /// route or global capture takes its mail, and the test-process rule
-    /// does not apply to it. For tests of a backend itself — an SMTP
-    /// server's behaviour, say — never for application code under test.
-    /// Clones made from the result bypass too; the original does not.
-    ///
-    /// ```
-    /// let mail = mailtest::capture();
-    /// let mailer = mailtest::Mailer::new(mailtest::DummyBackend).bypass_capture();
-    /// let message = lettre::Message::builder()
-    ///     .from("app@example.com".parse().unwrap())
-    ///     .to("ann@example.com".parse().unwrap())
-    ///     .body(String::from("Hi"))
-    ///     .unwrap();
-    /// mailer.send_messages(&[message]).unwrap();
-    /// mail.assert_empty(); // the dummy backend had it, not the capture
-    /// ```
-    pub fn bypass_capture(mut self) -> Mailer {
-        self.bypass = true;
-        self
+        from_settings!(Mailer, settings, name, smtp_mailer, registry::make)
     }
 
     /// Sends `messages` and returns how many were sent.
@@ -307,40 +135,26 @@ impl Mailer {
     /// # }
     /// ```
     pub fn deliver(&self, messages: &[Message]) -> Result<Delivery, Error> {
-        let messages = prepare::messages(messages, self.localtime());
-        if self.bypass {
-            return bypassing(true, || self.through_backend(&messages));
-        }
-        let (captured, rest, places) = capture_claimed(&messages, self.name.as_ref());
-        if rest.is_empty() {
-            return Ok(Delivery::new(captured));
-        }
-        let mut delivery = self.through_backend(&rest)?.renumbered(&places);
-        delivery.absorb(Delivery::new(captured), 0);
-        Ok(delivery)
+        self.run(self.core.deliver(messages))
     }
 
-    /// Sends `messages` through the backend: at once, or — failing silently —
-    /// one by one over one session, going on past failures, as Django does.
-    fn through_backend(&self, messages: &[Message]) -> Result<Delivery, Error> {
-        let backend = &self.inner.backend;
-        if !self.fail_silently {
-            return backend.deliver(messages);
+    /// Carries out `plan`: each step a call of the backend.
+    fn run(&self, mut plan: Plan<'_>) -> Result<Delivery, Error> {
+        while let Some(step) = plan.next() {
+            let outcome = self.call(step, &plan);
+            plan.record(outcome);
         }
-        let own_session = !self.inner.opened.load(Ordering::Acquire);
-        if own_session && backend.open().is_err() {
-            return Ok(Delivery::default());
+        plan.finish()
+    }
+
+    fn call(&self, step: Step<'_>, plan: &Plan<'_>) -> super::plan::Outcome {
+        let (backend, permit) = (&self.backend.0, plan.permit());
+        match step {
+            Step::Open => backend.open_with(permit).into(),
+            Step::Deliver(range) => backend.deliver_with(plan.messages(range), permit).into(),
+            Step::SendRaw(envelope, raw) => backend.send_raw_with(envelope, raw, permit).into(),
+            Step::Close => backend.close().into(),
         }
-        let mut delivery = Delivery::default();
-        for (at, message) in messages.iter().enumerate() {
-            if let Ok(sent) = backend.deliver(std::slice::from_ref(message)) {
-                delivery.absorb(sent, at);
-            }
-        }
-        if own_session {
-            let _ = backend.close();
-        }
-        Ok(delivery)
     }
 
     /// Sends one message: [`send_messages`](Mailer::send_messages) for one,
@@ -362,24 +176,34 @@ impl Mailer {
         self.deliver(std::slice::from_ref(message)).map(drop)
     }
 
-    /// Starts the backend's session now (see [`EmailBackend::open`]); a
-    /// second `open` is a no-op. A failure is an error, unless the mailer
-    /// [fails silently](Mailer::fail_silently).
+    /// Starts the backend's session now (see [`EmailBackend::open`]), so
+    /// that a wrong setting shows at start-up: for SMTP, connects, sets the
+    /// session up (STARTTLS, AUTH) and holds it for every send until
+    /// [`close`](Mailer::close). A second `open` is a no-op. A failure is an
+    /// error, unless the mailer [fails silently](Mailer::fail_silently).
+    ///
+    /// In a test process, an SMTP mailer opens a session only with an
+    /// [`SmtpSink`](https://docs.rs/mailtest/latest/mailtest/struct.SmtpSink.html)
+    /// of the process (or when it [bypasses capture](Mailer::bypass_capture)):
+    /// any other server is refused with [`Error::NoOutbox`] naming it, and
+    /// the refusal is recorded like a refused send — the test learns at
+    /// start-up, not at the first send, that its configuration would reach
+    /// a real server.
     ///
     /// ```
     /// let mailer = mailtest::Mailer::new(mailtest::DummyBackend);
     /// mailer.open().unwrap();
     /// mailer.close().unwrap();
+    ///
+    /// // This doctest is a test process: no session with a real server.
+    /// # #[cfg(feature = "smtp")] {
+    /// let smtp = mailtest::Mailer::from_settings(&mailtest::Settings::default()).unwrap();
+    /// let err = smtp.open().unwrap_err();
+    /// assert!(matches!(&err, mailtest::Error::NoOutbox { prevented: Some(server), .. } if server == "localhost:25"));
+    /// # }
     /// ```
     pub fn open(&self) -> Result<(), Error> {
-        match bypassing(self.bypass, || self.inner.backend.open()) {
-            Ok(()) => {
-                self.inner.opened.store(true, Ordering::Release);
-                Ok(())
-            }
-            Err(_) if self.fail_silently => Ok(()),
-            Err(err) => Err(err),
-        }
+        self.run(self.core.open()).map(drop)
     }
 
     /// Ends the backend's session (the file backend closes its file; a
@@ -391,22 +215,38 @@ impl Mailer {
     /// mailer.close().unwrap();
     /// ```
     pub fn close(&self) -> Result<(), Error> {
-        self.inner.opened.store(false, Ordering::Release);
-        match self.inner.backend.close() {
-            Err(_) if self.fail_silently => Ok(()),
-            other => other,
-        }
+        self.run(self.core.close()).map(drop)
     }
 }
 
+mailer_options!(
+    Mailer,
+    fail_silently: "```
+// A memory backend with nothing bound on the thread refuses every send.
+let mailer = mailtest::Mailer::new(mailtest::MemoryBackend).fail_silently(true);
+let message = lettre::Message::builder()
+    .from(\"app@example.com\".parse().unwrap())
+    .to(\"ann@example.com\".parse().unwrap())
+    .body(String::from(\"Hi\"))
+    .unwrap();
+assert_eq!(mailer.send_messages(&[message]).unwrap(), 0);
+```",
+    bypass_capture: "```
+let mail = mailtest::capture();
+let mailer = mailtest::Mailer::new(mailtest::DummyBackend).bypass_capture();
+let message = lettre::Message::builder()
+    .from(\"app@example.com\".parse().unwrap())
+    .to(\"ann@example.com\".parse().unwrap())
+    .body(String::from(\"Hi\"))
+    .unwrap();
+mailer.send_messages(&[message]).unwrap();
+mail.assert_empty(); // the dummy backend had it, not the capture
+```"
+);
+
 impl std::fmt::Debug for Mailer {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Mailer")
-            .field("name", &self.name)
-            .field("backend", &self.inner.label)
-            .field("bypass_capture", &self.bypass)
-            .field("fail_silently", &self.fail_silently)
-            .finish()
+        self.core.debug("Mailer", f)
     }
 }
 
@@ -423,13 +263,7 @@ impl lettre::Transport for Mailer {
     /// The bytes as given (no IDNA or `Date` rewriting: they were built
     /// elsewhere), to the backend's `send_raw`.
     fn send_raw(&self, envelope: &Envelope, email: &[u8]) -> Result<(), Error> {
-        if !self.bypass && capture_if_claimed(envelope, self.name.as_ref(), || email.to_vec()) {
-            return Ok(());
-        }
-        match bypassing(self.bypass, || self.inner.backend.send_raw(envelope, email)) {
-            Err(_) if self.fail_silently => Ok(()),
-            other => other,
-        }
+        self.run(self.core.send_raw(envelope, email)).map(drop)
     }
 }
 

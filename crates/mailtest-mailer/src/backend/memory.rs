@@ -3,7 +3,7 @@
 use lettre::Message;
 use lettre::address::Envelope;
 
-use super::{EmailBackend, send_each};
+use super::{Delivery, EmailBackend, Permit};
 use crate::capture::deliver_ambient;
 use crate::error::Error;
 
@@ -36,10 +36,25 @@ pub struct MemoryBackend;
 
 impl EmailBackend for MemoryBackend {
     fn send_messages(&self, messages: &[Message]) -> Result<usize, Error> {
-        send_each(self, messages)
+        self.deliver_with(messages, Permit::default()).map(|delivery| delivery.sent())
     }
 
     fn send_raw(&self, envelope: &Envelope, raw: &[u8]) -> Result<(), Error> {
-        deliver_ambient(envelope, raw, false)
+        self.send_raw_with(envelope, raw, Permit::default())
+    }
+
+    /// Each message formatted as Django formats it (domains in ASCII), in
+    /// order, stopping at the first refusal.
+    fn deliver_with(&self, messages: &[Message], permit: Permit) -> Result<Delivery, Error> {
+        for message in messages {
+            self.send_raw_with(message.envelope(), &crate::idna::formatted(message), permit)?;
+        }
+        Ok(Delivery::new(messages.len()))
+    }
+
+    /// Into the capture that claims it, else refused; from an `AsyncMailer`
+    /// the refusal names the async fixes.
+    fn send_raw_with(&self, envelope: &Envelope, raw: &[u8], permit: Permit) -> Result<(), Error> {
+        deliver_ambient(envelope, raw, permit.is_async())
     }
 }

@@ -3,14 +3,19 @@
 #[cfg(feature = "tokio")]
 mod async_mailer;
 mod console;
+mod core;
 mod delivery;
 mod dummy;
 mod file;
+mod header_scan;
 pub(crate) mod local_date;
 mod mailer;
 mod mbox;
 mod memory;
 mod named;
+mod options;
+mod permit;
+mod plan;
 mod prepare;
 mod read;
 mod registry;
@@ -33,6 +38,7 @@ pub use dummy::DummyBackend;
 pub use file::FileBackend;
 pub use mailer::Mailer;
 pub use memory::MemoryBackend;
+pub use permit::Permit;
 pub use read::read_mail;
 #[cfg(feature = "tokio")]
 pub use registry::register_async_backend;
@@ -51,6 +57,13 @@ pub use smtp::SmtpBackend;
 /// `Mailer` calls `close` when its last clone drops. A backend that can send
 /// bytes it did not build (what `lettre::Transport::send_raw` hands over)
 /// implements [`send_raw`](EmailBackend::send_raw).
+///
+/// A [`Mailer`] calls the `_with` methods ([`deliver_with`](EmailBackend::deliver_with),
+/// [`send_raw_with`](EmailBackend::send_raw_with), [`open_with`](EmailBackend::open_with)),
+/// handing over a [`Permit`]; by default they call the methods without it.
+/// A backend that opens its own network connection implements them and
+/// asks the permit before it connects ([`Permit::reach`]), so that in a
+/// test process it is refused as mailtest's SMTP backend is.
 ///
 /// ```
 /// use std::sync::Mutex;
@@ -116,6 +129,27 @@ pub trait EmailBackend: Send + Sync {
     fn close(&self) -> Result<(), Error> {
         Ok(())
     }
+
+    /// [`deliver`](EmailBackend::deliver), with what the mailer allows (see
+    /// [`Permit`]): what a [`Mailer`] calls. The default ignores the permit.
+    fn deliver_with(&self, messages: &[Message], permit: Permit) -> Result<Delivery, Error> {
+        let _ = permit;
+        self.deliver(messages)
+    }
+
+    /// [`send_raw`](EmailBackend::send_raw), with what the mailer allows.
+    /// The default ignores the permit.
+    fn send_raw_with(&self, envelope: &Envelope, raw: &[u8], permit: Permit) -> Result<(), Error> {
+        let _ = permit;
+        self.send_raw(envelope, raw)
+    }
+
+    /// [`open`](EmailBackend::open), with what the mailer allows. The
+    /// default ignores the permit.
+    fn open_with(&self, permit: Permit) -> Result<(), Error> {
+        let _ = permit;
+        self.open()
+    }
 }
 
 /// A backend in a box is a backend: what a [registered](crate::register_backend)
@@ -139,6 +173,18 @@ impl<B: EmailBackend + ?Sized> EmailBackend for Box<B> {
 
     fn close(&self) -> Result<(), Error> {
         (**self).close()
+    }
+
+    fn deliver_with(&self, messages: &[Message], permit: Permit) -> Result<Delivery, Error> {
+        (**self).deliver_with(messages, permit)
+    }
+
+    fn send_raw_with(&self, envelope: &Envelope, raw: &[u8], permit: Permit) -> Result<(), Error> {
+        (**self).send_raw_with(envelope, raw, permit)
+    }
+
+    fn open_with(&self, permit: Permit) -> Result<(), Error> {
+        (**self).open_with(permit)
     }
 }
 

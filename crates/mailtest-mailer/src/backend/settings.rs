@@ -137,26 +137,32 @@ impl std::fmt::Display for BackendKind {
 /// | `MANAGERS` | `managers` | none | the same, for `mail_managers` |
 /// | `EMAIL_USE_LOCALTIME` | `use_localtime` | `false` | a boolean: the `Date` header in the system's time zone (`TZ`, `/etc/localtime`) instead of UTC |
 /// | `MAILERS` | `mailers` (names) | none | names of more mailers, comma-separated (`bulk, alerts`): see below |
-/// | `MAILER_<NAME>_<SETTING>` | `mailers[name]` | — | a setting of the mailer `name`: `MAILER_BULK_EMAIL_HOST` is `EMAIL_HOST` for the mailer `bulk` |
+/// | `MAILER_<NAME>_<OPTION>` | `mailers[name]` | — | a setting of the mailer `name`, by Django's option name: `MAILER_BULK_HOST` is `EMAIL_HOST` for the mailer `bulk` (`MAILER_BULK_EMAIL_HOST` works too) |
 ///
 /// **Several mailers** — Django's `MAILERS`: the `EMAIL_*` settings above
 /// configure the mailer called `default`; `MAILERS` names more, each
-/// configured by `MAILER_<NAME>_` followed by a transport setting
-/// (`EMAIL_BACKEND`, `EMAIL_HOST`, `EMAIL_PORT`, `EMAIL_HOST_USER`,
-/// `EMAIL_HOST_PASSWORD`, `EMAIL_USE_TLS`, `EMAIL_USE_SSL`, `EMAIL_TIMEOUT`,
-/// `EMAIL_SSL_CERTFILE`, `EMAIL_SSL_KEYFILE`, `EMAIL_SSL_CAFILE`,
-/// `EMAIL_FILE_PATH`). As in Django, a named mailer starts from the defaults,
-/// not from the default mailer's values, and its port defaults to the
-/// security it uses (465 with `EMAIL_USE_SSL`, 587 with `EMAIL_USE_TLS`,
-/// else 25); the message settings
+/// configured by `MAILER_<NAME>_` followed by one of Django's options —
+/// `BACKEND`, `HOST`, `PORT`, `USERNAME`, `PASSWORD`, `USE_TLS`, `USE_SSL`,
+/// `TIMEOUT`, `SSL_CERTFILE`, `SSL_KEYFILE`, `SSL_CAFILE`, `FILE_PATH` — or
+/// by the `EMAIL_*` setting each stands for (`MAILER_BULK_EMAIL_HOST_USER`
+/// for `MAILER_BULK_USERNAME`). As in Django, a named mailer starts from
+/// the defaults, not from the default mailer's values: an SMTP mailer needs
+/// its `HOST` (there is no default host: `MAILER_BULK_HOST is not set` says
+/// so when the settings are read), a file mailer its `FILE_PATH`, and the
+/// port defaults to the security in use (465 with `USE_SSL`, 587 with
+/// `USE_TLS`, else 25); the message settings
 /// (`DEFAULT_FROM_EMAIL`, `SERVER_EMAIL`, `EMAIL_SUBJECT_PREFIX`, `ADMINS`,
 /// `MANAGERS`, `EMAIL_USE_LOCALTIME`) are shared. A name is letters, digits
 /// and `_`, in any case. [`Mailer::using`](crate::Mailer::using) makes the
 /// mailer of a name; `send_mail(..).using(name)` sends through it; a captured
 /// email says which mailer sent it ([`Email::sent_using`](https://docs.rs/mailtest/latest/mailtest/struct.Email.html#method.sent_using)).
-/// A `MAILER_..` variable of a mailer that `MAILERS` does not name, or for a
-/// setting that is not per mailer, is an error naming it: a typo never
-/// leaves a mailer silently on its defaults.
+/// A `MAILER_<NAME>_..` variable of a mailer that `MAILERS` names but for a
+/// setting it does not have, or one in the `EMAIL_` form of a mailer that
+/// `MAILERS` does not name, is an error naming it — with the closest
+/// setting when one is close (`MAILER_BULK_HOTS`: did you mean
+/// `MAILER_BULK_HOST`?): a typo never leaves a mailer silently on its
+/// defaults. Other `MAILER_*` variables (another tool's `MAILER_DSN`) are
+/// left alone.
 ///
 /// Booleans accept `true`/`false`, `1`/`0`, `yes`/`no`, `on`/`off` in any
 /// case, and an empty value as false. Anything else — and a port that is not
@@ -184,8 +190,8 @@ impl std::fmt::Display for BackendKind {
 /// let several = Settings::from_vars([
 ///     ("EMAIL_HOST", "smtp.example.com"),
 ///     ("MAILERS", "bulk"),
-///     ("MAILER_BULK_EMAIL_HOST", "bulk-relay.example.com"),
-///     ("MAILER_BULK_EMAIL_PORT", "2525"),
+///     ("MAILER_BULK_HOST", "bulk-relay.example.com"),
+///     ("MAILER_BULK_PORT", "2525"),
 /// ])
 /// .unwrap();
 /// assert_eq!(several.mailer("bulk").unwrap().host, "bulk-relay.example.com");
@@ -384,7 +390,7 @@ impl Settings {
     /// [`Error::UnknownMailer`] naming the mailers there are.
     ///
     /// ```
-    /// let settings = mailtest::Settings::from_vars([("MAILERS", "bulk")]).unwrap();
+    /// let settings = mailtest::Settings::from_vars([("MAILERS", "bulk"), ("MAILER_BULK_HOST", "relay.example.com")]).unwrap();
     /// assert!(settings.mailer("bulk").is_ok());
     /// let err = settings.mailer("bluk").unwrap_err();
     /// assert_eq!(err.to_string(), "mailtest: no mailer is called \"bluk\"; the mailers are: default, bulk (MAILERS names all but default)");
@@ -402,7 +408,12 @@ impl Settings {
     /// The names of the mailers: `default`, then those `MAILERS` names.
     ///
     /// ```
-    /// let settings = mailtest::Settings::from_vars([("MAILERS", "bulk, Alerts")]).unwrap();
+    /// let settings = mailtest::Settings::from_vars([
+    ///     ("MAILERS", "bulk, Alerts"),
+    ///     ("MAILER_BULK_BACKEND", "dummy"),
+    ///     ("MAILER_ALERTS_BACKEND", "console"),
+    /// ])
+    /// .unwrap();
     /// assert_eq!(settings.mailer_names().collect::<Vec<_>>(), ["default", "alerts", "bulk"]);
     /// ```
     pub fn mailer_names(&self) -> impl Iterator<Item = &str> {

@@ -2,7 +2,6 @@
 //! on lettre's tokio client, kept idle between sends as a pool.
 
 use std::borrow::Cow;
-use std::future::Future;
 
 use lettre::Message;
 use lettre::address::Envelope;
@@ -10,9 +9,9 @@ use lettre::transport::smtp::client::AsyncSmtpConnection;
 
 use super::config::{MECHANISMS, SmtpConfig};
 use super::idle::Idle;
-use super::transaction;
-use crate::backend::{AsyncEmailBackend, Delivery, Settings};
-use crate::capture::{check_real_smtp, envelope_strings, real_smtp_allowed};
+use super::outgoing;
+use super::transaction::{Exchange, Failure, Io, Outgoing};
+use crate::backend::{AsyncEmailBackend, Delivery, Permit, Settings};
 use crate::error::Error;
 
 /// Sends through an SMTP server from async code (`EMAIL_BACKEND=smtp` in an
@@ -67,97 +66,89 @@ impl AsyncSmtpBackend {
         Ok(AsyncSmtpBackend { config: SmtpConfig::from_settings(settings)?, idle: Idle::default() })
     }
 
-    /// Runs one step of the protocol within the timeout.
-    async fn step<T>(
-        &self,
-        future: impl Future<Output = Result<T, lettre::transport::smtp::Error>>,
-    ) -> Result<T, Error> {
-        match tokio::time::timeout(self.config.timeout(), future).await {
-            Ok(result) => result.map_err(|err| self.config.error(err)),
-            Err(_) => Err(self.config.timed_out()),
-        }
-    }
-
-    /// Connects, greets, upgrades to TLS and logs in, as configured.
+    /// Connects: the greeting and `EHLO`, within the timeout; the exchange
+    /// sets the session up.
     async fn connect(&self) -> Result<AsyncSmtpConnection, Error> {
         let config = &self.config;
-        let mut conn = self
-            .step(AsyncSmtpConnection::connect_tokio1(
-                (config.host.as_str(), config.port),
-                Some(config.timeout()),
-                &config.hello_name,
-                config.implicit_tls().cloned(),
-                None,
-            ))
-            .await?;
-        if let Some(parameters) = config.starttls() {
-            if !conn.can_starttls() {
-                conn.abort().await;
-                return Err(
-                    config.failure("the server does not offer STARTTLS, which EMAIL_USE_TLS requires")
-                );
-            }
-            self.step(conn.starttls(parameters.clone(), &config.hello_name)).await?;
+        let address = (config.host.as_str(), config.port);
+        let tls = config.implicit_tls().cloned();
+        let connect = AsyncSmtpConnection::connect_tokio1(
+            address,
+            Some(config.timeout()),
+            &config.hello_name,
+            tls,
+            None,
+        );
+        match tokio::time::timeout(config.timeout(), connect).await {
+            Ok(result) => result.map_err(|err| config.error(err)),
+            Err(_) => Err(config.timed_out()),
         }
-        if let Some(credentials) = &config.credentials {
-            self.step(conn.auth(MECHANISMS, credentials)).await?;
-        }
-        Ok(conn)
     }
 
-    /// An idle session that still answers, else a new one.
-    async fn session(&self) -> Result<AsyncSmtpConnection, Error> {
+    /// An idle session that still answers (after a `NOOP`), else a new one
+    /// (`true`: to set up).
+    async fn session(&self) -> Result<(AsyncSmtpConnection, bool), Error> {
         loop {
             let (idle, stale) = self.idle.take();
             for conn in stale {
                 quit(conn).await;
             }
-            let Some(mut conn) = idle else { break };
+            let Some(mut conn) = idle else { return Ok((self.connect().await?, true)) };
             if tokio::time::timeout(self.config.timeout(), conn.test_connected()).await.unwrap_or(false) {
-                return Ok(conn);
+                return Ok((conn, false));
             }
             conn.abort().await;
         }
-        self.connect().await
+    }
+
+    /// Carries out `exchange` over `conn`, each step within the timeout;
+    /// whether `conn` may be kept.
+    async fn exchange(
+        &self,
+        conn: &mut AsyncSmtpConnection,
+        mut exchange: Exchange<'_>,
+    ) -> (Result<Delivery, Error>, bool) {
+        while let Some(io) = exchange.next(conn.server_info()) {
+            let result = tokio::time::timeout(self.config.timeout(), self.perform(conn, io)).await;
+            exchange.reply(result.unwrap_or(Err(Failure::TimedOut)));
+        }
+        exchange.finish()
+    }
+
+    async fn perform(&self, conn: &mut AsyncSmtpConnection, io: Io<'_>) -> Result<(), Failure> {
+        let result = match io {
+            Io::StartTls(tls) => conn.starttls(tls.clone(), &self.config.hello_name).await,
+            Io::Auth(credentials) => conn.auth(MECHANISMS, credentials).await.map(drop),
+            Io::Command(command) => conn.command(command).await.map(drop),
+            Io::Data(data) => conn.message(data).await.map(drop),
+            Io::Abort => {
+                conn.abort().await;
+                Ok(())
+            }
+        };
+        result.map_err(Failure::Smtp)
     }
 
     /// Keeps a sound session for the next send; quits a broken or surplus one.
     async fn release(&self, conn: AsyncSmtpConnection) {
-        if conn.has_broken() {
+        let keep = !conn.has_broken();
+        if let Some(conn) = self.idle.keep_or_return(conn, keep) {
             quit(conn).await;
-        } else if let Some(extra) = self.idle.put(conn) {
-            quit(extra).await;
         }
     }
 
-    /// Sends each `(envelope, bytes)` over one session, in order, stopping
-    /// at the first failure; refused recipients are reported.
-    async fn send_all<'a>(
-        &self,
-        messages: impl ExactSizeIterator<Item = (&'a Envelope, Cow<'a, [u8]>)>,
-    ) -> Result<Delivery, Error> {
-        if messages.len() == 0 {
+    /// Sends each message over one session, in order, stopping at the first
+    /// failure; refused recipients are reported.
+    async fn send_all(&self, messages: &[Outgoing<'_>]) -> Result<Delivery, Error> {
+        if messages.is_empty() {
             return Ok(Delivery::default());
         }
-        let mut conn = self.session().await?;
-        let mut delivery = Delivery::default();
-        let mut result = Ok(());
-        for (at, (envelope, raw)) in messages.enumerate() {
-            match transaction::send_async(&mut conn, envelope, &raw, self.config.timeout()).await {
-                Ok(refused) => delivery.absorb(transaction::delivered(at, refused), 0),
-                Err(failure) => {
-                    result = Err(self.config.transaction_error(failure));
-                    break;
-                }
-            }
+        let (mut conn, fresh) = self.session().await?;
+        let (delivery, usable) = self.exchange(&mut conn, Exchange::new(&self.config, messages, fresh)).await;
+        if usable {
+            self.release(conn).await;
         }
-        self.release(conn).await;
-        result.map(|()| delivery)
-    }
-
-    fn check<'a>(&self, envelopes: impl Iterator<Item = &'a Envelope>) -> Result<(), Error> {
-        let recipients: Vec<String> = envelopes.flat_map(|envelope| envelope_strings(envelope).1).collect();
-        check_real_smtp(&self.config.host, self.config.port, &recipients, true)
+        delivery
     }
 }
 
@@ -182,31 +173,19 @@ impl AsyncEmailBackend for AsyncSmtpBackend {
     /// As [`SmtpBackend::deliver`](crate::EmailBackend::deliver): refused
     /// recipients are reported, not fatal, unless every one is refused.
     async fn deliver(&self, messages: &[Message]) -> Result<Delivery, Error> {
-        self.check(messages.iter().map(Message::envelope))?;
-        self.send_all(
-            messages.iter().map(|message| (message.envelope(), Cow::Owned(crate::idna::formatted(message)))),
-        )
-        .await
+        self.deliver_with(messages, Permit::new(false, true)).await
     }
 
     async fn send_raw(&self, envelope: &Envelope, raw: &[u8]) -> Result<(), Error> {
-        self.check(std::iter::once(envelope))?;
-        self.send_all(std::iter::once((envelope, Cow::Borrowed(raw)))).await.map(drop)
+        self.send_raw_with(envelope, raw, Permit::new(false, true)).await
     }
 
     /// Connects now (so a wrong setting shows at start-up) and keeps the
-    /// session for the first send; a no-op when one is idle already, and in
-    /// a test process where the test-process rule forbids the server (a
-    /// send is then refused, with the explanation).
+    /// session for the first send; a no-op when one is idle already. In a
+    /// test process, refused with [`Error::NoOutbox`] unless the server is
+    /// an `SmtpSink` of the process (see [`Permit::reach`]).
     async fn open(&self) -> Result<(), Error> {
-        if real_smtp_allowed(&self.config.host, self.config.port).is_err() {
-            return Ok(());
-        }
-        if self.idle.is_empty() {
-            let conn = self.connect().await?;
-            self.release(conn).await;
-        }
-        Ok(())
+        self.open_with(Permit::new(false, true)).await
     }
 
     /// Quits the idle sessions. The backend stays usable: a later send
@@ -214,6 +193,26 @@ impl AsyncEmailBackend for AsyncSmtpBackend {
     async fn close(&self) -> Result<(), Error> {
         for conn in self.idle.drain() {
             quit(conn).await;
+        }
+        Ok(())
+    }
+
+    async fn deliver_with(&self, messages: &[Message], permit: Permit) -> Result<Delivery, Error> {
+        permit.reach(&self.config.host, self.config.port, messages.iter().map(Message::envelope))?;
+        self.send_all(&outgoing(messages)).await
+    }
+
+    async fn send_raw_with(&self, envelope: &Envelope, raw: &[u8], permit: Permit) -> Result<(), Error> {
+        permit.reach(&self.config.host, self.config.port, [envelope])?;
+        self.send_all(&[(envelope, Cow::Borrowed(raw))]).await.map(drop)
+    }
+
+    async fn open_with(&self, permit: Permit) -> Result<(), Error> {
+        permit.reach(&self.config.host, self.config.port, [])?;
+        if self.idle.is_empty() {
+            let mut conn = self.connect().await?;
+            self.exchange(&mut conn, Exchange::new(&self.config, &[], true)).await.0?;
+            self.release(conn).await;
         }
         Ok(())
     }

@@ -135,7 +135,7 @@ impl SmtpConfig {
         match failure {
             Failure::Smtp(err) => self.error(err),
             Failure::TimedOut => self.timed_out(),
-            Failure::Unsendable(err) => err,
+            Failure::Other(err) => err,
             Failure::AllRefused(refused) => {
                 let each: Vec<String> = refused
                     .iter()

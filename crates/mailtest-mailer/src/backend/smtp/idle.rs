@@ -51,6 +51,12 @@ impl<C> Idle<C> {
         None
     }
 
+    /// Keeps `session` for the next send when `keep` (and enough are not
+    /// idle already); else hands it back, for the caller to quit.
+    pub(super) fn keep_or_return(&self, session: C, keep: bool) -> Option<C> {
+        if keep { self.put(session) } else { Some(session) }
+    }
+
     /// Every idle session, for the caller to quit.
     pub(super) fn drain(&self) -> Vec<C> {
         let mut sessions = self.sessions.lock().unwrap_or_else(PoisonError::into_inner);

@@ -14,9 +14,14 @@
 //! session. The async backend keeps idle sessions for the next send (a
 //! pool), as a service sending from many tasks needs.
 //!
-//! Before connecting, each backend applies the test-process rule of the
-//! delivery decision (`mailtest_capture::guard`): in a test, it reaches only
-//! an `SmtpSink` of the process, unless its mailer was made with
+//! What happens on a session — setting it up, each mail transaction,
+//! refused recipients, the errors — is one state machine
+//! (`transaction.rs`); the two backends only carry its steps out, over
+//! lettre's blocking or async connection.
+//!
+//! Before connecting, each backend asks the [`Permit`] its mailer hands it
+//! (the test-process rule of the delivery decision): in a test, it reaches
+//! only an `SmtpSink` of the process, unless its mailer was made with
 //! `bypass_capture()`.
 
 #[cfg(feature = "tokio")]
@@ -33,11 +38,11 @@ use lettre::Message;
 use lettre::address::Envelope;
 use lettre::transport::smtp::client::SmtpConnection;
 
-use super::{Delivery, EmailBackend, Settings};
-use crate::capture::{check_real_smtp, envelope_strings, real_smtp_allowed};
+use super::{Delivery, EmailBackend, Permit, Settings};
 use crate::error::Error;
 use config::{MECHANISMS, SmtpConfig};
 use idle::Idle;
+use transaction::{Exchange, Failure, Io, Outgoing};
 
 #[cfg(feature = "tokio")]
 pub use async_backend::AsyncSmtpBackend;
@@ -63,10 +68,12 @@ pub use async_backend::AsyncSmtpBackend;
 /// Errors name `host:port` and the server's reply, e.g.
 /// `mailtest: SMTP server 127.0.0.1:2525: permanent error (535): 5.7.8 Authentication credentials invalid`.
 ///
-/// In a test process, a send to anything but an [`SmtpSink`](https://docs.rs/mailtest/latest/mailtest/struct.SmtpSink.html)
+/// In a test process, a send — or an [`open`](EmailBackend::open) — to
+/// anything but an [`SmtpSink`](https://docs.rs/mailtest/latest/mailtest/struct.SmtpSink.html)
 /// of the process is refused with [`Error::NoOutbox`] (see
 /// [`capture_global`](https://docs.rs/mailtest/latest/mailtest/fn.capture_global.html)), unless the mailer was made
-/// with [`Mailer::bypass_capture`](crate::Mailer::bypass_capture).
+/// with [`Mailer::bypass_capture`](crate::Mailer::bypass_capture): the
+/// backend asks the [`Permit`] its mailer hands it before connecting.
 ///
 /// A client certificate needs lettre's `native-tls` feature to be off in
 /// the whole build (lettre then cannot build the rustls identity from PEM);
@@ -117,87 +124,92 @@ impl SmtpBackend {
         })
     }
 
-    /// Connects, greets, upgrades to TLS and logs in, as configured.
+    /// Connects: the greeting and `EHLO`; the exchange sets the session up.
     fn connect(&self) -> Result<SmtpConnection, Error> {
         let config = &self.config;
-        let mut conn = SmtpConnection::connect(
-            (config.host.as_str(), config.port),
+        let address = (config.host.as_str(), config.port);
+        SmtpConnection::connect(
+            address,
             Some(config.timeout()),
             &config.hello_name,
             config.implicit_tls(),
             None,
         )
-        .map_err(|err| config.error(err))?;
-        if let Some(parameters) = config.starttls() {
-            if !conn.can_starttls() {
-                conn.abort();
-                return Err(config
-                    .failure("the server does not offer STARTTLS, which EMAIL_USE_TLS requires".to_owned()));
-            }
-            conn.starttls(parameters, &config.hello_name).map_err(|err| config.error(err))?;
-        }
-        if let Some(credentials) = &config.credentials {
-            conn.auth(MECHANISMS, credentials).map_err(|err| config.error(err))?;
-        }
-        Ok(conn)
+        .map_err(|err| config.error(err))
     }
 
-    /// A session for the next sends: the held one if it still answers,
-    /// else a new one.
-    fn session(&self) -> Result<SmtpConnection, Error> {
-        let (held, stale) = self.held.take();
-        stale.into_iter().for_each(quit);
-        if let Some(mut conn) = held {
+    /// A session for the next sends: a held one that still answers, else a
+    /// new one (`true`: to set up).
+    fn session(&self) -> Result<(SmtpConnection, bool), Error> {
+        loop {
+            let (held, stale) = self.held.take();
+            stale.into_iter().for_each(quit);
+            let Some(mut conn) = held else { return Ok((self.connect()?, true)) };
             if conn.test_connected() {
-                return Ok(conn);
+                return Ok((conn, false));
             }
             conn.abort();
         }
-        self.connect()
+    }
+
+    /// Carries out `exchange` over `conn`; whether `conn` may be kept.
+    fn exchange(
+        &self,
+        conn: &mut SmtpConnection,
+        mut exchange: Exchange<'_>,
+    ) -> (Result<Delivery, Error>, bool) {
+        while let Some(io) = exchange.next(conn.server_info()) {
+            let result = self.perform(conn, io);
+            exchange.reply(result);
+        }
+        exchange.finish()
+    }
+
+    fn perform(&self, conn: &mut SmtpConnection, io: Io<'_>) -> Result<(), Failure> {
+        let result = match io {
+            Io::StartTls(tls) => conn.starttls(tls, &self.config.hello_name).map(drop),
+            Io::Auth(credentials) => conn.auth(MECHANISMS, credentials).map(drop),
+            Io::Command(command) => conn.command(command).map(drop),
+            Io::Data(data) => conn.message(data).map(drop),
+            Io::Abort => {
+                conn.abort();
+                Ok(())
+            }
+        };
+        result.map_err(Failure::Smtp)
     }
 
     /// Ends a session after sends: held again when the backend is open and
     /// the session is sound, else quit.
     fn release(&self, conn: SmtpConnection) {
-        if self.open.load(Ordering::Acquire) && !conn.has_broken() {
-            if let Some(extra) = self.held.put(conn) {
-                quit(extra);
-            }
-        } else {
+        let keep = self.open.load(Ordering::Acquire) && !conn.has_broken();
+        if let Some(conn) = self.held.keep_or_return(conn, keep) {
             quit(conn);
         }
     }
 
-    /// Sends each `(envelope, bytes)` over one session, in order, stopping
-    /// at the first failure; the recipients refused on the way are reported
-    /// with the message's place in the batch.
-    fn send_all<'a>(
-        &self,
-        messages: impl ExactSizeIterator<Item = (&'a Envelope, Cow<'a, [u8]>)>,
-    ) -> Result<Delivery, Error> {
-        if messages.len() == 0 {
+    /// Sends each message over one session, in order, stopping at the first
+    /// failure; the recipients refused on the way are reported with the
+    /// message's place in the batch.
+    fn send_all(&self, messages: &[Outgoing<'_>]) -> Result<Delivery, Error> {
+        if messages.is_empty() {
             return Ok(Delivery::default());
         }
-        let mut conn = self.session()?;
-        let mut delivery = Delivery::default();
-        let mut result = Ok(());
-        for (at, (envelope, raw)) in messages.enumerate() {
-            match transaction::send(&mut conn, envelope, &raw) {
-                Ok(refused) => delivery.absorb(transaction::delivered(at, refused), 0),
-                Err(failure) => {
-                    result = Err(self.config.transaction_error(failure));
-                    break;
-                }
-            }
+        let (mut conn, fresh) = self.session()?;
+        let (delivery, usable) = self.exchange(&mut conn, Exchange::new(&self.config, messages, fresh));
+        if usable {
+            self.release(conn);
         }
-        self.release(conn);
-        result.map(|()| delivery)
+        delivery
     }
 
-    /// The test-process rule, for the recipients of these envelopes.
-    fn check<'a>(&self, envelopes: impl Iterator<Item = &'a Envelope>) -> Result<(), Error> {
-        let recipients: Vec<String> = envelopes.flat_map(|envelope| envelope_strings(envelope).1).collect();
-        check_real_smtp(&self.config.host, self.config.port, &recipients, false)
+    /// Asks `permit` whether this server may be reached, for `envelopes`.
+    fn reach<'a>(
+        &self,
+        permit: Permit,
+        envelopes: impl IntoIterator<Item = &'a Envelope>,
+    ) -> Result<(), Error> {
+        permit.reach(&self.config.host, self.config.port, envelopes)
     }
 }
 
@@ -205,6 +217,11 @@ fn quit(mut conn: SmtpConnection) {
     if conn.quit().is_err() {
         conn.abort();
     }
+}
+
+/// The messages as SMTP sends them: formatted as Django formats them.
+fn outgoing(messages: &[Message]) -> Vec<Outgoing<'_>> {
+    messages.iter().map(|message| (message.envelope(), Cow::Owned(crate::idna::formatted(message)))).collect()
 }
 
 impl std::fmt::Debug for SmtpBackend {
@@ -222,40 +239,49 @@ impl EmailBackend for SmtpBackend {
     /// to the others and counts as sent, the refused ones in the
     /// [`Delivery`]; a message that every recipient refused is an error.
     fn deliver(&self, messages: &[Message]) -> Result<Delivery, Error> {
-        self.check(messages.iter().map(Message::envelope))?;
-        self.send_all(
-            messages.iter().map(|message| (message.envelope(), Cow::Owned(crate::idna::formatted(message)))),
-        )
+        self.deliver_with(messages, Permit::default())
     }
 
     /// Sends the bytes as given (their line endings as CRLF); only the
     /// envelope's domains are encoded.
     fn send_raw(&self, envelope: &Envelope, raw: &[u8]) -> Result<(), Error> {
-        self.check(std::iter::once(envelope))?;
-        self.send_all(std::iter::once((envelope, Cow::Borrowed(raw)))).map(drop)
+        self.send_raw_with(envelope, raw, Permit::default())
     }
 
     /// Connects and holds the session for every send until
-    /// [`close`](EmailBackend::close); a no-op when a session is held, and
-    /// in a test process where the test-process rule forbids the server (a
-    /// send is then refused, with the explanation).
+    /// [`close`](EmailBackend::close); a no-op when a session is held. In a
+    /// test process, refused with [`Error::NoOutbox`] unless the server is
+    /// an `SmtpSink` of the process (see [`Permit::reach`]).
     fn open(&self) -> Result<(), Error> {
-        if real_smtp_allowed(&self.config.host, self.config.port).is_err() {
-            return Ok(());
-        }
-        if self.held.is_empty() {
-            let conn = self.connect()?;
-            self.open.store(true, Ordering::Release);
-            self.release(conn);
-        }
-        self.open.store(true, Ordering::Release);
-        Ok(())
+        self.open_with(Permit::default())
     }
 
     /// Quits the held session; later sends open one per batch again.
     fn close(&self) -> Result<(), Error> {
         self.open.store(false, Ordering::Release);
         self.held.drain().into_iter().for_each(quit);
+        Ok(())
+    }
+
+    fn deliver_with(&self, messages: &[Message], permit: Permit) -> Result<Delivery, Error> {
+        self.reach(permit, messages.iter().map(Message::envelope))?;
+        self.send_all(&outgoing(messages))
+    }
+
+    fn send_raw_with(&self, envelope: &Envelope, raw: &[u8], permit: Permit) -> Result<(), Error> {
+        self.reach(permit, [envelope])?;
+        self.send_all(&[(envelope, Cow::Borrowed(raw))]).map(drop)
+    }
+
+    fn open_with(&self, permit: Permit) -> Result<(), Error> {
+        self.reach(permit, [])?;
+        if self.held.is_empty() {
+            let mut conn = self.connect()?;
+            self.exchange(&mut conn, Exchange::new(&self.config, &[], true)).0?;
+            self.open.store(true, Ordering::Release);
+            self.release(conn);
+        }
+        self.open.store(true, Ordering::Release);
         Ok(())
     }
 }
