@@ -121,6 +121,21 @@ fn translation_keys_and_what_frameworks_print_for_missing_ones() {
 }
 
 #[test]
+fn a_subject_written_but_not_read_is_empty_and_not_called_empty() {
+    // A folded header that lost its leading white space ends the header
+    // section for a reader: the Subject below it is never shown.
+    let raw = "Date: Tue, 7 May 2024 10:00:00 +0000\r\nMessage-ID: <a@example.com>\r\n\
+               DKIM-Signature: v=1; a=rsa-sha256;\r\nd=example.com; s=s1;\r\n\
+               Subject: Your order has shipped\r\nFrom: shop@example.com\r\n\r\nHi\r\n";
+    let email = Email::from_raw(raw);
+    assert_eq!(email.subject(), None, "the reader's view this test is about");
+    let lints = email.lint();
+    let lint = lints.iter().find(|lint| lint.code() == "empty-subject").expect("empty-subject fires");
+    assert_eq!(lint.message(), "the Subject header reads as empty", "{lints}");
+    assert!(lint.to_string().contains("a malformed line above it ended the header section"), "{lints}");
+}
+
+#[test]
 fn a_careful_lettre_email_raises_none_of_the_new_lints() {
     let html = "<!doctype html>\n<html lang=\"en\">\n<head><title>Your order has shipped</title></head>\n<body>\n\
         <div style=\"display:none;max-height:0;overflow:hidden\">Track your parcel with one click</div>\n\

@@ -97,15 +97,27 @@ fn subject(cx: &Context<'_>, out: &mut Vec<Lint>) {
     let field = cx.headers.get("Subject");
     let Some(subject) = cx.email.subject().filter(|subject| !subject.trim().is_empty()) else {
         let (message, location) = match field {
-            Some(field) => {
+            Some(field) if field.value.is_empty() => {
                 ("the Subject header is empty", cx.header_location(field, Some("empty".to_owned())))
             }
+            // Written, yet a reader gets nothing: an encoded word that
+            // decodes to nothing, or a broken line above that ended the
+            // header section before it (a continuation line without its
+            // leading white space).
+            Some(field) => (
+                "the Subject header reads as empty",
+                cx.header_location(field, Some("not read as the subject".to_owned())),
+            ),
             None => ("the email has no Subject header", Location::in_part("headers")),
         };
+        let mut lint = Lint::error(EMPTY_SUBJECT, message).at(location);
+        if field.is_some_and(|field| !field.value.is_empty()) {
+            lint = lint.with_note(
+                "its value decodes to nothing, or a malformed line above it ended the header section",
+            );
+        }
         out.push(
-            Lint::error(EMPTY_SUBJECT, message)
-                .at(location)
-                .with_note("clients show it as \"(no subject)\": readers skip it, and spam filters score it")
+            lint.with_note("clients show it as \"(no subject)\": readers skip it, and spam filters score it")
                 .with_help("give every email a subject that says what it is about (lettre: `.subject(..)`)"),
         );
         return;
@@ -128,8 +140,12 @@ fn subject(cx: &Context<'_>, out: &mut Vec<Lint>) {
     }
 }
 
+/// Whether `text` may hold a missing-translation marker (the pattern is
+/// case-insensitive; markers are written lower- or upper-case after the
+/// first letter).
 fn says_translation(text: &str) -> bool {
-    memchr::memmem::find(text.as_bytes(), b"ranslation").is_some()
+    let bytes = text.as_bytes();
+    memchr::memmem::find(bytes, b"ranslation").is_some() || memchr::memmem::find(bytes, b"RANSLATION").is_some()
 }
 
 /// Whether `text` has template syntax in it (the link rules leave such a
