@@ -145,7 +145,8 @@ fn subject(cx: &Context<'_>, out: &mut Vec<Lint>) {
 /// first letter).
 fn says_translation(text: &str) -> bool {
     let bytes = text.as_bytes();
-    memchr::memmem::find(bytes, b"ranslation").is_some() || memchr::memmem::find(bytes, b"RANSLATION").is_some()
+    memchr::memmem::find(bytes, b"ranslation").is_some()
+        || memchr::memmem::find(bytes, b"RANSLATION").is_some()
 }
 
 /// Whether `text` has template syntax in it (the link rules leave such a
@@ -166,11 +167,6 @@ fn scan(source: &Source<'_>, text: &str, offset: usize, missing: bool, out: &mut
 }
 
 fn find_placeholders(source: &Source<'_>, text: &str, offset: usize, out: &mut Vec<Lint>) {
-    // Most text has none of the characters every syntax starts with.
-    let bytes = text.as_bytes();
-    if memchr::memchr3(b'{', b'%', b'<', bytes).is_none() && memchr::memchr(b'*', bytes).is_none() {
-        return;
-    }
     for found in placeholders(text) {
         let whole = found.get(0).expect("group 0 is the match");
         let (matched, syntax) = which(&found);
@@ -203,13 +199,33 @@ fn find_key(source: &Source<'_>, text: &str, offset: usize, missing: bool, out: 
 /// Each placeholder in `text`; a `{0}` right after what a quantifier
 /// follows (`]`, `)`, a letter) is code, not a placeholder.
 fn placeholders(text: &str) -> impl Iterator<Item = regex::Captures<'_>> {
-    PLACEHOLDER.captures_iter(text).filter(move |found| {
+    // Captures are costly and most text (every URL of a newsletter) has no
+    // placeholder: one cheap test of the whole text first.
+    let may = may_hold_placeholder(text.as_bytes()) && PLACEHOLDER.is_match(text);
+    let candidates = if may { Some(PLACEHOLDER.captures_iter(text)) } else { None };
+    candidates.into_iter().flatten().filter(move |found| {
         let Some(positional) = found.get(POSITIONAL) else { return true };
         let before = text[..positional.start()].chars().next_back();
         !before.is_some_and(|c| {
             c.is_alphanumeric() || matches!(c, ']' | ')' | '}' | '\\' | '.' | '*' | '+' | '?')
         })
     })
+}
+
+/// Whether `bytes` has the two characters one of [`SYNTAXES`] starts with
+/// (`{{`, `{%`, `{#`, `{0`, `{ $`, `${`, `%{`, `%(`, `%7B`, `<%`, `*|`):
+/// found with `memchr`, so that text without them costs next to nothing.
+fn may_hold_placeholder(bytes: &[u8]) -> bool {
+    let at = |i: usize| bytes.get(i).copied().unwrap_or(0);
+    let opens = memchr::memchr3_iter(b'{', b'%', b'<', bytes).any(|i| match bytes[i] {
+        b'{' => {
+            matches!(at(i + 1), b'{' | b'%' | b'#' | b'$' | b'0'..=b'9' | b' ' | b'\t')
+                || (i > 0 && matches!(bytes[i - 1], b'$' | b'%'))
+        }
+        b'%' => matches!(at(i + 1), b'{' | b'(') || (at(i + 1) == b'7' && matches!(at(i + 2), b'B' | b'b')),
+        _ => at(i + 1) == b'%',
+    });
+    opens || memchr::memchr_iter(b'*', bytes).any(|i| at(i + 1) == b'|')
 }
 
 /// The matched text and the syntax it is written in.
@@ -252,6 +268,35 @@ fn is_key(text: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_quick_test_lets_every_syntax_through() {
+        let forms = [
+            "{{ name }}",
+            "{{{ name }}}",
+            "{{#if a}}",
+            "{% if a %}",
+            "{# note #}",
+            "<%= name %>",
+            "%{name}",
+            "%(name)s",
+            "${name}",
+            "{ $name }",
+            "{$name}",
+            "{0}",
+            "{1, number}",
+            "*|FNAME|*",
+            "https://x.example/?u=%7B%7Bid%7D%7D",
+            "https://x.example/?u=%7b%7bid%7d%7d",
+        ];
+        for form in forms {
+            assert!(may_hold_placeholder(form.as_bytes()), "{form}");
+            assert!(has_placeholder(&format!("Hi {form} there")), "{form}");
+        }
+        for text in ["Hi Ann, 100% sure", "a < b and c > d", "5 * 3", "{\"json\": 1}", "$5"] {
+            assert!(!may_hold_placeholder(text.as_bytes()), "{text}");
+        }
+    }
 
     fn syntax_of(text: &str) -> Option<&'static str> {
         placeholders(text).next().map(|found| which(&found).1)

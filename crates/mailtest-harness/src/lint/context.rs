@@ -27,14 +27,19 @@ pub(crate) struct Context<'a> {
 impl<'a> Context<'a> {
     pub(crate) fn new(email: &'a Email, config: &'a LintConfig) -> Context<'a> {
         let raw = email.raw();
-        let html =
-            email.html().map(|html| (Source::new("text/html", html.as_bytes()), Document::parse(html)));
+        let (html, markup) = match email.html().map(Markup::parse) {
+            Some((doc, markup)) => {
+                let html = email.html().unwrap_or_default();
+                (Some((Source::new("text/html", html.as_bytes()), doc)), Some(markup))
+            }
+            None => (None, None),
+        };
         Context {
             email,
             config,
             headers: Headers::scan(raw),
             raw: Source::new("message", raw),
-            markup: html.as_ref().map(|(_, doc)| Markup::read(doc)),
+            markup,
             html,
             text: email.text().map(|text| Source::new("text/plain", text.as_bytes())),
         }

@@ -156,8 +156,7 @@ impl Pieces {
             texts.extend(text.lines().map(fold).filter(|line| is_prose(line)));
         }
         if let Some(html) = email.html() {
-            let doc = mailtest_mime::html::Document::parse(html);
-            let markup = Markup::read(&doc);
+            let (_, markup) = Markup::parse(html);
             let prose = prose_of(&markup).map(|(text, _)| fold(&mailtest_mime::html::decode_entities(text)));
             texts.extend(prose.filter(|text| is_prose(text)));
         }

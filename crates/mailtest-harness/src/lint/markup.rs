@@ -3,8 +3,9 @@
 //! quoted code), the links with their text, the headings, the tables, and
 //! the colours and sizes the text is shown in.
 //!
-//! It walks the [`Document`]'s tokens (tokenized once, for every rule),
-//! with each start tag's attributes as the document read them.
+//! It reads the tokens as the [`Document`] is parsed (the HTML is
+//! tokenized once, for every rule), each start tag with the attributes the
+//! document read.
 
 use std::ops::Range;
 
@@ -94,17 +95,22 @@ struct Open<'a> {
 }
 
 impl<'a> Markup<'a> {
-    pub(crate) fn read(doc: &Document<'a>) -> Markup<'a> {
-        let mut markup = Markup::default();
-        let mut stack: Vec<Open<'a>> = Vec::new();
+    /// The document and what a reader sees of it, from one tokenization.
+    pub(crate) fn parse(html: &'a str) -> (Document<'a>, Markup<'a>) {
+        // Sized for a typical email (a piece of text every ~150 bytes), so
+        // that the vectors rarely grow.
+        let mut markup = Markup {
+            texts: Vec::with_capacity(html.len() / 150),
+            attrs: Vec::with_capacity(html.len() / 150),
+            links: Vec::with_capacity(html.len() / 500),
+            ..Markup::default()
+        };
+        let mut stack: Vec<Open<'a>> = Vec::with_capacity(32);
         let mut in_conditional = false;
-        for node in doc.nodes() {
+        let doc = Document::parse_visiting(html, |node| {
             let token = match node {
-                Node::Element(_) if in_conditional => continue,
-                Node::Element(element) => {
-                    markup.start(element, &mut stack);
-                    continue;
-                }
+                Node::Element(_) if in_conditional => return,
+                Node::Element(element) => return markup.start(element, &mut stack),
                 Node::Token(token) => token,
             };
             match token.kind {
@@ -118,18 +124,18 @@ impl<'a> Markup<'a> {
                         stack.truncate(at);
                     }
                 }
-                Kind::Text(text) => markup.text(text, token.span.clone(), &stack),
+                Kind::Text(text) => markup.text(text, token.span, &stack),
                 Kind::RawText { element, text } if element.eq_ignore_ascii_case("title") => {
                     markup.title = Some((text, token.span.clone()));
-                    markup.text(text, token.span.clone(), &stack);
+                    markup.text(text, token.span, &stack);
                 }
                 Kind::RawText { element, text } if element.eq_ignore_ascii_case("textarea") => {
-                    markup.text(text, token.span.clone(), &stack);
+                    markup.text(text, token.span, &stack);
                 }
                 _ => {}
             }
-        }
-        markup
+        });
+        (doc, markup)
     }
 
     fn start(&mut self, element: Element<'_, 'a>, stack: &mut Vec<Open<'a>>) {
@@ -310,8 +316,7 @@ mod tests {
                     <pre>{{ x }}</pre><a href=\"https://e.com\"><img src=a.png alt=\"\"></a></td></tr></table>\
                     <table><tr><th>Item</th></tr></table><h1>A</h1><h3>B</h3>\
                     <!--[if mso]><p>Outlook</p><![endif]--><div style=\"display:none\">pre</div>";
-        let doc = Document::parse(html);
-        let markup = Markup::read(&doc);
+        let (_, markup) = Markup::parse(html);
         let texts: Vec<(&str, bool, bool)> =
             markup.texts.iter().map(|t| (t.text, t.quoted, t.hidden)).collect();
         assert_eq!(

@@ -23,26 +23,16 @@ pub struct Document<'a> {
     tags: Vec<(Tag<'a>, Range<usize>)>,
     attrs: Vec<Attr<'a>>,
     styles: Vec<(usize, &'a str)>,
-    /// Every token in order: a start tag by its index in `tags`, the rest
-    /// as they are, for readers that walk the document (the lints' text,
-    /// links and tables) without tokenizing it again.
-    order: Vec<Entry<'a>>,
 }
 
-#[derive(Clone, Debug)]
-enum Entry<'a> {
-    Tag(usize),
-    Token(Token<'a>),
-}
-
-/// One step of [`Document::nodes`]: a start tag with its attributes, or any
+/// What [`Document::parse_visiting`] hands its visitor: a start tag with its attributes, or any
 /// other token (text, end tag, comment, conditional-comment bound, raw text).
-#[derive(Clone, Copy, Debug)]
+#[derive(Clone, Debug)]
 pub enum Node<'d, 'a> {
     /// A start tag.
     Element(Element<'d, 'a>),
     /// Any other token.
-    Token(&'d Token<'a>),
+    Token(Token<'a>),
 }
 
 /// A start tag of a [`Document`] with its attributes.
@@ -64,6 +54,32 @@ impl<'d, 'a> Element<'d, 'a> {
 impl<'a> Document<'a> {
     /// Tokenizes `html` once.
     pub fn parse(html: &'a str) -> Document<'a> {
+        Document::parse_visiting(html, |_| {})
+    }
+
+    /// Tokenizes `html` once, handing `visit` every token in order as it
+    /// goes — each start tag as its [`Element`], attributes read — so that
+    /// a reader that needs what is between the tags (text, end tags,
+    /// comments) builds what it needs from the same tokenization.
+    ///
+    /// ```
+    /// use mailtest_mime::html::{Document, Kind, Node};
+    ///
+    /// let mut walked = Vec::new();
+    /// let doc = Document::parse_visiting("<p class=a>Hi</p>", |node| {
+    ///     walked.push(match node {
+    ///         Node::Element(element) => format!("<{} {}>", element.tag.name(), element.attrs.len()),
+    ///         Node::Token(token) => match token.kind {
+    ///             Kind::Text(text) => text.to_owned(),
+    ///             Kind::EndTag(name) => format!("</{name}>"),
+    ///             _ => String::new(),
+    ///         },
+    ///     })
+    /// });
+    /// assert_eq!(walked, ["<p 1>", "Hi", "</p>"]);
+    /// assert_eq!(doc.elements().count(), 1);
+    /// ```
+    pub fn parse_visiting(html: &'a str, mut visit: impl FnMut(Node<'_, 'a>)) -> Document<'a> {
         // Sized for a typical email (a tag every ~60 bytes, two attributes
         // each), so that the vectors rarely grow.
         let tags = html.len() / 60;
@@ -71,55 +87,23 @@ impl<'a> Document<'a> {
             tags: Vec::with_capacity(tags),
             attrs: Vec::with_capacity(tags * 2),
             styles: Vec::new(),
-            order: Vec::with_capacity(tags * 3),
         };
         for token in tokenize(html) {
             match token.kind {
                 Kind::StartTag(tag) => {
                     let first = doc.attrs.len();
                     doc.attrs.extend(tag.attrs());
-                    doc.order.push(Entry::Tag(doc.tags.len()));
+                    visit(Node::Element(Element { tag: &tag, attrs: &doc.attrs[first..] }));
                     doc.tags.push((tag, first..doc.attrs.len()));
                 }
                 Kind::RawText { element, text } if element.eq_ignore_ascii_case("style") => {
                     doc.styles.push((token.span.start, text));
-                    doc.order.push(Entry::Token(token));
+                    visit(Node::Token(token));
                 }
-                _ => doc.order.push(Entry::Token(token)),
+                _ => visit(Node::Token(token)),
             }
         }
         doc
-    }
-
-    /// Every token of the document in order, each start tag as its
-    /// [`Element`] (attributes read once). Comments are here, as
-    /// [`Kind::Comment`] tokens, for a reader to skip.
-    ///
-    /// ```
-    /// use mailtest_mime::html::{Document, Kind, Node};
-    ///
-    /// let doc = Document::parse("<p class=a>Hi</p>");
-    /// let walked: Vec<String> = doc
-    ///     .nodes()
-    ///     .map(|node| match node {
-    ///         Node::Element(element) => format!("<{} {}>", element.tag.name(), element.attrs.len()),
-    ///         Node::Token(token) => match &token.kind {
-    ///             Kind::Text(text) => (*text).to_owned(),
-    ///             Kind::EndTag(name) => format!("</{name}>"),
-    ///             _ => String::new(),
-    ///         },
-    ///     })
-    ///     .collect();
-    /// assert_eq!(walked, ["<p 1>", "Hi", "</p>"]);
-    /// ```
-    pub fn nodes(&self) -> impl Iterator<Item = Node<'_, 'a>> {
-        self.order.iter().map(|entry| match entry {
-            Entry::Tag(index) => {
-                let (tag, attrs) = &self.tags[*index];
-                Node::Element(Element { tag, attrs: &self.attrs[attrs.clone()] })
-            }
-            Entry::Token(token) => Node::Token(token),
-        })
     }
 
     /// The start tags with their attributes, in order.
