@@ -11,8 +11,8 @@ use lettre::{Message, Transport};
 use mailtest::Email;
 use mailtest::dkim::{DkimKey, Failure, HeaderChange};
 
-const RSA_PRIVATE: &str = include_str!("../crates/mailtest-dkim/tests/keys/rsa2048.pem");
-const RSA_PUBLIC: &str = include_str!("../crates/mailtest-dkim/tests/keys/rsa2048.pub.pem");
+const RSA_PRIVATE: &str = include_str!("keys/rsa2048.pem");
+const RSA_PUBLIC: &str = include_str!("keys/rsa2048.pub.pem");
 const LIST_SEED: [u8; 32] = [9; 32];
 
 fn shop_key() -> DkimKey {
@@ -54,7 +54,7 @@ fn captured(message: &Message) -> Email {
 }
 
 fn snapshot(name: &str, report: &str) {
-    insta::with_settings!({ snapshot_path => "../snapshots", prepend_module_to_snapshot => false }, {
+    insta::with_settings!({ snapshot_path => "../../../snapshots", prepend_module_to_snapshot => false }, {
         insta::assert_snapshot!(name, report);
     });
 }
