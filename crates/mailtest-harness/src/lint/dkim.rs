@@ -50,7 +50,7 @@ impl<'a> EmailAssert<'a> {
     /// another, the signature header was refolded after signing, …).
     ///
     /// ```
-    /// use mailtest::dkim::DkimKey;
+    /// use mailtest_harness::dkim::DkimKey; // `mailtest::dkim::DkimKey` with mailtest's feature `dkim`
     ///
     /// let key = DkimKey::from_dns_record("s1", "example.com", "k=ed25519; p=11qYAYKxCrfVS/7TyWQHOg7hcvPapiMlrwIaaPcHURo=").unwrap();
     /// let email = mailtest::Email::from_raw("From: a@example.com\r\nSubject: Hi\r\n\r\nHi\r\n");
