@@ -137,6 +137,8 @@ pub use mailtest_mailer::{
     Mailer, MemoryBackend, Permit, RefusedRecipient, SendMail, SendMassMail, Settings, mail_admins,
     mail_managers, register_backend, send_mail, send_mass_mail,
 };
+// The guard for an application's own lettre transports.
+pub use mailtest_mailer::{GuardError, Guarded, Sent, guard};
 // The SMTP sink.
 #[cfg(feature = "sink")]
 pub use mailtest_sink::{DropPoint, Error as SinkError, SmtpSink, SmtpSinkBuilder};

@@ -329,6 +329,7 @@
 mod backend;
 mod capture;
 mod error;
+mod guard;
 mod idna;
 mod send_mail;
 
@@ -343,6 +344,7 @@ pub use crate::backend::{
     Permit, RefusedRecipient, Settings, read_mail, register_backend,
 };
 pub use crate::error::{Cause, Error};
+pub use crate::guard::{GuardError, Guarded, Sent, guard};
 pub use crate::send_mail::{
     MailStaff, SendMail, SendMassMail, mail_admins, mail_managers, send_mail, send_mass_mail,
 };

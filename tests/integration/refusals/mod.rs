@@ -13,6 +13,7 @@
 
 mod attribution;
 mod copied;
+mod guard;
 mod leak;
 mod listing;
 mod rule;
