@@ -15,6 +15,7 @@ mod backend_send_mail;
 #[cfg(all(feature = "smtp", feature = "sink"))]
 mod backend_sessions;
 mod backend_settings;
+mod backend_urls;
 #[cfg(all(feature = "smtp", feature = "sink"))]
 mod backend_sink;
 mod concurrency;
