@@ -33,7 +33,10 @@ fn every_django_environ_scheme_parses_to_the_backend_it_names() {
         // The mailer it configures is that backend (nothing is sent here).
         Mailer::from_settings(&settings).unwrap_or_else(|err| panic!("{url}: {err}"));
     }
-    assert_eq!(email_url("filemail:///var/mail/app").unwrap().file_path, Some(PathBuf::from("/var/mail/app")));
+    assert_eq!(
+        email_url("filemail:///var/mail/app").unwrap().file_path,
+        Some(PathBuf::from("/var/mail/app"))
+    );
 }
 
 #[test]
@@ -104,7 +107,10 @@ fn a_malformed_url_names_the_setting_and_the_part_that_is_wrong() {
     let mut text = Vec::new();
     for url in urls {
         let err = email_url(url).expect_err(url);
-        assert!(matches!(&err, mailtest::Error::InvalidSetting { name, .. } if name == "EMAIL_URL"), "{err:?}");
+        assert!(
+            matches!(&err, mailtest::Error::InvalidSetting { name, .. } if name == "EMAIL_URL"),
+            "{err:?}"
+        );
         assert!(!err.to_string().contains("s3cret"), "the password must not show: {err}");
         text.push(format!("{url}\n{err}"));
     }

@@ -15,9 +15,9 @@ mod backend_send_mail;
 #[cfg(all(feature = "smtp", feature = "sink"))]
 mod backend_sessions;
 mod backend_settings;
-mod backend_urls;
 #[cfg(all(feature = "smtp", feature = "sink"))]
 mod backend_sink;
+mod backend_urls;
 mod concurrency;
 mod criteria_everywhere;
 mod decoding;

@@ -193,6 +193,7 @@ mod path;
 mod server;
 mod session;
 mod shared;
+mod url;
 
 use std::net::SocketAddr;
 use std::sync::atomic::{AtomicU64, Ordering};

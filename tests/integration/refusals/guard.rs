@@ -15,13 +15,15 @@ use mailtest::{Error, GuardError, Guarded, capture, capture_global, guard};
 use super::{Relay, message};
 
 /// The app's transport and constructor, as the trial's app had them, with
-/// the guard added: `SmtpTransport::from_url(SMTP_URL)`.
+/// the guard added. (The trial's app used `SmtpTransport::from_url`, which
+/// needs one of lettre's TLS features: `lettre_app` below does, with
+/// mailtest's `smtp`; here, lettre's plain builder.)
 type AppMailer = Guarded<SmtpTransport>;
 
 fn app_mailer(relay: &Relay) -> Result<AppMailer, GuardError<SmtpError>> {
-    let url = format!("smtp://{}", relay.addr());
+    let transport = SmtpTransport::builder_dangerous(relay.addr().ip().to_string()).port(relay.addr().port());
     // Should the guard fail, the relay never answers: fail in 2 s, not lettre's 60.
-    Ok(guard(SmtpTransport::from_url(&url)?.timeout(Some(Duration::from_secs(2))).build()))
+    Ok(guard(transport.timeout(Some(Duration::from_secs(2))).build()))
 }
 
 /// What the app's code does: send, and name lettre's error in its signature.
@@ -214,8 +216,12 @@ mod async_transport {
     use crate::refusals::{Relay, message};
 
     fn app_mailer(relay: &Relay) -> Guarded<AsyncSmtpTransport<Tokio1Executor>> {
-        let url = format!("smtp://{}", relay.addr());
-        guard(AsyncSmtpTransport::<Tokio1Executor>::from_url(&url).unwrap().build())
+        let addr = relay.addr();
+        guard(
+            AsyncSmtpTransport::<Tokio1Executor>::builder_dangerous(addr.ip().to_string())
+                .port(addr.port())
+                .build(),
+        )
     }
 
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

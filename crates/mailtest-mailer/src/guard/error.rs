@@ -103,14 +103,19 @@ impl<E> GuardError<E> {
 /// `from_url`, say) works in a function that returns a `GuardError`.
 ///
 /// ```
-/// use lettre::transport::smtp::Error as SmtpError;
-/// use lettre::SmtpTransport;
+/// use lettre::transport::stub::StubTransport;
+/// use mailtest::{GuardError, Guarded, guard};
 ///
-/// fn mailer(url: &str) -> Result<mailtest::Guarded<SmtpTransport>, mailtest::GuardError<SmtpError>> {
-///     Ok(mailtest::guard(SmtpTransport::from_url(url)?.build()))
+/// /// Stands for the app's own fallible construction (`SmtpTransport::from_url(url)?`).
+/// fn connect(url: &str) -> Result<StubTransport, std::io::Error> {
+///     if url.is_empty() { Err(std::io::Error::other("no URL")) } else { Ok(StubTransport::new_ok()) }
+/// }
+///
+/// fn mailer(url: &str) -> Result<Guarded<StubTransport>, GuardError<std::io::Error>> {
+///     Ok(guard(connect(url)?))
 /// }
 /// assert!(mailer("smtp://smtp.example.com").is_ok());
-/// assert!(matches!(mailer("carrier-pigeon://"), Err(mailtest::GuardError::Transport(_))));
+/// assert!(matches!(mailer(""), Err(GuardError::Transport(_))));
 /// ```
 impl<E> From<E> for GuardError<E> {
     fn from(err: E) -> GuardError<E> {
