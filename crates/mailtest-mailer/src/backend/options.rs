@@ -33,8 +33,9 @@ macro_rules! mailer_options {
             /// first send. The SMTP backend reads its certificate files now.
             /// Without the `smtp` feature an SMTP mailer can still be made —
             /// so code and tests that capture work whatever the
-            /// configuration — but a send that reaches it fails with
-            /// [`Error::FeatureRequired`].
+            /// configuration — but a send that reaches it fails: in a test
+            /// process with [`Error::NoOutbox`] (turning the feature on would
+            /// not make it happen), elsewhere with [`Error::FeatureRequired`].
             ///
             /// ```
             /// let dir = tempfile::tempdir().unwrap();
