@@ -23,7 +23,6 @@ use crate::error::Error;
 /// # mail.assert_count(1);
 /// ```
 #[derive(Clone, Debug, PartialEq, Eq)]
-#[must_use = "a send's outcome says whether the message left (Delivered) or a test captured it"]
 pub enum Sent<T> {
     /// The inner transport delivered it, with its reply (an SMTP response,
     /// a file transport's id, ...).
