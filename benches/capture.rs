@@ -438,7 +438,6 @@ fn ratio_line(out: &mut String, label: &str, ours: Option<f64>, theirs: Option<f
     writeln!(out, "{line}").expect("write to String");
 }
 
-
 fn human(ns: f64) -> String {
     if ns >= 1e9 {
         format!("{:.2} s", ns / 1e9)

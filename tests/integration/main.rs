@@ -52,6 +52,8 @@ mod sink_limits;
 mod sink_robust;
 #[cfg(feature = "sink")]
 mod sink_smuggling;
+#[cfg(all(feature = "smtp", feature = "sink-tls"))]
+mod sink_tls;
 mod snapshot;
 mod snapshot_corpus;
 mod snapshot_macros;

@@ -182,6 +182,7 @@
 //! 5,243,401 per 5,243,024 — within the goal of 1.1× the raw size + 512
 //! bytes in every cell (counted by a wrapping allocator, requested bytes).
 
+mod auth;
 mod builder;
 mod connection;
 mod data;
@@ -189,10 +190,13 @@ mod delivery;
 mod error;
 mod event_loop;
 mod line;
+mod link;
 mod path;
 mod server;
 mod session;
 mod shared;
+#[cfg(feature = "tls")]
+mod tls;
 mod url;
 
 use std::net::SocketAddr;

@@ -7,7 +7,9 @@ impl SmtpSink {
     /// `SmtpTransport::from_url(SMTP_URL)` (or mailtest's
     /// `Mailer::from_url`) takes — with the first configured credentials,
     /// percent-encoded: `smtp://127.0.0.1:40123`,
-    /// `smtp://app:s3cret@127.0.0.1:40123`. A test gives it to the app's
+    /// `smtp://app:s3cret@127.0.0.1:40123`; for a TLS sink (feature `tls`),
+    /// `smtp://127.0.0.1:40123?tls=required` with STARTTLS and
+    /// `smtps://127.0.0.1:40123` with implicit TLS. A test gives it to the app's
     /// unchanged production constructor, so the app's own transport
     /// delivers here.
     ///
@@ -20,11 +22,19 @@ impl SmtpSink {
         let addr = self.addr();
         let host = if addr.ip().is_unspecified() { "127.0.0.1".to_owned() } else { addr.ip().to_string() };
         let host = if host.contains(':') { format!("[{host}]") } else { host };
-        let userinfo = match self.server.shared.config.credentials.first() {
+        let config = &self.server.shared.config;
+        let userinfo = match config.credentials.first() {
             Some((user, password)) => format!("{}:{}@", encode(user), encode(password)),
             None => String::new(),
         };
-        format!("smtp://{userinfo}{host}:{}", addr.port())
+        let port = addr.port();
+        if config.implicit_tls() {
+            format!("smtps://{userinfo}{host}:{port}")
+        } else if config.offers_starttls() {
+            format!("smtp://{userinfo}{host}:{port}?tls=required")
+        } else {
+            format!("smtp://{userinfo}{host}:{port}")
+        }
     }
 }
 

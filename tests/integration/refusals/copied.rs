@@ -22,7 +22,7 @@ pub(super) fn copy_to(exe: &Path, dir: &Path, name: &str) -> PathBuf {
 /// while the copy was open for writing, and its child then holds that
 /// descriptor until it execs: running the copy meanwhile fails with "text
 /// file busy" (ETXTBSY), so that is retried for a while.
-pub(super) fn output_of(command: &mut Command) -> std::process::Output {
+pub(crate) fn output_of(command: &mut Command) -> std::process::Output {
     for _ in 0..100 {
         match command.output() {
             Err(err) if err.kind() == std::io::ErrorKind::ExecutableFileBusy => {
