@@ -185,3 +185,60 @@ fn commands_pipelined_after_starttls_are_not_executed() {
 fn the_ca_is_none_without_tls() {
     assert_eq!(SmtpSink::start().unwrap().ca_pem(), None);
 }
+
+/// A lettre client of `sink` that trusts its CA, as a test writes one.
+fn trusting_client(sink: &SmtpSink, implicit: bool) -> lettre::SmtpTransport {
+    use lettre::transport::smtp::client::{Certificate, Tls, TlsParameters};
+    let ca = Certificate::from_pem(sink.ca_pem().unwrap().as_bytes()).unwrap();
+    let tls = TlsParameters::builder("localhost".to_owned()).add_root_certificate(ca).build().unwrap();
+    let tls = if implicit { Tls::Wrapper(tls) } else { Tls::Required(tls) };
+    lettre::SmtpTransport::builder_dangerous("localhost").port(sink.port()).tls(tls).build()
+}
+
+/// Large data crosses TLS records and reads of every size whole, both ways
+/// of starting TLS, twice on one pooled connection.
+#[test]
+fn a_large_message_crosses_tls_whole() {
+    use lettre::Transport;
+    let body = "0123456789abcdefghijklmnopqrstuvwxyz.\n".repeat(12_000); // 456 KB: some 30 TLS records
+    for implicit in [true, false] {
+        let sink = if implicit { SmtpSink::builder().implicit_tls() } else { SmtpSink::builder().starttls() }
+            .start()
+            .unwrap();
+        let client = trusting_client(&sink, implicit);
+        for n in 0..2 {
+            let message = lettre::Message::builder()
+                .from("shop@example.com".parse().unwrap())
+                .to("ann@example.com".parse().unwrap())
+                .subject(format!("Large {n}"))
+                .body(body.clone())
+                .unwrap();
+            client.send(&message).unwrap();
+        }
+        let emails = sink.outbox().find().to("ann@example.com").count(2);
+        // (lettre ends the body with a line break of its own.)
+        assert!(emails[1].text().unwrap().trim_end() == body.trim_end(), "the body came through changed");
+    }
+}
+
+/// A client that does not speak TLS to an SMTPS sink is dropped; the sink
+/// serves the next one.
+#[test]
+fn a_client_without_tls_is_dropped_and_the_sink_serves_on() {
+    use lettre::Transport;
+    let sink = SmtpSink::builder().implicit_tls().start().unwrap();
+    let plain = TcpStream::connect(sink.addr()).unwrap();
+    plain.set_read_timeout(Some(std::time::Duration::from_secs(5))).unwrap();
+    write!(&plain, "EHLO plain.test\r\n").unwrap();
+    let mut answer = Vec::new();
+    let _ = std::io::Read::read_to_end(&mut &plain, &mut answer);
+    assert!(!String::from_utf8_lossy(&answer).contains("250"), "{answer:?}");
+
+    let message = lettre::Message::builder()
+        .from("shop@example.com".parse().unwrap())
+        .to("ann@example.com".parse().unwrap())
+        .body(String::from("After a bad client"))
+        .unwrap();
+    trusting_client(&sink, true).send(&message).unwrap();
+    sink.outbox().find().to("ann@example.com").one();
+}
