@@ -1,7 +1,7 @@
 //! The receipt worker: a task spawned at start-up that sends a receipt for
 //! each order placed, so `POST /orders` answers without waiting for SMTP.
 
-use mailtest::AsyncMailer;
+use mailtest_mailer::AsyncMailer;
 use tokio::sync::mpsc;
 
 use crate::emails;
