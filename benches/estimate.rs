@@ -18,15 +18,19 @@ pub(crate) fn estimate_ns(group: &str, function: &str, started: SystemTime) -> O
     point_estimate(&json, "slope").or_else(|| point_estimate(&json, "mean"))
 }
 
-/// Where criterion writes, resolved as criterion resolves it, short of
-/// asking `cargo metadata`.
+/// Where criterion writes: `CRITERION_HOME` (relative to the directory
+/// cargo runs a bench in, this package's), else `criterion/` in the target
+/// directory — the workspace's, not this package's, so it is found from the
+/// bench's own path (`<target>/release/deps/<bench>-<hash>`) rather than
+/// from the manifest directory.
 fn criterion_home() -> PathBuf {
     let manifest_dir = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
     if let Some(home) = std::env::var_os("CRITERION_HOME") {
         return manifest_dir.join(home);
     }
-    let target = std::env::var_os("CARGO_TARGET_DIR").map_or_else(|| PathBuf::from("target"), PathBuf::from);
-    manifest_dir.join(target).join("criterion")
+    let exe = std::env::current_exe().unwrap_or_default();
+    let target = exe.ancestors().nth(3).map_or_else(|| manifest_dir.join("../target"), PathBuf::from);
+    target.join("criterion")
 }
 
 /// `{"mean":{"confidence_interval":{…},"point_estimate":123.4,…},…,"slope":null,…}`
