@@ -67,7 +67,9 @@ mod scope;
 mod store;
 
 pub use bind::{BindGuard, bind, current};
-pub use decide::{Claim, check_real_smtp, claim, deliver_ambient, real_smtp_allowed, server_label};
+pub use decide::{
+    Claim, check_real_send, check_real_smtp, claim, deliver_ambient, real_smtp_allowed, server_label,
+};
 pub use global::{Ticket, enter_capture, enter_global, global};
 pub use guard::{SinkRegistration, is_local_sink, mark_test_harness, test_process};
 pub use refusals::{Cause, Refusal, since as refusals_since};

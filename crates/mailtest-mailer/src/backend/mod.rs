@@ -6,6 +6,7 @@ mod console;
 mod core;
 mod delivery;
 mod dummy;
+mod email_url;
 mod file;
 mod header_scan;
 pub(crate) mod local_date;
