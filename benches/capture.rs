@@ -102,7 +102,7 @@ fn newsletter_message() -> Message {
              <img src=\"https://cdn.acme.example/stories/{n}.jpg\" alt=\"Story {n}\" width=\"560\">\n\
              <h2>Story number {n} of this week</h2><p>Some words about the story, long enough to be a real \
              paragraph of a newsletter &amp; its teaser.</p>\n\
-             <a href=\"https://www.acme.example/stories/{n}?utm_source=newsletter&amp;utm_medium=email\">Read more</a>\
+             <a href=\"https://www.acme.example/stories/{n}?utm_source=newsletter&amp;utm_medium=email\">Read story {n}</a>\
              </td></tr></table>\n"
         ));
         text.push_str(&format!("Story number {n}: https://www.acme.example/stories/{n}\n"));
@@ -110,6 +110,8 @@ fn newsletter_message() -> Message {
     html.push_str(
         "<p><a href=\"https://www.acme.example/unsubscribe/3f9a1c\">Unsubscribe</a></p></body></html>\n",
     );
+    // The text alternative carries every link (`text-missing-link`).
+    text.push_str("\nUnsubscribe: https://www.acme.example/unsubscribe/3f9a1c\n");
     Message::builder()
         .from("Acme News <news@acme.example>".parse().expect("valid from"))
         .to("Ann Lee <ann.lee@example.com>".parse().expect("valid to"))

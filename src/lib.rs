@@ -63,6 +63,7 @@
 //! | `sink` | yes | [`SmtpSink`] (mailtest-sink): real SMTP on loopback into an outbox, AUTH, limits, failure injection; an event loop on `mio` (plus `socket2` for quick ACKs), no TLS crate, no async runtime |
 //! | `sink-tls` | no | STARTTLS and implicit TLS for [`SmtpSink`] (`starttls()`, `implicit_tls()`, `ca_pem()`), with a certificate made at start: rustls (ring) and rcgen — 20 more crates, ring's C build among them, so off by default |
 //! | `smtp` | no | `SmtpBackend`: `EMAIL_BACKEND=smtp` really sends (lettre's `smtp-transport` + `rustls-tls`: rustls, ring, webpki roots); with `tokio`, `AsyncSmtpBackend` |
+//! | `dkim` | no | `email.assert().dkim_verifies(&keys)`, `email.dkim(&keys)` and `mailtest::dkim::DkimKey`: DKIM verification with keys the test gives, no DNS (mailtest-dkim: rsa, ed25519-dalek, sha2) |
 //! | `tokio` | no | `AsyncMailer`, `AsyncEmailBackend`, the `send_async` forms, `AsyncCaptureTransport` and `Outbox::async_transport`; a clear error instead of a deadlock for a blocking wait on a current-thread runtime |
 //!
 //! The `mailtest` command (`serve`, `show`, `assert`) is a crate of its
@@ -118,6 +119,8 @@ pub use mailtest_harness::{
     current, lint, regex, snapshot,
 };
 // The decoder's types, as an `Email` shows them.
+#[cfg(feature = "dkim")]
+pub use mailtest_harness::dkim;
 #[cfg(feature = "harness")]
 pub use mailtest_mime::{Attachment, Header, Mailbox, MimePart};
 // Where a send goes.

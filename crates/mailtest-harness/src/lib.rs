@@ -443,4 +443,9 @@ pub use crate::start::{capture, capture_global};
 pub use crate::transport::AsyncCaptureTransport;
 pub use crate::transport::CaptureTransport;
 pub use mailtest_capture::{BindGuard, WithOutbox};
+/// DKIM verification with keys the test gives (feature `dkim`): [`DkimKey`](dkim::DkimKey),
+/// the verdict of each signature; the assertion is
+/// [`EmailAssert::dkim_verifies`](crate::EmailAssert::dkim_verifies).
+#[cfg(feature = "dkim")]
+pub use mailtest_dkim as dkim;
 pub use mailtest_mime::{Attachment, Header, Mailbox, MimePart};

@@ -4,8 +4,12 @@
 //! a release build and compares the two decodings, which must be identical.
 //!
 //! ```text
-//! cargo run --release -p mailtest-interop --bin corpus_sweep -- ../shared/corpus [--json decoded.jsonl]
+//! cargo run --release -p mailtest-interop --bin corpus_sweep -- ../shared/corpus [--json decoded.jsonl] [--show CODE,CODE]
 //! ```
+//!
+//! It ends with how many messages each lint code fired on. `--show` prints
+//! every lint of the codes named, message by message (what the closing
+//! note of a lint's change lists: `--show unrendered-placeholder,raw-translation-key`).
 //!
 //! Files directly under the corpus's sub-folders are messages; the files in
 //! `_mbox/` are mailboxes, each read through `Outbox::load`. With `--json`,
@@ -19,7 +23,7 @@
 use std::fmt::Write as _;
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
-use std::sync::mpsc;
+use std::sync::{OnceLock, mpsc};
 use std::time::{Duration, Instant};
 
 use mailtest::lint::Profile;
@@ -28,6 +32,8 @@ use sha2::{Digest, Sha256};
 
 const HANG_LIMIT: Duration = Duration::from_secs(5);
 const MAILBOX_FOLDER: &str = "_mbox";
+/// The codes `--show` names.
+static SHOWN: OnceLock<Vec<String>> = OnceLock::new();
 
 fn main() {
     let mut args = std::env::args().skip(1);
@@ -37,6 +43,16 @@ fn main() {
         match arg.as_str() {
             "--json" => {
                 json = Some(PathBuf::from(args.next().unwrap_or_else(|| fail("--json needs a path"))))
+            }
+            "--show" => {
+                let codes = args.next().unwrap_or_else(|| fail("--show needs lint codes, comma-separated"));
+                let codes: Vec<String> = codes.split(',').map(|code| code.trim().to_owned()).collect();
+                if let Some(unknown) =
+                    codes.iter().find(|code| !mailtest::lint::CODES.contains(&code.as_str()))
+                {
+                    fail(&format!("--show: `{unknown}` is not a lint code"));
+                }
+                let _ = SHOWN.set(codes);
             }
             _ if corpus.is_none() => corpus = Some(PathBuf::from(arg)),
             other => fail(&format!("unexpected argument {other:?}")),
@@ -112,6 +128,8 @@ fn main() {
         stats.slowest.0,
         stats.slowest.1.as_secs_f64() * 1000.0,
     );
+    let tally: Vec<String> = stats.by_code.iter().map(|(code, n)| format!("{code} {n}")).collect();
+    println!("messages each lint code fired on (every rule): {}", tally.join(", "));
 }
 
 fn fail(message: &str) -> ! {
@@ -184,6 +202,8 @@ struct Line {
     json: serde_json::Value,
     problems: usize,
     lints: usize,
+    /// Each code that fired, once.
+    codes: Vec<String>,
     took: Duration,
 }
 
@@ -193,6 +213,8 @@ struct Stats {
     with_problems: usize,
     lints: usize,
     with_lints: usize,
+    /// How many messages each code fired on, in the order of `CODES`.
+    by_code: Vec<(&'static str, usize)>,
     slowest: (String, Duration),
 }
 
@@ -202,6 +224,15 @@ impl Stats {
         self.with_problems += usize::from(line.problems > 0);
         self.lints += line.lints;
         self.with_lints += usize::from(line.lints > 0);
+        for code in &line.codes {
+            let known = mailtest::lint::CODES.iter().find(|known| **known == code.as_str());
+            let Some(known) = known else { continue };
+            match self.by_code.iter_mut().find(|(c, _)| c == known) {
+                Some((_, n)) => *n += 1,
+                None => self.by_code.push((known, 1)),
+            }
+        }
+        self.by_code.sort_by_key(|(code, _)| mailtest::lint::CODES.iter().position(|known| known == code));
         if line.took > self.slowest.1 {
             self.slowest = (line.name.clone(), line.took);
         }
@@ -268,6 +299,12 @@ fn sweep_message(name: &str, email: Email) -> Line {
     }
     report_on(&outbox);
     let lints = email.lint_with(&every_rule());
+    let shown = SHOWN.get().map(Vec::as_slice).unwrap_or_default();
+    for lint in lints.iter().filter(|lint| shown.iter().any(|code| code == lint.code())) {
+        println!("--- {name}\n{lint}");
+    }
+    let mut codes: Vec<String> = lints.iter().map(|lint| lint.code().to_owned()).collect();
+    codes.dedup();
     let rendered = mailtest::snapshot::render(&email);
     let json = serde_json::json!({
         "path": name,
@@ -294,6 +331,7 @@ fn sweep_message(name: &str, email: Email) -> Line {
         json,
         problems: email.problems().len(),
         lints: lints.len(),
+        codes,
         took: started.elapsed(),
     }
 }

@@ -18,7 +18,7 @@ impl<'a> EmailAssert<'a> {
     /// ```
     /// let email = mailtest::Email::from_raw(
     ///     "From: app@example.com\r\nTo: ann@example.com\r\nSubject: Welcome\r\n\
-    ///      Message-ID: <w-1@example.com>\r\nDate: Tue, 7 May 2024 10:00:00 +0000\r\n\r\n\
+    ///      Message-ID: <w-1@example.com>\r\nDate: Tue, 7 May 2024 10:00:00 +0000\r\nSubject: Hi\r\n\r\n\
     ///      Confirm: https://example.com/confirm?t=1\r\n",
     /// );
     /// email.assert().subject("Welcome").lints_clean();
@@ -39,7 +39,7 @@ impl<'a> EmailAssert<'a> {
     /// use mailtest::LintConfig;
     ///
     /// let email = mailtest::Email::from_raw(
-    ///     "Message-ID: <w-1@example.com>\r\nDate: Tue, 7 May 2024 10:00:00 +0000\r\n\
+    ///     "Message-ID: <w-1@example.com>\r\nDate: Tue, 7 May 2024 10:00:00 +0000\r\nSubject: Hi\r\n\
     ///      Content-Type: text/html\r\n\r\n<html lang=\"en\"><a href=\"https://app.example.com/x\">x</a></html>",
     /// );
     /// let config = LintConfig::new().base_url("https://app.example.com").allow(["html-without-text"]).deny_warnings();

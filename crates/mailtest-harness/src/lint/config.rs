@@ -11,7 +11,7 @@ use mailtest_mime::url::Url;
 /// use mailtest::lint::Profile;
 ///
 /// let email = mailtest::Email::from_raw(
-///     "Message-ID: <1@example.com>\r\nDate: Tue, 7 May 2024 10:00:00 +0000\r\n\r\nOur spring sale!",
+///     "Message-ID: <1@example.com>\r\nDate: Tue, 7 May 2024 10:00:00 +0000\r\nSubject: Hi\r\n\r\nOur spring sale!",
 /// );
 /// let bulk = email.lint_with(&mailtest::LintConfig::new().profile(Profile::Bulk));
 /// assert!(bulk.contains("one-click-unsubscribe"));
@@ -42,7 +42,7 @@ pub enum Profile {
 ///     .deny_warnings()
 ///     .base_url("https://shop.example.com");
 /// let email = mailtest::Email::from_raw(
-///     "Message-ID: <1@shop.example.com>\r\nDate: Tue, 7 May 2024 10:00:00 +0000\r\n\
+///     "Message-ID: <1@shop.example.com>\r\nDate: Tue, 7 May 2024 10:00:00 +0000\r\nSubject: Hi\r\n\
 ///      Content-Type: text/plain\r\n\r\nSee https://staging.shop.example.com/sale\r\n",
 /// );
 /// let lints = email.lint_with(&config);
@@ -74,7 +74,7 @@ impl LintConfig {
     /// use mailtest::lint::Profile;
     ///
     /// let email = mailtest::Email::from_raw(
-    ///     "Message-ID: <1@example.com>\r\nDate: Tue, 7 May 2024 10:00:00 +0000\r\n\r\nOur spring sale!",
+    ///     "Message-ID: <1@example.com>\r\nDate: Tue, 7 May 2024 10:00:00 +0000\r\nSubject: Hi\r\n\r\nOur spring sale!",
     /// );
     /// assert!(email.lint().is_empty());
     /// let bulk = email.lint_with(&mailtest::LintConfig::new().profile(Profile::Bulk));
@@ -126,7 +126,7 @@ impl LintConfig {
     /// use mailtest::lint::Severity;
     ///
     /// let email = mailtest::Email::from_raw(
-    ///     "Message-ID: <1@example.com>\r\nDate: Tue, 7 May 2024 10:00:00 +0000\r\n\
+    ///     "Message-ID: <1@example.com>\r\nDate: Tue, 7 May 2024 10:00:00 +0000\r\nSubject: Hi\r\n\
     ///      Content-Type: text/html\r\n\r\n<html lang=\"en\"><p>Hi</p></html>",
     /// );
     /// assert_eq!(email.lint().iter().next().unwrap().severity(), Severity::Warning);
@@ -153,7 +153,7 @@ impl LintConfig {
     /// ```
     /// let config = mailtest::LintConfig::new().base_url("https://app.example.com");
     /// let email = mailtest::Email::from_raw(
-    ///     "Message-ID: <1@example.com>\r\nDate: Tue, 7 May 2024 10:00:00 +0000\r\n\r\n\
+    ///     "Message-ID: <1@example.com>\r\nDate: Tue, 7 May 2024 10:00:00 +0000\r\nSubject: Hi\r\n\r\n\
     ///      Reset: https://localhost:3000/reset?t=1\r\n",
     /// );
     /// let lints = email.lint_with(&config);

@@ -4,6 +4,7 @@
 
 use super::config::LintConfig;
 use super::headers::{Field, Headers};
+use super::markup::Markup;
 use super::source::Source;
 use crate::email::Email;
 use crate::lint::diagnostic::Location;
@@ -17,6 +18,8 @@ pub(crate) struct Context<'a> {
     pub(crate) raw: Source<'a>,
     /// The decoded HTML body and its tokens, if the email has one.
     pub(crate) html: Option<(Source<'a>, Document<'a>)>,
+    /// What the content and accessibility rules read of the HTML.
+    pub(crate) markup: Option<Markup<'a>>,
     /// The decoded text body, if the email has one.
     pub(crate) text: Option<Source<'a>>,
 }
@@ -24,12 +27,20 @@ pub(crate) struct Context<'a> {
 impl<'a> Context<'a> {
     pub(crate) fn new(email: &'a Email, config: &'a LintConfig) -> Context<'a> {
         let raw = email.raw();
+        let (html, markup) = match email.html().map(Markup::parse) {
+            Some((doc, markup)) => {
+                let html = email.html().unwrap_or_default();
+                (Some((Source::new("text/html", html.as_bytes()), doc)), Some(markup))
+            }
+            None => (None, None),
+        };
         Context {
             email,
             config,
             headers: Headers::scan(raw),
             raw: Source::new("message", raw),
-            html: email.html().map(|html| (Source::new("text/html", html.as_bytes()), Document::parse(html))),
+            markup,
+            html,
             text: email.text().map(|text| Source::new("text/plain", text.as_bytes())),
         }
     }

@@ -21,7 +21,7 @@ const LISTED_LOCATIONS: usize = 8;
 /// ```
 /// let email = mailtest::Email::from_raw(
 ///     "From: app@example.com\r\nTo: ann@example.com\r\nSubject: Hi\r\n\
-///      Date: Tue, 7 May 2024 10:00:00 +0000\r\n\r\nHello\r\n",
+///      Date: Tue, 7 May 2024 10:00:00 +0000\r\nSubject: Hi\r\n\r\nHello\r\n",
 /// );
 /// let lints = email.lint();
 /// assert_eq!(lints.codes(), ["missing-message-id"]);
@@ -54,7 +54,7 @@ impl Lints {
     ///
     /// ```
     /// let email = mailtest::Email::from_raw(
-    ///     "Message-ID: <1@example.com>\r\nDate: Tue, 7 May 2024 10:00:00 +0000\r\n\r\nHello",
+    ///     "Message-ID: <1@example.com>\r\nDate: Tue, 7 May 2024 10:00:00 +0000\r\nSubject: Hi\r\n\r\nHello",
     /// );
     /// assert!(email.lint().is_empty());
     /// ```
@@ -108,7 +108,7 @@ impl Lints {
     ///
     /// ```
     /// let email = mailtest::Email::from_raw(
-    ///     "Message-ID: <1@example.com>\r\nDate: Tue, 7 May 2024 10:00:00 +0000\r\n\
+    ///     "Message-ID: <1@example.com>\r\nDate: Tue, 7 May 2024 10:00:00 +0000\r\nSubject: Hi\r\n\
     ///      Content-Type: text/html\r\n\r\n<p>Hi</p>",
     /// );
     /// assert_eq!(email.lint().codes(), ["html-without-text", "html-missing-lang"]);

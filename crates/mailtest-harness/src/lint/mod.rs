@@ -111,25 +111,35 @@ mod accessibility;
 mod assert;
 mod closest;
 mod codes;
+mod compat;
 mod config;
+mod content;
 mod context;
 mod diagnostic;
+#[cfg(feature = "dkim")]
+pub mod dkim;
 mod failure;
 mod headers;
+mod legibility;
 mod links;
 mod lints;
+mod locale;
+mod markup;
 mod paint;
 mod parts;
 mod privacy;
 mod size;
 mod source;
 mod structure;
+mod style;
 mod unsubscribe;
 
 pub use self::codes::CODES;
+pub use self::compat::Client;
 pub use self::config::{LintConfig, Profile};
 pub use self::diagnostic::{Lint, Location, Severity};
 pub use self::lints::Lints;
+pub use self::locale::Translations;
 
 use crate::email::Email;
 use mailtest_mime::contain_panics;
@@ -195,9 +205,11 @@ fn run(email: &Email, config: &LintConfig) -> Vec<Lint> {
     let cx = context::Context::new(email, config);
     let mut found = Vec::new();
     structure::check(&cx, &mut found);
+    content::check(&cx, &mut found);
     parts::check(&cx, &mut found);
     links::check(&cx, &mut found);
     accessibility::check(&cx, &mut found);
+    legibility::check(&cx, &mut found);
     size::check(&cx, &mut found);
     privacy::check(&cx, &mut found);
     unsubscribe::check(&cx, &mut found);

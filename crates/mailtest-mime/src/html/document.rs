@@ -3,7 +3,7 @@
 
 use std::ops::Range;
 
-use super::tokens::{Attr, Kind, Tag, tokenize};
+use super::tokens::{Attr, Kind, Tag, Token, tokenize};
 use crate::url::percent_decode;
 
 /// The start tags of a document, in order, each with its attributes read
@@ -25,6 +25,16 @@ pub struct Document<'a> {
     styles: Vec<(usize, &'a str)>,
 }
 
+/// What [`Document::parse_visiting`] hands its visitor: a start tag with its attributes, or any
+/// other token (text, end tag, comment, conditional-comment bound, raw text).
+#[derive(Clone, Debug)]
+pub enum Node<'d, 'a> {
+    /// A start tag.
+    Element(Element<'d, 'a>),
+    /// Any other token.
+    Token(Token<'a>),
+}
+
 /// A start tag of a [`Document`] with its attributes.
 #[derive(Clone, Copy, Debug)]
 pub struct Element<'d, 'a> {
@@ -44,6 +54,32 @@ impl<'d, 'a> Element<'d, 'a> {
 impl<'a> Document<'a> {
     /// Tokenizes `html` once.
     pub fn parse(html: &'a str) -> Document<'a> {
+        Document::parse_visiting(html, |_| {})
+    }
+
+    /// Tokenizes `html` once, handing `visit` every token in order as it
+    /// goes — each start tag as its [`Element`], attributes read — so that
+    /// a reader that needs what is between the tags (text, end tags,
+    /// comments) builds what it needs from the same tokenization.
+    ///
+    /// ```
+    /// use mailtest_mime::html::{Document, Kind, Node};
+    ///
+    /// let mut walked = Vec::new();
+    /// let doc = Document::parse_visiting("<p class=a>Hi</p>", |node| {
+    ///     walked.push(match node {
+    ///         Node::Element(element) => format!("<{} {}>", element.tag.name(), element.attrs.len()),
+    ///         Node::Token(token) => match token.kind {
+    ///             Kind::Text(text) => text.to_owned(),
+    ///             Kind::EndTag(name) => format!("</{name}>"),
+    ///             _ => String::new(),
+    ///         },
+    ///     })
+    /// });
+    /// assert_eq!(walked, ["<p 1>", "Hi", "</p>"]);
+    /// assert_eq!(doc.elements().count(), 1);
+    /// ```
+    pub fn parse_visiting(html: &'a str, mut visit: impl FnMut(Node<'_, 'a>)) -> Document<'a> {
         // Sized for a typical email (a tag every ~60 bytes, two attributes
         // each), so that the vectors rarely grow.
         let tags = html.len() / 60;
@@ -57,12 +93,14 @@ impl<'a> Document<'a> {
                 Kind::StartTag(tag) => {
                     let first = doc.attrs.len();
                     doc.attrs.extend(tag.attrs());
+                    visit(Node::Element(Element { tag: &tag, attrs: &doc.attrs[first..] }));
                     doc.tags.push((tag, first..doc.attrs.len()));
                 }
                 Kind::RawText { element, text } if element.eq_ignore_ascii_case("style") => {
                     doc.styles.push((token.span.start, text));
+                    visit(Node::Token(token));
                 }
-                _ => {}
+                _ => visit(Node::Token(token)),
             }
         }
         doc

@@ -30,6 +30,6 @@ mod document;
 mod text;
 mod tokens;
 
-pub use document::{CidReference, Document, Element};
+pub use document::{CidReference, Document, Element, Node};
 pub use text::{decode_entities, html_to_text};
 pub use tokens::{Attr, Kind, Tag, Token, Tokens, tokenize};
