@@ -7,6 +7,9 @@
 use std::any::Any;
 use std::sync::Arc;
 
+use crate::attempt::Attempt;
+use crate::fault::ArmedPlan;
+
 /// One message on its way into a store: the SMTP envelope and the bytes as
 /// they would have gone over the wire.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -83,6 +86,24 @@ pub trait Store: Any + Send + Sync {
     /// process. The default forgets them.
     fn bound_on(&self, thread: std::thread::ThreadId) {
         let _ = thread;
+    }
+
+    /// The fault plan sends into this store meet, if it has one: then the
+    /// decision plays each send against it and hands the store an
+    /// [`Attempt`] instead of the mail. Asked on every send, so keep it
+    /// cheap; the default has none.
+    fn faults(&self) -> Option<Arc<ArmedPlan>> {
+        None
+    }
+
+    /// Keeps one attempt of the attempt log — refused, failed or
+    /// delivered — and the message when it was stored. Called for sends
+    /// that met a plan (a sink's or a capture's); a plain send is
+    /// [`store`](Store::store)d. The default keeps only what was stored.
+    fn attempt(&self, attempt: Attempt) {
+        if attempt.outcome.stored() {
+            self.store(attempt.mail);
+        }
     }
 }
 

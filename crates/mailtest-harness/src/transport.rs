@@ -2,7 +2,7 @@
 
 use lettre::address::Envelope;
 
-use mailtest_capture::{Captured, deliver_ambient};
+use mailtest_capture::{Captured, Claim, Client, Verdict, deliver_ambient};
 use mailtest_mailer::Error;
 
 use crate::outbox::Outbox;
@@ -70,17 +70,21 @@ impl CaptureTransport {
         CaptureTransport { target: Target::Ambient }
     }
 
-    /// Captures `raw` with `envelope`: the work both transports share.
+    /// Captures `raw` with `envelope`: the work both transports share. A
+    /// fault of the outbox's plan comes back as the error lettre's SMTP
+    /// transport would give for the same answer (it stops at the first
+    /// refused recipient).
     pub(crate) fn deliver(&self, envelope: &Envelope, raw: &[u8], asynchronous: bool) -> Result<(), Error> {
         let envelope_from = envelope.from().map(ToString::to_string);
         let envelope_to: Vec<String> = envelope.to().iter().map(ToString::to_string).collect();
-        match &self.target {
-            Target::Outbox(outbox) => outbox.push(Captured::new(envelope_from, envelope_to, raw.to_vec())),
-            Target::Ambient => {
-                deliver_ambient(Captured::new(envelope_from, envelope_to, raw.to_vec()), asynchronous)?
+        let mail = Captured::new(envelope_from, envelope_to, raw.to_vec());
+        let verdict = match &self.target {
+            Target::Outbox(outbox) => {
+                Claim::One(outbox.as_store()).deliver(mail, Client::Lettre, None).unwrap_or(Verdict::ACCEPTED)
             }
-        }
-        Ok(())
+            Target::Ambient => deliver_ambient(mail, Client::Lettre, asynchronous)?,
+        };
+        Error::from_verdict(verdict).map(drop)
     }
 }
 

@@ -329,6 +329,7 @@
 mod backend;
 mod capture;
 mod error;
+mod fault_error;
 mod idna;
 mod send_mail;
 
