@@ -25,6 +25,7 @@ mod delivery;
 mod django_parity;
 mod equality;
 mod error_sources;
+mod faults;
 mod hygiene;
 mod layering;
 mod links_and_lints;

@@ -186,7 +186,7 @@ impl Fault {
             ));
         }
         if self.skip == u64::MAX {
-            return Some("`.nth(0)`: arrivals are counted from 1".to_owned());
+            return Some("`nth(0)`: arrivals are counted from 1, not 0".to_owned());
         }
         if self.probability.is_some_and(|p| !(0.0..=1.0).contains(&p)) {
             return Some(format!(
@@ -275,6 +275,25 @@ impl FaultPlan {
         FaultPlan { seed, ..self }
     }
 
+    /// The seed of [`Fault::probability`]'s generator.
+    ///
+    /// ```
+    /// assert_eq!(mailtest_capture::FaultPlan::new().seed(7).seed_value(), 7);
+    /// ```
+    pub fn seed_value(&self) -> u64 {
+        self.seed
+    }
+
+    /// The faults, in the order they are asked.
+    ///
+    /// ```
+    /// let plan = mailtest_capture::FaultPlan::new().fault(mailtest_capture::Fault::greylist());
+    /// assert_eq!(plan.into_faults().len(), 1);
+    /// ```
+    pub fn into_faults(self) -> Vec<Fault> {
+        self.faults
+    }
+
     /// Whether the plan has no fault.
     ///
     /// ```
@@ -310,6 +329,19 @@ pub struct PlanError {
     number: usize,
     fault: String,
     problem: String,
+}
+
+impl PlanError {
+    /// What is wrong, without saying which fault.
+    ///
+    /// ```
+    /// use mailtest_capture::{Fault, FaultPlan, Stage};
+    /// let err = FaultPlan::new().fault(Fault::timeout(Stage::Mail).nth(0)).check().unwrap_err();
+    /// assert_eq!(err.problem(), "`nth(0)`: arrivals are counted from 1, not 0");
+    /// ```
+    pub fn problem(&self) -> &str {
+        &self.problem
+    }
 }
 
 impl fmt::Display for PlanError {

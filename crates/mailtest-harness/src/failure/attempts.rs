@@ -38,8 +38,7 @@ impl Failure {
                     write_attempt(out, attempt);
                 }
             }
-            out.raw("\n\n");
-            out.hint(RETRY_HINT);
+            out.raw(&format!("\n\nwhy: {RETRY_HINT}"));
         })
     }
 

@@ -111,6 +111,14 @@ impl Store for Outbox {
     fn store(&self, mail: Captured) {
         self.push(mail);
     }
+
+    fn faults(&self) -> Option<Arc<ArmedPlan>> {
+        self.shared.faults()
+    }
+
+    fn attempt(&self, attempt: Attempt) {
+        Outbox::log_into(&self.shared, attempt);
+    }
 }
 
 /// The refused sends a report shows (see [`Outbox::refusals`]).
