@@ -2,7 +2,7 @@
 
 use lettre::address::Envelope;
 
-use mailtest_capture::{Captured, Claim, Client, Verdict, deliver_ambient};
+use mailtest_capture::{Captured, Client, deliver_ambient};
 use mailtest_mailer::Error;
 
 use crate::outbox::Outbox;
@@ -78,13 +78,11 @@ impl CaptureTransport {
         let envelope_from = envelope.from().map(ToString::to_string);
         let envelope_to: Vec<String> = envelope.to().iter().map(ToString::to_string).collect();
         let mail = Captured::new(envelope_from, envelope_to, raw.to_vec());
-        let verdict = match &self.target {
-            Target::Outbox(outbox) => {
-                Claim::One(outbox.as_store()).deliver(mail, Client::Lettre, None).unwrap_or(Verdict::ACCEPTED)
-            }
-            Target::Ambient => deliver_ambient(mail, Client::Lettre, asynchronous)?,
-        };
-        Error::from_verdict(verdict).map(drop)
+        match &self.target {
+            Target::Outbox(outbox) => outbox.deliver(mail, Client::Lettre),
+            Target::Ambient => Error::from_verdict(deliver_ambient(mail, Client::Lettre, asynchronous)?),
+        }
+        .map(drop)
     }
 }
 

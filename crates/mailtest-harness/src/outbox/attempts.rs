@@ -10,7 +10,8 @@
 use std::sync::Arc;
 use std::sync::atomic::Ordering;
 
-use mailtest_capture::{ArmedPlan, FaultPlan, Outcome, PlanError};
+use mailtest_capture::{ArmedPlan, Captured, Claim, Client, FaultPlan, Outcome, PlanError, Verdict};
+use mailtest_mailer::{Delivery, Error};
 
 use super::{Outbox, PoisonError};
 use crate::attempt::{Attempt, Identity};
@@ -25,6 +26,13 @@ pub(crate) struct Failed {
 }
 
 impl Outbox {
+    /// Delivers `mail` into this outbox as a send from `client` would go:
+    /// played against its fault plan (if it has one), the attempt kept.
+    pub(crate) fn deliver(&self, mail: Captured, client: Client) -> Result<Delivery, Error> {
+        let verdict = Claim::One(self.as_store()).deliver(mail, client, None).unwrap_or(Verdict::ACCEPTED);
+        Error::from_verdict(verdict)
+    }
+
     /// Makes every send into this outbox — through a binding, a routed
     /// address ([`unique_address`](Outbox::unique_address)) or the global
     /// capture — meet `plan`: a fault answers instead of storing, as a real
