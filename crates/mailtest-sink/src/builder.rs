@@ -368,9 +368,10 @@ impl SmtpSinkBuilder {
     /// ```
     pub fn start(self) -> Result<SmtpSink, Error> {
         self.check()?;
-        let plan = self.faults.iter().fold(FaultPlan::new().seed(self.seed), |plan, (_, fault)| {
-            plan.fault(fault.clone())
-        });
+        let plan = self
+            .faults
+            .iter()
+            .fold(FaultPlan::new().seed(self.seed), |plan, (_, fault)| plan.fault(fault.clone()));
         let faults = if plan.is_empty() {
             None
         } else {

@@ -437,8 +437,10 @@ impl Session {
                 self.transaction = Transaction::default();
             }
             Message::Complete(message) => {
-                let point = Point { from: point_owned.0.as_deref(), recipients: &point_owned.1, ..Point::default() };
-                let injected = shared.config.faults.as_ref().and_then(|plan| plan.answer(Stage::EndOfData, point));
+                let point =
+                    Point { from: point_owned.0.as_deref(), recipients: &point_owned.1, ..Point::default() };
+                let injected =
+                    shared.config.faults.as_ref().and_then(|plan| plan.answer(Stage::EndOfData, point));
                 let transaction = std::mem::take(&mut self.transaction);
                 let mail = Captured::new(transaction.from.flatten(), transaction.to, message);
                 let Some(injected) = injected else {

@@ -70,12 +70,18 @@ fn a_seeded_plan_on_the_sink_gives_the_same_sequence_over_smtp() {
 
     let run = || {
         let sink = SmtpSink::builder()
-            .faults(FaultPlan::new().seed(7).fault(Fault::reply(Stage::Rcpt, 450, "4.2.0 later").probability(0.3)))
+            .faults(
+                FaultPlan::new()
+                    .seed(7)
+                    .fault(Fault::reply(Stage::Rcpt, 450, "4.2.0 later").probability(0.3)),
+            )
             .start()
             .unwrap();
         let transport = lettre::SmtpTransport::builder_dangerous("127.0.0.1").port(sink.port()).build();
         (0..30)
-            .map(|n| if transport.send(&super::receipt(&format!("u{n}@example.com"))).is_ok() { '.' } else { 'x' })
+            .map(|n| {
+                if transport.send(&super::receipt(&format!("u{n}@example.com"))).is_ok() { '.' } else { 'x' }
+            })
             .collect::<String>()
     };
 

@@ -45,7 +45,8 @@ const DROPPED: Option<Class> =
     Some(Class { code: None, temporary: false, permanent: false, outcome_unknown: false, timed_out: false });
 const UNKNOWN: Option<Class> = Some(Class { outcome_unknown: true, ..DROPPED.unwrap() });
 const TIMED_OUT: Option<Class> = Some(Class { timed_out: true, ..DROPPED.unwrap() });
-const TIMED_OUT_AFTER_DATA: Option<Class> = Some(Class { timed_out: true, outcome_unknown: true, ..DROPPED.unwrap() });
+const TIMED_OUT_AFTER_DATA: Option<Class> =
+    Some(Class { timed_out: true, outcome_unknown: true, ..DROPPED.unwrap() });
 
 /// Each case: a name, the fault, what the application sees, and whether the
 /// message ends up stored.
@@ -104,7 +105,8 @@ fn settings(sink: &SmtpSink, fault: &Fault) -> Settings {
 
 fn sink(fault: &Fault) -> SmtpSink {
     let builder = SmtpSink::builder().faults(FaultPlan::new().fault(fault.clone()));
-    let builder = if fault.to_string().contains("AUTH") { builder.credentials("app", "secret") } else { builder };
+    let builder =
+        if fault.to_string().contains("AUTH") { builder.credentials("app", "secret") } else { builder };
     builder.start().unwrap()
 }
 
@@ -139,7 +141,12 @@ fn a_mailer_sees_the_same_from_a_capture_and_from_the_sink() {
         assert_eq!(captured, expected, "capture, {name}: {fault}");
         assert_eq!(over_smtp, expected, "sink, {name}: {fault}");
         assert_eq!(sink.outbox().len(), usize::from(stored), "sink, {name}: {fault}");
-        assert_eq!(sink.outbox().attempts().len(), 1, "sink, {name}: {fault}: {:?}", sink.outbox().attempts());
+        assert_eq!(
+            sink.outbox().attempts().len(),
+            1,
+            "sink, {name}: {fault}: {:?}",
+            sink.outbox().attempts()
+        );
     }
 }
 

@@ -16,7 +16,9 @@ fn a_greylisted_send_is_logged_refused_then_delivered_with_one_identity() {
     transport.send(&receipt("ann@example.com")).unwrap();
 
     let attempts = mail.find().to("ann@example.com").attempts(2);
-    assert!(matches!(attempts[0].outcome(), Outcome::Refused { stage: Stage::Rcpt, reply, .. } if reply.code() == 450));
+    assert!(
+        matches!(attempts[0].outcome(), Outcome::Refused { stage: Stage::Rcpt, reply, .. } if reply.code() == 450)
+    );
     assert_eq!(*attempts[1].outcome(), Outcome::Delivered);
     assert_eq!(attempts[0].identity(), attempts[1].identity());
     assert!(attempts[0].at() <= attempts[1].at());
@@ -26,8 +28,9 @@ fn a_greylisted_send_is_logged_refused_then_delivered_with_one_identity() {
 #[test]
 fn a_mailer_plan_answers_for_the_capture_and_a_partial_refusal_is_delivered_to_the_rest() {
     let mail = mailtest::capture();
-    let mailer = mailtest::Mailer::new(mailtest::DummyBackend)
-        .faults(FaultPlan::new().fault(Fault::reply(Stage::Rcpt, 550, "5.1.1 no such user").to("gone@example.com")));
+    let mailer = mailtest::Mailer::new(mailtest::DummyBackend).faults(
+        FaultPlan::new().fault(Fault::reply(Stage::Rcpt, 550, "5.1.1 no such user").to("gone@example.com")),
+    );
     let message = lettre::Message::builder()
         .from("shop@example.com".parse().unwrap())
         .to("ann@example.com".parse().unwrap())
@@ -47,7 +50,9 @@ fn a_mailer_plan_answers_for_the_capture_and_a_partial_refusal_is_delivered_to_t
 fn a_bad_plan_is_refused_naming_the_fault() {
     let mail = Outbox::new();
 
-    let err = mail.try_faults(FaultPlan::new().fault(Fault::reply(Stage::Rcpt, 451, "5.1.1 mixed up"))).unwrap_err();
+    let err = mail
+        .try_faults(FaultPlan::new().fault(Fault::reply(Stage::Rcpt, 451, "5.1.1 mixed up")))
+        .unwrap_err();
 
     assert_eq!(
         err.to_string(),
