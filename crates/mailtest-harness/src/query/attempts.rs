@@ -56,7 +56,7 @@ impl Query {
     pub fn try_attempts(self, n: usize) -> Result<Vec<Attempt>, Failure> {
         self.try_over_attempts(Expected::Exactly(n).of_attempts(), |matching| {
             let found = matching.len();
-            (found == n).then_some(Ok(())).unwrap_or(Err(found > n))
+            if found == n { Ok(()) } else { Err(found > n) }
         })
         .map(|(matching, _)| matching)
     }
@@ -97,7 +97,7 @@ impl Query {
         let stored = |matching: &[Attempt]| matching.iter().filter(|attempt| attempt.stored()).count();
         let (matching, _) = self.try_over_attempts("exactly 1 delivery".to_owned(), |matching| {
             let delivered = stored(matching);
-            (delivered == 1).then_some(Ok(())).unwrap_or(Err(delivered > 1))
+            if delivered == 1 { Ok(()) } else { Err(delivered > 1) }
         })?;
         let email =
             matching.into_iter().find(Attempt::stored).map(|attempt| attempt.email).expect("one stored");
