@@ -8,6 +8,7 @@ mod aiosmtpd;
 mod backend_smtp;
 mod django_parity;
 mod django_parity_smtp;
+mod faults;
 #[path = "../support/serve.rs"]
 mod serve;
 #[path = "../../../tests/support/showcase.rs"]
