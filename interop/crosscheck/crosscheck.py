@@ -2,9 +2,9 @@
 """Cross-checks mailtest's decoding of a corpus against Python's `email`
 package (policy.default), an independent decoder.
 
-    python3 tests/crosscheck/crosscheck.py CORPUS DECODED.jsonl [--allow ALLOW.tsv] [--show N]
+    python3 interop/crosscheck/crosscheck.py CORPUS DECODED.jsonl [--allow ALLOW.tsv] [--show N]
 
-DECODED.jsonl is what `cargo run --example corpus_sweep -- CORPUS --json
+DECODED.jsonl is what `cargo run -p mailtest-interop --bin corpus_sweep -- CORPUS --json
 DECODED.jsonl` wrote. For every message (not the mailboxes in `_mbox/`),
 Python decodes the same file and both are compared field by field: subject,
 the From/To/Cc addresses and names, the text and HTML bodies, and the

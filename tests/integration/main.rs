@@ -17,14 +17,23 @@ mod backend_sessions;
 mod backend_settings;
 #[cfg(all(feature = "smtp", feature = "sink"))]
 mod backend_sink;
+#[cfg(feature = "smtp")]
+mod backend_smtp;
 mod concurrency;
 mod criteria_everywhere;
 mod decoding;
 mod decoding_classes;
 mod delivery;
+mod django_behaviours;
+#[cfg(all(feature = "smtp", feature = "sink"))]
 mod django_parity;
+#[cfg(all(feature = "smtp", feature = "sink"))]
+mod django_parity_smtp;
 mod equality;
 mod error_sources;
+#[cfg(all(feature = "smtp", feature = "sink"))]
+#[path = "../support/fault_replies.rs"]
+mod fault_replies;
 mod faults;
 mod hygiene;
 mod layering;
@@ -45,15 +54,25 @@ mod showcase;
 #[cfg(feature = "sink")]
 mod sink;
 #[cfg(feature = "sink")]
+#[path = "../support/sink_clients.rs"]
+mod sink_clients;
+#[cfg(feature = "sink")]
 mod sink_fuzz;
+#[cfg(feature = "sink")]
+mod sink_interop;
 #[cfg(feature = "sink")]
 mod sink_limits;
 #[cfg(feature = "sink")]
 mod sink_robust;
 #[cfg(feature = "sink")]
 mod sink_smuggling;
+#[cfg(feature = "smtp")]
+#[path = "../support/smtp_messages.rs"]
+mod smtp_messages;
 mod snapshot;
 mod snapshot_corpus;
 mod snapshot_macros;
+#[cfg(unix)]
+mod terminal;
 mod transport;
 mod waiting;

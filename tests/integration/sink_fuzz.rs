@@ -233,7 +233,7 @@ fn reference_data(data: &[u8]) -> Option<(Vec<u8>, usize)> {
 }
 
 #[test]
-#[ignore = "the protocol fuzzer, a CI step of its own: cargo test --all-features --test integration sink_fuzz -- --ignored"]
+#[ignore = "the protocol fuzzer, a step of .ci/run: cargo nextest run --workspace --all-features --run-ignored only -E 'test(/^sink_fuzz::/)'"]
 fn mutated_sessions_lose_nothing_acknowledged_and_store_nothing_else() {
     let seed = std::env::var("MAILTEST_FUZZ_SEED").ok().and_then(|s| s.parse().ok()).unwrap_or(SEED);
     let mut rng = Rng(seed);

@@ -16,19 +16,9 @@
 //! `Outbox::new()`): a binary that captures anything carries the
 //! initializer.
 
-/// Runs before `main` in every binary that links the harness.
-#[cfg(any(
-    target_os = "linux",
-    target_os = "android",
-    target_os = "freebsd",
-    target_os = "netbsd",
-    target_os = "openbsd",
-    target_os = "dragonfly",
-    target_os = "illumos",
-    target_os = "solaris",
-    target_vendor = "apple",
-    windows
-))]
+/// Runs before `main` in every binary that links the harness: every Unix
+/// (ELF's `.init_array`, Mach-O's `__mod_init_func`) and Windows.
+#[cfg(any(unix, windows))]
 mod initializer {
     extern "C" fn mark() {
         mailtest_capture::mark_test_harness();
@@ -41,22 +31,20 @@ mod initializer {
     #[cfg_attr(target_vendor = "apple", unsafe(link_section = "__DATA,__mod_init_func"))]
     #[cfg_attr(windows, unsafe(link_section = ".CRT$XCU"))]
     #[cfg_attr(not(any(target_vendor = "apple", windows)), unsafe(link_section = ".init_array"))]
-    pub(super) static MARK: extern "C" fn() = mark;
+    static MARK: extern "C" fn() = mark;
+
+    pub(super) fn keep() {
+        std::hint::black_box(&MARK);
+    }
+}
+
+/// Elsewhere there is no initializer to keep.
+#[cfg(not(any(unix, windows)))]
+mod initializer {
+    pub(super) fn keep() {}
 }
 
 /// Keeps the initializer in every binary that reaches this call.
 pub(crate) fn keep() {
-    #[cfg(any(
-        target_os = "linux",
-        target_os = "android",
-        target_os = "freebsd",
-        target_os = "netbsd",
-        target_os = "openbsd",
-        target_os = "dragonfly",
-        target_os = "illumos",
-        target_os = "solaris",
-        target_vendor = "apple",
-        windows
-    ))]
-    std::hint::black_box(&initializer::MARK);
+    initializer::keep();
 }

@@ -1,7 +1,7 @@
 //! A small shop that sends email: the example application of mailtest's
 //! README ("Testing an application").
 //!
-//! Every email goes through one [`mailtest::AsyncMailer`] held in the
+//! Every email goes through one [`mailtest_mailer::AsyncMailer`] held in the
 //! application state. In production `main` builds it from the `EMAIL_*`
 //! environment variables (SMTP by default); a test builds the state with the
 //! mailer it wants, or builds none and talks to the production binary

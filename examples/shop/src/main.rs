@@ -8,13 +8,13 @@
 //! `SHOP_ADDR` is where it listens (default `127.0.0.1:3000`; port 0 picks a
 //! free one), `SHOP_BASE_URL` where the links in its emails point (default
 //! `http://` and the address it listens on). The `EMAIL_*` variables choose
-//! the mail backend, as Django's settings do (see `mailtest::Settings`).
+//! the mail backend, as Django's settings do (see `mailtest_mailer::Settings`).
 //! Once listening it prints `shop listening on http://ADDR` on stdout.
 
 use std::io::Write;
 use std::process::ExitCode;
 
-use mailtest::AsyncMailer;
+use mailtest_mailer::AsyncMailer;
 use shop::AppState;
 
 #[tokio::main]

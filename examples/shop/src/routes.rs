@@ -128,7 +128,7 @@ enum ApiError {
     AlreadyConfirmed,
     EmptyOrder,
     UnknownToken,
-    MailNotSent(mailtest::Error),
+    MailNotSent(mailtest_mailer::Error),
     WorkerStopped,
 }
 

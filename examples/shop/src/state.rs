@@ -3,7 +3,7 @@
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 
-use mailtest::AsyncMailer;
+use mailtest_mailer::AsyncMailer;
 use tokio::sync::mpsc;
 
 use crate::accounts::Accounts;

@@ -5,11 +5,11 @@
 //! queue) is retried, a few times, with the same message — the same
 //! Message-ID. A failure whose outcome is unknown (the connection dropped
 //! after the whole receipt was sent: the server may have it) is not: a
-//! second receipt is worse than a late one. See `mailtest::Error::outcome_unknown`.
+//! second receipt is worse than a late one. See `mailtest_mailer::Error::outcome_unknown`.
 
 use std::time::Duration;
 
-use mailtest::AsyncMailer;
+use mailtest_mailer::AsyncMailer;
 use tokio::sync::mpsc;
 
 use crate::emails;
@@ -31,7 +31,7 @@ pub(crate) async fn send_receipts(mailer: AsyncMailer, mut queue: mpsc::Receiver
 }
 
 /// Sends one receipt, retrying what is safe to retry.
-async fn send_receipt(mailer: &AsyncMailer, order: &Order) -> Result<(), mailtest::Error> {
+async fn send_receipt(mailer: &AsyncMailer, order: &Order) -> Result<(), mailtest_mailer::Error> {
     let receipt = emails::receipt(order);
     let mut backoff = FIRST_BACKOFF;
     for tried in 1..=TRIES {

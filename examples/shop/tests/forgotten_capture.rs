@@ -40,7 +40,7 @@ async fn the_report_lists_the_receipt_the_worker_could_not_send() {
     for line in [
         "expected exactly 1 email matching to=ann@example.com, subject=\"Your receipt for order 1\"; \
          found 0 of 0 captured (after waiting 2s)",
-        "meanwhile 1 send was refused in this process, while this outbox was alive:",
+        "meanwhile 1 send was refused, on threads this capture was bound on or to recipients this query names:",
         &format!(
             "  1 send to ann@example.com, on thread 'tokio-rt-worker': \
              a mailer's real send over SMTP to 127.0.0.1:{port} was prevented"

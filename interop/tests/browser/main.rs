@@ -10,10 +10,10 @@
 //! namespace, a search narrows the list and a delete removes one email, and
 //! "Delete all" empties that namespace and no other.
 //!
-//! These tests are `#[ignore]`d, so `cargo test` lists them as ignored on
-//! a machine without a browser; `.ci/run` runs them with `--ignored` as a
-//! step of its own, where a missing browser fails the run, naming the
-//! install command. Screenshots land in `target/mailtest/browser/`.
+//! They belong to the interop package, which runs only when asked
+//! (`cargo test -p mailtest-interop`, after `.ci/install-tools`): a missing
+//! browser fails them, naming the install command. Screenshots land in
+//! `target/tmp/browser/` (the workspace target).
 
 mod counter;
 mod webdriver;
@@ -38,7 +38,7 @@ const PATIENCE: Duration = Duration::from_secs(20);
 const SETTLE: Duration = Duration::from_millis(1500);
 
 fn screenshots() -> PathBuf {
-    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("target/mailtest/browser");
+    let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("browser");
     std::fs::create_dir_all(&dir).unwrap();
     dir
 }
@@ -96,7 +96,6 @@ fn check_widths(browser: &Browser, n: u64) {
 }
 
 #[test]
-#[ignore = "needs Chromium: apt-get install chromium chromium-driver; then cargo test --all-features --test browser -- --ignored"]
 fn the_report_from_file_shows_the_mail_and_runs_or_fetches_nothing() {
     let browser = Browser::start();
     let counter = Counter::start();
@@ -121,7 +120,6 @@ fn the_report_from_file_shows_the_mail_and_runs_or_fetches_nothing() {
 }
 
 #[test]
-#[ignore = "needs Chromium: apt-get install chromium chromium-driver; then cargo test --all-features --test browser -- --ignored"]
 fn the_live_ui_lists_new_mail_without_a_reload_and_shows_it_safely() {
     let browser = Browser::start();
     let counter = Counter::start();

@@ -51,9 +51,9 @@ impl Browser {
     /// When Chromium or chromedriver is missing, naming the install command.
     pub(crate) fn start() -> Browser {
         let chromium = find_program(&["chromium", "chromium-browser", "google-chrome"])
-            .unwrap_or_else(|| panic!("the browser tests need Chromium and its WebDriver: {INSTALL}"));
+            .unwrap_or_else(|| panic!("the browser tests need Chromium, which is not installed: `{INSTALL}` (`.ci/install-tools` installs it)"));
         let chromedriver = find_program(&["chromedriver"])
-            .unwrap_or_else(|| panic!("the browser tests need chromedriver: {INSTALL}"));
+            .unwrap_or_else(|| panic!("the browser tests need chromedriver, which is not installed: `{INSTALL}` (`.ci/install-tools` installs it)"));
         let port = free_port();
         let driver = Command::new(chromedriver)
             .arg(format!("--port={port}"))

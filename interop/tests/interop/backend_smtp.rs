@@ -1,16 +1,18 @@
 //! The SMTP backend against a real SMTP server nobody here wrote: Python's
 //! aiosmtpd, started per test on 127.0.0.1 (tests/support/smtpd.py).
 //!
-//! `.ci/run` installs aiosmtpd; without it these tests fail, naming the
-//! install command. Every mailer here is made with `bypass_capture()`: a
+//! `.ci/install-tools` installs aiosmtpd; without it these tests fail,
+//! naming the install command. The SMTP backend's checks that need no
+//! server (nothing listening, a capture bound, certificate files) are in
+//! the default suite (`tests/integration/backend_smtp.rs`). Every mailer here is made with `bypass_capture()`: a
 //! test process sends real SMTP only to its own sinks otherwise.
 
-use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use mailtest::{Error, Mailer, Outbox, Settings, send_mail};
 
 use crate::aiosmtpd::{Aiosmtpd, Received};
+use crate::smtp_messages::message;
 
 /// Files for a self-signed certificate made in the test.
 struct Pki {
@@ -35,16 +37,6 @@ fn server_pki() -> Pki {
     let dir = tempfile::tempdir().unwrap();
     let (cert, key) = self_signed(dir.path(), "server", "mailtest test server");
     Pki { _dir: dir, cert, key }
-}
-
-fn message() -> lettre::Message {
-    lettre::Message::builder()
-        .from("Shop <shop@example.com>".parse().unwrap())
-        .to("ann@example.com".parse().unwrap())
-        .bcc("audit@example.com".parse().unwrap())
-        .subject("Your receipt")
-        .body(String::from("Thank you for your order.\r\n.\r\nA line with only a dot, above."))
-        .unwrap()
 }
 
 /// A mailer that really sends: this process is a test, so only a
@@ -218,67 +210,14 @@ fn implicit_tls_with_a_client_certificate() {
     assert!(refused.is_err(), "the server requires a client certificate");
 }
 
-#[test]
-fn nobody_listening_is_an_error_naming_the_server() {
-    // A port that was free a moment ago: bind, read the port, close.
-    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
-    let settings = Settings::from_vars([
-        ("EMAIL_HOST", "127.0.0.1".to_owned()),
-        ("EMAIL_PORT", port.to_string()),
-        ("EMAIL_TIMEOUT", "5".to_owned()),
-    ])
-    .unwrap();
-
-    let err = mailer(&settings).unwrap().send_messages(&[message()]).unwrap_err();
-
-    assert!(matches!(&err, Error::Smtp { server, .. } if *server == format!("127.0.0.1:{port}")), "{err:?}");
-}
-
-#[test]
-fn a_bound_capture_wins_over_smtp() {
-    // Nothing listens on the port: a real send would fail.
-    let settings = Settings::from_vars([("EMAIL_HOST", "127.0.0.1"), ("EMAIL_PORT", "9")]).unwrap();
-    let mailer = Mailer::from_settings(&settings).unwrap();
-    let mail = mailtest::capture();
-
-    mailer.send_messages(&[message()]).unwrap();
-
-    mail.find().to("ann@example.com").bcc("audit@example.com").one();
-}
-
-#[test]
-fn a_missing_certificate_file_is_named() {
-    let settings =
-        Settings::from_vars([("EMAIL_USE_TLS", "1"), ("EMAIL_SSL_CERTFILE", "/nonexistent/client.pem")])
-            .unwrap();
-
-    let err = mailer(&settings).unwrap_err();
-
-    assert!(err.to_string().contains("/nonexistent/client.pem"), "{err}");
-}
-
-#[test]
-fn a_file_that_is_not_pem_is_named_with_its_setting() {
-    let dir = tempfile::tempdir().unwrap();
-    let garbage = dir.path().join("ca.pem");
-    std::fs::File::create(&garbage).unwrap().write_all(b"not a certificate").unwrap();
-    let settings =
-        Settings::from_vars([("EMAIL_USE_SSL", "1"), ("EMAIL_SSL_CAFILE", garbage.to_str().unwrap())])
-            .unwrap();
-
-    let err = mailer(&settings).unwrap_err();
-
-    let Error::InvalidSetting { name, value, .. } = &err else { panic!("{err:?}") };
-    assert_eq!((name.as_str(), value.as_str()), ("EMAIL_SSL_CAFILE", garbage.to_str().unwrap()));
-}
-
 /// `AsyncMailer` against the same server: plain, AUTH, STARTTLS and
 /// implicit TLS with a client certificate.
 mod asynchronous {
     use mailtest::{AsyncMailer, Settings};
 
-    use super::{message, self_signed, server_pki};
+    use super::{self_signed, server_pki};
     use crate::aiosmtpd::Aiosmtpd;
+    use crate::smtp_messages::message;
 
     fn mailer(settings: &Settings) -> AsyncMailer {
         AsyncMailer::from_settings(settings).unwrap().bypass_capture()

@@ -1,36 +1,22 @@
 //! Django's SMTP backend tests (`SMTPBackendTests`,
-//! `SMTPBackendStoppedServerTests`) ported: against aiosmtpd, a server
-//! nobody here wrote, and against the crate's own sink where a failure must
-//! be injected or sessions counted. Connections are counted at the server:
-//! aiosmtpd numbers each client connection, the sink counts sessions.
+//! `SMTPBackendStoppedServerTests`) ported, against aiosmtpd, a server
+//! nobody here wrote. Connections are counted at the server: aiosmtpd
+//! numbers each client connection. The checks that need only the crate's own
+//! sink (a failure injected, sessions counted) or no server at all are in
+//! the default suite (`tests/integration/django_parity_smtp.rs`).
 //!
 //! Every mailer that talks to aiosmtpd bypasses the capture: this process is
 //! a test, and a test's mailer reaches only its own sinks otherwise.
 
 use std::time::Duration;
 
-use lettre::message::header::ContentType;
-use mailtest::{Error, Mailer, Settings, SmtpSink, send_mail, send_mass_mail};
+use mailtest::{Error, Mailer, Settings, send_mail, send_mass_mail};
 
 use crate::aiosmtpd::Aiosmtpd;
+use crate::smtp_messages::receipt;
 
 fn mailer(settings: &Settings) -> Mailer {
     Mailer::from_settings(settings).unwrap().bypass_capture()
-}
-
-fn sink_settings(sink: &SmtpSink) -> Settings {
-    let port = sink.port().to_string();
-    Settings::from_vars([("EMAIL_HOST", "127.0.0.1"), ("EMAIL_PORT", port.as_str())]).unwrap()
-}
-
-fn message(n: usize, body: &str) -> lettre::Message {
-    lettre::Message::builder()
-        .from("shop@example.com".parse().unwrap())
-        .to(format!("customer{n}@example.com").parse().unwrap())
-        .subject(format!("Receipt {n}"))
-        .header(ContentType::TEXT_PLAIN)
-        .body(String::from(body))
-        .unwrap()
 }
 
 /// What an SMTP server must store for `built`: the same bytes, with a final
@@ -61,7 +47,7 @@ const BODIES: [&str; 6] = [
 fn what_was_built_arrives_byte_for_byte() {
     let server = Aiosmtpd::start(&[]);
     let messages: Vec<lettre::Message> =
-        BODIES.iter().enumerate().map(|(n, body)| message(n, body)).collect();
+        BODIES.iter().enumerate().map(|(n, body)| receipt(n, body)).collect();
 
     assert_eq!(mailer(&server.settings(&[])).send_messages(&messages).unwrap(), BODIES.len());
 
@@ -107,7 +93,7 @@ fn a_batch_is_one_connection_and_open_holds_one_until_close() {
     let mailer = mailer(&server.settings(&[]));
     let connections = |n: usize| (0..n).map(|_| server.received().connection).collect::<Vec<_>>();
 
-    mailer.send_messages(&[message(1, "a\n"), message(2, "b\n"), message(3, "c\n")]).unwrap();
+    mailer.send_messages(&[receipt(1, "a\n"), receipt(2, "b\n"), receipt(3, "c\n")]).unwrap();
     assert_eq!(connections(3), [1, 1, 1], "Django makes one connection for the batch");
     send_mass_mail(&[
         ("A", "a", "shop@example.com", &["ann@example.com"]),
@@ -120,21 +106,11 @@ fn a_batch_is_one_connection_and_open_holds_one_until_close() {
 
     mailer.open().unwrap();
     mailer.open().unwrap();
-    mailer.send_messages(&[message(4, "d\n")]).unwrap();
-    mailer.send_messages(&[message(5, "e\n")]).unwrap();
+    mailer.send_messages(&[receipt(4, "d\n")]).unwrap();
+    mailer.send_messages(&[receipt(5, "e\n")]).unwrap();
     mailer.close().unwrap();
-    mailer.send_messages(&[message(6, "f\n")]).unwrap();
+    mailer.send_messages(&[receipt(6, "f\n")]).unwrap();
     assert_eq!(connections(3), [3, 3, 4], "held by open, ended by close");
-}
-
-/// `test_send_messages_empty_list`: no connection for nothing to send.
-#[test]
-fn an_empty_batch_does_not_connect() {
-    let sink = SmtpSink::start().unwrap();
-
-    assert_eq!(Mailer::from_settings(&sink_settings(&sink)).unwrap().send_messages(&[]).unwrap(), 0);
-
-    assert_eq!(sink.sessions_started(), 0);
 }
 
 /// `test_encodes_idna_in_smtp_commands` and `test_does_not_reencode_idna`:
@@ -217,7 +193,7 @@ fn to_three() -> lettre::Message {
 fn a_refused_recipient_does_not_sink_the_message() {
     let server = Aiosmtpd::start(&["--refuse", "gone@example.com"]);
 
-    let delivery = mailer(&server.settings(&[])).deliver(&[message(1, "first\n"), to_three()]).unwrap();
+    let delivery = mailer(&server.settings(&[])).deliver(&[receipt(1, "first\n"), to_three()]).unwrap();
 
     assert_eq!(delivery.sent(), 2);
     let refused = &delivery.refused()[0];
@@ -242,35 +218,13 @@ fn every_recipient_refused_is_an_error_and_the_session_goes_on() {
 
     mailer.open().unwrap();
     let err = mailer.send_messages(&[refused_all]).unwrap_err();
-    mailer.send_messages(&[message(2, "next\n")]).unwrap();
+    mailer.send_messages(&[receipt(2, "next\n")]).unwrap();
     mailer.close().unwrap();
 
     assert!(matches!(err, Error::Smtp { code: Some(550), .. }), "{err:?}");
     assert!(err.to_string().contains("ann@example.com (550"), "{err}");
     let next = server.received();
     assert_eq!((next.rcpt_tos.as_slice(), next.connection), (&["customer2@example.com".to_owned()][..], 1));
-}
-
-/// `fail_silently` on a mailer (Django's `get_connection(fail_silently=True)`):
-/// a batch goes on past a failed message, over one session, and counts what
-/// was sent; without it, the first failure ends the batch.
-#[test]
-fn a_silent_mailer_goes_on_past_a_failure_and_counts_what_was_sent() {
-    let silent_sink = SmtpSink::builder().fail_message(2, 554, "rejected").start().unwrap();
-    let loud_sink = SmtpSink::builder().fail_message(2, 554, "rejected").start().unwrap();
-    let batch = [message(1, "a\n"), message(2, "b\n"), message(3, "c\n")];
-
-    let silent = Mailer::from_settings(&sink_settings(&silent_sink)).unwrap().fail_silently(true);
-    let loud = Mailer::from_settings(&sink_settings(&loud_sink)).unwrap();
-
-    assert_eq!(silent.send_messages(&batch), Ok(2));
-    assert!(loud.send_messages(&batch).is_err());
-    let subjects = |sink: &SmtpSink| -> Vec<String> {
-        sink.outbox().emails().iter().map(|e| e.subject().unwrap().to_owned()).collect()
-    };
-    assert_eq!(subjects(&silent_sink), ["Receipt 1", "Receipt 3"]);
-    assert_eq!(subjects(&loud_sink), ["Receipt 1"]);
-    assert_eq!(silent_sink.sessions_started(), 1, "one session for the batch");
 }
 
 /// `SMTPBackendStoppedServerTests`: closing while the server is gone is no
@@ -289,7 +243,7 @@ fn a_stopped_server() {
     assert!(matches!(err, Error::Smtp { .. }), "{err:?}");
     let silent = mailer(&settings).fail_silently(true);
     assert_eq!(silent.open(), Ok(()), "test_fail_silently_on_connection_error");
-    assert_eq!(silent.send_messages(&[message(1, "a\n")]), Ok(0));
+    assert_eq!(silent.send_messages(&[receipt(1, "a\n")]), Ok(0));
 }
 
 /// `test_auth_attempted` and `test_email_disabled_authentication`:
@@ -301,8 +255,8 @@ fn auth_is_attempted_only_with_credentials() {
     let with = server.settings(&[("EMAIL_HOST_USER", "not empty"), ("EMAIL_HOST_PASSWORD", "not empty")]);
     let empty = server.settings(&[("EMAIL_HOST_USER", ""), ("EMAIL_HOST_PASSWORD", "")]);
 
-    let err = mailer(&with).send_messages(&[message(1, "a\n")]).unwrap_err();
-    mailer(&empty).send_messages(&[message(2, "b\n")]).unwrap();
+    let err = mailer(&with).send_messages(&[receipt(1, "a\n")]).unwrap_err();
+    mailer(&empty).send_messages(&[receipt(2, "b\n")]).unwrap();
 
     assert!(err.to_string().contains(&format!("127.0.0.1:{}", server.port)), "{err}");
     assert_eq!(server.received().login, None);
@@ -314,97 +268,12 @@ fn auth_is_attempted_only_with_credentials() {
 fn tls_asked_for_is_required() {
     let server = Aiosmtpd::start(&[]);
 
-    let starttls = mailer(&server.settings(&[("EMAIL_USE_TLS", "true")])).send_messages(&[message(1, "a\n")]);
-    let implicit = mailer(&server.settings(&[("EMAIL_USE_SSL", "true")])).send_messages(&[message(2, "b\n")]);
+    let starttls = mailer(&server.settings(&[("EMAIL_USE_TLS", "true")])).send_messages(&[receipt(1, "a\n")]);
+    let implicit = mailer(&server.settings(&[("EMAIL_USE_SSL", "true")])).send_messages(&[receipt(2, "b\n")]);
 
     assert!(starttls.unwrap_err().to_string().contains("does not offer STARTTLS"));
     assert!(matches!(implicit, Err(Error::Smtp { .. })), "{implicit:?}");
     server.assert_nothing_received(Duration::from_millis(200));
-}
-
-/// A timeout says that it timed out, after how long, and names
-/// `EMAIL_TIMEOUT` (`test_connection_timeout_custom`'s setting, seen from
-/// the outside): a server that accepts and never answers.
-#[test]
-fn a_timeout_names_email_timeout() {
-    let (port, _silent) = silent_server();
-    let settings = Settings::from_vars([
-        ("EMAIL_HOST", "127.0.0.1".to_owned()),
-        ("EMAIL_PORT", port.to_string()),
-        ("EMAIL_TIMEOUT", "1".to_owned()),
-    ])
-    .unwrap();
-
-    let err = mailer(&settings).send_messages(&[message(1, "a\n")]).unwrap_err();
-
-    assert!(err.to_string().contains("timed out: no answer within 1 s (EMAIL_TIMEOUT)"), "{err}");
-}
-
-/// A loopback server that takes connections and never says a word; the
-/// connections are kept until the handle drops.
-fn silent_server() -> (u16, std::thread::JoinHandle<()>) {
-    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-    let port = listener.local_addr().unwrap().port();
-    let handle = std::thread::spawn(move || {
-        let mut held = Vec::new();
-        listener.set_nonblocking(true).unwrap();
-        let until = std::time::Instant::now() + Duration::from_secs(10);
-        while std::time::Instant::now() < until {
-            if let Ok((stream, _)) = listener.accept() {
-                held.push(stream);
-            }
-            std::thread::sleep(Duration::from_millis(20));
-        }
-    });
-    (port, handle)
-}
-
-/// The SMTP settings, read as Django reads them: TLS, SSL, certificate
-/// files and the timeout, from settings, with their defaults
-/// (`test_email_*_use_settings`, `_default_disabled`,
-/// `test_connection_timeout_default`, `test_ssl_tls_mutually_exclusive`).
-#[test]
-fn smtp_settings_and_their_defaults() {
-    let defaults = Settings::default();
-    assert_eq!((defaults.use_tls, defaults.use_ssl, defaults.timeout), (false, false, None));
-    assert_eq!((defaults.ssl_certfile.clone(), defaults.ssl_keyfile.clone()), (None, None));
-    let set = Settings::from_vars([
-        ("EMAIL_USE_TLS", "True"),
-        ("EMAIL_SSL_CERTFILE", "foo"),
-        ("EMAIL_SSL_KEYFILE", "bar"),
-        ("EMAIL_TIMEOUT", "10"),
-    ])
-    .unwrap();
-    assert!(set.use_tls);
-    assert_eq!(set.ssl_certfile.as_deref(), Some(std::path::Path::new("foo")));
-    assert_eq!(set.ssl_keyfile.as_deref(), Some(std::path::Path::new("bar")));
-    assert_eq!(set.timeout, Some(Duration::from_secs(10)));
-    let both = Settings::from_vars([("EMAIL_USE_TLS", "1"), ("EMAIL_USE_SSL", "1")]).unwrap_err();
-    assert!(matches!(both, Error::ConflictingSettings { .. }));
-    // Django ignores a key file without a certificate; it is refused here.
-    assert!(Settings::from_vars([("EMAIL_SSL_KEYFILE", "bar")]).is_err());
-}
-
-/// `auth_user`/`auth_password` with `connection(..)`, and `using` with it:
-/// errors, as Django's, even when failing silently; nothing is sent.
-#[test]
-fn credentials_or_a_mailer_name_with_a_connection_are_errors() {
-    let sink = SmtpSink::start().unwrap();
-    let connection = Mailer::from_settings(&sink_settings(&sink)).unwrap();
-    let send = || send_mail("Hi", "Hello", "app@example.com", &["ann@example.com"]).connection(&connection);
-
-    let errors = [
-        send().auth_user("reports").fail_silently(true).send().unwrap_err(),
-        send().auth_password("s3cret").send().unwrap_err(),
-        send().using("bulk").send().unwrap_err(),
-    ];
-
-    let text = errors.iter().map(ToString::to_string).collect::<Vec<_>>().join("\n\n");
-    insta::with_settings!({ snapshot_path => "../../snapshots", prepend_module_to_snapshot => false }, {
-        insta::assert_snapshot!("send_mail_conflicting_options", text);
-    });
-    assert!(errors.iter().all(|err| matches!(err, Error::ConflictingOptions { .. })));
-    assert_eq!(sink.sessions_started(), 0);
 }
 
 /// Named mailers: each sends through its own server, and a capture records
@@ -423,8 +292,8 @@ fn named_mailers_send_through_their_own_server() {
     ])
     .unwrap();
 
-    Mailer::from_settings(&settings).unwrap().bypass_capture().send_messages(&[message(1, "a\n")]).unwrap();
-    Mailer::using(&settings, "bulk").unwrap().bypass_capture().send_messages(&[message(2, "b\n")]).unwrap();
+    Mailer::from_settings(&settings).unwrap().bypass_capture().send_messages(&[receipt(1, "a\n")]).unwrap();
+    Mailer::using(&settings, "bulk").unwrap().bypass_capture().send_messages(&[receipt(2, "b\n")]).unwrap();
     let mail = mailtest::capture();
     send_mail("Spring sale", "20% off", "shop@example.com", &["ann@example.com"])
         .connection(&Mailer::using(&settings, "bulk").unwrap())
@@ -437,12 +306,13 @@ fn named_mailers_send_through_their_own_server() {
 }
 
 /// The same, for `AsyncMailer`: byte-exact data, one pooled connection,
-/// refused recipients reported, a silent mailer going on past a failure.
+/// refused recipients reported, ASCII domains in the envelope.
 mod asynchronous {
-    use mailtest::{AsyncMailer, Settings, SmtpSink};
+    use mailtest::{AsyncMailer, Settings};
 
-    use super::{BODIES, message, silent_server, sink_settings, stored, to_three};
+    use super::{BODIES, stored, to_three};
     use crate::aiosmtpd::Aiosmtpd;
+    use crate::smtp_messages::receipt;
 
     fn mailer(settings: &Settings) -> AsyncMailer {
         AsyncMailer::from_settings(settings).unwrap().bypass_capture()
@@ -453,7 +323,7 @@ mod asynchronous {
         let server = Aiosmtpd::start(&[]);
         let mailer = mailer(&server.settings(&[]));
         let messages: Vec<lettre::Message> =
-            BODIES.iter().enumerate().map(|(n, body)| message(n, body)).collect();
+            BODIES.iter().enumerate().map(|(n, body)| receipt(n, body)).collect();
 
         mailer.send_messages(&messages[..3]).await.unwrap();
         for message in &messages[3..] {
@@ -476,30 +346,6 @@ mod asynchronous {
         assert_eq!(delivery.sent(), 1);
         assert_eq!(delivery.refused()[0].recipient(), "gone@example.com");
         assert_eq!(server.received().rcpt_tos, ["ann@example.com", "bob@example.com"]);
-    }
-
-    #[tokio::test(flavor = "current_thread")]
-    async fn a_silent_mailer_goes_on_past_a_failure() {
-        let sink = SmtpSink::builder().fail_message(1, 451, "try later").start().unwrap();
-        let silent = AsyncMailer::from_settings(&sink_settings(&sink)).unwrap().fail_silently(true);
-
-        let sent = silent.send_messages(&[message(1, "a\n"), message(2, "b\n")]).await;
-
-        assert_eq!(sent, Ok(1));
-        sink.outbox().find().subject("Receipt 2").one();
-    }
-
-    #[tokio::test(flavor = "current_thread")]
-    async fn a_timeout_names_email_timeout() {
-        let (port, _silent) = silent_server();
-        let port = port.to_string();
-        let settings =
-            Settings::from_vars([("EMAIL_HOST", "127.0.0.1"), ("EMAIL_PORT", &port), ("EMAIL_TIMEOUT", "1")])
-                .unwrap();
-
-        let err = mailer(&settings).send(message(1, "a\n")).await.unwrap_err();
-
-        assert!(err.to_string().contains("timed out: no answer within 1 s (EMAIL_TIMEOUT)"), "{err}");
     }
 
     #[tokio::test(flavor = "current_thread")]

@@ -1,12 +1,14 @@
-//! The snapshot macros in a real user crate (`tests/user_crate/`), which
+//! The snapshot macros in a real user crate (`interop/user_crate/`), which
 //! depends on mailtest and lettre but not on insta: it builds, its snapshot
 //! lands where insta puts it for the user's test file, a changed email fails
 //! under `CI=true` and writes nothing, `INSTA_UPDATE=always` writes it, and
 //! `cargo insta test --accept` fills an inline snapshot in place.
 //!
-//! The crate is copied under `target/` and built there once (later runs
-//! reuse the build), with its own target directory: the outer `cargo test`
-//! holds the lock on ours.
+//! The crate is copied under `target/tmp/` and built into the workspace's
+//! target directory, as `backend_process` builds its example: what it shares
+//! with our build (the same versions, from our lock file, and features) is
+//! reused, and later runs reuse the rest. Neither `cargo test` nor nextest
+//! holds the target directory's lock while tests run.
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
@@ -19,10 +21,12 @@ struct UserCrate {
 }
 
 impl UserCrate {
-    /// A fresh copy of `tests/user_crate`, depending on this checkout of
-    /// mailtest, with our lock file so it resolves offline to what we test.
+    /// A fresh copy of `interop/user_crate`, depending on this checkout of
+    /// mailtest, with the workspace's lock file so it resolves offline to
+    /// what we test.
     fn copy() -> UserCrate {
-        let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
+        let interop = Path::new(env!("CARGO_MANIFEST_DIR"));
+        let repo = interop.parent().expect("the workspace root, above interop/");
         let tmp = Path::new(env!("CARGO_TARGET_TMPDIR"));
         let dir = tmp.join("user_crate");
         if dir.exists() {
@@ -31,14 +35,17 @@ impl UserCrate {
         for file in ["Cargo.toml", "src/lib.rs", "tests/welcome.rs", "tests/accept.rs"] {
             let to = dir.join(file);
             std::fs::create_dir_all(to.parent().expect("a parent")).expect("create the copy's folders");
-            std::fs::copy(repo.join("tests/user_crate").join(file), &to).expect("copy the user crate");
+            std::fs::copy(interop.join("user_crate").join(file), &to).expect("copy the user crate");
         }
         let manifest = std::fs::read_to_string(dir.join("Cargo.toml")).expect("the copied manifest");
         let repo_path = repo.display().to_string().replace('\\', "/");
         let manifest = manifest.replace("path = \"../..\"", &format!("path = \"{repo_path}\""));
         std::fs::write(dir.join("Cargo.toml"), manifest).expect("point the copy at this checkout");
         std::fs::copy(repo.join("Cargo.lock"), dir.join("Cargo.lock")).expect("copy the lock file");
-        UserCrate { dir, target: tmp.join("user_crate_target") }
+        // target/<profile>/deps/interop-<hash> → target
+        let test_exe = std::env::current_exe().expect("the test binary");
+        let target = test_exe.ancestors().nth(3).expect("the target directory").to_owned();
+        UserCrate { dir, target }
     }
 
     /// `program args` in the copy, with none of the outer run's insta or CI
@@ -138,13 +145,7 @@ fn a_user_crate_without_insta_snapshots_its_emails() {
 
 /// `cargo insta test --accept` rewrites the empty `@""` in tests/accept.rs.
 fn accept_inline_with_cargo_insta(user: &UserCrate) {
-    let installed =
-        Command::new(cargo()).args(["insta", "--version"]).output().is_ok_and(|o| o.status.success());
-    assert!(
-        installed,
-        "this test needs cargo-insta, which is not installed: `cargo install cargo-insta --locked` \
-         (`.ci/run` installs it)"
-    );
+    crate::tools::require_cargo_insta(&cargo());
 
     for pending in user.pending() {
         std::fs::remove_file(pending).expect("remove what the previous step left for review");
@@ -156,7 +157,11 @@ fn accept_inline_with_cargo_insta(user: &UserCrate) {
         &[("CARGO_NET_OFFLINE", "true")],
     );
 
-    assert!(accepted.status.success(), "{}", report(&accepted));
+    assert!(
+        accepted.status.success(),
+        "{}\n(cargo-insta reads every crate of the lock file, offline: `.ci/install-tools` fetches them)",
+        report(&accepted)
+    );
     let source = user.read("tests/accept.rs");
     assert!(!source.contains("@\"\""), "the inline snapshot should be filled:\n{source}");
     assert!(source.contains("=== email 1 of 1 ===\n") && source.contains("Subject: Hello Bob\n"), "{source}");

@@ -12,6 +12,7 @@ use std::time::{Duration, Instant};
 
 use crate::serve::{BIN, Serve};
 use crate::showcase;
+use crate::tools::require;
 
 fn snapshot(name: &str, text: &str) {
     insta::with_settings!({ snapshot_path => "../../snapshots", prepend_module_to_snapshot => false }, {
@@ -266,13 +267,12 @@ fn the_event_stream_tells_of_each_arrival_and_clear_and_serve_keeps_printing() {
 
 #[test]
 fn curl_and_python_urllib_drive_the_api() {
+    require("curl", "--version", "apt-get install curl");
+    require("python3", "--version", "apt-get install python3");
     let serve = with_two();
     let curl = |args: &[&str]| {
-        let output = Command::new("curl")
-            .args(["-s", "--max-time", "30"])
-            .args(args)
-            .output()
-            .expect("curl is needed by this test: apt-get install curl");
+        let output =
+            Command::new("curl").args(["-s", "--max-time", "30"]).args(args).output().expect("run curl");
         String::from_utf8_lossy(&output.stdout).into_owned()
     };
     let listed: serde_json::Value = serde_json::from_str(&curl(&[&serve.url("/api/messages")])).unwrap();
@@ -297,7 +297,7 @@ fn curl_and_python_urllib_drive_the_api() {
         .arg(serve.url(""))
         .stdout(Stdio::piped())
         .spawn()
-        .expect("python3 is needed by this test: apt-get install python3");
+        .expect("run python3");
     let mut out = BufReader::new(python.stdout.take().unwrap());
     let mut line = String::new();
     out.read_line(&mut line).unwrap();

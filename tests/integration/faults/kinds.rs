@@ -52,22 +52,7 @@ const TIMED_OUT_AFTER_DATA: Option<Class> =
 /// message ends up stored.
 fn cases() -> Vec<(&'static str, Fault, Option<Class>, bool)> {
     let mut cases = Vec::new();
-    for (stage, code, text) in [
-        (Stage::Greeting, 421, "4.3.2 service not available"),
-        (Stage::Greeting, 554, "5.3.2 no service here"),
-        (Stage::Ehlo, 502, "5.5.1 EHLO not implemented"),
-        (Stage::StartTls, 454, "4.7.0 TLS not available"),
-        (Stage::Auth, 535, "5.7.8 credentials invalid"),
-        (Stage::Auth, 454, "4.7.0 temporary authentication failure"),
-        (Stage::Mail, 451, "4.3.0 try again later"),
-        (Stage::Mail, 552, "5.3.4 message too big"),
-        (Stage::Rcpt, 550, "5.1.1 no such user"),
-        (Stage::Rcpt, 452, "4.2.2 mailbox full"),
-        (Stage::Data, 451, "4.3.0 local error"),
-        (Stage::Data, 554, "5.5.1 no valid recipients"),
-        (Stage::EndOfData, 451, "4.3.0 try again later"),
-        (Stage::EndOfData, 554, "5.7.1 rejected as spam"),
-    ] {
+    for (stage, code, text) in crate::fault_replies::FAULT_REPLIES {
         cases.push(("reply", Fault::reply(stage, code, text), refused(code), false));
     }
     cases.push(("greylist", Fault::greylist(), refused(450), false));

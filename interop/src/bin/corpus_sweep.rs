@@ -4,13 +4,13 @@
 //! a release build and compares the two decodings, which must be identical.
 //!
 //! ```text
-//! cargo run --release --example corpus_sweep -- ../shared/corpus [--json decoded.jsonl]
+//! cargo run --release -p mailtest-interop --bin corpus_sweep -- ../shared/corpus [--json decoded.jsonl]
 //! ```
 //!
 //! Files directly under the corpus's sub-folders are messages; the files in
 //! `_mbox/` are mailboxes, each read through `Outbox::load`. With `--json`,
 //! one line per message is written with what it decoded to (the input of
-//! `tests/crosscheck/crosscheck.py`, and of the debug/release comparison).
+//! `interop/crosscheck/crosscheck.py`, and of the debug/release comparison).
 //!
 //! Exits 1, naming the message, on a panic, a lint rule that failed on a
 //! message (`lint-panicked`), a message that takes longer than the hang
