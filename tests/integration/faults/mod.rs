@@ -6,6 +6,7 @@ mod duplicates;
 #[cfg(all(feature = "smtp", feature = "sink"))]
 mod kinds;
 mod log;
+mod paths;
 
 /// A receipt with a Message-ID of its recipient's, the identity a retry keeps.
 pub(crate) fn receipt(to: &str) -> lettre::Message {
