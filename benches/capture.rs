@@ -456,8 +456,11 @@ fn criterion_home() -> PathBuf {
     if let Some(home) = std::env::var_os("CRITERION_HOME") {
         return manifest_dir.join(home);
     }
+    // This package is a member of the workspace in its parent folder, whose
+    // target folder criterion writes into.
+    let workspace = manifest_dir.parent().unwrap_or(&manifest_dir);
     let target = std::env::var_os("CARGO_TARGET_DIR").map_or_else(|| PathBuf::from("target"), PathBuf::from);
-    manifest_dir.join(target).join("criterion")
+    workspace.join(target).join("criterion")
 }
 
 /// `{"mean":{"confidence_interval":{…},"point_estimate":123.4,…},…,"slope":null,…}`
