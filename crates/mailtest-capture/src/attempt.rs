@@ -4,8 +4,8 @@
 use std::fmt;
 use std::time::SystemTime;
 
+use crate::captured::Captured;
 use crate::fault::{Answer, Injected, Reply, Stage, Verdict};
-use crate::store::Captured;
 
 /// One attempt: the message (as far as the exchange got: a sink knows no
 /// content before `DATA`), when, and how it ended.

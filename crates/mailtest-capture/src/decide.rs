@@ -27,11 +27,12 @@ use crate::attempt::{Attempt, Outcome};
 use crate::fault::{ArmedPlan, Client, Verdict};
 
 use crate::bind::current;
+use crate::captured::Captured;
 use crate::global::global;
 use crate::guard::{is_local_sink, test_process};
 use crate::refusals::{self, Cause, Refusal};
 use crate::route::routed;
-use crate::store::{Captured, SharedStore};
+use crate::store::SharedStore;
 use crate::thread_label;
 
 /// Who claims a message: the first of the rules above that applies.

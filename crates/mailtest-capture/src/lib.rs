@@ -69,6 +69,7 @@
 
 mod attempt;
 mod bind;
+mod captured;
 mod decide;
 mod fault;
 mod global;
@@ -80,6 +81,7 @@ mod store;
 
 pub use attempt::{Attempt, Outcome};
 pub use bind::{BindGuard, bind, current};
+pub use captured::Captured;
 pub use decide::{Claim, check_real_smtp, claim, deliver_ambient, real_smtp_allowed, server_label};
 pub use fault::{
     Answer, ArmedPlan, Client, Fault, FaultPlan, Injected, PlanError, Point, Reply, Stage, Verdict,
@@ -89,7 +91,7 @@ pub use guard::{SinkRegistration, is_local_sink, mark_test_harness, test_process
 pub use refusals::{Cause, Refusal, since as refusals_since};
 pub use route::{routed, unique_address};
 pub use scope::WithOutbox;
-pub use store::{Captured, SharedStore, Store};
+pub use store::{SharedStore, Store};
 
 /// Names the current thread for messages: its name, or its id.
 ///

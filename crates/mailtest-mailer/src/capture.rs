@@ -10,7 +10,7 @@ use lettre::Message;
 use lettre::address::Envelope;
 use mailtest_capture::{ArmedPlan, Captured, Client, Refusal, Verdict, claim};
 
-use crate::backend::Delivery;
+use crate::delivery::Delivery;
 use crate::error::Error;
 
 #[cfg(feature = "smtp")]

@@ -14,7 +14,7 @@
 
 use mailtest_capture::{Answer, Injected, Reply, Stage, Verdict};
 
-use crate::backend::{Delivery, RefusedRecipient};
+use crate::delivery::{Delivery, RefusedRecipient};
 use crate::error::Error;
 
 /// How errors name the "server" of a capture's fault plan.

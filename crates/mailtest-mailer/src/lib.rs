@@ -328,6 +328,7 @@
 
 mod backend;
 mod capture;
+mod delivery;
 mod error;
 mod fault_error;
 mod idna;

@@ -1,11 +1,16 @@
-//! Terminals over the attempt log: how often a message was tried, and
-//! whether it was delivered exactly once.
+//! Terminals over the attempt log: how often a message was tried, whether
+//! it was delivered exactly once, whether any was stored twice — and
+//! `Outbox::faults`, whose bad plan is reported as a failure. They read the
+//! outbox's log; the outbox knows nothing of them.
 
 use std::time::Instant;
 
-use crate::attempt::Attempt;
+use mailtest_capture::FaultPlan;
+
+use crate::attempt::{Attempt, Identity};
 use crate::email::Email;
 use crate::failure::{Expected, Failure};
+use crate::outbox::Outbox;
 use crate::wait;
 
 use super::Query;
@@ -147,5 +152,105 @@ impl Query {
                 }
             }
         }
+    }
+}
+
+impl Outbox {
+    /// Makes every send into this outbox — through a binding, a routed
+    /// address ([`unique_address`](Outbox::unique_address)) or the global
+    /// capture — meet `plan`: a fault answers instead of storing, as a real
+    /// server answering that way would make the sender see it, and each
+    /// attempt is kept ([`attempts`](Outbox::attempts)). Replaces the plan
+    /// it had. For one routed address only, give its faults
+    /// [`.to(address)`](mailtest_capture::Fault::to).
+    ///
+    /// # Panics
+    ///
+    /// When the plan does not pass [`FaultPlan::check`], at your line,
+    /// naming the fault; [`try_faults`](Outbox::try_faults) returns the error.
+    ///
+    /// ```
+    /// use lettre::Transport;
+    /// use mailtest::{Fault, FaultPlan};
+    ///
+    /// let mail = mailtest::capture();
+    /// mail.faults(FaultPlan::new().fault(Fault::greylist()));
+    /// let message = lettre::Message::builder()
+    ///     .from("shop@example.com".parse().unwrap())
+    ///     .to("ann@example.com".parse().unwrap())
+    ///     .body(String::from("Hi"))
+    ///     .unwrap();
+    ///
+    /// let err = mailtest::CaptureTransport::ambient().send(&message).unwrap_err();
+    /// assert!(err.is_temporary()); // 450 4.2.0 greylisted
+    /// mailtest::CaptureTransport::ambient().send(&message).unwrap(); // a retry passes
+    /// mail.find().to("ann@example.com").attempts(2);
+    /// mail.find().to("ann@example.com").delivered_once();
+    /// ```
+    #[track_caller]
+    pub fn faults(&self, plan: FaultPlan) {
+        if let Err(err) = self.try_faults(plan) {
+            Failure::misuse(&err.to_string()).panic();
+        }
+    }
+
+    /// Asserts that no message was stored twice: no two emails share an
+    /// [`identity`](Email::identity) (Message-ID, else the content's hash).
+    /// What a worker that retries after a lost `250` must get right.
+    ///
+    /// # Panics
+    ///
+    /// Otherwise, at your line, naming each duplicated message and every
+    /// attempt of it.
+    ///
+    /// ```
+    /// let mail = mailtest::capture();
+    /// mail.capture_raw(None, &["ann@example.com"], b"Message-ID: <1@shop>\r\n\r\n.");
+    /// mail.capture_raw(None, &["ann@example.com"], b"Message-ID: <2@shop>\r\n\r\n.");
+    /// mail.assert_no_duplicates();
+    /// ```
+    #[track_caller]
+    pub fn assert_no_duplicates(&self) {
+        if let Err(failure) = self.try_assert_no_duplicates() {
+            failure.panic();
+        }
+    }
+
+    /// [`assert_no_duplicates`](Outbox::assert_no_duplicates), returning
+    /// the failure.
+    ///
+    /// ```
+    /// let mail = mailtest::capture();
+    /// mail.capture_raw(None, &["ann@example.com"], b"Message-ID: <1@shop>\r\n\r\n.");
+    /// mail.capture_raw(None, &["ann@example.com"], b"Message-ID: <1@shop>\r\n\r\n.");
+    /// let failure = mail.try_assert_no_duplicates().unwrap_err();
+    /// assert!(failure.report().starts_with("expected no message stored twice; Message-ID <1@shop> was stored 2 times"));
+    /// ```
+    pub fn try_assert_no_duplicates(&self) -> Result<(), Failure> {
+        let attempts = self.attempts();
+        let mut stored: Vec<(Identity, Vec<&Attempt>)> = Vec::new();
+        for attempt in attempts.iter().filter(|attempt| attempt.stored()) {
+            let identity = attempt.identity();
+            match stored.iter_mut().find(|(seen, _)| *seen == identity) {
+                Some((_, copies)) => copies.push(attempt),
+                None => stored.push((identity, vec![attempt])),
+            }
+        }
+        let duplicated: Vec<(Identity, Vec<&Attempt>)> =
+            stored.into_iter().filter(|(_, copies)| copies.len() > 1).collect();
+        if duplicated.is_empty() {
+            return Ok(());
+        }
+        let related = |identity: &Identity| -> Vec<&Attempt> {
+            attempts.iter().filter(|attempt| attempt.identity() == *identity).collect()
+        };
+        let groups: Vec<(Identity, usize, Vec<&Attempt>)> = duplicated
+            .into_iter()
+            .map(|(identity, copies)| {
+                let all = related(&identity);
+                (identity, copies.len(), all)
+            })
+            .collect();
+        Err(Failure::duplicates(&groups).showing(self.emails()))
     }
 }
