@@ -114,7 +114,7 @@ impl Claim {
     /// let plan = Arc::new(ArmedPlan::new(FaultPlan::new().fault(Fault::reply(Stage::Mail, 451, "4.3.0 later"))).unwrap());
     /// let mail = Captured::new(None, vec!["ann@example.com".into()], b"Subject: Hi\r\n\r\n.".to_vec());
     ///
-    /// let verdict = Claim::One(outbox.as_store()).deliver(mail, Client::Lettre, Some(&plan)).unwrap();
+    /// let verdict = Claim::One(Arc::new(outbox.clone())).deliver(mail, Client::Lettre, Some(&plan)).unwrap();
     /// assert!(matches!(verdict, Verdict::Failed(_)));
     /// assert!(outbox.is_empty());
     /// assert_eq!(outbox.attempts().len(), 1);
