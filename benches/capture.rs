@@ -11,7 +11,6 @@
 
 use std::fmt::Write as _;
 use std::hint::black_box;
-use std::path::PathBuf;
 use std::sync::Barrier;
 use std::time::{Duration, Instant, SystemTime};
 
@@ -23,6 +22,9 @@ use lettre::message::{Attachment, Message, MultiPart};
 use lettre::transport::stub::StubTransport;
 use mail_parser::{MessageParser, MimeHeaders};
 use mailtest::{Email, Outbox};
+
+mod estimate;
+use estimate::estimate_ns;
 
 const THREADS: usize = 16;
 const SENDS_PER_THREAD: usize = 10_000;
@@ -433,48 +435,6 @@ fn ratio_line(out: &mut String, label: &str, ours: Option<f64>, theirs: Option<f
         _ => format!("{label} = not measured in this run"),
     };
     writeln!(out, "{line}").expect("write to String");
-}
-
-/// Criterion's estimate for one benchmark, in nanoseconds, if this run
-/// wrote it (a filtered or `--test` run leaves older files, which must not be
-/// shown as today's numbers): the slope when criterion fitted one, which is
-/// the time it prints, else the mean.
-fn estimate_ns(group: &str, function: &str, started: SystemTime) -> Option<f64> {
-    let path = criterion_home().join(group).join(function).join("new").join("estimates.json");
-    let fresh = std::fs::metadata(&path).and_then(|meta| meta.modified()).ok()? >= started;
-    if !fresh {
-        return None;
-    }
-    let json = std::fs::read_to_string(&path).ok()?;
-    point_estimate(&json, "slope").or_else(|| point_estimate(&json, "mean"))
-}
-
-/// Where criterion writes, resolved as criterion resolves it, short of
-/// asking `cargo metadata`.
-fn criterion_home() -> PathBuf {
-    let manifest_dir = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
-    if let Some(home) = std::env::var_os("CRITERION_HOME") {
-        return manifest_dir.join(home);
-    }
-    // This package is a member of the workspace in its parent folder, whose
-    // target folder criterion writes into.
-    let workspace = manifest_dir.parent().unwrap_or(&manifest_dir);
-    let target = std::env::var_os("CARGO_TARGET_DIR").map_or_else(|| PathBuf::from("target"), PathBuf::from);
-    workspace.join(target).join("criterion")
-}
-
-/// `{"mean":{"confidence_interval":{…},"point_estimate":123.4,…},…,"slope":null,…}`
-/// → `Some(123.4)` for `mean`, `None` for `slope`. Enough JSON for one known
-/// file, without a dependency.
-fn point_estimate(json: &str, key: &str) -> Option<f64> {
-    let quoted_key = format!("\"{key}\"");
-    let object = &json[json.find(&quoted_key)? + quoted_key.len()..];
-    let object = object.trim_start().strip_prefix(':')?.trim_start().strip_prefix('{')?;
-    let value = &object[object.find("\"point_estimate\"")? + "\"point_estimate\"".len()..];
-    let value = value.trim_start().strip_prefix(':')?.trim_start();
-    let end =
-        value.find(|c: char| !matches!(c, '0'..='9' | '.' | '-' | '+' | 'e' | 'E')).unwrap_or(value.len());
-    value[..end].parse().ok()
 }
 
 fn human(ns: f64) -> String {

@@ -61,6 +61,7 @@
 //! |---|---|---|
 //! | `harness` | yes | everything a test uses (mailtest-harness: insta, pretty_assertions, sha2, regex, futures-timer, mail-parser), and mailtest-mailer's `decode`, so the console backend prints decoded mail |
 //! | `sink` | yes | [`SmtpSink`] (mailtest-sink): real SMTP on loopback into an outbox, AUTH, limits, failure injection; an event loop on `mio` (plus `socket2` for quick ACKs), no TLS crate, no async runtime |
+//! | `sink-tls` | no | STARTTLS and implicit TLS for [`SmtpSink`] (`starttls()`, `implicit_tls()`, `ca_pem()`), with a certificate made at start: rustls (ring) and rcgen — 20 more crates, ring's C build among them, so off by default |
 //! | `smtp` | no | `SmtpBackend`: `EMAIL_BACKEND=smtp` really sends (lettre's `smtp-transport` + `rustls-tls`: rustls, ring, webpki roots); with `tokio`, `AsyncSmtpBackend` |
 //! | `tokio` | no | `AsyncMailer`, `AsyncEmailBackend`, the `send_async` forms, `AsyncCaptureTransport` and `Outbox::async_transport`; a clear error instead of a deadlock for a blocking wait on a current-thread runtime |
 //!
@@ -137,6 +138,8 @@ pub use mailtest_mailer::{
     Mailer, MemoryBackend, Permit, RefusedRecipient, SendMail, SendMassMail, Settings, mail_admins,
     mail_managers, register_backend, send_mail, send_mass_mail,
 };
+// The guard for an application's own lettre transports.
+pub use mailtest_mailer::{GuardError, Guarded, Sent, guard};
 // The SMTP sink.
 #[cfg(feature = "sink")]
 pub use mailtest_sink::{DropPoint, Error as SinkError, SmtpSink, SmtpSinkBuilder};

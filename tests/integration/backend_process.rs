@@ -20,49 +20,52 @@ use mailtest::Outbox;
 /// The example's path, built once per test process.
 pub(crate) fn send_with_env() -> &'static PathBuf {
     static EXAMPLE: OnceLock<PathBuf> = OnceLock::new();
-    EXAMPLE.get_or_init(|| {
-        // target/<profile>/deps/integration-<hash> → target
-        let test_exe = std::env::current_exe().unwrap();
-        let profile_dir = test_exe.parent().and_then(|deps| deps.parent()).unwrap().to_owned();
-        let target_dir = profile_dir.parent().unwrap();
-        let mut features = Vec::new();
-        if cfg!(feature = "smtp") {
-            features.push("smtp");
+    EXAMPLE.get_or_init(|| build_example("send_with_env"))
+}
+
+/// Builds one of mailtest-mailer's examples (a production program: it links
+/// no harness) with this test's features, into this test's target directory.
+pub(crate) fn build_example(name: &str) -> PathBuf {
+    // target/<profile>/deps/integration-<hash> → target
+    let test_exe = std::env::current_exe().unwrap();
+    let profile_dir = test_exe.parent().and_then(|deps| deps.parent()).unwrap().to_owned();
+    let target_dir = profile_dir.parent().unwrap();
+    let mut features = Vec::new();
+    if cfg!(feature = "smtp") {
+        features.push("smtp");
+    }
+    if cfg!(feature = "tokio") {
+        features.push("tokio");
+    }
+    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
+    let mut command = Command::new(cargo);
+    // What cargo set for this test's package (CARGO_MANIFEST_DIR, CARGO_PKG_*, ...) must
+    // not reach the build: build scripts that track them (ring's does) would rebuild.
+    for (key, _) in std::env::vars_os() {
+        let var = key.to_string_lossy();
+        let per_package = ["CARGO_PKG_", "CARGO_MANIFEST_", "CARGO_CRATE_", "CARGO_BIN_", "CARGO_PRIMARY_"]
+            .iter()
+            .any(|prefix| var.starts_with(prefix));
+        if per_package || var == "CARGO_TARGET_TMPDIR" || var == "OUT_DIR" {
+            command.env_remove(&key);
         }
-        if cfg!(feature = "tokio") {
-            features.push("tokio");
-        }
-        let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
-        let mut command = Command::new(cargo);
-        // What cargo set for this test's package (CARGO_MANIFEST_DIR, CARGO_PKG_*, ...) must
-        // not reach the build: build scripts that track them (ring's does) would rebuild.
-        for (key, _) in std::env::vars_os() {
-            let name = key.to_string_lossy();
-            let per_package =
-                ["CARGO_PKG_", "CARGO_MANIFEST_", "CARGO_CRATE_", "CARGO_BIN_", "CARGO_PRIMARY_"]
-                    .iter()
-                    .any(|prefix| name.starts_with(prefix));
-            if per_package || name == "CARGO_TARGET_TMPDIR" || name == "OUT_DIR" {
-                command.env_remove(&key);
-            }
-        }
-        let output = command
-            .args(["build", "--quiet", "-p", "mailtest-mailer", "--example", "send_with_env"])
-            .arg(format!("--features={}", features.join(",")))
-            .arg("--target-dir")
-            .arg(target_dir)
-            .current_dir(env!("CARGO_MANIFEST_DIR"))
-            .output()
-            .expect("run cargo build --example send_with_env");
-        assert!(
-            output.status.success(),
-            "cargo build --example send_with_env failed:\n{}",
-            String::from_utf8_lossy(&output.stderr)
-        );
-        let exe = profile_dir.join("examples").join(format!("send_with_env{}", std::env::consts::EXE_SUFFIX));
-        assert!(exe.is_file(), "expected the example at {}", exe.display());
-        exe
-    })
+    }
+    let output = command
+        .args(["build", "--quiet", "-p", "mailtest-mailer", "--example", name])
+        .arg(format!("--features={}", features.join(",")))
+        .arg("--target-dir")
+        .arg(target_dir)
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output()
+        .expect("run cargo build --example");
+    assert!(
+        output.status.success(),
+        "cargo build --example {name} failed:\n{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let exe = profile_dir.join("examples").join(format!("{name}{}", std::env::consts::EXE_SUFFIX));
+    assert!(exe.is_file(), "expected the example at {}", exe.display());
+    exe
 }
 
 /// Runs the example with only the given `EMAIL_*` variables.

@@ -19,6 +19,7 @@ mod backend_settings;
 mod backend_sink;
 #[cfg(feature = "smtp")]
 mod backend_smtp;
+mod backend_urls;
 mod concurrency;
 mod criteria_everywhere;
 mod decoding;
@@ -66,6 +67,8 @@ mod sink_limits;
 mod sink_robust;
 #[cfg(feature = "sink")]
 mod sink_smuggling;
+#[cfg(all(feature = "smtp", feature = "sink-tls"))]
+mod sink_tls;
 #[cfg(feature = "smtp")]
 #[path = "../support/smtp_messages.rs"]
 mod smtp_messages;

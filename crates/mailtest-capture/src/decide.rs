@@ -225,6 +225,30 @@ pub fn check_real_smtp(
     })
 }
 
+/// The test-process rule, for a transport about to deliver somewhere mailtest
+/// cannot see (a guarded lettre transport whose server it was not told):
+/// `Ok` outside tests; in a test process the send is refused and recorded,
+/// `destination` naming where it would have gone.
+///
+/// ```
+/// let refusal = mailtest_capture::check_real_send("its own SmtpTransport", &["ann@example.com".into()], false).unwrap_err();
+/// assert_eq!(refusal.prevented().as_deref(), Some("its own SmtpTransport"));
+/// ```
+pub fn check_real_send(
+    destination: &str,
+    recipients: &[String],
+    asynchronous: bool,
+) -> Result<(), Box<Refusal>> {
+    match test_process() {
+        None => Ok(()),
+        Some(why) => Err(refuse(
+            recipients.to_vec(),
+            Cause::RealSmtp { server: destination.to_owned(), why },
+            asynchronous,
+        )),
+    }
+}
+
 /// `host:port` as errors and reports name an SMTP server (`[::1]:25` for IPv6).
 ///
 /// ```

@@ -82,7 +82,9 @@ mod store;
 pub use attempt::{Attempt, Outcome};
 pub use bind::{BindGuard, bind, current};
 pub use captured::Captured;
-pub use decide::{Claim, check_real_smtp, claim, deliver_ambient, real_smtp_allowed, server_label};
+pub use decide::{
+    Claim, check_real_send, check_real_smtp, claim, deliver_ambient, real_smtp_allowed, server_label,
+};
 pub use fault::{
     Answer, ArmedPlan, Client, Fault, FaultPlan, Injected, PlanError, Point, Reply, Stage, Verdict,
 };

@@ -300,7 +300,11 @@ no email was captured at all. If the code under test did send one:
     propagate it with `outbox.scope(fut)`, `fut.with_outbox(&outbox)`, `outbox.spawn(..)`
     or `outbox.in_scope(..)`, or send to `outbox.unique_address(\"name\")`; for an app's
     own workers (a task spawned at start-up, a thread pool), use `mailtest::capture_global()`;{wait}
-  - is this the outbox it went to? a nested `mailtest::capture()` takes over until it drops."
+  - is this the outbox it went to? a nested `mailtest::capture()` takes over until it drops;
+  - did it send through the code's own lettre transport (`SmtpTransport`, `AsyncSmtpTransport`,
+    sendmail, a provider's)? such a send bypasses mailtest and may have reached the network.
+    Wrap the transport where the code builds it, `mailtest::guard(SmtpTransport::from_url(url)?.build())`,
+    so a capture takes its mail; or point it at a `mailtest::SmtpSink` (`sink.url()`)."
     )
 }
 

@@ -128,7 +128,7 @@
 //!   hint: capture mail from work the test does not own (an app's workers, a thread pool, a multi-thread runtime) with `mailtest::capture_global()`; or propagate the capture (`outbox.scope(fut)`, `outbox.spawn(..)`), or send to `outbox.unique_address("name")`.
 //! ```
 //!
-//! ## No mail leaves a test
+//! ## No mail leaves a test — through what mailtest can see
 //!
 //! A binary that contains this harness is a test binary: the harness marks
 //! it before `main`, so the rule holds from the first line of the first
@@ -137,6 +137,13 @@
 //! [`mailtest_capture::guard`] says how it tells). Your production binary,
 //! even when a test starts it as a child process, contains no harness, and
 //! sends as configured.
+//!
+//! The rule holds for what sends through mailtest: its mailers, its
+//! transports, and an application's own lettre transports wrapped in
+//! [`mailtest::guard`](mailtest_mailer::guard) (one line where the app
+//! builds its `SmtpTransport`). A lettre transport the application builds
+//! and does not wrap is invisible to mailtest, and sends for real: wrap it,
+//! or point it at an `SmtpSink` (`sink.url()`).
 //!
 //! In a test process a `Mailer` or `AsyncMailer`, however it was built
 //! (`from_env`, `from_settings`, `Mailer::new(SmtpBackend…)`, `send_mail`

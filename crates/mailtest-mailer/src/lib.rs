@@ -49,6 +49,10 @@
 //!   [`register_backend`] for your own [`EmailBackend`].
 //! - Django's helpers: [`send_mail`], [`send_mass_mail`], [`mail_admins`],
 //!   [`mail_managers`].
+//! - [`guard`]: mailtest's delivery decision for an application's own
+//!   lettre transport ([`Guarded`], [`GuardError`], [`Sent`]).
+//! - [`Settings::from_url`], [`Mailer::from_url`] and `EMAIL_URL`: lettre's
+//!   URL syntax and django-environ's schemes.
 //! - [`Error`]: everything a send or a setting can fail with;
 //!   [`Error::is_temporary`] tells a failure worth a retry.
 //!
@@ -199,7 +203,9 @@
 //! the test — and against mailtest's own SMTP sink, which counts sessions.
 //! A client certificate needs lettre's `native-tls` off in the whole build
 //! (with it on you get a clear error). Without the feature an SMTP `Mailer`
-//! still captures in tests; a real send fails with
+//! still captures in tests; in a test process a send nothing captures is
+//! refused ([`Error::NoOutbox`]: the feature would not make it happen), and
+//! elsewhere — or from a `bypass_capture()` mailer — it fails with
 //! [`Error::FeatureRequired`] naming the feature.
 //!
 //! **What goes over SMTP is what was built.** The data arrives byte for
@@ -291,6 +297,13 @@
 //!   (`mailtest-lettre-tokio-rustls`), as Cargo has no "both features on"
 //!   condition. If your crate also turns on `lettre/tokio1` with
 //!   `native-tls`, add `lettre/tokio1-native-tls` as for `tokio`.
+//! - `smtp` in a build where **your** crate turns on `lettre/tokio1` (an
+//!   app with `AsyncSmtpTransport`) but this crate's `tokio` is off does
+//!   not compile: lettre sees `tokio1` with rustls and demands
+//!   `tokio1-rustls`, which no feature of ours can know to turn on. Turn on
+//!   this crate's `tokio` (mailtest's `tokio`) as well, or add
+//!   `lettre/tokio1-rustls` yourself. mailtest's interop user crate checks
+//!   both fixes (`interop/user-crate-lettre-defaults`, feature `app-tokio`).
 //!
 //! # Performance
 //!
@@ -331,6 +344,7 @@ mod capture;
 mod delivery;
 mod error;
 mod fault_error;
+mod guard;
 mod idna;
 mod send_mail;
 
@@ -345,6 +359,7 @@ pub use crate::backend::{
     Permit, RefusedRecipient, Settings, read_mail, register_backend,
 };
 pub use crate::error::{Cause, Error};
+pub use crate::guard::{GuardError, Guarded, Sent, guard};
 pub use crate::send_mail::{
     MailStaff, SendMail, SendMassMail, mail_admins, mail_managers, send_mail, send_mass_mail,
 };

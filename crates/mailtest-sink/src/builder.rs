@@ -61,11 +61,51 @@ impl DropPoint {
     }
 }
 
+impl Config {
+    /// Whether EHLO offers STARTTLS, and AUTH and MAIL wait for it.
+    pub(crate) fn offers_starttls(&self) -> bool {
+        #[cfg(feature = "tls")]
+        if let Some(tls) = &self.tls {
+            return tls.mode == crate::tls::TlsMode::StartTls;
+        }
+        false
+    }
+
+    /// Whether TLS starts with the connection (SMTPS).
+    pub(crate) fn implicit_tls(&self) -> bool {
+        #[cfg(feature = "tls")]
+        if let Some(tls) = &self.tls {
+            return tls.mode == crate::tls::TlsMode::Implicit;
+        }
+        false
+    }
+
+    /// Whether EHLO offers AUTH.
+    pub(crate) fn offers_auth(&self) -> bool {
+        self.any_credentials || !self.credentials.is_empty()
+    }
+
+    /// Whether MAIL waits for a successful AUTH: only for a sink with
+    /// credentials of its own.
+    pub(crate) fn requires_auth(&self) -> bool {
+        !self.any_credentials && !self.credentials.is_empty()
+    }
+
+    /// Whether AUTH takes `user` and `password`.
+    pub(crate) fn accepts(&self, user: &str, password: &str) -> bool {
+        self.any_credentials || self.credentials.iter().any(|(u, p)| u == user && p == password)
+    }
+}
+
 /// Everything a session needs to know, shared by every connection thread.
 #[derive(Debug)]
 pub(crate) struct Config {
     pub(crate) hostname: String,
     pub(crate) credentials: Vec<(String, String)>,
+    /// AUTH takes any user name and password (`any_credentials`).
+    pub(crate) any_credentials: bool,
+    #[cfg(feature = "tls")]
+    pub(crate) tls: Option<crate::tls::TlsSetup>,
     pub(crate) max_size: usize,
     pub(crate) max_recipients: usize,
     pub(crate) idle_timeout: Duration,
@@ -104,6 +144,9 @@ pub struct SmtpSinkBuilder {
     outbox: Option<Outbox>,
     hostname: String,
     credentials: Vec<(String, String)>,
+    pub(crate) any_credentials: bool,
+    #[cfg(feature = "tls")]
+    pub(crate) tls: Option<crate::tls::TlsMode>,
     max_size: usize,
     max_recipients: usize,
     idle_timeout: Duration,
@@ -122,6 +165,9 @@ impl Default for SmtpSinkBuilder {
             outbox: None,
             hostname: "localhost".to_owned(),
             credentials: Vec::new(),
+            any_credentials: false,
+            #[cfg(feature = "tls")]
+            tls: None,
             max_size: DEFAULT_MAX_SIZE,
             max_recipients: DEFAULT_MAX_RECIPIENTS,
             idle_timeout: DEFAULT_IDLE_TIMEOUT,
@@ -377,9 +423,17 @@ impl SmtpSinkBuilder {
         } else {
             Some(ArmedPlan::new(plan).map_err(|err| Error::setting("faults", err.to_string()))?)
         };
+        #[cfg(feature = "tls")]
+        let tls = match self.tls {
+            Some(mode) => Some(crate::tls::TlsSetup::generate(mode, &self.hostname)?),
+            None => None,
+        };
         let config = Config {
             hostname: self.hostname,
             credentials: self.credentials,
+            any_credentials: self.any_credentials,
+            #[cfg(feature = "tls")]
+            tls,
             max_size: self.max_size,
             max_recipients: self.max_recipients,
             idle_timeout: self.idle_timeout,

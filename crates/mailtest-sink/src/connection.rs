@@ -1,12 +1,13 @@
 //! One client connection: its socket, what it still has to be sent, and
 //! when its time is up. The protocol itself is the session's.
 
-use std::io::{self, Read, Write};
+use std::io;
 use std::time::{Duration, Instant};
 
 use mio::net::TcpStream;
 
 use crate::builder::Config;
+use crate::link::Link;
 use crate::session::{Ending, Flow, Phase, Session};
 use crate::shared::Shared;
 
@@ -44,6 +45,10 @@ pub(crate) enum Status {
 
 pub(crate) struct Connection {
     stream: TcpStream,
+    /// Plain, or TLS (from the start, or after STARTTLS).
+    link: Link,
+    /// After STARTTLS: the TLS link to switch to once its `220` is sent.
+    starting_tls: Option<Link>,
     session: Session,
     /// Replies not yet written; `output[written..]` is still to go.
     output: Vec<u8>,
@@ -74,8 +79,11 @@ impl Connection {
     pub(crate) fn open(stream: TcpStream, shared: &Shared, now: Instant) -> (Connection, Status) {
         // Replies go out whole; Nagle would only hold back the next batch.
         let _ = stream.set_nodelay(true);
+        let link = Link::at_connect(&shared.config);
         let mut connection = Connection {
             stream,
+            link: Link::Plain,
+            starting_tls: None,
             session: Session::new(),
             output: Vec::new(),
             written: 0,
@@ -87,6 +95,14 @@ impl Connection {
             last_input: now,
             stuck_since: None,
         };
+        match link {
+            Ok(link) if link.is_tls() => {
+                connection.link = link;
+                connection.session.secured();
+            }
+            Ok(_) => {}
+            Err(_) => return (connection, Status::Closed),
+        }
         if connection.session.open(shared, &mut connection.output) == Flow::Close {
             // A refused greeting goes out before the hang-up.
             let _ = connection.flush(now);
@@ -129,6 +145,15 @@ impl Connection {
                     status => status,
                 };
             }
+            if self.starting_tls.is_some() {
+                // Nothing is read until the `220` is out and TLS has begun.
+                if self.flush(now) == Status::Closed {
+                    return Status::Closed;
+                }
+                if self.starting_tls.is_some() {
+                    return Status::Open; // resumed when the socket is writable
+                }
+            }
             if self.unsent() >= OUTPUT_HIGH {
                 if self.flush(now) == Status::Closed {
                     return Status::Closed;
@@ -152,7 +177,7 @@ impl Connection {
                 };
             }
             reads += 1;
-            match self.stream.read(read_buffer) {
+            match self.link.read(&mut self.stream, read_buffer) {
                 Ok(0) => {
                     // The client closed its side: it may still read replies.
                     self.session.client_left(shared);
@@ -162,7 +187,7 @@ impl Connection {
                 Ok(n) => {
                     self.last_input = now;
                     // A short read emptied the socket: a new edge will come.
-                    self.readable = n == read_buffer.len() || self.read_closed;
+                    self.readable = n == read_buffer.len() || self.read_closed || self.link.may_hold_more();
                     self.feed(shared, &read_buffer[..n], now);
                     data_came = self.session.phase() == Phase::Data;
                 }
@@ -196,6 +221,14 @@ impl Connection {
                 Flow::Partial => {}
                 Flow::Done => self.waiting_since = now,
                 Flow::Close => self.closing = true,
+                Flow::StartTls => match Link::after_starttls(&shared.config) {
+                    Ok(link) => {
+                        self.starting_tls = Some(link);
+                        self.session.secured();
+                        return;
+                    }
+                    Err(_) => self.closing = true,
+                },
             }
         }
     }
@@ -207,7 +240,7 @@ impl Connection {
     /// Writes what the socket takes now.
     fn flush(&mut self, now: Instant) -> Status {
         while self.written < self.output.len() {
-            match self.stream.write(&self.output[self.written..]) {
+            match self.link.write(&mut self.stream, &self.output[self.written..]) {
                 Ok(0) => return Status::Closed,
                 Ok(n) => self.written += n,
                 Err(e) if e.kind() == io::ErrorKind::WouldBlock => {
@@ -218,9 +251,20 @@ impl Connection {
                 Err(_) => return Status::Closed,
             }
         }
+        match self.link.push(&mut self.stream) {
+            Ok(()) => {}
+            Err(e) if e.kind() == io::ErrorKind::WouldBlock => {
+                self.stuck_since.get_or_insert(now);
+                return Status::Open;
+            }
+            Err(_) => return Status::Closed,
+        }
         self.output.clear();
         self.written = 0;
         self.stuck_since = None;
+        if let Some(link) = self.starting_tls.take() {
+            self.link = link;
+        }
         if self.output.capacity() > OUTPUT_KEEP {
             self.output = Vec::new();
         }

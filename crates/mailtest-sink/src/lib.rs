@@ -4,7 +4,8 @@
 //! tested with the same queries and assertions as code that uses a
 //! [`CaptureTransport`](mailtest_harness::CaptureTransport). Use it through
 //! mailtest, which re-exports it as `mailtest::SmtpSink` (feature `sink`, on
-//! by default; no TLS crate, no async runtime).
+//! by default; no TLS crate, no async runtime — TLS is feature `tls`,
+//! mailtest's `sink-tls`).
 //!
 //! # Testing anything that speaks SMTP
 //!
@@ -57,7 +58,23 @@
 //! In a test process, mailtest's mailers reach only the sinks of that
 //! process (`mailtest_capture::guard`): an application under test whose
 //! `EMAIL_HOST`/`EMAIL_PORT` point at a sink sends to it over real SMTP.
-//! Leave `EMAIL_USE_TLS`/`EMAIL_USE_SSL` off: the sink speaks plain SMTP.
+//!
+//! # TLS (feature `tls`)
+//!
+//! An app that insists on TLS — lettre's `smtp://…?tls=required` or
+//! `smtps://`, Django's `EMAIL_USE_TLS`/`EMAIL_USE_SSL` — sends to a sink
+//! started with [`starttls`](SmtpSinkBuilder::starttls) or
+//! [`implicit_tls`](SmtpSinkBuilder::implicit_tls). Its certificate is
+//! made at start and signed by a CA made with it: the client trusts
+//! [`ca_pem`](SmtpSink::ca_pem) (lettre: `add_root_certificate`; mailtest's
+//! `Mailer`: `EMAIL_SSL_CAFILE`; OpenSSL, `rustls-native-certs`, curl and
+//! Python: a file named by `SSL_CERT_FILE`), and [`url`](SmtpSink::url) is
+//! the URL the app's own constructor takes. With
+//! [`any_credentials`](SmtpSinkBuilder::any_credentials) AUTH takes whatever
+//! user and password the app has. rustls (with ring) is sans-I/O, so the
+//! event loop below is the same with or without TLS (`link.rs`); STARTTLS
+//! drops whatever the client pipelined after it (RFC 3207 §4.2). Without
+//! the feature a sink speaks plain SMTP and answers STARTTLS with `502`.
 //!
 //! # Design
 //!
@@ -182,6 +199,7 @@
 //! 5,243,401 per 5,243,024 — within the goal of 1.1× the raw size + 512
 //! bytes in every cell (counted by a wrapping allocator, requested bytes).
 
+mod auth;
 mod builder;
 mod connection;
 mod data;
@@ -189,10 +207,14 @@ mod delivery;
 mod error;
 mod event_loop;
 mod line;
+mod link;
 mod path;
 mod server;
 mod session;
 mod shared;
+#[cfg(feature = "tls")]
+mod tls;
+mod url;
 
 use std::net::SocketAddr;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -213,8 +235,9 @@ use server::Server;
 ///
 /// It speaks RFC 5321: EHLO/HELO, MAIL (with `SIZE=`), RCPT, DATA with
 /// dot-unstuffing, RSET, NOOP, QUIT, VRFY (`252`), HELP; it advertises
-/// PIPELINING, 8BITMIME, SMTPUTF8, ENHANCEDSTATUSCODES and SIZE, and AUTH
-/// PLAIN/LOGIN once [credentials](SmtpSinkBuilder::credentials) are set.
+/// PIPELINING, 8BITMIME, SMTPUTF8, ENHANCEDSTATUSCODES and SIZE, AUTH
+/// PLAIN/LOGIN once [credentials](SmtpSinkBuilder::credentials) are set,
+/// and STARTTLS with [`starttls`](SmtpSinkBuilder::starttls) (feature `tls`).
 /// The envelope (MAIL FROM, RCPT TO) is kept, so
 /// [`Email::bcc`](mailtest_harness::Email::bcc) sees blind copies.
 ///

@@ -9,6 +9,7 @@
 
 use std::io::Write as _;
 
+use crate::builder::Config;
 use crate::data::{DataReader, Message};
 use crate::delivery::SmtpReply as Reply;
 use crate::line::trim_ending;
@@ -35,6 +36,10 @@ pub(crate) enum Flow {
     Done,
     /// Close the connection (after sending what was written).
     Close,
+    /// STARTTLS got its `220`: TLS begins once that is sent; input that
+    /// came with the command is dropped (RFC 3207 §4.2: no plaintext may be
+    /// taken as said under TLS).
+    StartTls,
 }
 
 /// What the session is reading.
@@ -82,6 +87,8 @@ pub(crate) struct Session {
     state: State,
     greeted: bool,
     authenticated: bool,
+    /// The session is under TLS (implicit, or after STARTTLS).
+    tls: bool,
     transaction: Transaction,
     /// The command line so far, when it came in pieces.
     line: Vec<u8>,
@@ -99,6 +106,7 @@ impl Session {
             state: State::Command,
             greeted: false,
             authenticated: false,
+            tls: false,
             transaction: Transaction::default(),
             line: Vec::new(),
             too_long: false,
@@ -111,6 +119,12 @@ impl Session {
             State::Data(_) => Phase::Data,
             _ => Phase::Command,
         }
+    }
+
+    /// The session is under TLS from now on; after STARTTLS the client
+    /// starts over with EHLO (RFC 3207 §4.2).
+    pub(crate) fn secured(&mut self) {
+        *self = Session { tls: true, ..Session::new() };
     }
 
     /// Whether part of a command line has arrived (and its end not yet).
@@ -275,19 +289,22 @@ impl Session {
             "HELP" => {
                 reply(out, 214, "2.0.0 commands: EHLO HELO MAIL RCPT DATA RSET NOOP QUIT VRFY HELP AUTH")
             }
-            "STARTTLS" if config.faults.as_ref().is_some_and(|plan| plan.has_stage(Stage::StartTls)) => {
-                if let Some(flow) = self.fault(shared, Stage::StartTls, Point::default(), out) {
-                    return flow;
-                }
-                reply(out, 502, "5.5.1 command not implemented");
-            }
             "AUTH" => {
-                if !config.credentials.is_empty()
+                if config.offers_auth()
                     && let Some(flow) = self.fault(shared, Stage::Auth, Point::default(), out)
                 {
                     return flow;
                 }
                 self.auth(shared, args, out)
+            }
+            "STARTTLS" if config.offers_starttls() || offers_starttls_fault(config) => {
+                if let Some(flow) = self.fault(shared, Stage::StartTls, Point::default(), out) {
+                    return flow;
+                }
+                if config.offers_starttls() {
+                    return self.starttls(args, out);
+                }
+                reply(out, 502, "5.5.1 command not implemented");
             }
             "" => reply(out, 500, "5.5.2 empty command line"),
             verb if NOT_IMPLEMENTED.contains(&verb) => reply(out, 502, "5.5.1 command not implemented"),
@@ -321,12 +338,12 @@ impl Session {
             "ENHANCEDSTATUSCODES".to_owned(),
             size,
         ];
-        if !config.credentials.is_empty() {
-            lines.push("AUTH PLAIN LOGIN".to_owned());
-        }
-        // Offered only so that a client reaches a fault placed there.
-        if config.faults.as_ref().is_some_and(|plan| plan.has_stage(Stage::StartTls)) {
+        // Offered for a fault placed there too, so that a client reaches it.
+        if !self.tls && (config.offers_starttls() || offers_starttls_fault(config)) {
             lines.push("STARTTLS".to_owned());
+        }
+        if config.offers_auth() {
+            lines.push("AUTH PLAIN LOGIN".to_owned());
         }
         lines.push("HELP".to_owned());
         for (i, text) in lines.iter().enumerate() {
@@ -340,7 +357,9 @@ impl Session {
         let config = &shared.config;
         if !self.greeted {
             reply(out, 503, "5.5.1 send EHLO or HELO first");
-        } else if !config.credentials.is_empty() && !self.authenticated {
+        } else if config.offers_starttls() && !self.tls {
+            reply(out, 530, "5.7.0 must issue a STARTTLS command first");
+        } else if config.requires_auth() && !self.authenticated {
             reply(out, 530, "5.7.0 authentication required");
         } else if self.transaction.from.is_some() {
             reply(out, 503, "5.5.1 nested MAIL command: RSET or finish the message first");
@@ -539,9 +558,23 @@ impl Session {
         Captured::new(self.transaction.from.clone().flatten(), self.transaction.to.clone(), Vec::new())
     }
 
+    fn starttls(&mut self, args: &str, out: &mut Vec<u8>) -> Flow {
+        if self.tls {
+            reply(out, 503, "5.5.1 TLS is already active");
+        } else if !args.is_empty() {
+            reply(out, 501, "5.5.4 STARTTLS takes no arguments");
+        } else {
+            reply(out, 220, "2.0.0 ready to start TLS");
+            return Flow::StartTls;
+        }
+        Flow::Done
+    }
+
     fn auth(&mut self, shared: &Shared, args: &str, out: &mut Vec<u8>) {
-        if shared.config.credentials.is_empty() {
+        if !shared.config.offers_auth() {
             return reply(out, 502, "5.5.1 AUTH not available: the sink has no credentials configured");
+        } else if shared.config.offers_starttls() && !self.tls {
+            return reply(out, 530, "5.7.0 must issue a STARTTLS command first");
         } else if !self.greeted {
             return reply(out, 503, "5.5.1 send EHLO first");
         } else if self.authenticated {
@@ -589,7 +622,7 @@ impl Session {
             Auth::Cancelled => reply(out, 501, "5.0.0 authentication cancelled"),
             Auth::NotBase64 => reply(out, 501, "5.5.2 cannot decode the response as base64"),
             Auth::Credentials(user, password) => {
-                if shared.config.credentials.iter().any(|(u, p)| *u == user && *p == password) {
+                if shared.config.accepts(&user, &password) {
                     self.authenticated = true;
                     reply(out, 235, "2.7.0 authentication succeeded");
                 } else {
@@ -661,4 +694,10 @@ fn reply(out: &mut Vec<u8>, code: u16, text: &str) {
 
 fn send(out: &mut Vec<u8>, reply: &Reply) {
     self::reply(out, reply.code, &reply.text);
+}
+
+/// Whether the sink's fault plan waits at STARTTLS: the sink then offers
+/// it without TLS of its own, for the fault to answer.
+fn offers_starttls_fault(config: &Config) -> bool {
+    config.faults.as_ref().is_some_and(|plan| plan.has_stage(Stage::StartTls))
 }

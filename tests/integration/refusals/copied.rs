@@ -12,7 +12,7 @@ use mailtest::{Error, Mailer};
 use super::Relay;
 
 /// A copy of `exe` under `dir`, named `name`: nothing in its path says test.
-fn copy_to(exe: &Path, dir: &Path, name: &str) -> PathBuf {
+pub(super) fn copy_to(exe: &Path, dir: &Path, name: &str) -> PathBuf {
     let copy = dir.join(format!("{name}{}", std::env::consts::EXE_SUFFIX));
     std::fs::copy(exe, &copy).expect("copy the binary");
     copy
@@ -22,7 +22,7 @@ fn copy_to(exe: &Path, dir: &Path, name: &str) -> PathBuf {
 /// while the copy was open for writing, and its child then holds that
 /// descriptor until it execs: running the copy meanwhile fails with "text
 /// file busy" (ETXTBSY), so that is retried for a while.
-fn output_of(command: &mut Command) -> std::process::Output {
+pub(crate) fn output_of(command: &mut Command) -> std::process::Output {
     for _ in 0..100 {
         match command.output() {
             Err(err) if err.kind() == std::io::ErrorKind::ExecutableFileBusy => {

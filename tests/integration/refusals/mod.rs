@@ -12,7 +12,8 @@
 //! keeps one from starting beside it (and waits for one to end).
 
 mod attribution;
-mod copied;
+pub(crate) mod copied;
+mod guard;
 mod leak;
 mod listing;
 mod rule;

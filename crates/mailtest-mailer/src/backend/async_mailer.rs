@@ -490,7 +490,7 @@ fn async_smtp_mailer(settings: &Settings) -> Result<AsyncMailer, Error> {
 #[cfg(not(feature = "smtp"))]
 fn async_smtp_mailer(settings: &Settings) -> Result<AsyncMailer, Error> {
     settings.check()?;
-    Ok(AsyncMailer::new(Blocking::new(super::mailer::UnavailableSmtp)))
+    Ok(AsyncMailer::new(Blocking::new(super::mailer::UnavailableSmtp::new(settings))))
 }
 
 const _: () = {

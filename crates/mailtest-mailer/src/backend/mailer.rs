@@ -5,6 +5,8 @@ use std::sync::Arc;
 use lettre::Message;
 use lettre::address::Envelope;
 
+#[cfg(not(feature = "smtp"))]
+use super::Permit;
 use super::core::{Core, from_settings};
 use super::options::mailer_options;
 use super::plan::{Plan, Step};
@@ -275,29 +277,51 @@ fn smtp_mailer(settings: &Settings) -> Result<Mailer, Error> {
 #[cfg(not(feature = "smtp"))]
 fn smtp_mailer(settings: &Settings) -> Result<Mailer, Error> {
     settings.check()?;
-    Ok(Mailer::new(UnavailableSmtp))
+    Ok(Mailer::new(UnavailableSmtp::new(settings)))
 }
 
-/// Stands in for SMTP without the `smtp` feature: captures still work,
-/// a real send says which feature to turn on.
+/// Stands in for SMTP without the `smtp` feature: captures still work; a
+/// real send says which feature to turn on — except in a test process,
+/// where the feature would not make it happen: there the test-process rule
+/// refuses it first, with the fixes that do help.
 #[cfg(not(feature = "smtp"))]
-pub(crate) struct UnavailableSmtp;
+pub(crate) struct UnavailableSmtp {
+    host: String,
+    port: u16,
+}
 
 #[cfg(not(feature = "smtp"))]
 impl UnavailableSmtp {
-    pub(crate) fn refuse() -> Error {
-        Error::FeatureRequired { what: "EMAIL_BACKEND=smtp".to_owned(), feature: "smtp".to_owned() }
+    pub(crate) fn new(settings: &Settings) -> UnavailableSmtp {
+        UnavailableSmtp { host: settings.host.clone(), port: settings.port }
+    }
+
+    fn refuse<'a>(&self, permit: Permit, envelopes: impl IntoIterator<Item = &'a Envelope>) -> Error {
+        match permit.reach(&self.host, self.port, envelopes) {
+            Err(refusal) => refusal,
+            Ok(()) => {
+                Error::FeatureRequired { what: "EMAIL_BACKEND=smtp".to_owned(), feature: "smtp".to_owned() }
+            }
+        }
     }
 }
 
 #[cfg(not(feature = "smtp"))]
 impl EmailBackend for UnavailableSmtp {
-    fn send_messages(&self, _messages: &[Message]) -> Result<usize, Error> {
-        Err(UnavailableSmtp::refuse())
+    fn send_messages(&self, messages: &[Message]) -> Result<usize, Error> {
+        self.deliver_with(messages, Permit::default()).map(|delivery| delivery.sent())
     }
 
-    fn send_raw(&self, _envelope: &Envelope, _raw: &[u8]) -> Result<(), Error> {
-        Err(UnavailableSmtp::refuse())
+    fn send_raw(&self, envelope: &Envelope, raw: &[u8]) -> Result<(), Error> {
+        self.send_raw_with(envelope, raw, Permit::default())
+    }
+
+    fn deliver_with(&self, messages: &[Message], permit: Permit) -> Result<Delivery, Error> {
+        Err(self.refuse(permit, messages.iter().map(Message::envelope)))
+    }
+
+    fn send_raw_with(&self, envelope: &Envelope, _raw: &[u8], permit: Permit) -> Result<(), Error> {
+        Err(self.refuse(permit, [envelope]))
     }
 }
 

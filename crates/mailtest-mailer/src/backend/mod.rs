@@ -5,6 +5,7 @@ mod async_mailer;
 mod console;
 mod core;
 mod dummy;
+mod email_url;
 mod file;
 mod header_scan;
 pub(crate) mod local_date;

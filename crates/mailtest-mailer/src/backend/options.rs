@@ -33,8 +33,9 @@ macro_rules! mailer_options {
             /// first send. The SMTP backend reads its certificate files now.
             /// Without the `smtp` feature an SMTP mailer can still be made —
             /// so code and tests that capture work whatever the
-            /// configuration — but a send that reaches it fails with
-            /// [`Error::FeatureRequired`].
+            /// configuration — but a send that reaches it fails: in a test
+            /// process with [`Error::NoOutbox`] (turning the feature on would
+            /// not make it happen), elsewhere with [`Error::FeatureRequired`].
             ///
             /// ```
             /// let dir = tempfile::tempdir().unwrap();
@@ -48,6 +49,24 @@ macro_rules! mailer_options {
             /// ```
             pub fn from_settings(settings: &Settings) -> Result<$mailer, Error> {
                 $mailer::named(settings, "default")
+            }
+
+            /// A mailer configured by one URL: lettre's syntax
+            /// (`smtps://user:password@smtp.example.com`,
+            /// `smtp://smtp.example.com?tls=required`), so an app moving from
+            /// `SmtpTransport::from_url` keeps its configuration, or
+            /// django-environ's `EMAIL_URL` schemes. See
+            /// [`Settings::from_url`] for the schemes and the errors.
+            ///
+            /// ```
+            /// let mail = mailtest::capture(); // a test: nothing reaches the server
+            #[doc = concat!("let mailer = mailtest::", stringify!($mailer), "::from_url(\"smtp+tls://ann:s3cret@smtp.example.com\").unwrap();")]
+            /// assert_eq!(mailer.settings().map(|s| s.port), Some(587));
+            #[doc = concat!("assert!(mailtest::", stringify!($mailer), "::from_url(\"smtp:/smtp.example.com\").is_err());")]
+            /// # drop(mail);
+            /// ```
+            pub fn from_url(url: &str) -> Result<$mailer, Error> {
+                $mailer::from_settings(&Settings::from_url(url)?)
             }
 
             /// The mailer called `name` in `settings` — Django's

@@ -118,6 +118,7 @@ impl std::fmt::Display for BackendKind {
 ///
 /// | variable | field | default | accepts |
 /// |---|---|---|---|
+/// | `EMAIL_URL` | several | none | one URL for the backend and its server, read before the others (which win over it): see [`from_url`](Settings::from_url) |
 /// | `EMAIL_BACKEND` | `backend` | `smtp` | `smtp`, `console`, `file`, `memory`/`locmem`, `dummy`, `django.core.mail.backends.<name>.EmailBackend`, or a name [registered](crate::register_backend) for a backend of your own |
 /// | `EMAIL_HOST` | `host` | `localhost` | a host name or IP address |
 /// | `EMAIL_PORT` | `port` | `25` | 1–65535 |
@@ -369,16 +370,73 @@ impl Settings {
     pub fn from_vars<K: AsRef<str>, V: AsRef<str>>(
         vars: impl IntoIterator<Item = (K, V)>,
     ) -> Result<Settings, Error> {
+        let vars: Vec<(K, V)> = vars.into_iter().collect();
         let mut settings = Settings::default();
+        // EMAIL_URL first: an EMAIL_* variable beside it says more, and wins.
+        for (key, value) in &vars {
+            if key.as_ref() == "EMAIL_URL" {
+                super::email_url::apply(&mut settings, "EMAIL_URL", value.as_ref())?;
+            }
+        }
         let mut named = super::named::Named::default();
-        for (key, value) in vars {
+        for (key, value) in &vars {
             let (key, value) = (key.as_ref(), value.as_ref());
+            if key == "EMAIL_URL" {
+                continue;
+            }
             if !named.read(key, value)? {
                 settings.set(key, value)?;
             }
         }
         settings.check()?;
         settings.mailers = named.build(&settings)?;
+        Ok(settings)
+    }
+
+    /// Settings from one URL, in lettre's syntax (what
+    /// `SmtpTransport::from_url` takes) or django-environ's `EMAIL_URL`
+    /// schemes; Django's defaults for what it does not say.
+    ///
+    /// | URL | backend | TLS | port unless given |
+    /// |---|---|---|---|
+    /// | `smtp://host` | SMTP | none | 25 |
+    /// | `smtp://host?tls=required`, `smtp+tls://host` | SMTP | STARTTLS (`EMAIL_USE_TLS`) | 587 |
+    /// | `smtps://host`, `smtp+ssl://host` | SMTP | TLS from the first byte (`EMAIL_USE_SSL`) | 465 |
+    /// | `consolemail://` | console | | |
+    /// | `filemail:///var/mail/app` | file, in that directory | | |
+    /// | `memorymail://` | memory | | |
+    /// | `dummymail://` | dummy | | |
+    ///
+    /// `user:password@` before the host (percent-encoded where it has `@`,
+    /// `:` or `/`) is `EMAIL_HOST_USER` and `EMAIL_HOST_PASSWORD`; an SMTP
+    /// URL also takes `?timeout=10`, `?ssl_certfile=`, `?ssl_keyfile=`,
+    /// `?ssl_cafile=`, and `?use_tls=`/`?use_ssl=` (django-environ's).
+    /// `smtps://` is implicit TLS, as in lettre and RFC 8314 (django-environ
+    /// reads it as STARTTLS: write `smtp+tls://` for that). lettre's
+    /// `?tls=opportunistic` is refused: mailtest's SMTP backend never falls
+    /// back to plain text.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidSetting`] naming `URL`, the URL (its password as
+    /// `***`) and the part that is wrong. As the `EMAIL_URL` setting
+    /// ([`from_vars`](Settings::from_vars)), the same, naming `EMAIL_URL`.
+    ///
+    /// ```
+    /// let settings = mailtest::Settings::from_url("smtps://ann:s3cret@smtp.example.com").unwrap();
+    /// assert_eq!((settings.host.as_str(), settings.port, settings.use_ssl), ("smtp.example.com", 465, true));
+    /// assert_eq!(settings.host_password.as_deref(), Some("s3cret"));
+    ///
+    /// let err = mailtest::Settings::from_url("smtp://ann:s3cret@smtp.example.com:58x").unwrap_err();
+    /// assert_eq!(
+    ///     err.to_string(),
+    ///     r#"mailtest: URL="smtp://ann:***@smtp.example.com:58x" is not valid: expected the port "58x" to be a number from 1 to 65535"#
+    /// );
+    /// ```
+    pub fn from_url(url: &str) -> Result<Settings, Error> {
+        let mut settings = Settings::default();
+        super::email_url::apply(&mut settings, "URL", url)?;
+        settings.check()?;
         Ok(settings)
     }
 
@@ -528,7 +586,7 @@ fn parse_addresses(name: &str, value: &str) -> Result<Vec<String>, Error> {
 }
 
 /// Django-ish booleans: what people write in environment files.
-fn parse_bool(name: &str, value: &str) -> Result<bool, Error> {
+pub(crate) fn parse_bool(name: &str, value: &str) -> Result<bool, Error> {
     match value.trim().to_ascii_lowercase().as_str() {
         "true" | "1" | "yes" | "on" | "y" | "t" => Ok(true),
         "false" | "0" | "no" | "off" | "n" | "f" | "" => Ok(false),
@@ -545,8 +603,14 @@ fn parse_port(value: &str) -> Result<u16, Error> {
 
 /// Seconds, whole or fractional; empty means no timeout of our own.
 fn parse_timeout(value: &str) -> Result<Option<Duration>, Error> {
+    parse_timeout_value(value)
+        .ok_or_else(|| invalid("EMAIL_TIMEOUT", value, "a positive number of seconds, e.g. 10 or 2.5"))
+}
+
+/// A timeout's value (`Some(None)`: none of our own), or `None` when it is not one.
+pub(crate) fn parse_timeout_value(value: &str) -> Option<Option<Duration>> {
     if value.trim().is_empty() {
-        return Ok(None);
+        return Some(None);
     }
     value
         .trim()
@@ -555,5 +619,4 @@ fn parse_timeout(value: &str) -> Result<Option<Duration>, Error> {
         .and_then(|secs| Duration::try_from_secs_f64(secs).ok())
         .filter(|d| !d.is_zero())
         .map(Some)
-        .ok_or_else(|| invalid("EMAIL_TIMEOUT", value, "a positive number of seconds, e.g. 10 or 2.5"))
 }
