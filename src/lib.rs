@@ -113,18 +113,18 @@
 pub use mailtest_harness::AsyncCaptureTransport;
 #[cfg(feature = "harness")]
 pub use mailtest_harness::{
-    AttachmentAssert, Capture, CaptureTransport, Email, EmailAssert, Failure, Lint, LintConfig, Lints,
-    Outbox, Pattern, Query, WithOutboxExt, assert_email_snapshot, assert_not_sent, assert_not_sent_async,
-    assert_outbox_snapshot, assert_sent, assert_sent_async, assert_sent_count, capture, capture_global,
-    current, lint, regex, snapshot,
+    AttachmentAssert, Attempt, Capture, CaptureTransport, Email, EmailAssert, Failure, Identity, Lint,
+    LintConfig, Lints, Outbox, Pattern, Query, WithOutboxExt, assert_email_snapshot, assert_not_sent,
+    assert_not_sent_async, assert_outbox_snapshot, assert_sent, assert_sent_async, assert_sent_count,
+    capture, capture_global, current, lint, regex, snapshot,
 };
 // The decoder's types, as an `Email` shows them.
 #[cfg(feature = "dkim")]
 pub use mailtest_harness::dkim;
 #[cfg(feature = "harness")]
 pub use mailtest_mime::{Attachment, Header, Mailbox, MimePart};
-// Where a send goes.
-pub use mailtest_capture::{BindGuard, WithOutbox};
+// Where a send goes, and the faults it may meet on the way.
+pub use mailtest_capture::{BindGuard, Fault, FaultPlan, Outcome, PlanError, Reply, Stage, WithOutbox};
 // The production mailer: Django's email backends.
 /// Support for the macros. Not public API: names here may change in any release.
 #[cfg(feature = "harness")]

@@ -32,6 +32,10 @@ mod django_parity;
 mod django_parity_smtp;
 mod equality;
 mod error_sources;
+#[cfg(all(feature = "smtp", feature = "sink"))]
+#[path = "../support/fault_replies.rs"]
+mod fault_replies;
+mod faults;
 mod hygiene;
 mod layering;
 mod links_and_lints;

@@ -419,11 +419,11 @@ fn bad_settings_are_refused_with_a_message_naming_them() {
     let cases = [
         (
             SmtpSink::builder().refuse_recipient("a@example.com", 250, "OK"),
-            "`refuse_recipient`: reply code 250 for a@example.com is not a failure: use 400-599",
+            "`refuse_recipient`: reply code 250 is not a failure: use 400-599",
         ),
         (
             SmtpSink::builder().fail_message(0, 451, "later"),
-            "`fail_message`: messages are counted from 1, not 0",
+            "`fail_message`: `nth(0)`: arrivals are counted from 1, not 0",
         ),
         (SmtpSink::builder().max_message_size(0), "`max_message_size`: 0 bytes would refuse every message"),
         (

@@ -20,14 +20,19 @@
 //! Every refusal is recorded ([`refusals_since`](crate::refusals_since)),
 //! so a failing query can list the sends refused while its outbox was alive.
 
+use std::sync::Arc;
 use std::time::Instant;
 
+use crate::attempt::{Attempt, Outcome};
+use crate::fault::{ArmedPlan, Client, Verdict};
+
 use crate::bind::current;
+use crate::captured::Captured;
 use crate::global::global;
 use crate::guard::{is_local_sink, test_process};
 use crate::refusals::{self, Cause, Refusal};
 use crate::route::routed;
-use crate::store::{Captured, SharedStore};
+use crate::store::SharedStore;
 use crate::thread_label;
 
 /// Who claims a message: the first of the rules above that applies.
@@ -71,7 +76,8 @@ impl Claim {
     }
 
     /// Captures the message into every claiming store; `false` when none
-    /// claimed it (nothing was captured).
+    /// claimed it (nothing was captured). Faults are not asked: see
+    /// [`deliver`](Claim::deliver).
     ///
     /// ```
     /// let mail = mailtest_capture::Captured::new(None, vec![], b"Subject: Hi\r\n\r\n.".to_vec());
@@ -92,6 +98,68 @@ impl Claim {
             }
         }
     }
+
+    /// Delivers the message to every claiming store, each playing it
+    /// against its fault plan first — or against `plan` when one is given
+    /// (a mailer's own) — and keeping the attempt. A store without a plan
+    /// just stores it. The sender sees the first store's verdict that is
+    /// not a plain acceptance (several stores: routed addresses of several
+    /// tests), else the first. `None` when nothing claimed it.
+    ///
+    /// ```
+    /// use std::sync::Arc;
+    /// use mailtest_capture::{ArmedPlan, Captured, Claim, Client, Fault, FaultPlan, Stage, Verdict};
+    ///
+    /// let outbox = mailtest::Outbox::new();
+    /// let plan = Arc::new(ArmedPlan::new(FaultPlan::new().fault(Fault::reply(Stage::Mail, 451, "4.3.0 later"))).unwrap());
+    /// let mail = Captured::new(None, vec!["ann@example.com".into()], b"Subject: Hi\r\n\r\n.".to_vec());
+    ///
+    /// let verdict = Claim::One(Arc::new(outbox.clone())).deliver(mail, Client::Lettre, Some(&plan)).unwrap();
+    /// assert!(matches!(verdict, Verdict::Failed(_)));
+    /// assert!(outbox.is_empty());
+    /// assert_eq!(outbox.attempts().len(), 1);
+    /// ```
+    pub fn deliver(self, mail: Captured, client: Client, plan: Option<&Arc<ArmedPlan>>) -> Option<Verdict> {
+        match self {
+            Claim::Unclaimed => None,
+            Claim::One(store) => Some(deliver_to(&store, mail, client, plan)),
+            Claim::Many(stores) => {
+                let verdicts: Vec<Verdict> =
+                    stores.iter().map(|store| deliver_to(store, mail.clone(), client, plan)).collect();
+                let first_fault = verdicts.iter().position(|verdict| *verdict != Verdict::ACCEPTED);
+                verdicts.into_iter().nth(first_fault.unwrap_or(0))
+            }
+        }
+    }
+}
+
+/// One store's part of [`Claim::deliver`].
+fn deliver_to(
+    store: &SharedStore,
+    mut mail: Captured,
+    client: Client,
+    plan: Option<&Arc<ArmedPlan>>,
+) -> Verdict {
+    let own;
+    let plan = match plan {
+        Some(plan) => plan,
+        None => match store.faults() {
+            Some(faults) => {
+                own = faults;
+                &own
+            }
+            None => {
+                store.store(mail);
+                return Verdict::ACCEPTED;
+            }
+        },
+    };
+    let (verdict, stored_to) = plan.play(mail.envelope_from.as_deref(), &mail.envelope_to, client);
+    if verdict.stored() {
+        mail.envelope_to = stored_to;
+    }
+    store.attempt(Attempt::new(mail, Outcome::of_verdict(&verdict)));
+    verdict
 }
 
 impl std::fmt::Debug for Claim {
@@ -104,21 +172,21 @@ impl std::fmt::Debug for Claim {
     }
 }
 
-/// An ambient send (a capture transport, the memory backend): captured by
-/// whoever claims it, else refused and recorded — never dropped.
+/// An ambient send (a capture transport, the memory backend): delivered to
+/// whoever claims it ([`Claim::deliver`]: their fault plans answer), else
+/// refused and recorded — never dropped.
 ///
 /// ```
 /// let mail = mailtest_capture::Captured::new(None, vec!["ann@example.com".into()], b"Subject: Hi\r\n\r\n.".to_vec());
-/// let refusal = mailtest_capture::deliver_ambient(mail, false).unwrap_err();
+/// let refusal = mailtest_capture::deliver_ambient(mail, mailtest_capture::Client::Lettre, false).unwrap_err();
 /// assert_eq!(refusal.recipients, ["ann@example.com"]);
 /// ```
-pub fn deliver_ambient(mail: Captured, asynchronous: bool) -> Result<(), Box<Refusal>> {
+pub fn deliver_ambient(mail: Captured, client: Client, asynchronous: bool) -> Result<Verdict, Box<Refusal>> {
     let claim = claim(&mail.envelope_to);
     if !claim.is_claimed() {
         return Err(refuse(mail.envelope_to, Cause::NoOutbox, asynchronous));
     }
-    claim.capture(mail);
-    Ok(())
+    Ok(claim.deliver(mail, client, None).unwrap_or(Verdict::ACCEPTED))
 }
 
 /// Whether an SMTP backend may connect to `host:port` now: `Err(why the

@@ -40,6 +40,16 @@
 //! | the test-process signal | [`test_process`] | whether the process captured |
 //! | refusals | [`refusals_since`] | the newest 1,024 refused sends |
 //!
+//! # Faults on demand
+//!
+//! A store may carry a [`FaultPlan`] ([`Store::faults`]): a send it claims
+//! is then played against the plan — the stages of an SMTP exchange, in
+//! memory — and may be refused, time out, lose its connection, or be
+//! stored with its `250` lost, as a real server would make it; the store
+//! keeps each [`Attempt`]. The SMTP sink asks the same plan at each
+//! command of a real session. See the `fault` module's reasons in
+//! [`FaultPlan`].
+//!
 //! # Performance
 //!
 //! The decision costs nothing a test can see. Measured with
@@ -57,8 +67,11 @@
 
 #![warn(missing_docs)]
 
+mod attempt;
 mod bind;
+mod captured;
 mod decide;
+mod fault;
 mod global;
 pub mod guard;
 mod refusals;
@@ -66,16 +79,21 @@ mod route;
 mod scope;
 mod store;
 
+pub use attempt::{Attempt, Outcome};
 pub use bind::{BindGuard, bind, current};
+pub use captured::Captured;
 pub use decide::{
     Claim, check_real_send, check_real_smtp, claim, deliver_ambient, real_smtp_allowed, server_label,
+};
+pub use fault::{
+    Answer, ArmedPlan, Client, Fault, FaultPlan, Injected, PlanError, Point, Reply, Stage, Verdict,
 };
 pub use global::{Ticket, enter_capture, enter_global, global};
 pub use guard::{SinkRegistration, is_local_sink, mark_test_harness, test_process};
 pub use refusals::{Cause, Refusal, since as refusals_since};
 pub use route::{routed, unique_address};
 pub use scope::WithOutbox;
-pub use store::{Captured, SharedStore, Store};
+pub use store::{SharedStore, Store};
 
 /// Names the current thread for messages: its name, or its id.
 ///

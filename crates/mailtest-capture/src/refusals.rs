@@ -41,7 +41,7 @@ impl Refusal {
     ///
     /// ```
     /// let mail = mailtest_capture::Captured::new(None, vec!["ann@example.com".into()], Vec::new());
-    /// assert_eq!(mailtest_capture::deliver_ambient(mail, false).unwrap_err().prevented(), None);
+    /// assert_eq!(mailtest_capture::deliver_ambient(mail, mailtest_capture::Client::Lettre, false).unwrap_err().prevented(), None);
     /// ```
     pub fn prevented(&self) -> Option<String> {
         match &self.cause {

@@ -20,6 +20,10 @@ pub(crate) struct Record {
     pub(crate) raw: Vec<u8>,
     /// The name of the mailer that sent it, when a named mailer did.
     pub(crate) sent_using: Option<Arc<str>>,
+    /// Its attempt's place in the outbox's attempt log (see `outbox::attempts`).
+    pub(crate) attempt: u64,
+    /// Stored, but the sender saw the connection drop instead of the 250.
+    pub(crate) reply_lost: bool,
     // Boxed, as `detail`: a record nobody inspects (most of what an SMTP
     // sink takes in a load test) then holds a pointer, not the whole view.
     view: OnceLock<Box<Decoded>>,
@@ -46,6 +50,8 @@ impl Record {
             envelope_to,
             raw,
             sent_using: None,
+            attempt: 0,
+            reply_lost: false,
             view: OnceLock::new(),
             links: OnceLock::new(),
             html_text: OnceLock::new(),

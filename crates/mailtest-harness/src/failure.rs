@@ -6,9 +6,12 @@ use std::sync::{Arc, LazyLock};
 
 use mailtest_capture::{Cause, Refusal};
 
+use crate::attempt::Attempt;
 use crate::criteria::{Criterion, Evidence, mailbox_list};
 use crate::email::{Email, Record};
 use crate::outbox::Refusals;
+
+mod attempts;
 
 /// How many of the closest emails a report shows criterion by criterion.
 const DETAILED: usize = 5;
@@ -107,9 +110,10 @@ impl Failure {
         let mut failure = Failure::render(|out| {
             out.headline(&headline(asked, matched, emails.len()));
             write_refusals(out, refused);
+            attempts::write_unstored(out, asked.criteria, &emails, &asked.attempts);
             if emails.is_empty() {
                 // The refusals, when there are any, say where the mail went.
-                if refused.is_empty() {
+                if refused.is_empty() && asked.attempts.is_empty() {
                     out.raw(&empty_outbox_hints(asked.waited.is_some()));
                 }
                 return;
@@ -117,7 +121,12 @@ impl Failure {
             let heading = if asked.criteria.is_empty() { "captured:" } else { "captured, closest first:" };
             out.raw(&format!("\n\n{heading}"));
             for (rank, scored) in order.iter().take(LISTED).enumerate() {
-                if rank < DETAILED { scored.write_to(out) } else { scored.write_summary(out) }
+                if rank < DETAILED {
+                    scored.write_to(out);
+                    attempts::write_attempts_of(out, scored.email, &asked.attempts);
+                } else {
+                    scored.write_summary(out)
+                }
             }
             if order.len() > LISTED {
                 out.raw(&format!("\n  … and {} more, less close", order.len() - LISTED));
@@ -251,6 +260,9 @@ pub(crate) struct Asked<'a> {
     /// The sends refused while its outbox was alive: its test's own, listed,
     /// and a count of the rest.
     pub(crate) refusals: Refusals,
+    /// The outbox's attempt log, when a fault plan made any attempt fail
+    /// or lose its reply (else empty: the report is as without a plan).
+    pub(crate) attempts: Vec<Attempt>,
 }
 
 fn headline(asked: &Asked<'_>, matched: usize, captured: usize) -> String {

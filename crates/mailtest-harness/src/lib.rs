@@ -409,6 +409,7 @@
 #![warn(missing_docs)]
 
 mod assert;
+mod attempt;
 mod criteria;
 mod email;
 mod failure;
@@ -432,6 +433,7 @@ pub mod __private {
 mod private;
 
 pub use crate::assert::{AttachmentAssert, EmailAssert};
+pub use crate::attempt::{Attempt, Identity};
 pub use crate::email::Email;
 pub use crate::failure::Failure;
 pub use crate::lint::{Lint, LintConfig, Lints};

@@ -13,6 +13,8 @@ use crate::failure::{Asked, Expected, Failure};
 use crate::outbox::Outbox;
 use crate::wait;
 
+mod attempts;
+
 /// A search over captured emails: criteria, then a terminal that checks how
 /// many matched.
 ///
@@ -460,6 +462,7 @@ impl Query {
                     expected,
                     waited: self.within,
                     refusals: self.outbox.refusals(&recipients_named(&self.criteria)),
+                    attempts: self.outbox.eventful_attempts(),
                 },
                 records,
             ))),

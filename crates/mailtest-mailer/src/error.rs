@@ -137,7 +137,9 @@ pub enum Error {
     },
     /// The SMTP server refused, or could not be reached. See
     /// [`is_temporary`](Error::is_temporary) to tell a failure worth a retry
-    /// (a 4xx reply) from a permanent one (5xx).
+    /// (a 4xx reply) from a permanent one (5xx), and
+    /// [`outcome_unknown`](Error::outcome_unknown) for the one after which
+    /// a retry may deliver twice.
     #[non_exhaustive]
     Smtp {
         /// `host:port`.
@@ -150,6 +152,10 @@ pub enum Error {
         /// The SMTP client's error (a refusal, a connection or TLS
         /// failure), when there was one.
         source: Option<Cause>,
+        /// The whole message was sent and the connection failed before the
+        /// server's reply: it may have been delivered. See
+        /// [`outcome_unknown`](Error::outcome_unknown).
+        outcome_unknown: bool,
     },
     /// A backend of your own failed: see [`Error::backend`] and
     /// [`Error::backend_source`].
@@ -313,6 +319,48 @@ impl Error {
     /// ```
     pub fn is_temporary(&self) -> bool {
         matches!(self, Error::Smtp { code: Some(400..=499), .. })
+    }
+
+    /// Whether the SMTP server answered with a permanent failure (a 5xx
+    /// reply: the same message will be refused again).
+    ///
+    /// ```
+    /// # let err = mailtest::Error::backend("x", "y");
+    /// assert!(!err.is_permanent());
+    /// ```
+    pub fn is_permanent(&self) -> bool {
+        matches!(self, Error::Smtp { code: Some(500..=599), .. })
+    }
+
+    /// Whether the message may have been delivered although the send
+    /// failed: the whole message went out and the connection broke (or
+    /// went silent) before the server's reply to it — "the 250 was lost".
+    /// A server may have stored it; only the recipient can tell.
+    ///
+    /// When a retry is safe:
+    ///
+    /// | the error | stored? | a retry |
+    /// |---|---|---|
+    /// | [`is_temporary`](Error::is_temporary) (4xx) | no | safe: what the server asks for |
+    /// | [`is_permanent`](Error::is_permanent) (5xx) | no | refused again; fix the message or the address |
+    /// | `outcome_unknown()` | maybe | may deliver twice: give each message a Message-ID and let the receiver drop duplicates, or do not retry |
+    /// | any other `Error::Smtp` (connection refused, dropped or silent before the end of the data, TLS) | no | safe |
+    ///
+    /// lettre's own transports tell a lost reply from a dropped connection
+    /// only by when it happened; mailtest's SMTP backend and a capture's
+    /// fault plan ([`Fault::reply_lost`](mailtest_capture::Fault::reply_lost)) say so here.
+    ///
+    /// ```
+    /// # let err = mailtest::Error::backend("x", "y");
+    /// if err.is_temporary() {
+    ///     // retry later
+    /// } else if err.outcome_unknown() {
+    ///     // maybe delivered: retry only with the same Message-ID
+    /// }
+    /// # assert!(!err.outcome_unknown());
+    /// ```
+    pub fn outcome_unknown(&self) -> bool {
+        matches!(self, Error::Smtp { outcome_unknown: true, .. })
     }
 
     /// An [`Error::Io`] for `action` on `path`. The source is a copy of

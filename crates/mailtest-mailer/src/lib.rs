@@ -341,7 +341,9 @@
 
 mod backend;
 mod capture;
+mod delivery;
 mod error;
+mod fault_error;
 mod guard;
 mod idna;
 mod send_mail;

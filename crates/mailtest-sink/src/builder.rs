@@ -1,11 +1,12 @@
 //! `SmtpSinkBuilder`: what a sink accepts, and which failures it injects.
 
 use std::net::{Ipv4Addr, SocketAddr};
-use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
+use mailtest_capture::{ArmedPlan, Fault, FaultPlan, Stage};
+
 use crate::SmtpSink;
-use crate::delivery::{Delivery, SmtpReply as Reply};
+use crate::delivery::Delivery;
 use crate::error::Error;
 use mailtest_harness::Outbox;
 
@@ -47,37 +48,16 @@ pub enum DropPoint {
     EndOfData,
 }
 
-/// Injected failures; each `nth` counts across every connection of the sink.
-#[derive(Debug, Default)]
-pub(crate) struct Faults {
-    pub(crate) refused: Vec<(String, Reply)>,
-    pub(crate) failed_messages: Vec<(usize, Reply)>,
-    pub(crate) drops: Vec<(DropPoint, usize)>,
-    /// Complete messages received so far (the `n` of `fail_message`).
-    messages: AtomicUsize,
-    /// How often each drop point was reached, in `DropPoint` order.
-    reached: [AtomicUsize; 5],
-}
-
-impl Faults {
-    /// The refusal configured for `recipient`, compared case-insensitively.
-    pub(crate) fn refusal(&self, recipient: &str) -> Option<&Reply> {
-        self.refused.iter().find(|(address, _)| address.eq_ignore_ascii_case(recipient)).map(|(_, r)| r)
-    }
-
-    /// Counts one complete message; the failure configured for it, if any.
-    pub(crate) fn next_message(&self) -> Option<&Reply> {
-        let n = self.messages.fetch_add(1, Ordering::SeqCst) + 1;
-        self.failed_messages.iter().find(|(nth, _)| *nth == n).map(|(_, r)| r)
-    }
-
-    /// Counts one arrival at `point`; whether the connection is dropped there.
-    pub(crate) fn drops_at(&self, point: DropPoint) -> bool {
-        if !self.drops.iter().any(|(p, _)| *p == point) {
-            return false;
+impl DropPoint {
+    /// The stage of a fault plan this point is.
+    fn stage(self) -> Stage {
+        match self {
+            DropPoint::Connect => Stage::Greeting,
+            DropPoint::Mail => Stage::Mail,
+            DropPoint::Rcpt => Stage::Rcpt,
+            DropPoint::Data => Stage::Data,
+            DropPoint::EndOfData => Stage::EndOfData,
         }
-        let n = self.reached[point as usize].fetch_add(1, Ordering::SeqCst) + 1;
-        self.drops.iter().any(|&(p, nth)| p == point && nth == n)
     }
 }
 
@@ -130,7 +110,8 @@ pub(crate) struct Config {
     pub(crate) max_recipients: usize,
     pub(crate) idle_timeout: Duration,
     pub(crate) data_timeout: Duration,
-    pub(crate) faults: Faults,
+    /// The fault plan each session asks at each command, if any.
+    pub(crate) faults: Option<ArmedPlan>,
     /// Where accepted mail goes instead of the outbox, if anywhere.
     pub(crate) delivery: Option<Box<dyn Delivery>>,
 }
@@ -170,7 +151,10 @@ pub struct SmtpSinkBuilder {
     max_recipients: usize,
     idle_timeout: Duration,
     data_timeout: Duration,
-    faults: Faults,
+    /// The plan's faults, each with the builder method that added it (its
+    /// errors name that method).
+    faults: Vec<(&'static str, Fault)>,
+    seed: u64,
     delivery: Option<Box<dyn Delivery>>,
 }
 
@@ -188,7 +172,8 @@ impl Default for SmtpSinkBuilder {
             max_recipients: DEFAULT_MAX_RECIPIENTS,
             idle_timeout: DEFAULT_IDLE_TIMEOUT,
             data_timeout: DEFAULT_DATA_TIMEOUT,
-            faults: Faults::default(),
+            faults: Vec::new(),
+            seed: 0,
             delivery: None,
         }
     }
@@ -343,6 +328,7 @@ impl SmtpSinkBuilder {
 
     /// Refuses `RCPT TO:<address>` (compared case-insensitively) with `code`
     /// (400–599) and `text`, every time. Other recipients are unaffected.
+    /// A shorthand for `.faults(FaultPlan::new().fault(Fault::reply(Stage::Rcpt, code, text).to(address)))`.
     ///
     /// ```
     /// let sink = mailtest::SmtpSink::builder()
@@ -357,13 +343,14 @@ impl SmtpSinkBuilder {
         code: u16,
         text: impl Into<String>,
     ) -> Self {
-        self.faults.refused.push((address.into(), Reply { code, text: text.into() }));
+        self.faults.push(("refuse_recipient", Fault::reply(Stage::Rcpt, code, text).to(address)));
         self
     }
 
     /// Answers the `nth` complete message (1-based, counted across all
     /// connections in the order their data ends) with `code` (400–599) and
-    /// `text` instead of 250; that message is not delivered.
+    /// `text` instead of 250; that message is not delivered. A shorthand
+    /// for a [`Fault::reply`] at [`Stage::EndOfData`] with [`Fault::nth`].
     ///
     /// ```
     /// // The first attempt fails temporarily; a retry is accepted.
@@ -371,12 +358,13 @@ impl SmtpSinkBuilder {
     /// # drop(sink);
     /// ```
     pub fn fail_message(mut self, nth: usize, code: u16, text: impl Into<String>) -> Self {
-        self.faults.failed_messages.push((nth, Reply { code, text: text.into() }));
+        self.faults.push(("fail_message", Fault::reply(Stage::EndOfData, code, text).nth(nth as u64)));
         self
     }
 
     /// Hangs up, without a reply, the `nth` time (1-based, across all
-    /// connections) any session reaches `point`.
+    /// connections) any session reaches `point`. A shorthand for a
+    /// [`Fault::disconnect`] with [`Fault::nth`].
     ///
     /// ```
     /// use mailtest::{DropPoint, SmtpSink};
@@ -384,7 +372,31 @@ impl SmtpSinkBuilder {
     /// # drop(sink);
     /// ```
     pub fn drop_connection(mut self, point: DropPoint, nth: usize) -> Self {
-        self.faults.drops.push((point, nth));
+        self.faults.push(("drop_connection", Fault::disconnect(point.stage()).nth(nth as u64)));
+        self
+    }
+
+    /// Answers by `plan`: at each command of each session, the plan's
+    /// faults at that stage are asked (see [`FaultPlan`]) — a reply code,
+    /// greylisting, a rate limit, silence until the client gives up, a
+    /// dropped connection, or the message stored and its `250` lost — and
+    /// every attempt is kept in the outbox ([`Outbox::attempts`]). The
+    /// sink offers `STARTTLS` when a fault waits there. Adds to the faults
+    /// given before (the shorthands below among them), after them; the
+    /// plan's seed replaces the sink's.
+    ///
+    /// ```
+    /// use mailtest::{Fault, FaultPlan, SmtpSink, Stage};
+    ///
+    /// let sink = SmtpSink::builder()
+    ///     .faults(FaultPlan::new().fault(Fault::greylist()).fault(Fault::reply_lost().times(1)))
+    ///     .start()
+    ///     .unwrap();
+    /// # drop(sink);
+    /// ```
+    pub fn faults(mut self, plan: FaultPlan) -> Self {
+        self.seed = plan.seed_value();
+        self.faults.extend(plan.into_faults().into_iter().map(|fault| ("faults", fault)));
         self
     }
 
@@ -402,6 +414,15 @@ impl SmtpSinkBuilder {
     /// ```
     pub fn start(self) -> Result<SmtpSink, Error> {
         self.check()?;
+        let plan = self
+            .faults
+            .iter()
+            .fold(FaultPlan::new().seed(self.seed), |plan, (_, fault)| plan.fault(fault.clone()));
+        let faults = if plan.is_empty() {
+            None
+        } else {
+            Some(ArmedPlan::new(plan).map_err(|err| Error::setting("faults", err.to_string()))?)
+        };
         #[cfg(feature = "tls")]
         let tls = match self.tls {
             Some(mode) => Some(crate::tls::TlsSetup::generate(mode, &self.hostname)?),
@@ -417,7 +438,7 @@ impl SmtpSinkBuilder {
             max_recipients: self.max_recipients,
             idle_timeout: self.idle_timeout,
             data_timeout: self.data_timeout,
-            faults: self.faults,
+            faults,
             delivery: self.delivery,
         };
         SmtpSink::serve(self.addr, config, self.outbox.unwrap_or_default())
@@ -425,28 +446,10 @@ impl SmtpSinkBuilder {
 
     fn check(&self) -> Result<(), Error> {
         let invalid = |setting: &str, cause: String| Err(Error::setting(setting, cause));
-        let bad_code = |code: u16| !(400..=599).contains(&code);
-        for (address, reply) in &self.faults.refused {
-            if bad_code(reply.code) {
-                return invalid(
-                    "refuse_recipient",
-                    format!("reply code {} for {address} is not a failure: use 400-599", reply.code),
-                );
+        for (method, fault) in &self.faults {
+            if let Err(err) = FaultPlan::new().fault(fault.clone()).check() {
+                return invalid(method, err.problem().to_owned());
             }
-        }
-        for (nth, reply) in &self.faults.failed_messages {
-            if bad_code(reply.code) {
-                return invalid(
-                    "fail_message",
-                    format!("reply code {} is not a failure: use 400-599", reply.code),
-                );
-            }
-            if *nth == 0 {
-                return invalid("fail_message", "messages are counted from 1, not 0".to_owned());
-            }
-        }
-        if self.faults.drops.iter().any(|(_, nth)| *nth == 0) {
-            return invalid("drop_connection", "arrivals are counted from 1, not 0".to_owned());
         }
         if self.max_size == 0 {
             return invalid("max_message_size", "0 bytes would refuse every message".to_owned());

@@ -104,6 +104,8 @@ impl Connection {
             Err(_) => return (connection, Status::Closed),
         }
         if connection.session.open(shared, &mut connection.output) == Flow::Close {
+            // A refused greeting goes out before the hang-up.
+            let _ = connection.flush(now);
             return (connection, Status::Closed);
         }
         let status = connection.flush(now);
@@ -178,7 +180,7 @@ impl Connection {
             match self.link.read(&mut self.stream, read_buffer) {
                 Ok(0) => {
                     // The client closed its side: it may still read replies.
-                    self.session.client_left();
+                    self.session.client_left(shared);
                     self.readable = false;
                     self.closing = true;
                 }

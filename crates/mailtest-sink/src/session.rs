@@ -9,13 +9,13 @@
 
 use std::io::Write as _;
 
-use crate::builder::DropPoint;
+use crate::builder::Config;
 use crate::data::{DataReader, Message};
 use crate::delivery::SmtpReply as Reply;
 use crate::line::trim_ending;
 use crate::path::{PathError, parse_path};
 use crate::shared::Shared;
-use mailtest_capture::{Captured, Store};
+use mailtest_capture::{Answer, Attempt, Captured, Injected, Outcome, Point, Stage, Store};
 use mailtest_mime::base64;
 
 /// The longest command line accepted, ending included. RFC 5321 §4.5.3.1.4
@@ -78,6 +78,9 @@ struct Transaction {
     /// `Some(None)` after `MAIL FROM:<>` (the null reverse-path).
     from: Option<Option<String>>,
     to: Vec<String>,
+    /// The first recipient a fault refused: the attempt's outcome, unless
+    /// the message is delivered to the others.
+    refused: Option<Injected>,
 }
 
 pub(crate) struct Session {
@@ -92,6 +95,9 @@ pub(crate) struct Session {
     /// The line in progress is over `MAX_COMMAND_LINE`: read to its end,
     /// not kept, then answered with `500`.
     too_long: bool,
+    /// A fault made the sink fall silent: input is read and dropped, and
+    /// nothing more is said, until the client (or the idle timeout) ends it.
+    silent: bool,
 }
 
 impl Session {
@@ -104,6 +110,7 @@ impl Session {
             transaction: Transaction::default(),
             line: Vec::new(),
             too_long: false,
+            silent: false,
         }
     }
 
@@ -127,8 +134,9 @@ impl Session {
 
     /// The greeting, or `Close` when the sink drops connections here.
     pub(crate) fn open(&mut self, shared: &Shared, out: &mut Vec<u8>) -> Flow {
-        if shared.config.faults.drops_at(DropPoint::Connect) {
-            return Flow::Close;
+        if let Some(flow) = self.fault(shared, Stage::Greeting, Point::default(), out) {
+            // A refused greeting ends the session.
+            return if flow == Flow::Done { Flow::Close } else { flow };
         }
         let greeting = format!("{} ESMTP mailtest sink ready", shared.config.hostname);
         reply(out, 220, &greeting);
@@ -139,6 +147,9 @@ impl Session {
     /// its end. How many bytes were used (all of them unless a command or
     /// the data ended before the end of `input`), and what next.
     pub(crate) fn feed(&mut self, shared: &Shared, input: &[u8], out: &mut Vec<u8>) -> (usize, Flow) {
+        if self.silent {
+            return (input.len(), Flow::Partial);
+        }
         if let State::Data(reader) = &mut self.state {
             return match reader.read(input) {
                 None => (input.len(), Flow::Partial),
@@ -183,13 +194,19 @@ impl Session {
     }
 
     /// The client closed its side. A message in progress is not delivered.
-    pub(crate) fn client_left(&mut self) {
+    pub(crate) fn client_left(&mut self, shared: &Shared) {
         self.state = State::Command;
+        self.abandon(shared);
     }
 
     /// Ends the session from outside with `421` saying why. A message in
     /// progress is not delivered.
     pub(crate) fn end(&mut self, shared: &Shared, why: Ending, out: &mut Vec<u8>) {
+        self.abandon(shared);
+        if self.silent {
+            // Silent by a fault: it says nothing to the end.
+            return;
+        }
         let host = &shared.config.hostname;
         let bare_lf_dot = matches!(&self.state, State::Data(reader) if reader.has_bare_lf_dot_line());
         let text = match why {
@@ -253,16 +270,17 @@ impl Session {
         };
         let config = &shared.config;
         match verb.as_str() {
-            "EHLO" | "HELO" => self.hello(shared, &verb, args, out),
+            "EHLO" | "HELO" => return self.hello(shared, &verb, args, out),
             "MAIL" => return self.mail(shared, args, out),
             "RCPT" => return self.rcpt(shared, args, out),
             "DATA" => return self.data(shared, args, out),
             "RSET" => {
-                self.transaction = Transaction::default();
+                self.abandon(shared);
                 reply(out, 250, "2.0.0 OK");
             }
             "NOOP" => reply(out, 250, "2.0.0 OK"),
             "QUIT" => {
+                self.abandon(shared);
                 reply(out, 221, &format!("2.0.0 {} closing connection", config.hostname));
                 return Flow::Close;
             }
@@ -271,8 +289,23 @@ impl Session {
             "HELP" => {
                 reply(out, 214, "2.0.0 commands: EHLO HELO MAIL RCPT DATA RSET NOOP QUIT VRFY HELP AUTH")
             }
-            "AUTH" => self.auth(shared, args, out),
-            "STARTTLS" if config.offers_starttls() => return self.starttls(args, out),
+            "AUTH" => {
+                if config.offers_auth()
+                    && let Some(flow) = self.fault(shared, Stage::Auth, Point::default(), out)
+                {
+                    return flow;
+                }
+                self.auth(shared, args, out)
+            }
+            "STARTTLS" if config.offers_starttls() || offers_starttls_fault(config) => {
+                if let Some(flow) = self.fault(shared, Stage::StartTls, Point::default(), out) {
+                    return flow;
+                }
+                if config.offers_starttls() {
+                    return self.starttls(args, out);
+                }
+                reply(out, 502, "5.5.1 command not implemented");
+            }
             "" => reply(out, 500, "5.5.2 empty command line"),
             verb if NOT_IMPLEMENTED.contains(&verb) => reply(out, 502, "5.5.1 command not implemented"),
             _ => reply(out, 500, "5.5.2 command not recognised"),
@@ -280,16 +313,21 @@ impl Session {
         Flow::Done
     }
 
-    fn hello(&mut self, shared: &Shared, verb: &str, args: &str, out: &mut Vec<u8>) {
+    fn hello(&mut self, shared: &Shared, verb: &str, args: &str, out: &mut Vec<u8>) -> Flow {
         if args.is_empty() {
-            return reply(out, 501, &format!("5.5.4 syntax: {verb} <domain>"));
+            reply(out, 501, &format!("5.5.4 syntax: {verb} <domain>"));
+            return Flow::Done;
+        }
+        if let Some(flow) = self.fault(shared, Stage::Ehlo, Point::default(), out) {
+            return flow;
         }
         self.greeted = true;
-        self.transaction = Transaction::default();
+        self.abandon(shared);
         let config = &shared.config;
         let hostname = &config.hostname;
         if verb == "HELO" {
-            return reply(out, 250, &format!("{hostname} greets {args}"));
+            reply(out, 250, &format!("{hostname} greets {args}"));
+            return Flow::Done;
         }
         let size = format!("SIZE {}", config.max_size);
         let mut lines = vec![
@@ -300,7 +338,8 @@ impl Session {
             "ENHANCEDSTATUSCODES".to_owned(),
             size,
         ];
-        if config.offers_starttls() && !self.tls {
+        // Offered for a fault placed there too, so that a client reaches it.
+        if !self.tls && (config.offers_starttls() || offers_starttls_fault(config)) {
             lines.push("STARTTLS".to_owned());
         }
         if config.offers_auth() {
@@ -311,6 +350,7 @@ impl Session {
             let separator = if i + 1 == lines.len() { ' ' } else { '-' };
             let _ = write!(out, "250{separator}{text}\r\n");
         }
+        Flow::Done
     }
 
     fn mail(&mut self, shared: &Shared, args: &str, out: &mut Vec<u8>) -> Flow {
@@ -331,8 +371,12 @@ impl Session {
                 }
                 Ok((path, params)) => match check_mail_params(shared, &params) {
                     Some((code, text)) => reply(out, code, &text),
-                    None if config.faults.drops_at(DropPoint::Mail) => return Flow::Close,
                     None => {
+                        let from = Some(path.as_str()).filter(|path| !path.is_empty());
+                        let point = Point { from, ..Point::default() };
+                        if let Some(flow) = self.fault(shared, Stage::Mail, point, out) {
+                            return flow;
+                        }
                         reply(out, 250, &format!("2.1.0 sender <{path}> OK"));
                         self.transaction.from = Some((!path.is_empty()).then_some(path));
                     }
@@ -363,16 +407,16 @@ impl Session {
                 return Flow::Done;
             }
         };
+        let from = self.transaction.from.clone().flatten();
+        let point = Point { from: from.as_deref(), recipient: Some(&path), ..Point::default() };
         if let Some(param) = params.first() {
             reply(out, 555, &format!("5.5.4 RCPT parameter {param} not recognised"));
-        } else if let Some(refusal) = config.faults.refusal(&path) {
-            send(out, refusal);
+        } else if let Some(flow) = self.fault(shared, Stage::Rcpt, point, out) {
+            return flow;
         } else if self.transaction.to.len() >= config.max_recipients {
             reply(out, 452, &format!("4.5.3 too many recipients (limit {})", config.max_recipients));
         } else if let Some(refusal) = config.delivery.as_ref().and_then(|d| d.accept_recipient(&path).err()) {
             send(out, &refusal);
-        } else if config.faults.drops_at(DropPoint::Rcpt) {
-            return Flow::Close;
         } else {
             reply(out, 250, &format!("2.1.5 recipient <{path}> OK"));
             self.transaction.to.push(path);
@@ -387,8 +431,11 @@ impl Session {
             reply(out, 503, "5.5.1 need MAIL and RCPT before DATA");
         } else if self.transaction.to.is_empty() {
             reply(out, 554, "5.5.1 no valid recipients");
-        } else if shared.config.faults.drops_at(DropPoint::Data) {
-            return Flow::Close;
+        } else if let Some(flow) = {
+            let to = self.transaction.to.clone();
+            self.fault(shared, Stage::Data, Point { recipients: &to, ..Point::default() }, out)
+        } {
+            return flow;
         } else {
             reply(out, 354, "end data with <CR><LF>.<CR><LF>");
             self.state = State::Data(Box::new(DataReader::new(shared.config.max_size)));
@@ -401,36 +448,114 @@ impl Session {
         let State::Data(reader) = std::mem::replace(&mut self.state, State::Command) else {
             unreachable!("only called in DATA");
         };
-        let transaction = std::mem::take(&mut self.transaction);
-        let faults = &shared.config.faults;
+        let point_owned = (self.transaction.from.clone().flatten(), self.transaction.to.clone());
         match reader.finish() {
             Message::TooBig => {
                 let text = format!("5.3.4 message exceeds the limit of {} bytes", shared.config.max_size);
                 reply(out, 552, &text);
+                self.transaction = Transaction::default();
             }
             Message::Complete(message) => {
-                if let Some(failure) = faults.next_message() {
-                    send(out, failure);
-                } else if faults.drops_at(DropPoint::EndOfData) {
-                    return Flow::Close;
-                } else {
-                    // Delivered before the 250 is written: a client that saw
-                    // 250 can rely on the message being in the outbox.
-                    let mail = Captured::new(transaction.from.flatten(), transaction.to, message);
-                    match &shared.config.delivery {
-                        None => shared.outbox.store(mail),
-                        Some(delivery) => {
-                            if let Err(refusal) = delivery.deliver(mail) {
-                                send(out, &refusal);
-                                return Flow::Done;
-                            }
-                        }
-                    }
-                    reply(out, 250, "2.0.0 OK: message accepted");
+                let point =
+                    Point { from: point_owned.0.as_deref(), recipients: &point_owned.1, ..Point::default() };
+                let injected =
+                    shared.config.faults.as_ref().and_then(|plan| plan.answer(Stage::EndOfData, point));
+                let transaction = std::mem::take(&mut self.transaction);
+                let mail = Captured::new(transaction.from.flatten(), transaction.to, message);
+                let Some(injected) = injected else {
+                    return self.deliver(shared, mail, Outcome::Delivered, out);
+                };
+                if injected.answer == Answer::ReplyLost {
+                    return match self.deliver(shared, mail, Outcome::ReplyLost, &mut Vec::new()) {
+                        Flow::Done => Flow::Close,
+                        flow => flow,
+                    };
                 }
+                self.log(shared, mail, &injected);
+                return self.answer(injected, out);
             }
         }
         Flow::Done
+    }
+
+    /// Stores an accepted message (or hands it to the sink's delivery) and
+    /// says 250 — before writing it, so a client that saw 250 finds it in
+    /// the outbox.
+    fn deliver(&mut self, shared: &Shared, mail: Captured, outcome: Outcome, out: &mut Vec<u8>) -> Flow {
+        match &shared.config.delivery {
+            None => match &shared.config.faults {
+                None => shared.outbox.store(mail),
+                Some(plan) => {
+                    plan.accepted();
+                    shared.outbox.attempt(Attempt::new(mail, outcome));
+                }
+            },
+            Some(delivery) => {
+                if let Err(refusal) = delivery.deliver(mail) {
+                    send(out, &refusal);
+                    return Flow::Done;
+                }
+                if let Some(plan) = &shared.config.faults {
+                    plan.accepted();
+                }
+            }
+        }
+        reply(out, 250, "2.0.0 OK: message accepted");
+        Flow::Done
+    }
+
+    /// The plan's answer at `stage`, if a fault hits: written to `out` and
+    /// kept in the attempt log (a refused recipient only once the
+    /// transaction ends without a delivery), with what the session does next.
+    fn fault(&mut self, shared: &Shared, stage: Stage, point: Point<'_>, out: &mut Vec<u8>) -> Option<Flow> {
+        let injected = shared.config.faults.as_ref()?.answer(stage, point)?;
+        if stage == Stage::Rcpt && matches!(&injected.answer, Answer::Reply(reply) if reply.code() != 421) {
+            self.transaction.refused.get_or_insert_with(|| injected.clone());
+        } else {
+            let mail = self.envelope_so_far();
+            self.log(shared, mail, &injected);
+        }
+        Some(self.answer(injected, out))
+    }
+
+    /// Says what a fault answered; what the session does next.
+    fn answer(&mut self, injected: Injected, out: &mut Vec<u8>) -> Flow {
+        match injected.answer {
+            Answer::Reply(refusal) => {
+                reply(out, refusal.code(), refusal.text());
+                // A 421 closes the connection (RFC 5321 §3.8).
+                if refusal.code() == 421 { Flow::Close } else { Flow::Done }
+            }
+            Answer::Silence => {
+                self.silent = true;
+                self.state = State::Command;
+                Flow::Partial
+            }
+            _ => Flow::Close,
+        }
+    }
+
+    /// The transaction ends without a delivery (RSET, QUIT, a new EHLO,
+    /// the client gone): a recipient a fault refused is the attempt's
+    /// outcome. Clears the transaction.
+    fn abandon(&mut self, shared: &Shared) {
+        let transaction = std::mem::take(&mut self.transaction);
+        if let Some(injected) = transaction.refused {
+            let mail = Captured::new(transaction.from.flatten(), transaction.to, Vec::new());
+            self.log(shared, mail, &injected);
+        }
+    }
+
+    /// Keeps an attempt that stored nothing, when the sink keeps mail in its outbox.
+    fn log(&self, shared: &Shared, mail: Captured, injected: &Injected) {
+        if shared.config.delivery.is_none() {
+            shared.outbox.attempt(Attempt::new(mail, Outcome::of(injected)));
+        }
+    }
+
+    /// The envelope given so far, without content.
+    fn envelope_so_far(&self) -> Captured {
+        Captured::new(self.transaction.from.clone().flatten(), self.transaction.to.clone(), Vec::new())
     }
 
     fn starttls(&mut self, args: &str, out: &mut Vec<u8>) -> Flow {
@@ -569,4 +694,10 @@ fn reply(out: &mut Vec<u8>, code: u16, text: &str) {
 
 fn send(out: &mut Vec<u8>, reply: &Reply) {
     self::reply(out, reply.code, &reply.text);
+}
+
+/// Whether the sink's fault plan waits at STARTTLS: the sink then offers
+/// it without TLS of its own, for the fault to answer.
+fn offers_starttls_fault(config: &Config) -> bool {
+    config.faults.as_ref().is_some_and(|plan| plan.has_stage(Stage::StartTls))
 }

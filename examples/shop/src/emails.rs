@@ -43,6 +43,8 @@ pub(crate) fn receipt(order: &Order) -> Message {
     text.push_str(&format!("\nTotal  {}\n\nYour receipt is attached.\n", money(order.total_cents())));
     let pdf_type = ContentType::parse("application/pdf").expect("a valid content type");
     builder(Mailbox::new(None, order.email.clone()))
+        // One per order, so that a retry is recognisably the same receipt.
+        .message_id(Some(format!("<receipt-{}@shop.example.com>", order.id)))
         .subject(format!("Your receipt for order {}", order.id))
         .multipart(MultiPart::mixed().singlepart(SinglePart::plain(text)).singlepart(
             Attachment::new(format!("receipt-{}.pdf", order.id)).body(pdf::receipt(order), pdf_type),

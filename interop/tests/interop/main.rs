@@ -9,6 +9,9 @@ mod aiosmtpd;
 mod backend_smtp;
 mod django_parity;
 mod django_parity_smtp;
+#[path = "../../../tests/support/fault_replies.rs"]
+mod fault_replies;
+mod faults;
 #[path = "../support/serve.rs"]
 mod serve;
 #[path = "../../../tests/support/showcase.rs"]

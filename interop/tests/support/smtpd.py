@@ -7,6 +7,16 @@ Protocol on stdout, one line each:
 The connection number counts the client's connections from 1, so a test sees how many
 connections its messages took. Stops when stdin closes (the test drops its handle), so no
 server outlives its test.
+
+--fault answers the way a mailtest fault plan does, for the fault tests to compare what a
+client sees from this server and from mailtest's (one --fault each, asked in order):
+  reply:STAGE:CODE TEXT   answer CODE TEXT at STAGE (421 closes the connection)
+  timeout:STAGE           say nothing at STAGE, until the client hangs up
+  disconnect:STAGE        close the connection at STAGE without a reply
+  reply-lost              store the message (its MSG line), then close instead of the 250
+  greylist                450 to the first RCPT of each sender and recipient pair
+  rate-limit:N            421 at MAIL once N messages were accepted, and close
+STAGE is one of greeting, ehlo, starttls, auth, mail, rcpt, data, end-of-data.
 """
 
 import argparse
@@ -29,12 +39,95 @@ def parse_args():
     p.add_argument("--client-ca", help="require a client certificate signed by / equal to this PEM")
     p.add_argument("--refuse", action="append", default=[], help="answer RCPT TO this address with 550")
     p.add_argument("--smtputf8", action="store_true", help="offer SMTPUTF8 (off by default, as in aiosmtpd)")
+    p.add_argument("--fault", action="append", default=[], help="answer by a fault (see above)")
     return p.parse_args()
 
 
+class Faults:
+    """The --fault options at work: which one answers a stage, and its counts."""
+
+    def __init__(self, specs):
+        self.faults = [spec.split(":", 2) for spec in specs]
+        self.greylisted = set()
+        self.accepted = 0
+
+    def at(self, stage, mail_from=None, rcpt=None):
+        """The fault that answers at `stage`, as (kind, reply text or None), or None."""
+        for fault in self.faults:
+            kind = fault[0]
+            if kind in ("reply", "timeout", "disconnect") and fault[1] == stage:
+                return kind, fault[2] if kind == "reply" else None
+            if kind == "reply-lost" and stage == "end-of-data":
+                return kind, None
+            if kind == "greylist" and stage == "rcpt" and (mail_from, rcpt) not in self.greylisted:
+                self.greylisted.add((mail_from, rcpt))
+                return "reply", "450 4.2.0 greylisted, try again later"
+            if kind == "rate-limit" and stage == "mail" and self.accepted >= int(fault[1]):
+                limit = int(fault[1])
+                return "reply", "421 4.7.0 rate limit exceeded: %d messages accepted, closing connection" % limit
+        return None
+
+
+async def answer(server, fault):
+    """Answers by `fault` ((kind, reply)); True when the command is answered."""
+    if fault is None:
+        return False
+    kind, reply = fault
+    if kind == "reply":
+        await server.push(reply)
+        if reply.startswith("421"):
+            server.transport.close()
+    elif kind == "timeout":
+        await asyncio.sleep(3600)  # cancelled when the client hangs up
+    else:  # disconnect, reply-lost
+        server.transport.close()
+    return True
+
+
+class FaultySMTP(SMTP):
+    """aiosmtpd, answering the commands of a stage by the --fault options."""
+
+    def __init__(self, handler, faults, **kwargs):
+        super().__init__(handler, **kwargs)
+        self.faults = faults
+
+    async def _handle_client(self):
+        fault = self.faults.at("greeting")
+        if fault is None:
+            return await super()._handle_client()
+        await answer(self, fault)
+        self.transport.close()  # a refused greeting ends the session
+
+    async def smtp_EHLO(self, arg):
+        if not await answer(self, self.faults.at("ehlo")):
+            await super().smtp_EHLO(arg)
+
+    async def smtp_STARTTLS(self, arg):
+        if not await answer(self, self.faults.at("starttls")):
+            await super().smtp_STARTTLS(arg)
+
+    async def smtp_AUTH(self, arg):
+        if not await answer(self, self.faults.at("auth")):
+            await super().smtp_AUTH(arg)
+
+    async def smtp_MAIL(self, arg):
+        if not await answer(self, self.faults.at("mail")):
+            await super().smtp_MAIL(arg)
+
+    async def smtp_RCPT(self, arg):
+        rcpt = (arg or "").partition(":")[2].strip().split(" ")[0].strip("<>")
+        if not await answer(self, self.faults.at("rcpt", self.envelope.mail_from, rcpt)):
+            await super().smtp_RCPT(arg)
+
+    async def smtp_DATA(self, arg):
+        if not await answer(self, self.faults.at("data")):
+            await super().smtp_DATA(arg)
+
+
 class Handler:
-    def __init__(self, refused):
+    def __init__(self, refused, faults):
         self.refused = set(refused)
+        self.faults = faults
 
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
         if address in self.refused:
@@ -43,6 +136,26 @@ class Handler:
         return "250 OK"
 
     async def handle_DATA(self, server, session, envelope):
+        fault = self.faults.at("end-of-data")
+        if fault is None:
+            self.store(server, session, envelope)
+            self.faults.accepted += 1
+            return "250 2.0.0 Message accepted for delivery"
+        kind, reply = fault
+        if kind == "reply":
+            if reply.startswith("421"):
+                # Runs after aiosmtpd writes the reply returned here.
+                asyncio.get_running_loop().call_soon(server.transport.close)
+            return reply
+        if kind == "reply-lost":
+            self.store(server, session, envelope)
+            server.transport.close()
+        else:
+            await answer(server, fault)
+        # Written to a closed transport, which drops it: the client sees no reply.
+        return "250 never seen"
+
+    def store(self, server, session, envelope):
         transport = server.transport
         tls = transport.get_extra_info("sslcontext") is not None or session.ssl is not None
         peercert = transport.get_extra_info("peercert") or {}
@@ -64,7 +177,6 @@ class Handler:
             ]
         )
         print("MSG " + line, flush=True)
-        return "250 2.0.0 Message accepted for delivery"
 
 
 def main():
@@ -87,7 +199,8 @@ def main():
             session.mailtest_login = "%s/%s" % (args.user, mechanism)
         return AuthResult(success=ok, handled=False)
 
-    handler = Handler(args.refuse)
+    faults = Faults(args.fault)
+    handler = Handler(args.refuse, faults)
     connections = itertools.count(1)
 
     def factory():
@@ -99,7 +212,12 @@ def main():
                 kwargs.update(auth_exclude_mechanism=sorted(others))
         if args.mode == "starttls":
             kwargs.update(tls_context=context, require_starttls=True)
-        smtp = SMTP(handler, hostname="mailtest-aiosmtpd", **kwargs)
+        if args.fault:
+            kwargs.update(auth_require_tls=False)
+            if context is None:
+                # Offers STARTTLS, for a fault at STARTTLS to answer (no handshake follows).
+                kwargs.update(tls_context=ssl.create_default_context(ssl.Purpose.CLIENT_AUTH))
+        smtp = FaultySMTP(handler, faults, hostname="mailtest-aiosmtpd", **kwargs)
         smtp.mailtest_connection = next(connections)
         return smtp
 

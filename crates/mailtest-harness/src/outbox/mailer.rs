@@ -5,7 +5,7 @@
 
 use lettre::Message;
 use lettre::address::Envelope;
-use mailtest_capture::Captured;
+use mailtest_capture::{Captured, Client};
 use mailtest_mailer::{EmailBackend, Error, Mailer};
 
 use super::Outbox;
@@ -24,8 +24,7 @@ impl EmailBackend for OutboxBackend {
     fn send_raw(&self, envelope: &Envelope, raw: &[u8]) -> Result<(), Error> {
         let from = envelope.from().map(ToString::to_string);
         let to = envelope.to().iter().map(ToString::to_string).collect();
-        self.0.push(Captured::new(from, to, raw.to_vec()));
-        Ok(())
+        self.0.deliver(Captured::new(from, to, raw.to_vec()), Client::Mailer).map(drop)
     }
 }
 

@@ -5,18 +5,19 @@
 //! generation counter and wakes waiters, so a waiting query sleeps until mail
 //! arrives instead of polling.
 
+mod attempts;
 mod bind;
 mod load;
 mod mailer;
 mod scope;
 
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Condvar, Mutex, MutexGuard, PoisonError};
 use std::task::Waker;
 use std::thread::ThreadId;
-use std::time::{Instant, SystemTime};
+use std::time::Instant;
 
-use mailtest_capture::{Captured, Refusal, SharedStore, Store};
+use mailtest_capture::{ArmedPlan, Attempt, Captured, Outcome, Refusal, SharedStore, Store};
 use mailtest_mime::same_address;
 
 use crate::email::{Email, Record};
@@ -64,6 +65,10 @@ pub(crate) struct Shared {
     /// capture was propagated to): sends refused there are its test's own.
     /// Apart from `state`, so a poll that binds never waits on a capture.
     bound_threads: Mutex<Vec<ThreadId>>,
+    /// The fault plan sends into it meet (`Outbox::faults`), and whether
+    /// there is one: a send checks the flag, not the lock.
+    faults: Mutex<Option<Arc<ArmedPlan>>>,
+    has_faults: AtomicBool,
 }
 
 /// How the delivery decision reaches an outbox: a binding, a route or the
@@ -78,6 +83,17 @@ impl Store for Shared {
         if !threads.contains(&thread) {
             threads.push(thread);
         }
+    }
+
+    fn faults(&self) -> Option<Arc<ArmedPlan>> {
+        if !self.has_faults.load(Ordering::Acquire) {
+            return None;
+        }
+        self.faults.lock().unwrap_or_else(PoisonError::into_inner).clone()
+    }
+
+    fn attempt(&self, attempt: Attempt) {
+        Outbox::log_into(self, attempt);
     }
 }
 
@@ -94,6 +110,14 @@ impl Store for Shared {
 impl Store for Outbox {
     fn store(&self, mail: Captured) {
         self.push(mail);
+    }
+
+    fn faults(&self) -> Option<Arc<ArmedPlan>> {
+        self.shared.faults()
+    }
+
+    fn attempt(&self, attempt: Attempt) {
+        Outbox::log_into(&self.shared, attempt);
     }
 }
 
@@ -115,6 +139,11 @@ pub(crate) struct State {
     /// Threads blocked in `wait_for_change`: with none, a capture skips the
     /// condition variable (a system call) entirely.
     blocked: usize,
+    /// The attempts that stored nothing, in order; the stored ones are the
+    /// records (see `attempts.rs`).
+    failed: Vec<attempts::Failed>,
+    /// The number of the last attempt, stored or not.
+    attempts: u64,
 }
 
 static NEXT_OUTBOX_ID: AtomicU64 = AtomicU64::new(1);
@@ -136,6 +165,8 @@ impl Outbox {
                 state: Mutex::new(State::default()),
                 changed: Condvar::new(),
                 bound_threads: Mutex::new(Vec::new()),
+                faults: Mutex::new(None),
+                has_faults: AtomicBool::new(false),
             }),
         }
     }
@@ -172,14 +203,33 @@ impl Outbox {
     }
 
     fn push_into(shared: &Shared, mail: Captured) {
-        let captured_at = SystemTime::now();
+        Outbox::log_into(shared, Attempt::new(mail, Outcome::Delivered));
+    }
+
+    /// Keeps one attempt: the message as an email when it was stored, else
+    /// in the log of failed attempts. Every capture ends here.
+    fn log_into(shared: &Shared, attempt: Attempt) {
+        let Attempt { mail, at, outcome, .. } = attempt;
+        let stored = outcome.stored();
         let wakers = {
             let mut state = lock(shared);
-            state.next_seq += 1;
-            let mut record =
-                Record::new(state.next_seq, captured_at, mail.envelope_from, mail.envelope_to, mail.raw);
+            state.attempts += 1;
+            let seq = if stored {
+                state.next_seq += 1;
+                state.next_seq
+            } else {
+                0
+            };
+            let mut record = Record::new(seq, at, mail.envelope_from, mail.envelope_to, mail.raw);
             record.sent_using = mail.sent_using;
-            state.records.push(Arc::new(record));
+            record.attempt = state.attempts;
+            record.reply_lost = outcome == Outcome::ReplyLost;
+            let record = Arc::new(record);
+            if stored {
+                state.records.push(record);
+            } else {
+                state.failed.push(attempts::Failed { outcome, record });
+            }
             state.generation += 1;
             (std::mem::take(&mut state.wakers), state.blocked > 0)
         };
@@ -234,8 +284,8 @@ impl Outbox {
         self.len() == 0
     }
 
-    /// Forgets every captured email (routes made by
-    /// [`unique_address`](Outbox::unique_address) stay).
+    /// Forgets every captured email and every attempt (routes made by
+    /// [`unique_address`](Outbox::unique_address) and the fault plan stay).
     ///
     /// ```
     /// let mail = mailtest::capture();
@@ -247,6 +297,7 @@ impl Outbox {
         let wakers = {
             let mut state = self.lock();
             state.records.clear();
+            state.failed.clear();
             state.generation += 1;
             (std::mem::take(&mut state.wakers), state.blocked > 0)
         };

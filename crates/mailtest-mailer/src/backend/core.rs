@@ -8,6 +8,7 @@ use std::sync::atomic::AtomicBool;
 
 use lettre::Message;
 use lettre::address::Envelope;
+use mailtest_capture::{ArmedPlan, FaultPlan, PlanError};
 
 use super::plan::{Plan, Policy};
 use super::{Permit, Settings};
@@ -27,6 +28,8 @@ pub(crate) struct Core {
     settings: Option<Arc<Settings>>,
     /// Its name among the configured mailers (Django's alias), if it has one.
     name: Option<Arc<str>>,
+    /// Its fault plan, answering for what a capture takes from it.
+    faults: Option<Arc<ArmedPlan>>,
 }
 
 impl Core {
@@ -40,6 +43,7 @@ impl Core {
             opened: Arc::new(AtomicBool::new(false)),
             settings: None,
             name: None,
+            faults: None,
         }
     }
 
@@ -55,6 +59,10 @@ impl Core {
 
     pub(crate) fn with_fail_silently(self, fail_silently: bool) -> Core {
         Core { fail_silently, ..self }
+    }
+
+    pub(crate) fn with_faults(self, plan: FaultPlan) -> Result<Core, PlanError> {
+        Ok(Core { faults: Some(Arc::new(ArmedPlan::new(plan)?)), ..self })
     }
 
     pub(crate) fn bypassing_capture(self) -> Core {
@@ -76,6 +84,7 @@ impl Core {
             opened: &self.opened,
             localtime: self.settings.as_ref().is_some_and(|settings| settings.use_localtime),
             sent_using: self.name.as_ref(),
+            faults: self.faults.as_ref(),
         }
     }
 
@@ -106,6 +115,7 @@ impl Core {
             .field("backend", &self.label)
             .field("bypass_capture", &self.bypass)
             .field("fail_silently", &self.fail_silently)
+            .field("faults", &self.faults.as_ref().map(|faults| faults.plan()))
             .finish()
     }
 }

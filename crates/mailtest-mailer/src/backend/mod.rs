@@ -4,7 +4,6 @@
 mod async_mailer;
 mod console;
 mod core;
-mod delivery;
 mod dummy;
 mod email_url;
 mod file;
@@ -31,10 +30,10 @@ use lettre::address::Envelope;
 use crate::error::Error;
 
 pub(crate) use crate::capture::envelope_strings;
+pub use crate::delivery::{Delivery, RefusedRecipient};
 #[cfg(feature = "tokio")]
 pub use async_mailer::{AsyncEmailBackend, AsyncMailer, Blocking};
 pub use console::ConsoleBackend;
-pub use delivery::{Delivery, RefusedRecipient};
 pub use dummy::DummyBackend;
 pub use file::FileBackend;
 pub use mailer::Mailer;

@@ -153,6 +153,49 @@ macro_rules! mailer_options {
             pub fn bypass_capture(self) -> $mailer {
                 $mailer { core: self.core.bypassing_capture(), ..self }
             }
+
+            /// This mailer, meeting `plan`'s faults: what a capture takes
+            /// from it is played against this plan (rather than the
+            /// capture's own), and a fault answers with the error the SMTP
+            /// backend gives for the same answer of a real server (see
+            /// [`Error::outcome_unknown`] for which errors a retry is safe
+            /// for). The attempts are kept by the capture. Sends that reach
+            /// the backend meet no plan here: point the SMTP backend at an
+            /// `SmtpSink` with the plan instead. Clones share the plan's
+            /// counts and generator.
+            ///
+            /// # Panics
+            ///
+            /// When the plan does not pass [`FaultPlan::check`](mailtest_capture::FaultPlan::check),
+            /// naming the fault; [`try_faults`](Self::try_faults) returns the error.
+            ///
+            /// ```
+            /// use mailtest_capture::{Fault, FaultPlan, Stage};
+            ///
+            #[doc = concat!("let bulk = mailtest::", stringify!($mailer), "::new(mailtest::MemoryBackend)")]
+            ///     .faults(FaultPlan::new().fault(Fault::rate_limit(100)));
+            /// # let _ = bulk;
+            /// ```
+            #[track_caller]
+            pub fn faults(self, plan: mailtest_capture::FaultPlan) -> $mailer {
+                match self.try_faults(plan) {
+                    Ok(mailer) => mailer,
+                    Err(err) => panic!("mailtest: {err}"),
+                }
+            }
+
+            /// [`faults`](Self::faults), returning what is wrong with the plan.
+            ///
+            /// ```
+            /// use mailtest_capture::{Fault, FaultPlan, Stage};
+            ///
+            /// let plan = FaultPlan::new().fault(Fault::reply(Stage::Mail, 451, "4.3.0 later").to("ann@example.com"));
+            #[doc = concat!("let err = mailtest::", stringify!($mailer), "::new(mailtest::MemoryBackend).try_faults(plan).unwrap_err();")]
+            /// assert!(err.to_string().contains("RCPT or later"));
+            /// ```
+            pub fn try_faults(self, plan: mailtest_capture::FaultPlan) -> Result<$mailer, mailtest_capture::PlanError> {
+                Ok($mailer { core: self.core.with_faults(plan)?, ..self })
+            }
         }
     };
 }

@@ -19,7 +19,7 @@ use lettre::Message;
 use lettre::address::Envelope;
 
 use super::{Delivery, Permit};
-use crate::capture::{capture_claimed, capture_if_claimed};
+use crate::capture::{Capturing, capture_claimed, capture_if_claimed};
 use crate::error::Error;
 
 /// A backend call the plan asks its driver for, with the plan's permit.
@@ -101,6 +101,14 @@ pub(crate) struct Policy<'a> {
     pub(crate) localtime: bool,
     /// The mailer's name, kept with what a capture takes.
     pub(crate) sent_using: Option<&'a std::sync::Arc<str>>,
+    /// The mailer's fault plan, answering for what a capture takes.
+    pub(crate) faults: Option<&'a std::sync::Arc<mailtest_capture::ArmedPlan>>,
+}
+
+impl Policy<'_> {
+    fn capturing(&self) -> Capturing<'_> {
+        Capturing { sent_using: self.sent_using, faults: self.faults, fail_silently: self.fail_silently }
+    }
 }
 
 impl<'a> Plan<'a> {
@@ -126,9 +134,12 @@ impl<'a> Plan<'a> {
         };
         let (captured, messages, places) = if policy.permit.bypasses_capture() {
             let places = (0..prepared.len()).collect();
-            (0, prepared, places)
+            (Delivery::default(), prepared, places)
         } else {
-            capture_claimed(prepared, policy.sent_using)
+            match capture_claimed(prepared, &policy.capturing()) {
+                Ok(rest) => (rest.delivery, rest.messages, rest.places),
+                Err(err) => return Plan::failed(err, policy),
+            }
         };
         let own_session = policy.fail_silently && !policy.opened.load(Ordering::Acquire);
         let next = match (messages.is_empty(), policy.fail_silently, own_session) {
@@ -139,18 +150,27 @@ impl<'a> Plan<'a> {
         };
         let mut plan = Plan::new(Work::Batch { messages, places }, next, policy);
         plan.own_session = own_session;
-        plan.delivery = Delivery::new(captured);
+        plan.delivery = captured;
         plan
     }
 
     /// Sends bytes built elsewhere, as given: captured when claimed, else
     /// to the backend's `send_raw`.
     pub(crate) fn raw(envelope: &'a Envelope, raw: &'a [u8], policy: Policy<'a>) -> Plan<'a> {
-        let captured = !policy.permit.bypasses_capture()
-            && capture_if_claimed(envelope, policy.sent_using, || raw.to_vec());
-        let next = if captured { Next::Finished } else { Next::SendRaw };
+        let captured = if policy.permit.bypasses_capture() {
+            None
+        } else {
+            capture_if_claimed(envelope, &policy.capturing(), 0, || raw.to_vec())
+        };
+        let delivery = match captured {
+            None => None,
+            Some(Ok(delivery)) => Some(delivery),
+            Some(Err(_)) if policy.fail_silently => Some(Delivery::default()),
+            Some(Err(err)) => return Plan::failed(err, policy),
+        };
+        let next = if delivery.is_some() { Next::Finished } else { Next::SendRaw };
         let mut plan = Plan::new(Work::Raw { envelope, raw }, next, policy);
-        plan.delivery = Delivery::new(usize::from(captured));
+        plan.delivery = delivery.unwrap_or_default();
         plan
     }
 
@@ -166,7 +186,8 @@ impl<'a> Plan<'a> {
     }
 
     /// Fails before any step: a mistake in the calling code (a header
-    /// injection), an error even when failing silently.
+    /// injection, an error even when failing silently), or a fault a
+    /// capture's plan answered with.
     fn failed(err: Error, policy: Policy<'a>) -> Plan<'a> {
         let mut plan = Plan::new(Work::Open, Next::Finished, policy);
         plan.error = Some(err);
@@ -284,7 +305,14 @@ mod tests {
     }
 
     fn policy(fail_silently: bool, opened: &AtomicBool) -> Policy<'_> {
-        Policy { permit: Permit::default(), fail_silently, opened, localtime: false, sent_using: None }
+        Policy {
+            permit: Permit::default(),
+            fail_silently,
+            opened,
+            localtime: false,
+            sent_using: None,
+            faults: None,
+        }
     }
 
     /// Runs `plan`, the backend answering each step with `answer`; the steps.

@@ -76,7 +76,9 @@ pub enum GuardError<E> {
     Transport(E),
     /// A test process refused the send: nothing captured it
     /// ([`Error::NoOutbox`], whose alternate form `{:#}` says how to
-    /// capture it).
+    /// capture it). Or the capture's fault plan answered instead of
+    /// storing it: an [`Error::Smtp`], with its reply code
+    /// ([`Error::is_temporary`], [`Error::outcome_unknown`]).
     Refused(Error),
 }
 

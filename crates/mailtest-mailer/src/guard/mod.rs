@@ -23,7 +23,7 @@ mod error;
 use lettre::address::Envelope;
 use lettre::{Message, Transport};
 
-use crate::capture::{capture_if_claimed, envelope_strings};
+use crate::capture::{Capturing, capture_if_claimed, envelope_strings};
 use crate::error::Error;
 pub use error::{GuardError, Sent};
 
@@ -147,8 +147,11 @@ impl<T> Guarded<T> {
         raw: impl FnOnce() -> Vec<u8>,
         asynchronous: bool,
     ) -> Result<bool, Error> {
-        if capture_if_claimed(envelope, None, raw) {
-            return Ok(true);
+        // A capture's fault plan answers here too: its error (`Error::Smtp`)
+        // is what the sender sees, as from mailtest's own mailers.
+        let capturing = Capturing { sent_using: None, faults: None, fail_silently: false };
+        if let Some(captured) = capture_if_claimed(envelope, &capturing, 0, raw) {
+            return captured.map(|_| true);
         }
         let recipients = || envelope_strings(envelope).1;
         let checked = match &self.server {

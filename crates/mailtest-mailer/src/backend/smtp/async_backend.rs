@@ -133,7 +133,9 @@ impl AsyncSmtpBackend {
     async fn release(&self, conn: AsyncSmtpConnection) {
         let keep = !conn.has_broken();
         if let Some(conn) = self.idle.keep_or_return(conn, keep) {
-            quit(conn).await;
+            // Bounded: a server gone silent would hold a send forever
+            // (lettre's async `quit` has no timeout of its own).
+            let _ = tokio::time::timeout(self.config.timeout(), quit(conn)).await;
         }
     }
 
@@ -192,7 +194,7 @@ impl AsyncEmailBackend for AsyncSmtpBackend {
     /// connects again.
     async fn close(&self) -> Result<(), Error> {
         for conn in self.idle.drain() {
-            quit(conn).await;
+            let _ = tokio::time::timeout(self.config.timeout(), quit(conn)).await;
         }
         Ok(())
     }

@@ -105,12 +105,24 @@ impl SmtpConfig {
         } else {
             err.to_string()
         };
-        Error::Smtp { server: self.server(), reply, code, source: Some(Cause::new(err)) }
+        Error::Smtp {
+            server: self.server(),
+            reply,
+            code,
+            source: Some(Cause::new(err)),
+            outcome_unknown: false,
+        }
     }
 
     /// An [`Error::Smtp`] for a failure that is ours to describe.
     pub(super) fn failure(&self, reply: impl Into<String>) -> Error {
-        Error::Smtp { server: self.server(), reply: reply.into(), code: None, source: None }
+        Error::Smtp {
+            server: self.server(),
+            reply: reply.into(),
+            code: None,
+            source: None,
+            outcome_unknown: false,
+        }
     }
 
     /// The error for a step that got no answer in time (the async client's
@@ -149,6 +161,7 @@ impl SmtpConfig {
                     reply: format!("every recipient was refused, nothing was sent: {}", each.join(", ")),
                     code: refused.first().and_then(|r| r.code),
                     source: None,
+                    outcome_unknown: false,
                 }
             }
         }
@@ -192,6 +205,7 @@ fn tls_parameters(settings: &Settings) -> Result<TlsParameters, Error> {
         reply: format!("could not set up TLS: {err}"),
         code: None,
         source: Some(Cause::new(err)),
+        outcome_unknown: false,
     })
 }
 

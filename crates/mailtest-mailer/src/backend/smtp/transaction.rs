@@ -205,6 +205,9 @@ pub(super) struct Exchange<'a> {
     refused: Vec<Refused>,
     delivery: Delivery,
     failure: Option<Failure>,
+    /// Whether the failure came after the whole message was sent, with no
+    /// reply: the server may have stored it (`Error::outcome_unknown`).
+    reply_lost: bool,
     /// Whether setting the session up failed: the connection is then
     /// dropped as it is (after a failed TLS handshake lettre's stream can
     /// take no more commands, not even `QUIT`), never kept.
@@ -224,6 +227,7 @@ impl<'a> Exchange<'a> {
             refused: Vec::new(),
             delivery: Delivery::default(),
             failure: None,
+            reply_lost: false,
             unusable: false,
         }
     }
@@ -317,6 +321,14 @@ impl<'a> Exchange<'a> {
                 self.unusable = true;
                 State::Done
             }
+            (State::Message, Err(failure)) => {
+                self.reply_lost = match &failure {
+                    Failure::Smtp(err) => reply_code(err).is_none(),
+                    Failure::TimedOut => true,
+                    Failure::AllRefused(_) | Failure::Other(_) => false,
+                };
+                self.fail(failure)
+            }
             (_, Err(failure)) => self.fail(failure),
         };
     }
@@ -350,7 +362,13 @@ impl<'a> Exchange<'a> {
     pub(super) fn finish(self) -> (Result<Delivery, Error>, bool) {
         let usable = !self.unusable;
         match self.failure {
-            Some(failure) => (Err(self.config.transaction_error(failure)), usable),
+            Some(failure) => {
+                let mut err = self.config.transaction_error(failure);
+                if let Error::Smtp { outcome_unknown, .. } = &mut err {
+                    *outcome_unknown = self.reply_lost;
+                }
+                (Err(err), usable)
+            }
             None => (Ok(self.delivery), usable),
         }
     }
