@@ -18,53 +18,10 @@ mod leak;
 mod listing;
 mod rule;
 
-use std::net::{SocketAddr, TcpListener};
+#[path = "../../support/relay.rs"]
+mod relay;
 
-use mailtest::Settings;
-
-/// A loopback server that is not an `SmtpSink`: it stands in for the real
-/// relay, and counts the connections it was offered (none are accepted,
-/// so each waits in the backlog, where it can be counted afterwards).
-struct Relay {
-    listener: TcpListener,
-}
-
-impl Relay {
-    fn start() -> Relay {
-        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-        listener.set_nonblocking(true).unwrap();
-        Relay { listener }
-    }
-
-    fn addr(&self) -> SocketAddr {
-        self.listener.local_addr().unwrap()
-    }
-
-    /// SMTP settings pointing at this relay, as production's would.
-    fn settings(&self) -> Settings {
-        let port = self.addr().port().to_string();
-        Settings::from_vars([
-            ("EMAIL_HOST", "127.0.0.1"),
-            ("EMAIL_PORT", port.as_str()),
-            ("EMAIL_TIMEOUT", "2"),
-        ])
-        .unwrap()
-    }
-
-    /// How many connections clients opened to it.
-    fn connections(&self) -> usize {
-        std::iter::from_fn(|| self.listener.accept().ok()).count()
-    }
-}
-
-fn message(to: &str, subject: &str) -> lettre::Message {
-    lettre::Message::builder()
-        .from("Shop <shop@example.com>".parse().unwrap())
-        .to(to.parse().unwrap())
-        .subject(subject)
-        .body(String::from("Thank you for your order."))
-        .unwrap()
-}
+use relay::{Relay, message};
 
 fn snapshot(name: &str, text: &str) {
     insta::with_settings!({ snapshot_path => "../../../snapshots", prepend_module_to_snapshot => false }, {
