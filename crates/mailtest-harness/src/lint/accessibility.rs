@@ -203,11 +203,11 @@ fn text_alternative(cx: &Context<'_>, markup: &Markup<'_>, out: &mut Vec<Lint>) 
     fn page(url: &str) -> &str {
         url.split(['?', '#']).next().unwrap_or(url).trim_end_matches('/')
     }
-    let mut in_text: Vec<&str> = mailtest_mime::text_urls(text).map(|(_, url)| page(url)).collect();
+    let mut in_text: Vec<&str> = cx.text_urls.iter().map(|&(_, url)| page(url)).collect();
     in_text.sort_unstable();
     let mut missing: Vec<&str> = Vec::new();
     for link in &markup.links {
-        let href = link.href.as_str();
+        let href = &*link.href;
         let web = href.get(..8).is_some_and(|s| s.eq_ignore_ascii_case("https://"))
             || href.get(..7).is_some_and(|s| s.eq_ignore_ascii_case("http://"));
         if web

@@ -22,6 +22,9 @@ pub(crate) struct Context<'a> {
     pub(crate) markup: Option<Markup<'a>>,
     /// The decoded text body, if the email has one.
     pub(crate) text: Option<Source<'a>>,
+    /// The text body's URLs with their offsets, found once for the rules
+    /// that read them.
+    pub(crate) text_urls: Vec<(usize, &'a str)>,
 }
 
 impl<'a> Context<'a> {
@@ -42,6 +45,7 @@ impl<'a> Context<'a> {
             markup,
             html,
             text: email.text().map(|text| Source::new("text/plain", text.as_bytes())),
+            text_urls: email.text().map(|text| mailtest_mime::text_urls(text).collect()).unwrap_or_default(),
         }
     }
 

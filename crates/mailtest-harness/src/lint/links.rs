@@ -26,29 +26,18 @@ enum Use {
 }
 
 pub(crate) fn check(cx: &Context<'_>, out: &mut Vec<Lint>) {
-    if let Some((source, doc)) = &cx.html {
-        for element in doc.elements() {
-            let tag = element.tag;
-            for attr in element.attrs {
-                let is = |name: &str| attr.name.eq_ignore_ascii_case(name);
-                let used = if is("href") && (tag.is("a") || tag.is("area")) {
-                    Use::Link
-                } else if (is("src") && tag.is("img")) || is("background") {
-                    Use::Image
-                } else {
-                    continue;
-                };
-                let decoded = attr.decoded();
-                let url = decoded.trim();
-                let shown = || format!("<{} {}=\"{}\">", tag.name(), attr.name, shorten(url));
-                if let Some((lint, label)) = judge(cx.config, used, url, &shown) {
-                    out.push(lint.at(source.locate(attr.span.clone(), Some(label))));
-                }
+    if let (Some((source, _)), Some(markup)) = (&cx.html, &cx.markup) {
+        for found in &markup.urls {
+            let used = if found.image { Use::Image } else { Use::Link };
+            let url = &*found.url;
+            let shown = || format!("<{} {}=\"{}\">", found.tag, found.attr, shorten(url));
+            if let Some((lint, label)) = judge(cx.config, used, url, &shown) {
+                out.push(lint.at(source.locate(found.span.clone(), Some(label))));
             }
         }
     }
-    if let (Some(source), Some(text)) = (&cx.text, cx.email.text()) {
-        for (offset, url) in mailtest_mime::text_urls(text) {
+    if let Some(source) = &cx.text {
+        for &(offset, url) in &cx.text_urls {
             let shown = || format!("the link `{}`", shorten(url));
             if let Some((lint, label)) = judge(cx.config, Use::Link, url, &shown) {
                 out.push(lint.at(source.locate(offset..offset + url.len(), Some(label))));

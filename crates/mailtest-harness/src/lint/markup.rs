@@ -7,6 +7,7 @@
 //! tokenized once, for every rule), each start tag with the attributes the
 //! document read.
 
+use std::borrow::Cow;
 use std::ops::Range;
 
 use super::style::{Color, Declarations};
@@ -41,11 +42,26 @@ pub(crate) struct TextRun<'a> {
     pub(crate) bold: bool,
 }
 
+/// A URL the mail links to or loads: `<a href>`, `<area href>`,
+/// `<img src>`, any `background` (Outlook's conditional markup included).
+pub(crate) struct UrlAttr<'a> {
+    /// Loaded (`<img src>`, `background`), not followed.
+    pub(crate) image: bool,
+    /// The element's and the attribute's names, as written.
+    pub(crate) tag: &'a str,
+    pub(crate) attr: &'a str,
+    /// Character references decoded, white space trimmed; empty without a value.
+    pub(crate) url: Cow<'a, str>,
+    /// The value's span (without one, the name's).
+    pub(crate) span: Range<usize>,
+}
+
 /// An `<a href>` and what it shows.
-pub(crate) struct Link {
+pub(crate) struct Link<'a> {
     /// Where `<a` is.
     pub(crate) tag: Range<usize>,
-    pub(crate) href: String,
+    /// Decoded and trimmed.
+    pub(crate) href: Cow<'a, str>,
     /// Its visible text, decoded, white space folded.
     pub(crate) text: String,
     /// The `alt` of each image in it (`None`: no alt at all).
@@ -70,7 +86,10 @@ pub(crate) struct Markup<'a> {
     /// Attribute values a reader sees or follows (`alt`, `title`, `href`, …),
     /// with their spans: where a placeholder can hide.
     pub(crate) attrs: Vec<(&'a str, &'a str, Range<usize>)>,
-    pub(crate) links: Vec<Link>,
+    pub(crate) links: Vec<Link<'a>>,
+    /// Every URL, in document order, its references decoded once for
+    /// every rule.
+    pub(crate) urls: Vec<UrlAttr<'a>>,
     /// (level, where `<hN` is).
     pub(crate) headings: Vec<(u8, Range<usize>)>,
     pub(crate) tables: Vec<Table>,
@@ -97,20 +116,26 @@ struct Open<'a> {
 impl<'a> Markup<'a> {
     /// The document and what a reader sees of it, from one tokenization.
     pub(crate) fn parse(html: &'a str) -> (Document<'a>, Markup<'a>) {
-        // Sized for a typical email (a piece of text every ~150 bytes), so
-        // that the vectors rarely grow.
+        // Sized for a typical email (a piece of text every ~100 bytes, a
+        // link every ~300), so that the vectors rarely grow.
         let mut markup = Markup {
-            texts: Vec::with_capacity(html.len() / 150),
-            attrs: Vec::with_capacity(html.len() / 150),
-            links: Vec::with_capacity(html.len() / 500),
+            texts: Vec::with_capacity(html.len() / 100),
+            attrs: Vec::with_capacity(html.len() / 100),
+            links: Vec::with_capacity(html.len() / 300),
+            urls: Vec::with_capacity(html.len() / 150),
             ..Markup::default()
         };
         let mut stack: Vec<Open<'a>> = Vec::with_capacity(32);
         let mut in_conditional = false;
         let doc = Document::parse_visiting(html, |node| {
             let token = match node {
-                Node::Element(_) if in_conditional => return,
-                Node::Element(element) => return markup.start(element, &mut stack),
+                Node::Element(element) => {
+                    let first_url = markup.urls(element);
+                    if !in_conditional {
+                        markup.start(element, first_url, &mut stack);
+                    }
+                    return;
+                }
                 Node::Token(token) => token,
             };
             match token.kind {
@@ -138,7 +163,28 @@ impl<'a> Markup<'a> {
         (doc, markup)
     }
 
-    fn start(&mut self, element: Element<'_, 'a>, stack: &mut Vec<Open<'a>>) {
+    /// The URLs of `element`'s attributes; where they start in `urls`.
+    fn urls(&mut self, element: Element<'_, 'a>) -> usize {
+        let first = self.urls.len();
+        let tag = element.tag;
+        for attr in element.attrs {
+            let is = |name: &str| attr.name.eq_ignore_ascii_case(name);
+            let image = if is("href") && (tag.is("a") || tag.is("area")) {
+                false
+            } else if (is("src") && tag.is("img")) || is("background") {
+                true
+            } else {
+                continue;
+            };
+            let url = attr
+                .value
+                .map_or(Cow::Borrowed(""), |value| trimmed(mailtest_mime::html::decode_entities(value)));
+            self.urls.push(UrlAttr { image, tag: tag.name(), attr: attr.name, url, span: attr.span.clone() });
+        }
+        first
+    }
+
+    fn start(&mut self, element: Element<'_, 'a>, first_url: usize, stack: &mut Vec<Open<'a>>) {
         let tag = element.tag;
         // Names compared once, lower-cased into a buffer: a newsletter has
         // hundreds of tags, each with attributes, and this runs on each.
@@ -212,9 +258,14 @@ impl<'a> Markup<'a> {
             && let Some(href) = href
         {
             let label = label.map(|attr| attr.decoded().trim().to_owned()).filter(|label| !label.is_empty());
+            // Decoded already, with the element's URLs.
+            let href = self.urls[first_url..]
+                .iter()
+                .find(|url| url.span == href.span)
+                .map_or(Cow::Borrowed(""), |url| url.url.clone());
             self.links.push(Link {
                 tag: tag.name_span(),
-                href: href.decoded().trim().to_owned(),
+                href,
                 text: String::new(),
                 images: Vec::new(),
                 label,
@@ -293,6 +344,16 @@ impl<'a> Markup<'a> {
             font_px: top.and_then(|t| t.font_px),
             bold: top.is_some_and(|t| t.bold),
         });
+    }
+}
+
+/// `text` without its leading and trailing white space, still borrowed
+/// when it was.
+fn trimmed(text: Cow<'_, str>) -> Cow<'_, str> {
+    match text {
+        Cow::Borrowed(text) => Cow::Borrowed(text.trim()),
+        Cow::Owned(text) if text.trim().len() == text.len() => Cow::Owned(text),
+        Cow::Owned(text) => Cow::Owned(text.trim().to_owned()),
     }
 }
 

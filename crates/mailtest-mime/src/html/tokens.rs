@@ -132,16 +132,7 @@ impl<'a> Tag<'a> {
         std::iter::from_fn(move || {
             let (attr, next) = next_attr(source.as_bytes(), at)?;
             at = next;
-            let name_span = attr.name.clone();
-            let name = &source[name_span.clone()];
-            Some(match attr.value {
-                Some(value) => Attr {
-                    name,
-                    value: Some(&source[value.clone()]),
-                    span: base + value.start..base + value.end,
-                },
-                None => Attr { name, value: None, span: base + name_span.start..base + name_span.end },
-            })
+            Some(attr.read(source, base))
         })
     }
 
@@ -215,6 +206,16 @@ impl<'a> Iterator for Tokens<'a> {
     type Item = Token<'a>;
 
     fn next(&mut self) -> Option<Token<'a>> {
+        self.next_reading_attrs(None)
+    }
+}
+
+impl<'a> Tokens<'a> {
+    /// The next token; a start tag's attributes are pushed onto `attrs` as
+    /// they are read, since finding where the tag ends reads them anyway
+    /// ([`Document`](super::Document) keeps them, so no reader scans a tag
+    /// twice).
+    pub(crate) fn next_reading_attrs(&mut self, attrs: Option<&mut Vec<Attr<'a>>>) -> Option<Token<'a>> {
         let (html, bytes) = (self.html, self.html.as_bytes());
         if let Some((element, span)) = self.raw.take()
             && !span.is_empty()
@@ -240,15 +241,13 @@ impl<'a> Iterator for Tokens<'a> {
             self.at = markup;
             return Some(Token { kind: Kind::Text(&html[start..markup]), span: start..markup });
         }
-        let (kind, end) = self.markup(start);
+        let (kind, end) = self.markup(start, attrs);
         self.at = end;
         Some(Token { kind, span: start..end })
     }
-}
 
-impl<'a> Tokens<'a> {
     /// The markup at `lt` (which [`next_markup`] found), and where it ends.
-    fn markup(&mut self, lt: usize) -> (Kind<'a>, usize) {
+    fn markup(&mut self, lt: usize, attrs: Option<&mut Vec<Attr<'a>>>) -> (Kind<'a>, usize) {
         let (html, bytes) = (self.html, self.html.as_bytes());
         let rest = &bytes[lt..];
         if rest.starts_with(b"<!--") {
@@ -273,7 +272,7 @@ impl<'a> Tokens<'a> {
             let end = to_gt(lt);
             return (Kind::Declaration(&html[lt..end]), end);
         }
-        self.start_tag(lt)
+        self.start_tag(lt, attrs)
     }
 
     /// `<!--[if mso]>` (not the `<!--[if !mso]><!-->` that reveals what
@@ -295,16 +294,24 @@ impl<'a> Tokens<'a> {
         Some((Kind::ConditionalStart(self.html[lt + 5..condition_end].trim()), condition_end + 2))
     }
 
-    /// The start tag at `lt` (a letter follows it), and the raw text it opens.
-    fn start_tag(&mut self, lt: usize) -> (Kind<'a>, usize) {
+    /// The start tag at `lt` (a letter follows it), and the raw text it
+    /// opens; its attributes pushed onto `attrs`, if given.
+    fn start_tag(&mut self, lt: usize, mut attrs: Option<&mut Vec<Attr<'a>>>) -> (Kind<'a>, usize) {
         let (html, bytes) = (self.html, self.html.as_bytes());
         let name_end = scan(bytes, lt + 1, |b| !is_space(b) && b != b'/' && b != b'>');
+        let first = attrs.as_ref().map_or(0, |attrs| attrs.len());
         let mut at = name_end;
-        while let Some((_, next)) = next_attr(bytes, at) {
+        while let Some((attr, next)) = next_attr(bytes, at) {
+            if let Some(attrs) = attrs.as_deref_mut() {
+                attrs.push(attr.read(html, 0));
+            }
             at = next;
         }
         let attrs_end = scan(bytes, at, |b| is_space(b) || b == b'/');
         if attrs_end == bytes.len() {
+            if let Some(attrs) = attrs {
+                attrs.truncate(first);
+            }
             // The document ends inside the tag: browsers drop it, and so
             // no reader sees it, clicks it or loads from it.
             return (Kind::Declaration(&html[lt..]), bytes.len());
@@ -339,6 +346,19 @@ fn next_markup(bytes: &[u8], from: usize) -> usize {
 struct RawAttr {
     name: Range<usize>,
     value: Option<Range<usize>>,
+}
+
+impl RawAttr {
+    /// The attribute, cut from `source`, which starts at `base` in the document.
+    fn read<'a>(&self, source: &'a str, base: usize) -> Attr<'a> {
+        let name = &source[self.name.clone()];
+        match &self.value {
+            Some(value) => {
+                Attr { name, value: Some(&source[value.clone()]), span: base + value.start..base + value.end }
+            }
+            None => Attr { name, value: None, span: base + self.name.start..base + self.name.end },
+        }
+    }
 }
 
 /// The attribute at or after `at` in a start tag, and where the next one
