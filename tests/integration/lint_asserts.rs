@@ -169,7 +169,7 @@ fn colour_is_the_alternate_form_and_changes_no_word() {
     let colored = format!("{lints:#}");
     assert!(!plain.contains('\x1b'));
     assert!(colored.contains("\x1b[1;31merror[dangling-cid]\x1b[0m"), "{colored}");
-    let ansi = regex::Regex::new("\x1b\\[[0-9;]*m").unwrap();
+    let ansi = regex_lite::Regex::new("\x1b\\[[0-9;]*m").unwrap();
     assert_eq!(ansi.replace_all(&colored, ""), plain);
     assert!(format!("{:#}", lints.iter().next().unwrap()).contains('\x1b'));
 }

@@ -57,7 +57,7 @@ fn the_report_shows_every_view_of_every_email() {
 
     // The stylesheet is pinned by the browser tests' look, not here.
     let html = read(&index);
-    let style = regex::Regex::new(r"(?s)<style>\n.*?</style>").unwrap();
+    let style = regex_lite::Regex::new(r"(?s)<style>\n.*?</style>").unwrap();
     snapshot("preview_report", &style.replace(&html, "<style>[report.css]</style>"));
     assert_eq!(std::fs::read(dir.path().join("01.eml")).unwrap(), showcase::showcase("http://127.0.0.1:9"));
     assert_eq!(

@@ -13,7 +13,7 @@ use mailtest::{Email, Failure, Outbox, regex};
 /// Pins a report; the line naming the HTML report keeps its test folder but
 /// not the machine's target directory.
 pub(crate) fn snapshot(name: &str, report: &str) {
-    let machine = regex::Regex::new(r"(?m)^mailtest report: .*[/\\]mailtest[/\\]").unwrap();
+    let machine = regex_lite::Regex::new(r"(?m)^mailtest report: .*[/\\]mailtest[/\\]").unwrap();
     let report = machine.replace_all(report, "mailtest report: [target]/mailtest/");
     insta::with_settings!({ snapshot_path => "../../snapshots", prepend_module_to_snapshot => false }, {
         insta::assert_snapshot!(name, report);

@@ -130,7 +130,7 @@ fn output(to: Where) -> (OwnedFd, std::thread::JoinHandle<Vec<u8>>) {
 /// runs — the thread's id in the panic line — written as `(N)`.
 fn read_all(reader: std::thread::JoinHandle<Vec<u8>>) -> String {
     let text = String::from_utf8(reader.join().unwrap()).expect("UTF-8 output");
-    let thread_id = regex::Regex::new(r"(?m)^(thread '[^']*') \(\d+\) panicked at ").unwrap();
+    let thread_id = regex_lite::Regex::new(r"(?m)^(thread '[^']*') \(\d+\) panicked at ").unwrap();
     thread_id.replace_all(&text, "$1 (N) panicked at ").into_owned()
 }
 

@@ -240,7 +240,7 @@ fn serve_prints_and_files_each_message_and_show_reads_one_back() {
 
     assert!(banner.ends_with(&format!("; filing messages in {}\n", dir.0.display())), "{banner}");
     // The console shows the Date lettre set: the one value that changes run to run.
-    let printed = regex::Regex::new(r"(?m)^Date: .*$").unwrap().replace_all(&printed, "Date: [date]");
+    let printed = regex_lite::Regex::new(r"(?m)^Date: .*$").unwrap().replace_all(&printed, "Date: [date]");
     snapshot("cli_serve_output", &printed);
     // Filed as the file backend files: Outbox::load reads it back, envelope and Bcc included.
     let filed = mailtest::Outbox::load(&dir.0).unwrap();

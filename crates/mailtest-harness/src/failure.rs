@@ -2,7 +2,7 @@
 //! captured email did or did not match.
 
 use std::fmt;
-use std::sync::{Arc, LazyLock};
+use std::sync::Arc;
 
 use mailtest_capture::{Cause, Refusal};
 
@@ -481,8 +481,7 @@ const GREEN: &str = "\x1b[32m";
 const DIM: &str = "\x1b[2m";
 const RESET: &str = "\x1b[0m";
 
-static ANSI: LazyLock<regex::Regex> =
-    LazyLock::new(|| regex::Regex::new("\x1b\\[[0-9;]*m").expect("valid regex"));
+const REVERSE: &str = "\x1b[7m";
 
 impl Out {
     fn paint(&self, style: &str, text: &str) -> String {
@@ -524,13 +523,33 @@ impl Out {
         }
     }
 
+    /// A line diff: ` ` a line both have, `<` one only `expected` has, `>`
+    /// one only `actual` has. Coloured, the words that differ are reversed.
     fn diff(&mut self, expected: &str, actual: &str) {
-        let full = pretty_assertions::StrComparison::new(expected, actual).to_string();
-        // Drop pretty_assertions' own "< left / right >" header: ours names the sides.
-        let lines = full.split_once('\n').map_or(full.as_str(), |(_, rest)| rest);
-        let lines = if self.color { lines.to_owned() } else { ANSI.replace_all(lines, "").into_owned() };
-        for line in lines.lines() {
-            self.raw(&format!("\n    {line}"));
+        let diff = similar::TextDiff::from_lines(expected, actual);
+        for op in diff.ops() {
+            for change in diff.iter_inline_changes(op) {
+                let (mark, style) = match change.tag() {
+                    similar::ChangeTag::Equal => (" ", ""),
+                    similar::ChangeTag::Delete => ("<", RED),
+                    similar::ChangeTag::Insert => (">", GREEN),
+                };
+                let mut line = String::new();
+                for (emphasized, text) in change.iter_strings_lossy() {
+                    let text = text.trim_end_matches(['\n', '\r']);
+                    if emphasized && self.color {
+                        line.push_str(&format!("{REVERSE}{text}{RESET}{style}"));
+                    } else {
+                        line.push_str(text);
+                    }
+                }
+                let painted = if style.is_empty() {
+                    format!("{mark}{line}")
+                } else {
+                    self.paint(style, &format!("{mark}{line}"))
+                };
+                self.raw(&format!("\n    {painted}"));
+            }
         }
     }
 }
@@ -575,6 +594,38 @@ mod tests {
         outbox.find().to("bob@example.com").subject("Welcome to the shop, Ann").try_one().unwrap_err()
     }
 
+    /// The text without its ANSI colour sequences (`ESC [ … m`).
+    fn strip_ansi(text: &str) -> String {
+        let mut plain = String::with_capacity(text.len());
+        let mut rest = text;
+        while let Some(at) = rest.find("\x1b[") {
+            plain.push_str(&rest[..at]);
+            let after = &rest[at + 2..];
+            let end = after.find(|c: char| !(c.is_ascii_digit() || c == ';')).unwrap_or(after.len());
+            rest = after[end..].strip_prefix('m').unwrap_or(&after[end..]);
+        }
+        plain.push_str(rest);
+        plain
+    }
+
+    #[test]
+    fn a_long_value_is_diffed_line_by_line_and_coloured_only_in_the_coloured_rendering() {
+        let outbox = crate::Outbox::new();
+        let subject = "Your order #1042 has shipped and will arrive on Tuesday, between nine and noon";
+        outbox.capture_raw(None, &["bob@example.com"], format!("Subject: {subject}\r\n\r\n.").as_bytes());
+        let wanted = "Your order #1042 has shipped and will arrive on Monday, between nine and noon";
+        let failure = outbox.find().subject(wanted).try_one().unwrap_err();
+
+        let diff = format!("as a diff (< expected, > actual):\n    <{wanted}\n    >{subject}");
+        assert!(failure.plain.ends_with(&diff), "{}", failure.plain);
+        assert!(
+            failure
+                .colored
+                .contains(&format!("{RED}<Your order #1042 has shipped and will arrive on {REVERSE}Monday"))
+        );
+        assert_eq!(strip_ansi(&failure.colored), failure.plain);
+    }
+
     #[test]
     fn colour_is_only_in_the_coloured_rendering() {
         let failure = sample();
@@ -582,7 +633,7 @@ mod tests {
         assert!(!failure.plain.contains('\x1b'), "{}", failure.plain);
         assert!(failure.colored.contains(&format!("{RED}✗{RESET}")));
         assert!(failure.colored.contains(&format!("{GREEN}✓{RESET}")));
-        assert_eq!(ANSI.replace_all(&failure.colored, ""), failure.plain, "the same words either way");
+        assert_eq!(strip_ansi(&failure.colored), failure.plain, "the same words either way");
     }
 
     #[test]

@@ -24,15 +24,31 @@
 //! word that starts with something else and a colon (`foo:bar`) is refused
 //! as an unknown field: quote it to search for it.
 
-use mailtest::{Email, Query, regex};
+use mailtest::{Email, Pattern, Query, regex};
 
 /// The fields a term may name.
 const FIELDS: [&str; 5] = ["from", "to", "subject", "text", "header"];
 
+/// A pattern that finds `value` in any case. The regex engine folds ASCII
+/// case only, so a letter with other cases beyond ASCII (`é`, `Ж`) becomes
+/// a class of its cases (`[éÉ]`).
+fn caseless(value: &str) -> Pattern {
+    let mut source = String::from("(?i)");
+    for c in value.chars() {
+        let (lower, upper): (String, String) = (c.to_lowercase().collect(), c.to_uppercase().collect());
+        if c.is_ascii() || (lower == upper) || lower.chars().count() != 1 || upper.chars().count() != 1 {
+            source.push_str(&regex_lite::escape(c.encode_utf8(&mut [0; 4])));
+        } else {
+            source.push_str(&format!("[{lower}{upper}]"));
+        }
+    }
+    regex(&source)
+}
+
 /// `query` narrowed by every term of `search`.
 pub(crate) fn apply(mut query: Query, search: &str) -> Result<Query, String> {
     for (field, value) in terms(search)? {
-        let pattern = regex(&format!("(?i){}", ::regex::escape(&value)));
+        let pattern = caseless(&value);
         query = match field.as_deref() {
             Some("from") => query.header("From", pattern),
             Some("subject") => query.subject_contains(pattern),
@@ -42,9 +58,7 @@ pub(crate) fn apply(mut query: Query, search: &str) -> Result<Query, String> {
                 query.matching(move |email| recipients(email).any(|r| r.contains(&value)))
             }
             Some("header") => match value.split_once('=') {
-                Some((name, wanted)) => {
-                    query.header(name.trim(), regex(&format!("(?i){}", ::regex::escape(wanted))))
-                }
+                Some((name, wanted)) => query.header(name.trim(), caseless(wanted)),
                 None => query.has_header(value.trim()),
             },
             _ => {
@@ -177,6 +191,11 @@ mod tests {
               X-Tag: a b\r\nContent-Type: text/html\r\n\r\n<p>Your <b>refund</b> is on its way</p>",
         );
         outbox.capture_raw(None, &["bob@example.com"], b"From: bob@example.com\r\nSubject: Hi\r\n\r\nhello");
+        outbox.capture_raw(
+            None,
+            &["zoe@example.com"],
+            "From: caf\u{e9}@example.com\r\nSubject: Caf\u{e9} \u{416}ук [1]\r\n\r\nhi".as_bytes(),
+        );
         let found = |search: &str| -> Vec<u64> {
             apply(outbox.find(), search).unwrap().all().iter().map(|e| e.sequence()).collect()
         };
@@ -191,9 +210,13 @@ mod tests {
             ("header:X-Tag", &[1]),
             ("header:X-Tag=c", &[]),
             ("hello", &[2]),
-            ("example.com", &[1, 2]),
+            ("example.com", &[1, 2, 3]),
             ("from:bob subject:hi", &[2]),
             ("from:bob subject:order", &[]),
+            ("subject:CAFÉ", &[3]),
+            ("subject:\"жУК [1]\"", &[3]),
+            ("from:CAFÉ@", &[3]),
+            ("subject:[", &[3]),
         ];
         for (search, expected) in cases {
             assert_eq!(found(search), *expected, "{search}");

@@ -10,7 +10,7 @@
 
 use std::sync::LazyLock;
 
-use regex::Regex;
+use regex_lite::Regex;
 
 use super::codes::{EMPTY_SUBJECT, RAW_TRANSLATION_KEY, UNRENDERED_PLACEHOLDER};
 use super::context::Context;
@@ -198,7 +198,7 @@ fn find_key(source: &Source<'_>, text: &str, offset: usize, missing: bool, out: 
 
 /// Each placeholder in `text`; a `{0}` right after what a quantifier
 /// follows (`]`, `)`, a letter) is code, not a placeholder.
-fn placeholders(text: &str) -> impl Iterator<Item = regex::Captures<'_>> {
+fn placeholders(text: &str) -> impl Iterator<Item = regex_lite::Captures<'_>> {
     // Captures are costly and most text (every URL of a newsletter) has no
     // placeholder: one cheap test of the whole text first.
     let may = may_hold_placeholder(text.as_bytes()) && PLACEHOLDER.is_match(text);
@@ -229,7 +229,7 @@ fn may_hold_placeholder(bytes: &[u8]) -> bool {
 }
 
 /// The matched text and the syntax it is written in.
-fn which<'t>(found: &regex::Captures<'t>) -> (&'t str, &'static str) {
+fn which<'t>(found: &regex_lite::Captures<'t>) -> (&'t str, &'static str) {
     let whole = found.get(0).expect("group 0 is the match").as_str();
     let syntax = (1..=SYNTAXES.len())
         .find(|group| found.get(*group).is_some())

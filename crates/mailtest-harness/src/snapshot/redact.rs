@@ -4,14 +4,14 @@
 use std::fmt;
 use std::sync::LazyLock;
 
-use regex::Regex;
+use regex_lite::Regex;
 
 /// Your own redactions, applied to the rendered text after the built-in ones:
 /// each pattern, in the order added, replaces every match.
 ///
 /// Use them for values your code generates that the built-in list cannot
 /// know about: tokens in links, order numbers, timestamps in the body. The
-/// replacement is expanded like [`regex::Regex::replace_all`]'s, so `$1` and
+/// replacement is expanded like [`regex_lite::Regex::replace_all`]'s, so `$1` and
 /// `${name}` insert capture groups (write `$$` for a literal `$`).
 ///
 /// ```
@@ -119,8 +119,8 @@ pub(crate) const GENERATED_ID: &str = "[generated-id]";
 /// vary between sends; replacing them everywhere would mangle the text.
 const MIN_SCRUBBED_LEN: usize = 12;
 
-static BOUNDARY_PARAM: LazyLock<regex::bytes::Regex> = LazyLock::new(|| {
-    regex::bytes::Regex::new(r#"(?i)\bboundary\s*=\s*(?:"([^"\r\n]+)"|([^\s;"]+))"#).expect("valid regex")
+static BOUNDARY_PARAM: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r#"(?i)\bboundary\s*=\s*(?:"([^"\r\n]+)"|([^\s;"]+))"#).expect("valid regex")
 });
 
 /// A uuid, a long run of letters and digits mixed, or a long number (a
@@ -147,10 +147,12 @@ fn has_letter_and_digit(run: &str) -> bool {
 /// Every MIME boundary declared anywhere in `raw` (nested messages too),
 /// longest first, that is long enough to be scrubbed safely.
 pub(crate) fn boundaries(raw: &[u8]) -> Vec<String> {
+    // Boundaries are ASCII: reading other bytes lossily changes none of them.
+    let raw = String::from_utf8_lossy(raw);
     let mut found: Vec<String> = BOUNDARY_PARAM
-        .captures_iter(raw)
+        .captures_iter(&raw)
         .filter_map(|caps| caps.get(1).or_else(|| caps.get(2)))
-        .map(|m| String::from_utf8_lossy(m.as_bytes()).into_owned())
+        .map(|m| m.as_str().to_owned())
         .filter(|boundary| boundary.len() >= MIN_SCRUBBED_LEN)
         .collect();
     found.sort_by(|a, b| b.len().cmp(&a.len()).then_with(|| a.cmp(b)));

@@ -4,17 +4,14 @@
 //! mail-parser's message-level assertions can be reached from here.
 
 use std::borrow::Cow;
-use std::sync::LazyLock;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use mail_parser::HeaderValue;
 use mail_parser::parsers::MessageStream;
 
+use super::encoded_word::encoded_words;
 use super::{address, charset};
 use crate::mailbox::Mailbox;
-
-static ENCODED_WORD: LazyLock<regex::Regex> =
-    LazyLock::new(|| regex::Regex::new(r"=\?([^?\s]+)\?[bBqQ]\?[^?\s]*\?=").expect("valid regex"));
 
 /// mail-parser's field parsers end a value at a line end: make sure there is one.
 fn terminated(value: &[u8]) -> Cow<'_, [u8]> {
@@ -26,9 +23,6 @@ fn terminated(value: &[u8]) -> Cow<'_, [u8]> {
         Cow::Owned(owned)
     }
 }
-
-static ENCODED_WORD_BYTES: LazyLock<regex::bytes::Regex> =
-    LazyLock::new(|| regex::bytes::Regex::new(r"(?-u)=\?[^?\s]+\?[bBqQ]\?[^?\s]*\?=").expect("valid regex"));
 
 /// Header bytes for mail-parser: UTF-8 (RFC 6532) when they are valid UTF-8,
 /// else windows-1252 turned into UTF-8, the guess mail clients make for raw
@@ -43,10 +37,10 @@ fn as_utf8(value: &[u8]) -> Cow<'_, [u8]> {
     let windows_1252 = |bytes: &[u8], out: &mut Vec<u8>| {
         out.extend_from_slice(encoding_rs::WINDOWS_1252.decode_without_bom_handling(bytes).0.as_bytes());
     };
-    for word in ENCODED_WORD_BYTES.find_iter(value) {
-        windows_1252(&value[last..word.start()], &mut out);
-        out.extend_from_slice(word.as_bytes());
-        last = word.end();
+    for word in encoded_words(value) {
+        windows_1252(&value[last..word.whole.start], &mut out);
+        out.extend_from_slice(&value[word.whole.clone()]);
+        last = word.whole.end;
     }
     windows_1252(&value[last..], &mut out);
     Cow::Owned(out)
@@ -196,16 +190,17 @@ pub(super) fn undecoded_words(name: &str, raw: &[u8], decoded: &str) -> Vec<Stri
     if !raw.windows(2).any(|w| w == b"=?") {
         return problems;
     }
-    if let Some(word) = ENCODED_WORD.find(decoded) {
-        problems.push(format!("{name}: an RFC 2047 encoded word could not be decoded: {}", word.as_str()));
+    if let Some(word) = encoded_words(decoded.as_bytes()).next() {
+        problems
+            .push(format!("{name}: an RFC 2047 encoded word could not be decoded: {}", &decoded[word.whole]));
     }
     let raw = String::from_utf8_lossy(raw);
-    for word in ENCODED_WORD.captures_iter(&raw) {
-        let label = word[1].split('*').next().unwrap_or_default();
+    for word in encoded_words(raw.as_bytes()) {
+        let label = raw[word.charset].split('*').next().unwrap_or_default();
         if !charset::is_known(label) {
             problems.push(format!(
                 "{name}: the charset {label:?} of an RFC 2047 encoded word is not known: {}",
-                &word[0]
+                &raw[word.whole]
             ));
             break;
         }

@@ -39,6 +39,7 @@ mod address;
 mod block;
 mod charset;
 mod detail;
+mod encoded_word;
 mod fields;
 mod leaf;
 mod select;
