@@ -78,10 +78,7 @@ mod tests {
     fn what_is_not_a_word_is_skipped_and_the_search_goes_on() {
         assert_eq!(words("=??B?x?= =?a?X?b?= =?a b?B?x?= =?a?B?x y?= =?a?B?x?"), []);
         assert_eq!(words("==?=?u?B?eA==?= =?=?u?q?y?="), [("=?u?B?eA==?=", "u"), ("=?u?q?y?=", "u")]);
-        assert_eq!(
-            // Words do not overlap: the `=` that ends one cannot start the next.
-            words("=?utf-8?Q?a?=?utf-8?Q?b?="),
-            [("=?utf-8?Q?a?=", "utf-8")],
-        );
+        // Words do not overlap: the `=` that ends one cannot start the next.
+        assert_eq!(words("=?utf-8?Q?a?=?utf-8?Q?b?="), [("=?utf-8?Q?a?=", "utf-8")]);
     }
 }
