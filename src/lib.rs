@@ -59,7 +59,7 @@
 //!
 //! | feature | default | what it adds |
 //! |---|---|---|
-//! | `harness` | yes | everything a test uses (mailtest-harness: insta, similar, sha2, regex-lite, futures-timer, mail-parser), and mailtest-mailer's `decode`, so the console backend prints decoded mail |
+//! | `harness` | yes | everything a test uses (mailtest-harness: insta, similar, regex-lite, futures-timer, mail-parser), and mailtest-mailer's `decode`, so the console backend prints decoded mail |
 //! | `sink` | yes | [`SmtpSink`] (mailtest-sink): real SMTP on loopback into an outbox, AUTH, limits, failure injection; an event loop on `mio` (plus `socket2` for quick ACKs), no TLS crate, no async runtime |
 //! | `sink-tls` | no | STARTTLS and implicit TLS for [`SmtpSink`] (`starttls()`, `implicit_tls()`, `ca_pem()`), with a certificate made at start: rustls (ring) and rcgen — 20 more crates, ring's C build among them, so off by default |
 //! | `smtp` | no | `SmtpBackend`: `EMAIL_BACKEND=smtp` really sends (lettre's `smtp-transport` + `rustls-tls`: rustls, ring, webpki roots); with `tokio`, `AsyncSmtpBackend` |

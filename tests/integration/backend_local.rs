@@ -298,31 +298,6 @@ fn close_runs_when_the_last_clone_drops() {
     assert_eq!(*log.lock().unwrap(), ["open", "close"]);
 }
 
-/// Without the feature (`cargo test --no-default-features`, run by `.ci/run`):
-/// in a test process, turning `smtp` on would not make the send happen, so
-/// the refusal is what it says; a mailer that bypasses capture (a test of
-/// the backend itself) is told which feature it lacks.
-#[cfg(not(feature = "smtp"))]
-#[test]
-fn smtp_without_its_feature_is_refused_in_a_test_and_names_the_feature_when_bypassing() {
-    let _gate = mailtest::capture(); // no global capture beside this test; the sends run on another thread
-    let mailer = Mailer::from_settings(&Settings::default()).unwrap();
-
-    let (refused, bypassing) = std::thread::spawn(move || {
-        (mailer.send_messages(&[simple("Hi")]), mailer.bypass_capture().send_messages(&[simple("Hi")]))
-    })
-    .join()
-    .unwrap();
-
-    let err = refused.unwrap_err();
-    assert!(
-        matches!(&err, Error::NoOutbox { prevented: Some(server), .. } if server == "localhost:25"),
-        "{err:?}"
-    );
-    let err = bypassing.unwrap_err();
-    assert!(matches!(&err, Error::FeatureRequired { feature, .. } if feature == "smtp"), "{err:?}");
-}
-
 #[test]
 fn html_alternative_parts_render_on_the_console() {
     let buffer = Buffer::default();

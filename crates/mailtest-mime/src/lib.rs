@@ -128,6 +128,7 @@ mod mailbox;
 mod parse;
 mod parts;
 mod presentation;
+mod sha256;
 pub mod url;
 
 pub use contain::contain_panics;

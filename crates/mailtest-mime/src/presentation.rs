@@ -6,8 +6,6 @@
 use std::borrow::Cow;
 use std::fmt::Write as _;
 
-use sha2::{Digest, Sha256};
-
 use crate::{Attachment, Decoded, Detail, Header, Mailbox, MimePart};
 
 /// What a reader of one email sees: the envelope, the addresses, the
@@ -255,7 +253,7 @@ impl<'a> Presentation<'a> {
 /// assert_eq!(mailtest_mime::sha256_prefix(b"PNG", 16), "796120837694d3f3");
 /// ```
 pub fn sha256_prefix(content: &[u8], digits: usize) -> String {
-    let digest = Sha256::digest(content);
+    let digest = crate::sha256::sha256(content);
     let mut hex = String::with_capacity(64);
     for byte in digest {
         let _ = write!(hex, "{byte:02x}");

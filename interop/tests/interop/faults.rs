@@ -6,6 +6,7 @@
 //! the same class of error and reply code from aiosmtpd, from the sink and
 //! (the `Mailer`) from a capture, and the same message is stored.
 
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
 use lettre::Transport;
@@ -55,6 +56,28 @@ fn cases() -> Vec<Case> {
         cases.push(case(Fault::timeout(stage), format!("timeout:{}", stage_name(stage))));
     }
     cases
+}
+
+/// How many cases run at once. Each case waits on two servers (a Python
+/// process among them) far more than it computes, so a few in parallel
+/// finish in a fraction of the time; few enough that a 2-core machine
+/// answers every one well inside the clients' 1 s timeout.
+const CASES_AT_ONCE: usize = 3;
+
+/// Runs `check` on every case, [`CASES_AT_ONCE`] at a time, each on a
+/// thread of its own (so each capture is its own). A failing case fails the
+/// test with its own message once the others have run.
+fn each_case(cases: Vec<Case>, check: impl Fn(&Case) + Sync) {
+    let next = AtomicUsize::new(0);
+    std::thread::scope(|scope| {
+        for _ in 0..CASES_AT_ONCE {
+            scope.spawn(|| {
+                while let Some(case) = cases.get(next.fetch_add(1, Ordering::Relaxed)) {
+                    check(case);
+                }
+            });
+        }
+    });
 }
 
 /// What an application can tell about a mailtest error.
@@ -161,7 +184,8 @@ fn assert_aiosmtpd_stored(server: &Aiosmtpd, stored: bool, what: &str) {
 fn lettre_gets_the_same_error_from_the_sink_as_from_aiosmtpd() {
     // lettre's transport without mailtest's settings: STARTTLS needs a TLS
     // configuration the mailers' cases below cover.
-    for case in cases().into_iter().filter(|case| !case.fault.to_string().contains("STARTTLS")) {
+    let cases = cases().into_iter().filter(|case| !case.fault.to_string().contains("STARTTLS")).collect();
+    each_case(cases, |case| {
         let what = case.fault.to_string();
         let send = |port: u16| {
             let builder = lettre::SmtpTransport::builder_dangerous("127.0.0.1")
@@ -174,21 +198,21 @@ fn lettre_gets_the_same_error_from_the_sink_as_from_aiosmtpd() {
             };
             lettre_seen(builder.build().send(&receipt()))
         };
-        let (sink, aiosmtpd) = (sink(&case.fault), aiosmtpd(&case));
+        let (sink, aiosmtpd) = (sink(&case.fault), aiosmtpd(case));
 
         let from_aiosmtpd = send(aiosmtpd.port);
         assert!(!from_aiosmtpd.starts_with("sent"), "{what}: aiosmtpd accepted the message");
         assert_eq!(send(sink.port()), from_aiosmtpd, "{what}");
         assert_eq!(sink.outbox().len(), usize::from(case.stored), "{what}");
         assert_aiosmtpd_stored(&aiosmtpd, case.stored, &what);
-    }
+    });
 }
 
 #[test]
 fn a_mailer_gets_the_same_from_aiosmtpd_the_sink_and_a_capture() {
-    for case in cases() {
+    each_case(cases(), |case| {
         let what = case.fault.to_string();
-        let (sink, aiosmtpd) = (sink(&case.fault), aiosmtpd(&case));
+        let (sink, aiosmtpd) = (sink(&case.fault), aiosmtpd(case));
         let send = |port: u16| {
             let mailer = Mailer::from_settings(&settings(port, &case.fault)).unwrap().bypass_capture();
             seen(mailer.send(&receipt()))
@@ -209,23 +233,29 @@ fn a_mailer_gets_the_same_from_aiosmtpd_the_sink_and_a_capture() {
         assert_eq!(class(captured), class(from_aiosmtpd), "capture, {what}");
         assert_eq!(sink.outbox().len(), usize::from(case.stored), "{what}");
         assert_aiosmtpd_stored(&aiosmtpd, case.stored, &what);
-    }
+    });
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn an_async_mailer_gets_the_same_from_aiosmtpd_and_the_sink() {
-    for case in cases() {
+/// Each case on a multi-thread runtime of its own, as an app's would be.
+#[test]
+fn an_async_mailer_gets_the_same_from_aiosmtpd_and_the_sink() {
+    each_case(cases(), |case| {
         let what = case.fault.to_string();
-        let (sink, aiosmtpd) = (sink(&case.fault), aiosmtpd(&case));
-        let send = async |port: u16| {
-            let mailer = AsyncMailer::from_settings(&settings(port, &case.fault)).unwrap().bypass_capture();
-            seen(mailer.send(receipt()).await)
+        let (sink, aiosmtpd) = (sink(&case.fault), aiosmtpd(case));
+        let send = |port: u16| {
+            let runtime =
+                tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().unwrap();
+            runtime.block_on(async {
+                let mailer =
+                    AsyncMailer::from_settings(&settings(port, &case.fault)).unwrap().bypass_capture();
+                seen(mailer.send(receipt()).await)
+            })
         };
 
-        let from_aiosmtpd = send(aiosmtpd.port).await;
+        let from_aiosmtpd = send(aiosmtpd.port);
         assert!(from_aiosmtpd.is_some(), "{what}: aiosmtpd accepted the message");
-        assert_eq!(send(sink.port()).await, from_aiosmtpd, "sink, {what}");
+        assert_eq!(send(sink.port()), from_aiosmtpd, "sink, {what}");
         assert_eq!(sink.outbox().len(), usize::from(case.stored), "{what}");
         assert_aiosmtpd_stored(&aiosmtpd, case.stored, &what);
-    }
+    });
 }
