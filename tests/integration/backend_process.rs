@@ -5,9 +5,11 @@
 //! production program, which depends on the mailer alone. Integration tests
 //! get no `CARGO_BIN_EXE_` path for examples, so the test builds it with
 //! `cargo build -p mailtest-mailer --example send_with_env` into this test's
-//! own target directory, with the same features (a no-op when `cargo test`
-//! already built the examples, a link step otherwise) — the way `escargot`
-//! does it.
+//! own target directory, with the same features — the way `escargot` does
+//! it. When every feature of mailtest is on, as in `.ci/run`'s
+//! `cargo test --workspace --all-features`, it asks for that build, which
+//! the run has made already: a no-op, where another feature set would
+//! rebuild lettre and the crates above it.
 //! A `[[bin]]` would get a path for free but would be installed with the
 //! crate; an example is not.
 
@@ -30,13 +32,19 @@ pub(crate) fn build_example(name: &str) -> PathBuf {
     let test_exe = std::env::current_exe().unwrap();
     let profile_dir = test_exe.parent().and_then(|deps| deps.parent()).unwrap().to_owned();
     let target_dir = profile_dir.parent().unwrap();
-    let mut features = Vec::new();
-    if cfg!(feature = "smtp") {
-        features.push("smtp");
-    }
-    if cfg!(feature = "tokio") {
-        features.push("tokio");
-    }
+    let selection: Vec<String> =
+        if cfg!(all(feature = "smtp", feature = "tokio", feature = "dkim", feature = "sink-tls")) {
+            vec!["--workspace".into(), "--all-features".into()]
+        } else {
+            let mut features = Vec::new();
+            if cfg!(feature = "smtp") {
+                features.push("smtp");
+            }
+            if cfg!(feature = "tokio") {
+                features.push("tokio");
+            }
+            vec!["-p".into(), "mailtest-mailer".into(), format!("--features={}", features.join(","))]
+        };
     let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
     let mut command = Command::new(cargo);
     // What cargo set for this test's package (CARGO_MANIFEST_DIR, CARGO_PKG_*, ...) must
@@ -51,8 +59,8 @@ pub(crate) fn build_example(name: &str) -> PathBuf {
         }
     }
     let output = command
-        .args(["build", "--quiet", "-p", "mailtest-mailer", "--example", name])
-        .arg(format!("--features={}", features.join(",")))
+        .args(["build", "--quiet", "--example", name])
+        .args(&selection)
         .arg("--target-dir")
         .arg(target_dir)
         .current_dir(env!("CARGO_MANIFEST_DIR"))
