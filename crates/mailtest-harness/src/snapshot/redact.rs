@@ -119,10 +119,6 @@ pub(crate) const GENERATED_ID: &str = "[generated-id]";
 /// vary between sends; replacing them everywhere would mangle the text.
 const MIN_SCRUBBED_LEN: usize = 12;
 
-static BOUNDARY_PARAM: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r#"(?i)\bboundary\s*=\s*(?:"([^"\r\n]+)"|([^\s;"]+))"#).expect("valid regex")
-});
-
 /// A uuid, a long run of letters and digits mixed, or a long number (a
 /// timestamp): how generated ids look. Hand-made ones (`order-42`) do not.
 static GENERATED: LazyLock<Regex> = LazyLock::new(|| {
@@ -147,17 +143,44 @@ fn has_letter_and_digit(run: &str) -> bool {
 /// Every MIME boundary declared anywhere in `raw` (nested messages too),
 /// longest first, that is long enough to be scrubbed safely.
 pub(crate) fn boundaries(raw: &[u8]) -> Vec<String> {
-    // Boundaries are ASCII: reading other bytes lossily changes none of them.
-    let raw = String::from_utf8_lossy(raw);
-    let mut found: Vec<String> = BOUNDARY_PARAM
-        .captures_iter(&raw)
-        .filter_map(|caps| caps.get(1).or_else(|| caps.get(2)))
-        .map(|m| m.as_str().to_owned())
+    let mut found: Vec<String> = boundary_params(raw)
+        .map(|value| String::from_utf8_lossy(value).into_owned())
         .filter(|boundary| boundary.len() >= MIN_SCRUBBED_LEN)
         .collect();
     found.sort_by(|a, b| b.len().cmp(&a.len()).then_with(|| a.cmp(b)));
     found.dedup();
     found
+}
+
+/// The value of each `boundary=` parameter in `raw`, quoted (`"…"`, on one
+/// line) or not (up to white space, `;` or `"`); the name in any case, as a
+/// word of its own. Scanned by hand: a regex engine would walk every byte of
+/// a large message, and `boundary` is rare.
+fn boundary_params(raw: &[u8]) -> impl Iterator<Item = &[u8]> {
+    const NAME: &[u8] = b"boundary";
+    let is_word = |b: u8| b.is_ascii_alphanumeric() || b == b'_';
+    let space = |from: usize| from + raw[from..].iter().take_while(|b| b.is_ascii_whitespace()).count();
+    memchr::memchr2_iter(b'b', b'B', raw).filter_map(move |at| {
+        let name = raw.get(at..at + NAME.len())?;
+        if !name.eq_ignore_ascii_case(NAME) || (at > 0 && is_word(raw[at - 1])) {
+            return None;
+        }
+        let equals = space(at + NAME.len());
+        if raw.get(equals) != Some(&b'=') {
+            return None;
+        }
+        let start = space(equals + 1);
+        if raw.get(start) == Some(&b'"') {
+            let len = raw[start + 1..].iter().take_while(|b| !matches!(b, b'"' | b'\r' | b'\n')).count();
+            (len > 0 && raw.get(start + 1 + len) == Some(&b'"')).then(|| &raw[start + 1..start + 1 + len])
+        } else {
+            let len = raw[start..]
+                .iter()
+                .take_while(|b| !(b.is_ascii_whitespace() || matches!(b, b';' | b'"')))
+                .count();
+            (len > 0).then(|| &raw[start..start + len])
+        }
+    })
 }
 
 /// Replaces each volatile value in `text` with its label; longer values
@@ -202,6 +225,14 @@ mod tests {
             --AbCdEfGhIjKlMnOp\r\nContent-Type: multipart/alternative; BOUNDARY=qrstuvwxyz0123456789\r\n\
             \r\n--b\r\nContent-Type: multipart/related; boundary=b\r\n";
         assert_eq!(boundaries(raw), ["qrstuvwxyz0123456789", "AbCdEfGhIjKlMnOp"]);
+    }
+
+    #[test]
+    fn a_boundary_parameter_is_a_word_of_its_own_with_a_value() {
+        let raw = b"X: databoundary=aaaaaaaaaaaaaaaa; boundary =\r\n\t\"bbbbbbbbbbbbbbbb\"\r\n\
+            boundary=\"cccccccccccc\r\ncccc\" boundary= ; Boundary=\"\" boundary:dddddddddddddddd\r\n\
+            boundary=\xff\xfeeeeeeeeeeeeeeeeee;x";
+        assert_eq!(boundaries(raw), ["\u{fffd}\u{fffd}eeeeeeeeeeeeeeeee", "bbbbbbbbbbbbbbbb"]);
     }
 
     #[test]
