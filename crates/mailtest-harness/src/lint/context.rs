@@ -9,6 +9,7 @@ use super::source::Source;
 use crate::email::Email;
 use crate::lint::diagnostic::Location;
 use mailtest_mime::html::Document;
+use mailtest_mime::url::Url;
 
 pub(crate) struct Context<'a> {
     pub(crate) email: &'a Email,
@@ -22,9 +23,9 @@ pub(crate) struct Context<'a> {
     pub(crate) markup: Option<Markup<'a>>,
     /// The decoded text body, if the email has one.
     pub(crate) text: Option<Source<'a>>,
-    /// The text body's URLs with their offsets, found once for the rules
-    /// that read them.
-    pub(crate) text_urls: Vec<(usize, &'a str)>,
+    /// The text body's URLs with their offsets, found (and parsed) once
+    /// for the rules that read them.
+    pub(crate) text_urls: Vec<(usize, &'a str, Url<'a>)>,
 }
 
 impl<'a> Context<'a> {
@@ -45,7 +46,10 @@ impl<'a> Context<'a> {
             markup,
             html,
             text: email.text().map(|text| Source::new("text/plain", text.as_bytes())),
-            text_urls: email.text().map(|text| mailtest_mime::text_urls(text).collect()).unwrap_or_default(),
+            text_urls: email
+                .text()
+                .map(|text| mailtest_mime::parsed_text_urls(text).collect())
+                .unwrap_or_default(),
         }
     }
 

@@ -31,15 +31,16 @@ pub(crate) fn check(cx: &Context<'_>, out: &mut Vec<Lint>) {
             let used = if found.image { Use::Image } else { Use::Link };
             let url = &*found.url;
             let shown = || format!("<{} {}=\"{}\">", found.tag, found.attr, shorten(url));
-            if let Some((lint, label)) = judge(cx.config, used, url, &shown) {
+            if let Some((lint, label)) = judge(cx.config, used, url, Url::parse(url).as_ref(), &shown) {
                 out.push(lint.at(source.locate(found.span.clone(), Some(label))));
             }
         }
     }
     if let Some(source) = &cx.text {
-        for &(offset, url) in &cx.text_urls {
+        for (offset, url, parsed) in &cx.text_urls {
+            let (offset, url) = (*offset, *url);
             let shown = || format!("the link `{}`", shorten(url));
-            if let Some((lint, label)) = judge(cx.config, Use::Link, url, &shown) {
+            if let Some((lint, label)) = judge(cx.config, Use::Link, url, Some(parsed), &shown) {
                 out.push(lint.at(source.locate(offset..offset + url.len(), Some(label))));
             }
         }
@@ -47,8 +48,15 @@ pub(crate) fn check(cx: &Context<'_>, out: &mut Vec<Lint>) {
 }
 
 /// The lint for one URL, and the words under its marks; `None` when fine.
-/// `shown` names the URL in a message, computed only for a lint.
-fn judge(config: &LintConfig, used: Use, url: &str, shown: &dyn Fn() -> String) -> Option<(Lint, String)> {
+/// `parsed` is `Url::parse(url)`, parsed where the URL was found; `shown`
+/// names the URL in a message, computed only for a lint.
+fn judge(
+    config: &LintConfig,
+    used: Use,
+    url: &str,
+    parsed: Option<&Url<'_>>,
+    shown: &dyn Fn() -> String,
+) -> Option<(Lint, String)> {
     let on_base = |reference: &str| config.base_urls().first().map(|base| base.join(reference));
     // A URL with template syntax in it is `unrendered-placeholder`'s: one
     // mistake, one lint.
@@ -72,7 +80,7 @@ fn judge(config: &LintConfig, used: Use, url: &str, shown: &dyn Fn() -> String) 
             "no scheme".to_owned(),
         ));
     }
-    let Some(parsed) = Url::parse(url) else {
+    let Some(parsed) = parsed else {
         let lint = Lint::error(
             RELATIVE_URL,
             format!("{} is a relative URL: a mail client has no page to resolve it against", shown()),
@@ -119,7 +127,7 @@ fn judge(config: &LintConfig, used: Use, url: &str, shown: &dyn Fn() -> String) 
     let bases = config.base_urls();
     if used == Use::Link && !bases.is_empty() && !bases.iter().any(|base| parsed.is_under(base)) {
         let listed: Vec<String> = bases.iter().map(ToString::to_string).collect();
-        let base = nearest_base(bases, &parsed);
+        let base = nearest_base(bases, parsed);
         return Some((
             Lint::error(OFF_BASE_URL, format!("{} is not under the base URL", shown()))
                 .with_note(format!("links must start with {} (`LintConfig::base_url`)", listed.join(" or ")))
@@ -199,7 +207,8 @@ mod tests {
     use super::*;
 
     fn code(config: &LintConfig, used: Use, url: &str) -> Option<String> {
-        judge(config, used, url, &|| "x".to_owned()).map(|(lint, _)| lint.code().to_owned())
+        judge(config, used, url, Url::parse(url).as_ref(), &|| "x".to_owned())
+            .map(|(lint, _)| lint.code().to_owned())
     }
 
     #[test]
@@ -237,7 +246,11 @@ mod tests {
     fn candidates_put_the_path_on_the_base() {
         let based = LintConfig::new().base_url("https://app.example.com");
         let help = |url: &str| {
-            judge(&based, Use::Link, url, &|| "x".to_owned()).unwrap().0.help().map(str::to_owned)
+            judge(&based, Use::Link, url, Url::parse(url).as_ref(), &|| "x".to_owned())
+                .unwrap()
+                .0
+                .help()
+                .map(str::to_owned)
         };
         assert_eq!(help("/reset?t=1").as_deref(), Some("did you mean `https://app.example.com/reset?t=1`?"));
         assert_eq!(

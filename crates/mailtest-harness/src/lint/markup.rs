@@ -11,15 +11,34 @@ use std::borrow::Cow;
 use std::ops::Range;
 
 use super::style::{Color, Declarations};
-use mailtest_mime::html::{Document, Element, Kind, Node};
+use mailtest_mime::html::{Attr, Document, Element, Kind, Node};
 
 /// Elements with no end tag: never pushed on the open-element stack.
-const VOID: [&[u8]; 14] = [
-    b"area", b"base", b"br", b"col", b"embed", b"hr", b"img", b"input", b"link", b"meta", b"source",
-    b"track", b"wbr", b"param",
-];
+/// (A `match`, not a list searched: it runs on every tag.)
+fn is_void(name: &[u8]) -> bool {
+    matches!(
+        name,
+        b"area"
+            | b"base"
+            | b"br"
+            | b"col"
+            | b"embed"
+            | b"hr"
+            | b"img"
+            | b"input"
+            | b"link"
+            | b"meta"
+            | b"source"
+            | b"track"
+            | b"wbr"
+            | b"param"
+    )
+}
+
 /// Elements whose text is code shown as such, never template output.
-const QUOTING: [&[u8]; 6] = [b"pre", b"code", b"kbd", b"samp", b"tt", b"xmp"];
+fn is_quoting(name: &[u8]) -> bool {
+    matches!(name, b"pre" | b"code" | b"kbd" | b"samp" | b"tt" | b"xmp")
+}
 
 /// A piece of text a reader sees, as written (character references not
 /// decoded), with the presentation it has.
@@ -70,6 +89,15 @@ pub(crate) struct Link<'a> {
     pub(crate) label: Option<String>,
 }
 
+/// An `<img>`, Outlook's conditional markup included, with its first
+/// `alt` and `src`.
+pub(crate) struct Image<'a> {
+    /// Where `<img` is.
+    pub(crate) tag: Range<usize>,
+    pub(crate) alt: Option<Attr<'a>>,
+    pub(crate) src: Option<Attr<'a>>,
+}
+
 /// A `<table>` and whether anything in it says it holds data.
 pub(crate) struct Table {
     pub(crate) tag: Range<usize>,
@@ -90,6 +118,8 @@ pub(crate) struct Markup<'a> {
     /// Every URL, in document order, its references decoded once for
     /// every rule.
     pub(crate) urls: Vec<UrlAttr<'a>>,
+    /// Every `<img>`, for the image rules (no second walk over the tags).
+    pub(crate) images: Vec<Image<'a>>,
     /// (level, where `<hN` is).
     pub(crate) headings: Vec<(u8, Range<usize>)>,
     pub(crate) tables: Vec<Table>,
@@ -130,9 +160,11 @@ impl<'a> Markup<'a> {
         let doc = Document::parse_visiting(html, |node| {
             let token = match node {
                 Node::Element(element) => {
-                    let first_url = markup.urls(element);
+                    let mut tag_buffer = [0; 16];
+                    let tag_name = lower(element.tag.name(), &mut tag_buffer);
+                    let first_url = markup.urls(element, tag_name);
                     if !in_conditional {
-                        markup.start(element, first_url, &mut stack);
+                        markup.start(element, tag_name, first_url, &mut stack);
                     }
                     return;
                 }
@@ -163,15 +195,26 @@ impl<'a> Markup<'a> {
         (doc, markup)
     }
 
-    /// The URLs of `element`'s attributes; where they start in `urls`.
-    fn urls(&mut self, element: Element<'_, 'a>) -> usize {
+    /// The URLs of `element`'s attributes (`tag_name` its name, lower
+    /// case), and the image it is; where its URLs start in `urls`. Read
+    /// everywhere, Outlook's conditional markup included.
+    fn urls(&mut self, element: Element<'_, 'a>, tag_name: &[u8]) -> usize {
         let first = self.urls.len();
         let tag = element.tag;
+        let img = tag_name == b"img";
+        if img {
+            self.images.push(Image {
+                tag: tag.name_span(),
+                alt: element.attr("alt").cloned(),
+                src: element.attr("src").cloned(),
+            });
+        }
+        let linked = matches!(tag_name, b"a" | b"area");
         for attr in element.attrs {
             let is = |name: &str| attr.name.eq_ignore_ascii_case(name);
-            let image = if is("href") && (tag.is("a") || tag.is("area")) {
+            let image = if linked && is("href") {
                 false
-            } else if (is("src") && tag.is("img")) || is("background") {
+            } else if (img && is("src")) || is("background") {
                 true
             } else {
                 continue;
@@ -184,12 +227,17 @@ impl<'a> Markup<'a> {
         first
     }
 
-    fn start(&mut self, element: Element<'_, 'a>, first_url: usize, stack: &mut Vec<Open<'a>>) {
+    /// What `element` (`tag_name` its name, lower case) sets for what is
+    /// inside it. Names are compared lower-cased into a buffer, once: a
+    /// newsletter has hundreds of tags, each with attributes.
+    fn start(
+        &mut self,
+        element: Element<'_, 'a>,
+        tag_name: &[u8],
+        first_url: usize,
+        stack: &mut Vec<Open<'a>>,
+    ) {
         let tag = element.tag;
-        // Names compared once, lower-cased into a buffer: a newsletter has
-        // hundreds of tags, each with attributes, and this runs on each.
-        let mut tag_buffer = [0; 16];
-        let tag_name = lower(tag.name(), &mut tag_buffer);
         let heading = match tag_name {
             [b'h', digit @ b'1'..=b'6'] => Some(digit - b'0'),
             _ => None,
@@ -197,7 +245,7 @@ impl<'a> Markup<'a> {
         let parent = stack.last();
         let mut open = Open {
             name: tag.name(),
-            quoted: parent.is_some_and(|p| p.quoted) || QUOTING.contains(&tag_name),
+            quoted: parent.is_some_and(|p| p.quoted) || is_quoting(tag_name),
             hidden: parent.is_some_and(|p| p.hidden),
             color: parent.and_then(|p| p.color),
             background: parent.and_then(|p| p.background),
@@ -288,7 +336,7 @@ impl<'a> Markup<'a> {
         {
             table.data = true;
         }
-        if !VOID.contains(&tag_name) && !tag.is_self_closing() {
+        if !is_void(tag_name) && !tag.is_self_closing() {
             stack.push(open);
         }
     }
