@@ -201,7 +201,8 @@ fn text_alternative(cx: &Context<'_>, markup: &Markup<'_>, out: &mut Vec<Lint>) 
     // The same page will do: a text link often drops the HTML's tracking
     // parameters. The text's pages are read once, not searched per link.
     fn page(url: &str) -> &str {
-        url.split(['?', '#']).next().unwrap_or(url).trim_end_matches('/')
+        let end = url.bytes().position(|b| b == b'?' || b == b'#').unwrap_or(url.len());
+        url[..end].trim_end_matches('/')
     }
     let mut in_text: Vec<&str> = cx.text_urls.iter().map(|&(_, url, _)| page(url)).collect();
     in_text.sort_unstable();

@@ -5,6 +5,7 @@
 use super::config::LintConfig;
 use super::headers::{Field, Headers};
 use super::markup::Markup;
+use super::openers::Openers;
 use super::source::Source;
 use crate::email::Email;
 use crate::lint::diagnostic::Location;
@@ -26,6 +27,10 @@ pub(crate) struct Context<'a> {
     /// The text body's URLs with their offsets, found (and parsed) once
     /// for the rules that read them.
     pub(crate) text_urls: Vec<(usize, &'a str, Url<'a>)>,
+    /// Where template syntax may open in the HTML and in the text body,
+    /// found once for the texts, attributes and URLs of each.
+    pub(crate) html_openers: Openers,
+    pub(crate) text_openers: Openers,
 }
 
 impl<'a> Context<'a> {
@@ -50,6 +55,8 @@ impl<'a> Context<'a> {
                 .text()
                 .map(|text| mailtest_mime::parsed_text_urls(text).collect())
                 .unwrap_or_default(),
+            html_openers: email.html().map(|html| Openers::find(html.as_bytes())).unwrap_or_default(),
+            text_openers: email.text().map(|text| Openers::find(text.as_bytes())).unwrap_or_default(),
         }
     }
 

@@ -201,29 +201,36 @@ impl<'a> Markup<'a> {
     fn urls(&mut self, element: Element<'_, 'a>, tag_name: &[u8]) -> usize {
         let first = self.urls.len();
         let tag = element.tag;
-        let img = tag_name == b"img";
-        if img {
-            self.images.push(Image {
-                tag: tag.name_span(),
-                alt: element.attr("alt").cloned(),
-                src: element.attr("src").cloned(),
-            });
-        }
         let linked = matches!(tag_name, b"a" | b"area");
+        let mut image = (tag_name == b"img").then(|| Image { tag: tag.name_span(), alt: None, src: None });
         for attr in element.attrs {
-            let is = |name: &str| attr.name.eq_ignore_ascii_case(name);
-            let image = if linked && is("href") {
-                false
-            } else if (img && is("src")) || is("background") {
-                true
-            } else {
-                continue;
+            let mut attr_buffer = [0; 16];
+            let name = lower(attr.name, &mut attr_buffer);
+            if let Some(image) = &mut image {
+                match name {
+                    b"alt" if image.alt.is_none() => image.alt = Some(attr.clone()),
+                    b"src" if image.src.is_none() => image.src = Some(attr.clone()),
+                    _ => {}
+                }
+            }
+            let loaded = match name {
+                b"href" if linked => false,
+                b"src" if image.is_some() => true,
+                b"background" => true,
+                _ => continue,
             };
             let url = attr
                 .value
                 .map_or(Cow::Borrowed(""), |value| trimmed(mailtest_mime::html::decode_entities(value)));
-            self.urls.push(UrlAttr { image, tag: tag.name(), attr: attr.name, url, span: attr.span.clone() });
+            self.urls.push(UrlAttr {
+                image: loaded,
+                tag: tag.name(),
+                attr: attr.name,
+                url,
+                span: attr.span.clone(),
+            });
         }
+        self.images.extend(image);
         first
     }
 
@@ -371,6 +378,7 @@ impl<'a> Markup<'a> {
         let top = stack.last();
         if let Some(link) = top.and_then(|top| top.link).and_then(|at| self.links.get_mut(at)) {
             let decoded = mailtest_mime::html::decode_entities(text);
+            link.text.reserve(decoded.len() + 1);
             for word in decoded.split_whitespace() {
                 if !link.text.is_empty() {
                     link.text.push(' ');
