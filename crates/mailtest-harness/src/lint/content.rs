@@ -154,7 +154,7 @@ fn says_translation(text: &str) -> bool {
 /// URL to this one). `may_open`: whether an opener is in it (see
 /// [`Openers`]).
 pub(crate) fn has_placeholder(text: &str, may_open: bool) -> bool {
-    placeholders(text, may_open).next().is_some()
+    may_open && placeholders(text, true).next().is_some()
 }
 
 /// Placeholders, then (where there is none) a raw key, in a text at `offset`.
@@ -177,8 +177,11 @@ fn scan(
 
 /// The placeholders of `text`, at `offset` of a part whose openers are `openers`.
 fn find_placeholders(source: &Source<'_>, text: &str, offset: usize, openers: &Openers, out: &mut Vec<Lint>) {
-    let may_open = openers.any_in(&(offset..offset + text.len()));
-    for found in placeholders(text, may_open) {
+    // Most texts have no opener: not even the (empty) search is set up.
+    if !openers.any_in(&(offset..offset + text.len())) {
+        return;
+    }
+    for found in placeholders(text, true) {
         let whole = found.get(0).expect("group 0 is the match");
         let (matched, syntax) = which(&found);
         let span = offset + whole.start()..offset + whole.end();
