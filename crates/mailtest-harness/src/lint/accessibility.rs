@@ -118,7 +118,7 @@ fn lang(source: &Source<'_>, doc: &Document<'_>, out: &mut Vec<Lint>) {
 fn links(source: &Source<'_>, markup: &Markup<'_>, out: &mut Vec<Lint>) {
     for link in &markup.links {
         // Named only in a lint: most links are fine.
-        let href = || short(&link.href);
+        let href = || short(link.href(markup));
         let at = |label: &str| source.locate(link.tag.clone(), Some(label.to_owned()));
         if !link.text.is_empty() || link.label.is_some() {
             // The vague phrases are short: a longer text is none of them.
@@ -208,7 +208,7 @@ fn text_alternative(cx: &Context<'_>, markup: &Markup<'_>, out: &mut Vec<Lint>) 
     in_text.sort_unstable();
     let mut missing: Vec<&str> = Vec::new();
     for link in &markup.links {
-        let href = &*link.href;
+        let href = link.href(markup);
         let web = href.get(..8).is_some_and(|s| s.eq_ignore_ascii_case("https://"))
             || href.get(..7).is_some_and(|s| s.eq_ignore_ascii_case("http://"));
         if web

@@ -76,11 +76,11 @@ pub(crate) struct UrlAttr<'a> {
 }
 
 /// An `<a href>` and what it shows.
-pub(crate) struct Link<'a> {
+pub(crate) struct Link {
     /// Where `<a` is.
     pub(crate) tag: Range<usize>,
-    /// Decoded and trimmed.
-    pub(crate) href: Cow<'a, str>,
+    /// Where its `href` is in [`Markup::urls`] (decoded and trimmed there).
+    href: usize,
     /// Its visible text, decoded, white space folded.
     pub(crate) text: String,
     /// The `alt` of each image in it (`None`: no alt at all).
@@ -96,6 +96,13 @@ pub(crate) struct Image<'a> {
     pub(crate) tag: Range<usize>,
     pub(crate) alt: Option<Attr<'a>>,
     pub(crate) src: Option<Attr<'a>>,
+}
+
+impl Link {
+    /// The `href`, decoded and trimmed.
+    pub(crate) fn href<'m>(&self, markup: &'m Markup<'_>) -> &'m str {
+        markup.urls.get(self.href).map_or("", |url| &url.url)
+    }
 }
 
 /// A `<table>` and whether anything in it says it holds data.
@@ -114,7 +121,7 @@ pub(crate) struct Markup<'a> {
     /// Attribute values a reader sees or follows (`alt`, `title`, `href`, …),
     /// with their spans: where a placeholder can hide.
     pub(crate) attrs: Vec<(&'a str, &'a str, Range<usize>)>,
-    pub(crate) links: Vec<Link<'a>>,
+    pub(crate) links: Vec<Link>,
     /// Every URL, in document order, its references decoded once for
     /// every rule.
     pub(crate) urls: Vec<UrlAttr<'a>>,
@@ -316,8 +323,8 @@ impl<'a> Markup<'a> {
             // Decoded already, with the element's URLs.
             let href = self.urls[first_url..]
                 .iter()
-                .find(|url| url.span == href.span)
-                .map_or(Cow::Borrowed(""), |url| url.url.clone());
+                .position(|url| url.span == href.span)
+                .map_or(usize::MAX, |at| first_url + at);
             self.links.push(Link {
                 tag: tag.name_span(),
                 href,
