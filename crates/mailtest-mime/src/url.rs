@@ -51,10 +51,12 @@ impl<'a> Url<'a> {
         let Some(authority_and_rest) = after.strip_prefix("//") else {
             return Some(Url { scheme, host: Cow::Borrowed(""), port: None, rest: Cow::Borrowed(after) });
         };
-        // One pass over the authority: where it ends, and its last `@`.
+        // One pass over the authority: where it ends, its last `@`, and
+        // whether anything in it needs decoding or lower-casing (rarely).
         let bytes = authority_and_rest.as_bytes();
         let mut end = bytes.len();
         let mut at_sign = None;
+        let mut plain = true;
         for (index, &byte) in bytes.iter().enumerate() {
             match byte {
                 b'/' | b'?' | b'#' | b'\\' => {
@@ -62,6 +64,7 @@ impl<'a> Url<'a> {
                     break;
                 }
                 b'@' => at_sign = Some(index),
+                b'%' | b'A'..=b'Z' => plain = false,
                 _ => {}
             }
         }
@@ -70,7 +73,7 @@ impl<'a> Url<'a> {
         let (host, port) = split_port(host_port);
         Some(Url {
             scheme,
-            host: lower(percent_decode(host)),
+            host: if plain { Cow::Borrowed(host) } else { lower(percent_decode(host)) },
             port: port.map(Cow::Borrowed),
             rest: Cow::Borrowed(rest),
         })
