@@ -297,7 +297,7 @@ mod tests {
             let text = format!("Hi {form} there");
             assert!(has_placeholder(&text, may_open(text.as_bytes())), "{form}");
         }
-        for text in ["Hi Ann, 100% sure", "a < b and c > d", "5 * 3", "{\"json\": 1}", "$5"] {
+        for text in ["Hi Ann, 100% sure", "a < b and c > d", "5 * 3", "{\"json\": 1}", "$5", "<p>", ""] {
             assert!(!may_open(text.as_bytes()), "{text}");
         }
     }
