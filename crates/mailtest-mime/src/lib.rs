@@ -133,7 +133,7 @@ pub mod url;
 
 pub use contain::contain_panics;
 pub use html::{decode_entities, html_to_text};
-pub use links::{extract as links, text_urls};
+pub use links::{extract as links, parsed_text_urls, text_urls};
 pub use mailbox::{Mailbox, same_address};
 pub use parse::{Decoded, Detail, decode, decode_detail};
 pub use parts::{Attachment, Header, MimePart};

@@ -38,23 +38,25 @@ impl<'a> Url<'a> {
     /// assert_eq!((&*mail.scheme, &*mail.host, &*mail.rest), ("mailto", "", "help@example.com"));
     /// ```
     pub fn parse(text: &'a str) -> Option<Url<'a>> {
-        let colon = text.find(':')?;
-        let scheme = &text[..colon];
-        let mut chars = scheme.chars();
-        let valid = chars.next().is_some_and(|c| c.is_ascii_alphabetic())
-            && chars.all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'));
-        if !valid {
-            return None;
-        }
-        let scheme = lower(Cow::Borrowed(scheme));
+        // The scheme's characters, then its colon: read in one pass that
+        // stops at the first byte no scheme has (links are checked by the
+        // hundred, and most of a URL is after its scheme).
+        let bytes = text.as_bytes();
+        let colon = bytes
+            .iter()
+            .position(|&b| !(b.is_ascii_alphanumeric() || matches!(b, b'+' | b'-' | b'.')))
+            .filter(|&end| bytes[end] == b':' && bytes[0].is_ascii_alphabetic())?;
+        let scheme = lower(Cow::Borrowed(&text[..colon]));
         let after = &text[colon + 1..];
         let Some(authority_and_rest) = after.strip_prefix("//") else {
             return Some(Url { scheme, host: Cow::Borrowed(""), port: None, rest: Cow::Borrowed(after) });
         };
-        // One pass over the authority: where it ends, and its last `@`.
+        // One pass over the authority: where it ends, its last `@`, and
+        // whether anything in it needs decoding or lower-casing (rarely).
         let bytes = authority_and_rest.as_bytes();
         let mut end = bytes.len();
         let mut at_sign = None;
+        let mut plain = true;
         for (index, &byte) in bytes.iter().enumerate() {
             match byte {
                 b'/' | b'?' | b'#' | b'\\' => {
@@ -62,6 +64,7 @@ impl<'a> Url<'a> {
                     break;
                 }
                 b'@' => at_sign = Some(index),
+                b'%' | b'A'..=b'Z' => plain = false,
                 _ => {}
             }
         }
@@ -70,7 +73,7 @@ impl<'a> Url<'a> {
         let (host, port) = split_port(host_port);
         Some(Url {
             scheme,
-            host: lower(percent_decode(host)),
+            host: if plain { Cow::Borrowed(host) } else { lower(percent_decode(host)) },
             port: port.map(Cow::Borrowed),
             rest: Cow::Borrowed(rest),
         })
@@ -181,7 +184,7 @@ impl<'a> Url<'a> {
 /// assert_eq!(mailtest_mime::url::percent_decode("logo%40shop%2"), "logo@shop%2");
 /// ```
 pub fn percent_decode(text: &str) -> Cow<'_, str> {
-    if !text.contains('%') {
+    if !text.bytes().any(|b| b == b'%') {
         return Cow::Borrowed(text);
     }
     let bytes = text.as_bytes();
@@ -216,8 +219,13 @@ fn split_port(host_port: &str) -> (&str, Option<&str>) {
             None => (host_port, None),
         };
     }
-    match host_port.rsplit_once(':') {
-        Some((host, port)) if port.bytes().all(|b| b.is_ascii_digit()) => (host, Some(port)),
+    // A port is the digits after the last colon: the digits at the end, a
+    // colon before them.
+    let bytes = host_port.as_bytes();
+    let digits = bytes.iter().rev().take_while(|b| b.is_ascii_digit()).count();
+    let colon = bytes.len() - digits;
+    match colon.checked_sub(1) {
+        Some(colon) if bytes[colon] == b':' => (&host_port[..colon], Some(&host_port[colon + 1..])),
         _ => (host_port, None),
     }
 }
@@ -252,6 +260,22 @@ mod tests {
         assert_eq!(Url::parse("/reset?t=1"), None);
         assert_eq!(Url::parse("{{ url }}"), None);
         assert_eq!(Url::parse("é:x"), None);
+        assert_eq!(Url::parse(":x"), None);
+        assert_eq!(Url::parse("1http://x"), None);
+        assert_eq!(Url::parse("web+x.y-z:a").map(|url| url.scheme), Some(Cow::Borrowed("web+x.y-z")));
+    }
+
+    #[test]
+    fn the_port_is_the_digits_after_the_last_colon() {
+        let host_port = |text: &str| {
+            let parsed = url(text);
+            (parsed.host.into_owned(), parsed.port.map(Cow::into_owned))
+        };
+        assert_eq!(host_port("http://host:/x"), ("host".to_owned(), Some(String::new())));
+        assert_eq!(host_port("http://a:b:80"), ("a:b".to_owned(), Some("80".to_owned())));
+        assert_eq!(host_port("http://host:8a/"), ("host:8a".to_owned(), None));
+        assert_eq!(host_port("http://8080"), ("8080".to_owned(), None));
+        assert_eq!(host_port("http://:8080"), (String::new(), Some("8080".to_owned())));
     }
 
     #[test]

@@ -40,7 +40,7 @@ const NAMED_LINKS: usize = 3;
 
 pub(crate) fn check(cx: &Context<'_>, out: &mut Vec<Lint>) {
     let (Some((source, doc)), Some(markup)) = (&cx.html, &cx.markup) else { return };
-    images(source, doc, out);
+    images(source, markup, out);
     lang(source, doc, out);
     links(source, markup, out);
     tables(source, markup, out);
@@ -48,17 +48,17 @@ pub(crate) fn check(cx: &Context<'_>, out: &mut Vec<Lint>) {
     text_alternative(cx, markup, out);
 }
 
-fn images(source: &Source<'_>, doc: &Document<'_>, out: &mut Vec<Lint>) {
-    for img in doc.elements().filter(|element| element.tag.is("img")) {
+fn images(source: &Source<'_>, markup: &Markup<'_>, out: &mut Vec<Lint>) {
+    for img in &markup.images {
         // Named only in a lint: most images are fine.
         let shown = || {
-            let src = img.attr("src").map(|src| src.decoded().trim().to_owned()).unwrap_or_default();
+            let src = img.src.as_ref().map(|src| src.decoded().trim().to_owned()).unwrap_or_default();
             if src.is_empty() { "<img>".to_owned() } else { format!("<img src=\"{}\">", short(&src)) }
         };
-        let Some(alt) = img.attr("alt") else {
+        let Some(alt) = &img.alt else {
             out.push(
                 Lint::warning(IMG_MISSING_ALT, format!("{} has no alt attribute", shown()))
-                    .at(source.locate(img.tag.name_span(), Some("no alt".to_owned())))
+                    .at(source.locate(img.tag.clone(), Some("no alt".to_owned())))
                     .with_note("screen readers read out the file name instead, and clients that block images show nothing")
                     .with_help("describe the image (`alt=\"Acme logo\"`), or mark it decorative with `alt=\"\"`"),
             );
@@ -118,7 +118,7 @@ fn lang(source: &Source<'_>, doc: &Document<'_>, out: &mut Vec<Lint>) {
 fn links(source: &Source<'_>, markup: &Markup<'_>, out: &mut Vec<Lint>) {
     for link in &markup.links {
         // Named only in a lint: most links are fine.
-        let href = || short(&link.href);
+        let href = || short(link.href(markup));
         let at = |label: &str| source.locate(link.tag.clone(), Some(label.to_owned()));
         if !link.text.is_empty() || link.label.is_some() {
             // The vague phrases are short: a longer text is none of them.
@@ -201,13 +201,14 @@ fn text_alternative(cx: &Context<'_>, markup: &Markup<'_>, out: &mut Vec<Lint>) 
     // The same page will do: a text link often drops the HTML's tracking
     // parameters. The text's pages are read once, not searched per link.
     fn page(url: &str) -> &str {
-        url.split(['?', '#']).next().unwrap_or(url).trim_end_matches('/')
+        let end = url.bytes().position(|b| b == b'?' || b == b'#').unwrap_or(url.len());
+        url[..end].trim_end_matches('/')
     }
-    let mut in_text: Vec<&str> = cx.text_urls.iter().map(|&(_, url)| page(url)).collect();
+    let mut in_text: Vec<&str> = cx.text_urls.iter().map(|&(_, url, _)| page(url)).collect();
     in_text.sort_unstable();
     let mut missing: Vec<&str> = Vec::new();
     for link in &markup.links {
-        let href = &*link.href;
+        let href = link.href(markup);
         let web = href.get(..8).is_some_and(|s| s.eq_ignore_ascii_case("https://"))
             || href.get(..7).is_some_and(|s| s.eq_ignore_ascii_case("http://"));
         if web

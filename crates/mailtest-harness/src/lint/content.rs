@@ -15,6 +15,7 @@ use regex_lite::Regex;
 use super::codes::{EMPTY_SUBJECT, RAW_TRANSLATION_KEY, UNRENDERED_PLACEHOLDER};
 use super::context::Context;
 use super::diagnostic::{Lint, Location};
+use super::openers::{self, Openers, may_open};
 use super::source::Source;
 
 /// Each template syntax, and how a message names it. One alternation, so
@@ -36,10 +37,18 @@ const SYNTAXES: [(&str, &str); 11] = [
     (r"(?i)%7B%7B[^%\s]{0,80}%7D%7D", "`{{ … }}`, percent-encoded in a URL"),
 ];
 
+/// The syntaxes as one alternation, anchored: it is tried only where
+/// [`openers::starts`] says a placeholder may start, on a window of the text
+/// after it, so that the pattern never walks a whole part.
 static PLACEHOLDER: LazyLock<Regex> = LazyLock::new(|| {
     let alternation: Vec<String> = SYNTAXES.iter().map(|(pattern, _)| format!("({pattern})")).collect();
-    Regex::new(&alternation.join("|")).expect("the placeholder syntaxes compile")
+    Regex::new(&format!("^(?:{})", alternation.join("|"))).expect("the placeholder syntaxes compile")
 });
+
+/// How far after its start a placeholder is looked for: more than the
+/// longest one the syntaxes allow but for runs of white space no template
+/// writes.
+const WINDOW: usize = 400;
 
 /// `emails.welcome.subject`, `mail.reset_password`: dotted lowercase words.
 static KEY: LazyLock<Regex> = LazyLock::new(|| {
@@ -73,7 +82,7 @@ pub(crate) fn check(cx: &Context<'_>, out: &mut Vec<Lint>) {
         for line in text.split_inclusive('\n') {
             let quoted = line.trim_start().starts_with('>') || (patch && line.starts_with(['+', '-']));
             if !quoted {
-                scan(source, line, start, missing, out);
+                scan(source, line, start, &cx.text_openers, missing, out);
             }
             start += line.len();
         }
@@ -81,11 +90,11 @@ pub(crate) fn check(cx: &Context<'_>, out: &mut Vec<Lint>) {
     if let (Some((source, _)), Some(markup)) = (&cx.html, &cx.markup) {
         let missing = says_translation(cx.email.html().unwrap_or_default());
         for run in markup.texts.iter().filter(|run| !run.quoted) {
-            scan(source, run.text, run.span.start, missing, out);
+            scan(source, run.text, run.span.start, &cx.html_openers, missing, out);
         }
         for (name, value, span) in &markup.attrs {
             let before = out.len();
-            find_placeholders(source, value, span.start, out);
+            find_placeholders(source, value, span.start, &cx.html_openers, out);
             if out.len() == before && name.eq_ignore_ascii_case("alt") {
                 find_key(source, value, span.start, missing, out);
             }
@@ -123,8 +132,8 @@ fn subject(cx: &Context<'_>, out: &mut Vec<Lint>) {
         return;
     };
     let Some(field) = field else { return };
-    for found in placeholders(subject) {
-        let (matched, syntax) = which(&found);
+    for found in placeholders(subject, may_open(subject.as_bytes())) {
+        let (matched, syntax) = (found.matched, found.syntax);
         out.push(placeholder_lint(matched, syntax).at(cx.header_part_location(
             field,
             matched,
@@ -150,27 +159,39 @@ fn says_translation(text: &str) -> bool {
 }
 
 /// Whether `text` has template syntax in it (the link rules leave such a
-/// URL to this one).
-pub(crate) fn has_placeholder(text: &str) -> bool {
-    placeholders(text).next().is_some()
+/// URL to this one). `may_open`: whether an opener is in it (see
+/// [`Openers`]).
+pub(crate) fn has_placeholder(text: &str, may_open: bool) -> bool {
+    may_open && placeholders(text, true).next().is_some()
 }
 
 /// Placeholders, then (where there is none) a raw key, in a text at `offset`.
 /// `missing`: whether the part says "translation" anywhere, so that most
 /// parts skip the search for a missing translation's marker.
-fn scan(source: &Source<'_>, text: &str, offset: usize, missing: bool, out: &mut Vec<Lint>) {
+fn scan(
+    source: &Source<'_>,
+    text: &str,
+    offset: usize,
+    openers: &Openers,
+    missing: bool,
+    out: &mut Vec<Lint>,
+) {
     let before = out.len();
-    find_placeholders(source, text, offset, out);
+    find_placeholders(source, text, offset, openers, out);
     if out.len() == before {
         find_key(source, text, offset, missing, out);
     }
 }
 
-fn find_placeholders(source: &Source<'_>, text: &str, offset: usize, out: &mut Vec<Lint>) {
-    for found in placeholders(text) {
-        let whole = found.get(0).expect("group 0 is the match");
-        let (matched, syntax) = which(&found);
-        let span = offset + whole.start()..offset + whole.end();
+/// The placeholders of `text`, at `offset` of a part whose openers are `openers`.
+fn find_placeholders(source: &Source<'_>, text: &str, offset: usize, openers: &Openers, out: &mut Vec<Lint>) {
+    // Most texts have no opener: not even the (empty) search is set up.
+    if !openers.any_in(&(offset..offset + text.len())) {
+        return;
+    }
+    for found in placeholders(text, true) {
+        let (matched, syntax) = (found.matched, found.syntax);
+        let span = offset + found.start..offset + found.start + matched.len();
         out.push(placeholder_lint(matched, syntax).at(source.locate(span, Some("not rendered".to_owned()))));
     }
 }
@@ -196,45 +217,46 @@ fn find_key(source: &Source<'_>, text: &str, offset: usize, missing: bool, out: 
     }
 }
 
-/// Each placeholder in `text`; a `{0}` right after what a quantifier
-/// follows (`]`, `)`, a letter) is code, not a placeholder.
-fn placeholders(text: &str) -> impl Iterator<Item = regex_lite::Captures<'_>> {
-    // Captures are costly and most text (every URL of a newsletter) has no
-    // placeholder: one cheap test of the whole text first.
-    let may = may_hold_placeholder(text.as_bytes()) && PLACEHOLDER.is_match(text);
-    let candidates = if may { Some(PLACEHOLDER.captures_iter(text)) } else { None };
-    candidates.into_iter().flatten().filter(move |found| {
-        let Some(positional) = found.get(POSITIONAL) else { return true };
-        let before = text[..positional.start()].chars().next_back();
-        !before.is_some_and(|c| {
-            c.is_alphanumeric() || matches!(c, ']' | ')' | '}' | '\\' | '.' | '*' | '+' | '?')
-        })
-    })
+/// One placeholder found in a text.
+struct Placeholder<'t> {
+    matched: &'t str,
+    /// Its offset in the text.
+    start: usize,
+    /// The syntax it is written in, as a message names it.
+    syntax: &'static str,
 }
 
-/// Whether `bytes` has the two characters one of [`SYNTAXES`] starts with
-/// (`{{`, `{%`, `{#`, `{0`, `{ $`, `${`, `%{`, `%(`, `%7B`, `<%`, `*|`):
-/// found with `memchr`, so that text without them costs next to nothing.
-fn may_hold_placeholder(bytes: &[u8]) -> bool {
-    let at = |i: usize| bytes.get(i).copied().unwrap_or(0);
-    let opens = memchr::memchr3_iter(b'{', b'%', b'<', bytes).any(|i| match bytes[i] {
-        b'{' => {
-            matches!(at(i + 1), b'{' | b'%' | b'#' | b'$' | b'0'..=b'9' | b' ' | b'\t')
-                || (i > 0 && matches!(bytes[i - 1], b'$' | b'%'))
+/// Each placeholder in `text`, left to right, none overlapping; a `{0}`
+/// right after what a quantifier follows (`]`, `)`, a letter) is code, not a
+/// placeholder. `may_open`: whether an opener is in it (see [`Openers`]),
+/// so that most text runs no pattern at all.
+fn placeholders(text: &str, may_open: bool) -> impl Iterator<Item = Placeholder<'_>> {
+    let starts = may_open.then(|| openers::starts(text.as_bytes())).into_iter().flatten();
+    let mut resume = 0;
+    starts.filter_map(move |start| {
+        if start < resume {
+            return None;
         }
-        b'%' => matches!(at(i + 1), b'{' | b'(') || (at(i + 1) == b'7' && matches!(at(i + 2), b'B' | b'b')),
-        _ => at(i + 1) == b'%',
-    });
-    opens || memchr::memchr_iter(b'*', bytes).any(|i| at(i + 1) == b'|')
-}
-
-/// The matched text and the syntax it is written in.
-fn which<'t>(found: &regex_lite::Captures<'t>) -> (&'t str, &'static str) {
-    let whole = found.get(0).expect("group 0 is the match").as_str();
-    let syntax = (1..=SYNTAXES.len())
-        .find(|group| found.get(*group).is_some())
-        .map_or("", |group| SYNTAXES[group - 1].1);
-    (whole, syntax)
+        let mut end = (start + WINDOW).min(text.len());
+        while !text.is_char_boundary(end) {
+            end -= 1;
+        }
+        let found = PLACEHOLDER.captures(&text[start..end])?;
+        let whole = found.get(0)?;
+        resume = start + whole.end();
+        if let Some(positional) = found.get(POSITIONAL) {
+            let before = text[..start + positional.start()].chars().next_back();
+            if before.is_some_and(|c| {
+                c.is_alphanumeric() || matches!(c, ']' | ')' | '}' | '\\' | '.' | '*' | '+' | '?')
+            }) {
+                return None;
+            }
+        }
+        let syntax = (1..=SYNTAXES.len())
+            .find(|group| found.get(*group).is_some())
+            .map_or("", |group| SYNTAXES[group - 1].1);
+        Some(Placeholder { matched: &text[start..resume], start, syntax })
+    })
 }
 
 fn placeholder_lint(matched: &str, syntax: &str) -> Lint {
@@ -256,8 +278,11 @@ fn key_lint(key: &str) -> Lint {
 }
 
 fn is_key(text: &str) -> bool {
-    // Most text has white space or no dot: no key, and no regex run.
-    if text.len() > 120 || !text.contains('.') || text.contains(char::is_whitespace) || !KEY.is_match(text) {
+    // Most text has white space or no dot: no key, and no regex run. A
+    // key is ASCII words and dots, so the first byte of anything else
+    // (a space, usually within a word or two) ends the test.
+    let key_bytes = text.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'.'));
+    if text.len() > 120 || !key_bytes || !text.contains('.') || !KEY.is_match(text) {
         return false;
     }
     let segments: Vec<&str> = text.split('.').collect();
@@ -290,16 +315,17 @@ mod tests {
             "https://x.example/?u=%7b%7bid%7d%7d",
         ];
         for form in forms {
-            assert!(may_hold_placeholder(form.as_bytes()), "{form}");
-            assert!(has_placeholder(&format!("Hi {form} there")), "{form}");
+            assert!(may_open(form.as_bytes()), "{form}");
+            let text = format!("Hi {form} there");
+            assert!(has_placeholder(&text, may_open(text.as_bytes())), "{form}");
         }
-        for text in ["Hi Ann, 100% sure", "a < b and c > d", "5 * 3", "{\"json\": 1}", "$5"] {
-            assert!(!may_hold_placeholder(text.as_bytes()), "{text}");
+        for text in ["Hi Ann, 100% sure", "a < b and c > d", "5 * 3", "{\"json\": 1}", "$5", "<p>", ""] {
+            assert!(!may_open(text.as_bytes()), "{text}");
         }
     }
 
     fn syntax_of(text: &str) -> Option<&'static str> {
-        placeholders(text).next().map(|found| which(&found).1)
+        placeholders(text, may_open(text.as_bytes())).next().map(|found| found.syntax)
     }
 
     #[test]

@@ -5,10 +5,12 @@
 use super::config::LintConfig;
 use super::headers::{Field, Headers};
 use super::markup::Markup;
+use super::openers::Openers;
 use super::source::Source;
 use crate::email::Email;
 use crate::lint::diagnostic::Location;
 use mailtest_mime::html::Document;
+use mailtest_mime::url::Url;
 
 pub(crate) struct Context<'a> {
     pub(crate) email: &'a Email,
@@ -22,9 +24,13 @@ pub(crate) struct Context<'a> {
     pub(crate) markup: Option<Markup<'a>>,
     /// The decoded text body, if the email has one.
     pub(crate) text: Option<Source<'a>>,
-    /// The text body's URLs with their offsets, found once for the rules
-    /// that read them.
-    pub(crate) text_urls: Vec<(usize, &'a str)>,
+    /// The text body's URLs with their offsets, found (and parsed) once
+    /// for the rules that read them.
+    pub(crate) text_urls: Vec<(usize, &'a str, Url<'a>)>,
+    /// Where template syntax may open in the HTML and in the text body,
+    /// found once for the texts, attributes and URLs of each.
+    pub(crate) html_openers: Openers,
+    pub(crate) text_openers: Openers,
 }
 
 impl<'a> Context<'a> {
@@ -45,7 +51,12 @@ impl<'a> Context<'a> {
             markup,
             html,
             text: email.text().map(|text| Source::new("text/plain", text.as_bytes())),
-            text_urls: email.text().map(|text| mailtest_mime::text_urls(text).collect()).unwrap_or_default(),
+            text_urls: email
+                .text()
+                .map(|text| mailtest_mime::parsed_text_urls(text).collect())
+                .unwrap_or_default(),
+            html_openers: email.html().map(|html| Openers::find(html.as_bytes())).unwrap_or_default(),
+            text_openers: email.text().map(|text| Openers::find(text.as_bytes())).unwrap_or_default(),
         }
     }
 

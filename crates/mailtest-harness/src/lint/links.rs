@@ -7,12 +7,15 @@
 //! `background`) and from the URLs of the text part. Each URL gets at most
 //! one lint, the first that applies in that order.
 
+use std::borrow::Cow;
 use std::net::{Ipv4Addr, Ipv6Addr};
 
 use super::codes::{INSECURE_URL, LOCALHOST_URL, OFF_BASE_URL, RELATIVE_URL};
 use super::config::LintConfig;
+use super::content::has_placeholder;
 use super::context::Context;
 use super::diagnostic::Lint;
+use super::openers::may_open;
 use mailtest_mime::url::Url;
 
 /// How many characters of a URL a message quotes (the snippet shows the rest).
@@ -31,15 +34,25 @@ pub(crate) fn check(cx: &Context<'_>, out: &mut Vec<Lint>) {
             let used = if found.image { Use::Image } else { Use::Link };
             let url = &*found.url;
             let shown = || format!("<{} {}=\"{}\">", found.tag, found.attr, shorten(url));
-            if let Some((lint, label)) = judge(cx.config, used, url, &shown) {
+            // Still as written, the URL is within its attribute's span.
+            let may_open = match &found.url {
+                Cow::Borrowed(_) => cx.html_openers.any_in(&found.span),
+                Cow::Owned(decoded) => may_open(decoded.as_bytes()),
+            };
+            let placeholder = has_placeholder(url, may_open);
+            if let Some((lint, label)) =
+                judge(cx.config, used, url, Url::parse(url).as_ref(), placeholder, &shown)
+            {
                 out.push(lint.at(source.locate(found.span.clone(), Some(label))));
             }
         }
     }
     if let Some(source) = &cx.text {
-        for &(offset, url) in &cx.text_urls {
+        for (offset, url, parsed) in &cx.text_urls {
+            let (offset, url) = (*offset, *url);
             let shown = || format!("the link `{}`", shorten(url));
-            if let Some((lint, label)) = judge(cx.config, Use::Link, url, &shown) {
+            let placeholder = has_placeholder(url, cx.text_openers.any_in(&(offset..offset + url.len())));
+            if let Some((lint, label)) = judge(cx.config, Use::Link, url, Some(parsed), placeholder, &shown) {
                 out.push(lint.at(source.locate(offset..offset + url.len(), Some(label))));
             }
         }
@@ -47,12 +60,21 @@ pub(crate) fn check(cx: &Context<'_>, out: &mut Vec<Lint>) {
 }
 
 /// The lint for one URL, and the words under its marks; `None` when fine.
-/// `shown` names the URL in a message, computed only for a lint.
-fn judge(config: &LintConfig, used: Use, url: &str, shown: &dyn Fn() -> String) -> Option<(Lint, String)> {
+/// `parsed` is `Url::parse(url)`, parsed where the URL was found;
+/// `placeholder` whether it has template syntax; `shown` names the URL in
+/// a message, computed only for a lint.
+fn judge(
+    config: &LintConfig,
+    used: Use,
+    url: &str,
+    parsed: Option<&Url<'_>>,
+    placeholder: bool,
+    shown: &dyn Fn() -> String,
+) -> Option<(Lint, String)> {
     let on_base = |reference: &str| config.base_urls().first().map(|base| base.join(reference));
     // A URL with template syntax in it is `unrendered-placeholder`'s: one
     // mistake, one lint.
-    if url.starts_with('#') || super::content::has_placeholder(url) {
+    if url.starts_with('#') || placeholder {
         return None;
     }
     if url.is_empty() {
@@ -72,7 +94,7 @@ fn judge(config: &LintConfig, used: Use, url: &str, shown: &dyn Fn() -> String) 
             "no scheme".to_owned(),
         ));
     }
-    let Some(parsed) = Url::parse(url) else {
+    let Some(parsed) = parsed else {
         let lint = Lint::error(
             RELATIVE_URL,
             format!("{} is a relative URL: a mail client has no page to resolve it against", shown()),
@@ -119,7 +141,7 @@ fn judge(config: &LintConfig, used: Use, url: &str, shown: &dyn Fn() -> String) 
     let bases = config.base_urls();
     if used == Use::Link && !bases.is_empty() && !bases.iter().any(|base| parsed.is_under(base)) {
         let listed: Vec<String> = bases.iter().map(ToString::to_string).collect();
-        let base = nearest_base(bases, &parsed);
+        let base = nearest_base(bases, parsed);
         return Some((
             Lint::error(OFF_BASE_URL, format!("{} is not under the base URL", shown()))
                 .with_note(format!("links must start with {} (`LintConfig::base_url`)", listed.join(" or ")))
@@ -198,8 +220,13 @@ fn shorten(url: &str) -> String {
 mod tests {
     use super::*;
 
+    fn placeholder(url: &str) -> bool {
+        has_placeholder(url, may_open(url.as_bytes()))
+    }
+
     fn code(config: &LintConfig, used: Use, url: &str) -> Option<String> {
-        judge(config, used, url, &|| "x".to_owned()).map(|(lint, _)| lint.code().to_owned())
+        judge(config, used, url, Url::parse(url).as_ref(), placeholder(url), &|| "x".to_owned())
+            .map(|(lint, _)| lint.code().to_owned())
     }
 
     #[test]
@@ -237,7 +264,11 @@ mod tests {
     fn candidates_put_the_path_on_the_base() {
         let based = LintConfig::new().base_url("https://app.example.com");
         let help = |url: &str| {
-            judge(&based, Use::Link, url, &|| "x".to_owned()).unwrap().0.help().map(str::to_owned)
+            judge(&based, Use::Link, url, Url::parse(url).as_ref(), placeholder(url), &|| "x".to_owned())
+                .unwrap()
+                .0
+                .help()
+                .map(str::to_owned)
         };
         assert_eq!(help("/reset?t=1").as_deref(), Some("did you mean `https://app.example.com/reset?t=1`?"));
         assert_eq!(

@@ -11,15 +11,34 @@ use std::borrow::Cow;
 use std::ops::Range;
 
 use super::style::{Color, Declarations};
-use mailtest_mime::html::{Document, Element, Kind, Node};
+use mailtest_mime::html::{Attr, Document, Element, Kind, Node};
 
 /// Elements with no end tag: never pushed on the open-element stack.
-const VOID: [&[u8]; 14] = [
-    b"area", b"base", b"br", b"col", b"embed", b"hr", b"img", b"input", b"link", b"meta", b"source",
-    b"track", b"wbr", b"param",
-];
+/// (A `match`, not a list searched: it runs on every tag.)
+fn is_void(name: &[u8]) -> bool {
+    matches!(
+        name,
+        b"area"
+            | b"base"
+            | b"br"
+            | b"col"
+            | b"embed"
+            | b"hr"
+            | b"img"
+            | b"input"
+            | b"link"
+            | b"meta"
+            | b"source"
+            | b"track"
+            | b"wbr"
+            | b"param"
+    )
+}
+
 /// Elements whose text is code shown as such, never template output.
-const QUOTING: [&[u8]; 6] = [b"pre", b"code", b"kbd", b"samp", b"tt", b"xmp"];
+fn is_quoting(name: &[u8]) -> bool {
+    matches!(name, b"pre" | b"code" | b"kbd" | b"samp" | b"tt" | b"xmp")
+}
 
 /// A piece of text a reader sees, as written (character references not
 /// decoded), with the presentation it has.
@@ -57,17 +76,33 @@ pub(crate) struct UrlAttr<'a> {
 }
 
 /// An `<a href>` and what it shows.
-pub(crate) struct Link<'a> {
+pub(crate) struct Link {
     /// Where `<a` is.
     pub(crate) tag: Range<usize>,
-    /// Decoded and trimmed.
-    pub(crate) href: Cow<'a, str>,
+    /// Where its `href` is in [`Markup::urls`] (decoded and trimmed there).
+    href: usize,
     /// Its visible text, decoded, white space folded.
     pub(crate) text: String,
     /// The `alt` of each image in it (`None`: no alt at all).
     pub(crate) images: Vec<Option<String>>,
     /// `aria-label` or `title`, when given.
     pub(crate) label: Option<String>,
+}
+
+/// An `<img>`, Outlook's conditional markup included, with its first
+/// `alt` and `src`.
+pub(crate) struct Image<'a> {
+    /// Where `<img` is.
+    pub(crate) tag: Range<usize>,
+    pub(crate) alt: Option<Attr<'a>>,
+    pub(crate) src: Option<Attr<'a>>,
+}
+
+impl Link {
+    /// The `href`, decoded and trimmed.
+    pub(crate) fn href<'m>(&self, markup: &'m Markup<'_>) -> &'m str {
+        markup.urls.get(self.href).map_or("", |url| &url.url)
+    }
 }
 
 /// A `<table>` and whether anything in it says it holds data.
@@ -86,10 +121,12 @@ pub(crate) struct Markup<'a> {
     /// Attribute values a reader sees or follows (`alt`, `title`, `href`, …),
     /// with their spans: where a placeholder can hide.
     pub(crate) attrs: Vec<(&'a str, &'a str, Range<usize>)>,
-    pub(crate) links: Vec<Link<'a>>,
+    pub(crate) links: Vec<Link>,
     /// Every URL, in document order, its references decoded once for
     /// every rule.
     pub(crate) urls: Vec<UrlAttr<'a>>,
+    /// Every `<img>`, for the image rules (no second walk over the tags).
+    pub(crate) images: Vec<Image<'a>>,
     /// (level, where `<hN` is).
     pub(crate) headings: Vec<(u8, Range<usize>)>,
     pub(crate) tables: Vec<Table>,
@@ -130,9 +167,11 @@ impl<'a> Markup<'a> {
         let doc = Document::parse_visiting(html, |node| {
             let token = match node {
                 Node::Element(element) => {
-                    let first_url = markup.urls(element);
+                    let mut tag_buffer = [0; 16];
+                    let tag_name = lower(element.tag.name(), &mut tag_buffer);
+                    let first_url = markup.urls(element, tag_name);
                     if !in_conditional {
-                        markup.start(element, first_url, &mut stack);
+                        markup.start(element, tag_name, first_url, &mut stack);
                     }
                     return;
                 }
@@ -163,33 +202,56 @@ impl<'a> Markup<'a> {
         (doc, markup)
     }
 
-    /// The URLs of `element`'s attributes; where they start in `urls`.
-    fn urls(&mut self, element: Element<'_, 'a>) -> usize {
+    /// The URLs of `element`'s attributes (`tag_name` its name, lower
+    /// case), and the image it is; where its URLs start in `urls`. Read
+    /// everywhere, Outlook's conditional markup included.
+    fn urls(&mut self, element: Element<'_, 'a>, tag_name: &[u8]) -> usize {
         let first = self.urls.len();
         let tag = element.tag;
+        let linked = matches!(tag_name, b"a" | b"area");
+        let mut image = (tag_name == b"img").then(|| Image { tag: tag.name_span(), alt: None, src: None });
         for attr in element.attrs {
-            let is = |name: &str| attr.name.eq_ignore_ascii_case(name);
-            let image = if is("href") && (tag.is("a") || tag.is("area")) {
-                false
-            } else if (is("src") && tag.is("img")) || is("background") {
-                true
-            } else {
-                continue;
+            let mut attr_buffer = [0; 16];
+            let name = lower(attr.name, &mut attr_buffer);
+            if let Some(image) = &mut image {
+                match name {
+                    b"alt" if image.alt.is_none() => image.alt = Some(attr.clone()),
+                    b"src" if image.src.is_none() => image.src = Some(attr.clone()),
+                    _ => {}
+                }
+            }
+            let loaded = match name {
+                b"href" if linked => false,
+                b"src" if image.is_some() => true,
+                b"background" => true,
+                _ => continue,
             };
             let url = attr
                 .value
                 .map_or(Cow::Borrowed(""), |value| trimmed(mailtest_mime::html::decode_entities(value)));
-            self.urls.push(UrlAttr { image, tag: tag.name(), attr: attr.name, url, span: attr.span.clone() });
+            self.urls.push(UrlAttr {
+                image: loaded,
+                tag: tag.name(),
+                attr: attr.name,
+                url,
+                span: attr.span.clone(),
+            });
         }
+        self.images.extend(image);
         first
     }
 
-    fn start(&mut self, element: Element<'_, 'a>, first_url: usize, stack: &mut Vec<Open<'a>>) {
+    /// What `element` (`tag_name` its name, lower case) sets for what is
+    /// inside it. Names are compared lower-cased into a buffer, once: a
+    /// newsletter has hundreds of tags, each with attributes.
+    fn start(
+        &mut self,
+        element: Element<'_, 'a>,
+        tag_name: &[u8],
+        first_url: usize,
+        stack: &mut Vec<Open<'a>>,
+    ) {
         let tag = element.tag;
-        // Names compared once, lower-cased into a buffer: a newsletter has
-        // hundreds of tags, each with attributes, and this runs on each.
-        let mut tag_buffer = [0; 16];
-        let tag_name = lower(tag.name(), &mut tag_buffer);
         let heading = match tag_name {
             [b'h', digit @ b'1'..=b'6'] => Some(digit - b'0'),
             _ => None,
@@ -197,7 +259,7 @@ impl<'a> Markup<'a> {
         let parent = stack.last();
         let mut open = Open {
             name: tag.name(),
-            quoted: parent.is_some_and(|p| p.quoted) || QUOTING.contains(&tag_name),
+            quoted: parent.is_some_and(|p| p.quoted) || is_quoting(tag_name),
             hidden: parent.is_some_and(|p| p.hidden),
             color: parent.and_then(|p| p.color),
             background: parent.and_then(|p| p.background),
@@ -261,8 +323,8 @@ impl<'a> Markup<'a> {
             // Decoded already, with the element's URLs.
             let href = self.urls[first_url..]
                 .iter()
-                .find(|url| url.span == href.span)
-                .map_or(Cow::Borrowed(""), |url| url.url.clone());
+                .position(|url| url.span == href.span)
+                .map_or(usize::MAX, |at| first_url + at);
             self.links.push(Link {
                 tag: tag.name_span(),
                 href,
@@ -288,7 +350,7 @@ impl<'a> Markup<'a> {
         {
             table.data = true;
         }
-        if !VOID.contains(&tag_name) && !tag.is_self_closing() {
+        if !is_void(tag_name) && !tag.is_self_closing() {
             stack.push(open);
         }
     }
@@ -323,6 +385,7 @@ impl<'a> Markup<'a> {
         let top = stack.last();
         if let Some(link) = top.and_then(|top| top.link).and_then(|at| self.links.get_mut(at)) {
             let decoded = mailtest_mime::html::decode_entities(text);
+            link.text.reserve(decoded.len() + 1);
             for word in decoded.split_whitespace() {
                 if !link.text.is_empty() {
                     link.text.push(' ');

@@ -125,6 +125,7 @@ mod links;
 mod lints;
 mod locale;
 mod markup;
+mod openers;
 mod paint;
 mod parts;
 mod privacy;

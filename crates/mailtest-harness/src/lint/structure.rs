@@ -55,7 +55,7 @@ fn date(cx: &Context<'_>, out: &mut Vec<Lint>) {
 
 fn long_lines(cx: &Context<'_>, out: &mut Vec<Lint>) {
     let raw = cx.raw.bytes();
-    if raw.len() <= MAX_LINE {
+    if !may_have_long_line(raw) {
         return;
     }
     // (offset, length in octets, line number) of each line over the limit.
@@ -103,6 +103,20 @@ fn long_lines(cx: &Context<'_>, out: &mut Vec<Lint>) {
     );
 }
 
+/// Whether some stretch of `raw` longer than [`MAX_LINE`] holds no line
+/// break: a few `memrchr` calls over a message, where counting its lines
+/// (only needed to name a long one) takes one per line.
+fn may_have_long_line(raw: &[u8]) -> bool {
+    let mut start = 0;
+    while raw.len() - start > MAX_LINE {
+        match memchr::memrchr(b'\n', &raw[start..=start + MAX_LINE]) {
+            Some(newline) => start += newline + 1,
+            None => return true,
+        }
+    }
+    false
+}
+
 fn html_without_text(cx: &Context<'_>, out: &mut Vec<Lint>) {
     if cx.email.html().is_none_or(|html| html.trim().is_empty()) {
         return;
@@ -118,4 +132,29 @@ fn html_without_text(cx: &Context<'_>, out: &mut Vec<Lint>) {
             .with_note("spam filters score HTML-only mail higher, and text-only readers get nothing readable")
             .with_help("send multipart/alternative with a text part: lettre's `MultiPart::alternative_plain_html(text, html)`"),
     );
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_long_line_is_found_wherever_it_is() {
+        let line = |octets: usize| "x".repeat(octets);
+        let cases = [
+            (String::new(), false),
+            (line(MAX_LINE), false),
+            (line(MAX_LINE + 1), true),
+            // The CR counts here (the line count that names a line does not).
+            (format!("{}\r\n", line(MAX_LINE - 1)), false),
+            (format!("{}\r\n", line(MAX_LINE)), true),
+            (format!("a\n{}\nb", line(MAX_LINE)), false),
+            (format!("{}\n{}\n", line(500).repeat(3).replace("xxxxx", "x\nxxx"), line(MAX_LINE + 1)), true),
+            (format!("{}\n", line(10)).repeat(500), false),
+            (format!("{}{}", format!("{}\n", line(997)).repeat(4), line(MAX_LINE + 1)), true),
+        ];
+        for (raw, long) in cases {
+            assert_eq!(may_have_long_line(raw.as_bytes()), long, "{} octets", raw.len());
+        }
+    }
 }

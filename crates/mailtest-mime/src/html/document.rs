@@ -23,6 +23,9 @@ pub struct Document<'a> {
     tags: Vec<(Tag<'a>, Range<usize>)>,
     attrs: Vec<Attr<'a>>,
     styles: Vec<(usize, &'a str)>,
+    /// Whether `cid:` (in any case) is anywhere in the document: most HTML
+    /// cites no part, and then no tag is looked at again.
+    cites: bool,
 }
 
 /// What [`Document::parse_visiting`] hands its visitor: a start tag with its attributes, or any
@@ -87,6 +90,8 @@ impl<'a> Document<'a> {
             tags: Vec::with_capacity(tags),
             attrs: Vec::with_capacity(tags * 2),
             styles: Vec::new(),
+            cites: memchr::memchr_iter(b':', html.as_bytes())
+                .any(|colon| colon >= 3 && html.as_bytes()[colon - 3..colon].eq_ignore_ascii_case(b"cid")),
         };
         let mut tokens = tokenize(html);
         loop {
@@ -128,6 +133,9 @@ impl<'a> Document<'a> {
     /// ```
     pub fn cid_references(&self) -> Vec<CidReference> {
         let mut found = Vec::new();
+        if !self.cites {
+            return found;
+        }
         for Element { tag, attrs } in self.elements() {
             for attr in attrs {
                 let Some(value) = attr.value else { continue };
@@ -223,5 +231,7 @@ mod tests {
                 ("x".to_owned(), "cid:x".to_owned()),
             ]
         );
+        assert_eq!(ids("<img src=\" cId:a\">"), [("a".to_owned(), "cId:a".to_owned())]);
+        assert_eq!(ids("<img src=https://x.example/a.png style=\"a:b\"><!-- cid:b -->cid"), []);
     }
 }

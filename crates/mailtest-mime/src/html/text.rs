@@ -218,6 +218,21 @@ pub fn decode_entities(text: &str) -> Cow<'_, str> {
             .find(|c: char| !(c.is_ascii_alphanumeric() || c == '#'))
             .map(|at| at + 1)
             .filter(|&at| rest[at..].starts_with(';'));
+        // The references mail is full of (every `&` of a tracking URL),
+        // without a lookup and an allocation each.
+        let common = reference_end.and_then(|at| match &rest[..=at] {
+            "&amp;" => Some("&"),
+            "&lt;" => Some("<"),
+            "&gt;" => Some(">"),
+            "&quot;" => Some("\""),
+            "&nbsp;" => Some("\u{a0}"),
+            _ => None,
+        });
+        if let (Some(at), Some(decoded)) = (reference_end, common) {
+            out.push_str(decoded);
+            rest = &rest[at + 1..];
+            continue;
+        }
         match reference_end
             .and_then(|at| crate::parse::html_entity(&rest[..=at]).map(|decoded| (at, decoded)))
         {
@@ -237,7 +252,16 @@ pub fn decode_entities(text: &str) -> Cow<'_, str> {
 
 #[cfg(test)]
 mod tests {
-    use super::html_to_text;
+    use super::{decode_entities, html_to_text};
+
+    #[test]
+    fn the_common_references_decode_as_the_full_table_has_them() {
+        for reference in ["&amp;", "&lt;", "&gt;", "&quot;", "&nbsp;"] {
+            let full = crate::parse::html_entity(reference).expect("a known reference");
+            assert_eq!(decode_entities(reference), full, "{reference}");
+        }
+        assert_eq!(decode_entities("a=1&amp;b=&lt;2&gt; &AMP; &amp"), "a=1&b=<2> & &amp");
+    }
 
     #[test]
     fn table_cells_rows_and_blocks_separate() {

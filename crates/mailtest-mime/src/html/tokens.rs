@@ -259,9 +259,13 @@ impl<'a> Tokens<'a> {
             let (body_end, end) = close.map_or((bytes.len(), bytes.len()), |close| (close, close + 3));
             return (Kind::Comment(&html[(lt + 4).min(body_end)..body_end]), end);
         }
-        let to_gt =
-            |from: usize| memchr::memchr(b'>', &bytes[from..]).map_or(bytes.len(), |gt| from + gt + 1);
-        if starts_with_ignore_case(rest, b"<![endif]") && self.section_end.take().is_some() {
+        // The `>` is most often right there: no search for it then.
+        let to_gt = |from: usize| match bytes.get(from) {
+            Some(b'>') => from + 1,
+            _ => memchr::memchr(b'>', &bytes[from..]).map_or(bytes.len(), |gt| from + gt + 1),
+        };
+        if rest[1] == b'!' && starts_with_ignore_case(rest, b"<![endif]") && self.section_end.take().is_some()
+        {
             return (Kind::ConditionalEnd, to_gt(lt));
         }
         if rest[1] == b'/' && rest.get(2).is_some_and(u8::is_ascii_alphabetic) {
@@ -319,7 +323,7 @@ impl<'a> Tokens<'a> {
         let end = attrs_end + 1;
         let name = &html[lt + 1..name_end];
         let self_closing = bytes[..attrs_end].ends_with(b"/") && attrs_end > name_end;
-        if let Some(raw) = RAW_TEXT.iter().find(|raw| raw.eq_ignore_ascii_case(name)) {
+        if let Some(raw) = raw_text(name) {
             let content_end = end_tag(bytes, end, raw).unwrap_or(bytes.len());
             self.raw = Some((name, end..content_end));
         }
@@ -328,9 +332,27 @@ impl<'a> Tokens<'a> {
     }
 }
 
+/// The raw-text element `name` is, if it is one. Every start tag asks:
+/// the names are told apart by their length and first letter before any
+/// is compared.
+fn raw_text(name: &str) -> Option<&'static str> {
+    let first = name.as_bytes().first()?.to_ascii_lowercase();
+    RAW_TEXT
+        .iter()
+        .copied()
+        .find(|raw| raw.len() == name.len() && raw.as_bytes()[0] == first && raw.eq_ignore_ascii_case(name))
+}
+
 /// Where the next markup starts at or after `from`: a `<` followed by a
 /// letter, `/`, `!` or `?` (any other `<` is text), or the end.
 fn next_markup(bytes: &[u8], from: usize) -> usize {
+    // Markup right here (most tokens of a mail's HTML are tags, one after
+    // the other) needs no search.
+    if bytes.get(from) == Some(&b'<')
+        && bytes.get(from + 1).is_some_and(|b| b.is_ascii_alphabetic() || matches!(b, b'/' | b'!' | b'?'))
+    {
+        return from;
+    }
     let mut at = from;
     while let Some(found) = memchr::memchr(b'<', &bytes[at..]) {
         let lt = at + found;
