@@ -76,17 +76,48 @@ fn ask(http: u16, path: &str) -> TcpStream {
 }
 
 /// The status and JSON body of an answer.
-fn answer(mut stream: TcpStream) -> (u16, serde_json::Value) {
-    let mut text = String::new();
-    stream.read_to_string(&mut text).unwrap();
-    let status = text[9..12].parse().unwrap();
-    let body = text.split_once("\r\n\r\n").unwrap().1;
-    (status, serde_json::from_str(body).unwrap())
+fn answer(stream: TcpStream) -> (u16, serde_json::Value) {
+    let (status, body, _) = timed_answer(stream, Instant::now());
+    (status, body)
+}
+
+/// How long after `since` each part of an answer arrived.
+struct Arrival {
+    /// Its first byte.
+    first_byte: Duration,
+    /// The whole response, by its `Content-Length`: where an HTTP client
+    /// has its answer (the wake-up latency).
+    whole: Duration,
+    /// The server's close of the connection after it.
+    closed: Duration,
+}
+
+/// Reads an answer by its `Content-Length`, then to the connection's end.
+fn timed_answer(stream: TcpStream, since: Instant) -> (u16, serde_json::Value, Arrival) {
+    let mut reader = BufReader::new(stream);
+    let first_byte = reader.fill_buf().map(|_| since.elapsed()).unwrap();
+    let (mut head, mut length) = (String::new(), 0);
+    while reader.read_line(&mut head).unwrap() > 2 {
+        let line = head.lines().last().unwrap_or_default().to_ascii_lowercase();
+        if let Some(value) = line.strip_prefix("content-length:") {
+            length = value.trim().parse().unwrap();
+        }
+    }
+    let mut body = vec![0; length];
+    reader.read_exact(&mut body).unwrap();
+    let whole = since.elapsed();
+    assert_eq!(reader.read(&mut [0; 1]).unwrap(), 0, "nothing after the body");
+    let closed = since.elapsed();
+    (
+        head[9..12].parse().unwrap(),
+        serde_json::from_slice(&body).unwrap(),
+        Arrival { first_byte, whole, closed },
+    )
 }
 
 /// One client: 200 messages to `address`, each awaited by a wait sent before
 /// it; the wake-up latencies, after checking it sees exactly its own 200.
-fn client(server: (u16, u16), ns: &str, address: &str) -> Vec<Duration> {
+fn client(server: (u16, u16), ns: &str, address: &str) -> Vec<Timings> {
     let (smtp, http) = server;
     let mailer = lettre::SmtpTransport::builder_dangerous("127.0.0.1").port(smtp).build();
     let envelope =
@@ -101,10 +132,11 @@ fn client(server: (u16, u16), ns: &str, address: &str) -> Vec<Duration> {
         std::thread::sleep(Duration::from_millis(2));
         let raw =
             format!("From: app@example.com\r\nTo: {address}\r\nSubject: {address} #{k}\r\n\r\nhello {k}\r\n");
+        let sending = Instant::now();
         mailer.send_raw(&envelope, raw.as_bytes()).expect("delivered");
         let delivered = Instant::now();
-        let (status, matches) = answer(wait);
-        latencies.push(delivered.elapsed());
+        let (status, matches, arrival) = timed_answer(wait, delivered);
+        latencies.push(Timings { arrival, send: delivered - sending });
         assert_eq!((status, matches.as_array().map(Vec::len)), (200, Some(1)), "{address} #{k}: {matches}");
     }
     let (status, all) = answer(ask(http, &format!("/ns/{ns}/api/messages")));
@@ -117,6 +149,13 @@ fn client(server: (u16, u16), ns: &str, address: &str) -> Vec<Duration> {
         "{address} sees exactly its own"
     );
     latencies
+}
+
+/// One wait: when its answer arrived after the `250`, and how long the
+/// SMTP transaction before it took (what the load does to the clients).
+struct Timings {
+    arrival: Arrival,
+    send: Duration,
 }
 
 /// The CPU time (user and system) process `pid` has used, from
@@ -133,10 +172,24 @@ fn percentile(sorted: &[Duration], p: f64) -> Duration {
     sorted[((sorted.len() as f64 * p).ceil() as usize).clamp(1, sorted.len()) - 1]
 }
 
+/// p50, p99 and max of one figure, in ms.
+fn spread(timings: &[Timings], figure: fn(&Timings) -> Duration) -> String {
+    let mut sorted: Vec<Duration> = timings.iter().map(figure).collect();
+    sorted.sort();
+    let ms = |d: Duration| d.as_secs_f64() * 1e3;
+    let (p50, p99) = (percentile(&sorted, 0.50), percentile(&sorted, 0.99));
+    format!("p50 {:.2} ms, p99 {:.2} ms, max {:.2} ms", ms(p50), ms(p99), ms(*sorted.last().unwrap()))
+}
+
+/// The 1-minute load average, for the record.
+fn load() -> String {
+    std::fs::read_to_string("/proc/loadavg").map_or("?".into(), |l| l.split(' ').next().unwrap_or("?").into())
+}
+
 fn run(label: &str, clients: usize) -> Duration {
     let server = Server::start();
     let ports = (server.smtp, server.http);
-    let started = Instant::now();
+    let (started, load_before) = (Instant::now(), load());
     let threads: Vec<_> = (0..clients)
         .map(|i| {
             std::thread::spawn(move || {
@@ -145,20 +198,22 @@ fn run(label: &str, clients: usize) -> Duration {
             })
         })
         .collect();
-    let mut latencies: Vec<Duration> = threads.into_iter().flat_map(|t| t.join().expect("client")).collect();
+    let timings: Vec<Timings> = threads.into_iter().flat_map(|t| t.join().expect("client")).collect();
     let server_cpu = cpu_seconds(server.child.id());
-    latencies.sort();
-    let p99 = percentile(&latencies, 0.99);
     println!(
-        "{label}: {} waits in {:.1} s (server CPU {:.0} µs a message); wake-up p50 {:.2} ms, p99 {:.2} ms, max {:.2} ms",
-        latencies.len(),
+        "{label}: {} waits in {:.1} s (server CPU {:.0} µs a message; load average {load_before} before, {} after)",
+        timings.len(),
         started.elapsed().as_secs_f64(),
-        server_cpu * 1e6 / latencies.len() as f64,
-        percentile(&latencies, 0.50).as_secs_f64() * 1e3,
-        p99.as_secs_f64() * 1e3,
-        latencies.last().unwrap().as_secs_f64() * 1e3,
+        server_cpu * 1e6 / timings.len() as f64,
+        load(),
     );
-    p99
+    println!("  wake-up, 250 to the whole answer: {}", spread(&timings, |t| t.arrival.whole));
+    println!("    to its first byte:              {}", spread(&timings, |t| t.arrival.first_byte));
+    println!("    to the connection's close:      {}", spread(&timings, |t| t.arrival.closed));
+    println!("  the SMTP transaction before it:   {}", spread(&timings, |t| t.send));
+    let mut wholes: Vec<Duration> = timings.iter().map(|t| t.arrival.whole).collect();
+    wholes.sort();
+    percentile(&wholes, 0.99)
 }
 
 fn main() {
