@@ -8,12 +8,17 @@
 #
 #   bash benches/report_index.sh [RUNS]     (default 10 runs of each)
 #
-# On the 2-core development machine (shared, load average 6): index.html
-# 17,716 bytes, summary.md 8,331 (goal met); reports off 142 ms, on 442 ms
-# (+211 %: about 6 ms a failing test, of which the index is about 1 ms and
-# the test's own report the rest) — the 2 % goal is missed for tests this
-# short (0.3 ms each); it holds for a suite whose 500 tests take 15 s or
-# more (30 ms a test), where 50 reports add 0.3 s.
+# On the 2-core development machine (shared, load average 7 from other
+# builds): index.html 17,716 bytes, summary.md 8,331 (goal met); reports
+# off 81 ms, on 146 ms (+80 %, 1.3 ms a failing test; just before, at a like
+# load: off 145 ms, on 367 ms, +153 % — the figures swing with the disk's
+# load, a new file costing from tens of µs to half a millisecond). Nearly
+# all of the extra is the 50 reports' own files (a folder and five new
+# files each: failure.txt, three .eml, index.html), which predate the
+# index: with the index turned off in a test build, two interleaved sets of
+# 15 runs gave 372 vs 365 ms and 585 vs 612 ms (without vs with), within
+# the noise. The 2 % goal is missed for tests this short (0.2 ms each); it
+# holds for a suite whose 500 tests take 3.5 s or more.
 set -euo pipefail
 
 runs=${1:-10}

@@ -9,6 +9,7 @@
 //! turns readable when the client closes it. No polling loop, no timer of
 //! our own.
 
+use std::cell::RefCell;
 use std::future::Future;
 use std::io::ErrorKind;
 use std::net::TcpStream;
@@ -34,43 +35,68 @@ impl Wake for Ring {
     }
 }
 
+/// What a thread sleeps on while it waits: its epoll set, and the eventfd
+/// in it that the future's waker rings. Made once a thread and kept (the
+/// connection threads are reused, see `workers.rs`): four system calls
+/// and two descriptors fewer a wait. A ring left over from an earlier
+/// wait (an outbox still holding its waker) only makes the next wait poll
+/// its future once more.
+struct Watch {
+    poll: mio::Poll,
+    ring: Arc<Ring>,
+    events: Events,
+}
+
+impl Watch {
+    fn new() -> std::io::Result<Watch> {
+        let poll = mio::Poll::new()?;
+        let ring = Arc::new(Ring(mio::Waker::new(poll.registry(), WOKEN)?));
+        Ok(Watch { poll, ring, events: Events::with_capacity(4) })
+    }
+}
+
+thread_local! {
+    static WATCH: RefCell<Option<Watch>> = const { RefCell::new(None) };
+}
+
 /// Runs `future` to its end on this thread, unless the client on `stream`
 /// hangs up first: then `None`, at once. `Err` when the watch cannot be set
 /// up (out of descriptors).
 pub(crate) fn unless_gone<F: Future>(future: F, stream: &TcpStream) -> std::io::Result<Option<F::Output>> {
-    let mut poll = mio::Poll::new()?;
-    let ring = Arc::new(Ring(mio::Waker::new(poll.registry(), WOKEN)?));
+    let mut watch = match WATCH.with_borrow_mut(Option::take) {
+        Some(watch) => watch,
+        None => Watch::new()?,
+    };
     // The watch shares the socket's open file, so its non-blocking mode is
     // the stream's too: set back before the answer is written.
     let mut watched = mio::net::TcpStream::from_std(stream.try_clone()?);
-    poll.registry().register(&mut watched, CLIENT, Interest::READABLE)?;
-    let outcome = drive(future, &mut poll, &ring, &watched);
-    let _ = poll.registry().deregister(&mut watched);
+    watch.poll.registry().register(&mut watched, CLIENT, Interest::READABLE)?;
+    let outcome = drive(future, &mut watch, &watched);
+    let _ = watch.poll.registry().deregister(&mut watched);
+    WATCH.with_borrow_mut(|kept| *kept = Some(watch));
     stream.set_nonblocking(false)?;
     outcome
 }
 
 fn drive<F: Future>(
     future: F,
-    poll: &mut mio::Poll,
-    ring: &Arc<Ring>,
+    watch: &mut Watch,
     watched: &mio::net::TcpStream,
 ) -> std::io::Result<Option<F::Output>> {
-    let waker = Waker::from(Arc::clone(ring));
+    let waker = Waker::from(Arc::clone(&watch.ring));
     let mut context = Context::from_waker(&waker);
     let mut future = pin!(future);
-    let mut events = Events::with_capacity(4);
     loop {
         if let Poll::Ready(output) = future.as_mut().poll(&mut context) {
             return Ok(Some(output));
         }
         loop {
-            match poll.poll(&mut events, None) {
+            match watch.poll.poll(&mut watch.events, None) {
                 Err(e) if e.kind() == ErrorKind::Interrupted => continue,
                 result => break result?,
             }
         }
-        if events.iter().any(|event| event.token() == CLIENT) && gone(watched) {
+        if watch.events.iter().any(|event| event.token() == CLIENT) && gone(watched) {
             return Ok(None);
         }
     }
@@ -111,6 +137,33 @@ mod tests {
         let never = std::future::pending::<()>();
         assert_eq!(unless_gone(never, &server).unwrap(), None);
         assert!(started.elapsed() < Duration::from_secs(5), "{:?}", started.elapsed());
+    }
+
+    #[test]
+    fn one_thread_waits_again_after_a_hang_up_and_after_an_answer() {
+        let outbox = mailtest::Outbox::new();
+        for round in 0..3 {
+            let (server, client) = pair();
+            let wait = outbox.find().subject("hi").within(Duration::from_secs(30)).try_at_least_async(round);
+            let ended = match round {
+                // Gone: its watch is reused by the next wait on this thread.
+                0 => {
+                    drop(client);
+                    unless_gone(std::future::pending::<()>(), &server).unwrap()
+                }
+                _ => {
+                    let sender = outbox.clone();
+                    std::thread::spawn(move || {
+                        std::thread::sleep(Duration::from_millis(20));
+                        sender.capture_raw(None, &["ann@example.com"], b"Subject: hi\r\n\r\n.");
+                    });
+                    let found = unless_gone(wait, &server).unwrap().unwrap().unwrap();
+                    assert_eq!(found.len(), round, "round {round}");
+                    Some(())
+                }
+            };
+            assert_eq!(ended.is_some(), round > 0, "round {round}");
+        }
     }
 
     #[test]

@@ -15,3 +15,4 @@ pub(crate) mod namespace;
 pub(crate) mod search;
 pub(crate) mod show_html;
 pub(crate) mod web;
+pub(crate) mod workers;

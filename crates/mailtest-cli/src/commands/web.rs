@@ -38,6 +38,7 @@ use mailtest_harness::__private::preview as pages;
 use super::http::{self, Refusal, Request, Response};
 use super::mailroom::Mailroom;
 use super::namespace::{self, DEFAULT};
+use super::workers::Workers;
 use super::{api, events};
 
 /// The most connections served at once (event streams and long polls hold
@@ -67,33 +68,29 @@ pub(crate) fn start(mailroom: Mailroom, addr: SocketAddr) -> Result<SocketAddr, 
     let local = listener.local_addr().map_err(|e| format!("cannot listen for HTTP on {addr}: {e}"))?;
     let server =
         Arc::new(Server { mailroom, loopback_only: local.ip().is_loopback(), open: AtomicUsize::new(0) });
-    spawn("mailtest-http-accept", move || {
+    let accept = move || {
+        let workers = Workers::new("mailtest-http", |(server, stream): (Arc<Server>, TcpStream)| {
+            serve_connection(&server, stream);
+            server.open.fetch_sub(1, Ordering::SeqCst);
+        });
         for stream in listener.incoming().flatten() {
-            let server = Arc::clone(&server);
             if server.open.fetch_add(1, Ordering::SeqCst) >= MAX_CONNECTIONS {
                 server.open.fetch_sub(1, Ordering::SeqCst);
                 let busy = Response::error(503, "/", "too many connections; try again");
                 let _ = busy.write_to(&mut &stream, true);
                 continue;
             }
-            let spawned = spawn("mailtest-http", move || {
-                serve_connection(&server, stream);
+            if let Err(problem) = workers.run((Arc::clone(&server), stream)) {
                 server.open.fetch_sub(1, Ordering::SeqCst);
-            });
-            if let Err(problem) = spawned {
                 eprintln!("mailtest: {problem}");
             }
         }
-    })?;
-    Ok(local)
-}
-
-fn spawn(name: &str, f: impl FnOnce() + Send + 'static) -> Result<(), String> {
+    };
     std::thread::Builder::new()
-        .name(name.to_owned())
-        .spawn(f)
-        .map(drop)
-        .map_err(|e| format!("cannot start a thread: {e}"))
+        .name("mailtest-http-accept".to_owned())
+        .spawn(accept)
+        .map_err(|e| format!("cannot start a thread: {e}"))?;
+    Ok(local)
 }
 
 fn serve_connection(server: &Server, stream: TcpStream) {

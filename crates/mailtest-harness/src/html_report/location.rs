@@ -16,6 +16,7 @@
 //! in full.
 
 use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
 
 /// The folder that holds one folder per test: where it is, and how a
 /// failure message names it.
@@ -32,7 +33,10 @@ pub(crate) fn report_root() -> ReportRoot {
             ReportRoot { shown: std::path::absolute(&path).unwrap_or_else(|_| path.clone()), path }
         }
         None => {
-            let target = target_dir();
+            // Found once a process: every test's capture asks, and the
+            // answer (from the binary's own path) cannot change.
+            static TARGET: OnceLock<PathBuf> = OnceLock::new();
+            let target = TARGET.get_or_init(target_dir);
             let name = target.file_name().map_or_else(|| PathBuf::from("target"), PathBuf::from);
             ReportRoot { path: target.join("mailtest"), shown: name.join("mailtest") }
         }
@@ -71,9 +75,9 @@ fn target_dir() -> PathBuf {
 /// `<package>/<binary>/<test path>`.
 pub(crate) fn test_folder() -> PathBuf {
     let package = std::env::var("CARGO_PKG_NAME").ok().filter(|name| !name.is_empty());
-    [sanitise(package.as_deref().unwrap_or("unknown-package")), binary_name(), test_folder_name()]
-        .iter()
-        .collect()
+    static BINARY: OnceLock<String> = OnceLock::new();
+    let binary = BINARY.get_or_init(binary_name);
+    [&sanitise(package.as_deref().unwrap_or("unknown-package")), binary, &test_folder_name()].iter().collect()
 }
 
 /// The test binary's name without cargo's build hash: `signup-0a1b2c3d4e5f6a7b`

@@ -88,17 +88,16 @@ pub(crate) fn failure_note(failure: &Failure) -> String {
 /// Returns where it went, for the caller to tell.
 pub(crate) fn capture_ended(outbox: &Outbox) -> Option<Result<PathBuf, mailtest_mailer::Error>> {
     let (mode, _) = mode();
+    if mode == Mode::Never {
+        return None;
+    }
     let panicking = std::thread::panicking();
-    let wanted = match mode {
-        Mode::Never => false,
-        Mode::Failure => panicking,
-        Mode::Always => true,
-    };
+    let wanted = mode == Mode::Always || panicking;
     let root = report_root();
     let folder = test_folder();
     let dir = root.path.join(&folder);
     let already = REPORTED.try_with(|reported| reported.borrow().contains(&dir)).unwrap_or(true);
-    if !wanted && !panicking && !already && mode == Mode::Failure {
+    if !wanted && !already {
         remove_stale(&root, &folder);
     }
     if !wanted || (panicking && already) {

@@ -13,20 +13,45 @@ use mailtest_mailer::Error;
 /// replaced, and `.eml` files it had beyond these emails removed, so the
 /// folder always shows one run; nothing else in it is touched.
 pub(crate) fn write(dir: &Path, emails: &[Email], failure: Option<&str>) -> Result<PathBuf, Error> {
-    std::fs::create_dir_all(dir).map_err(|e| Error::io("create the report folder", dir, &e))?;
+    let fresh = create(dir)?;
     let mut names: Vec<String> =
         emails.iter().enumerate().map(|(index, email)| eml_name(number(email, index))).collect();
-    if let Some(failure) = failure {
-        replace(&dir.join(FAILURE_FILE), failure.as_bytes())?;
+    if failure.is_some() {
         names.push(FAILURE_FILE.to_owned());
     }
-    remove_stale(dir, &names)?;
+    // A folder made just now holds nothing to remove or replace.
+    let put = |path: &Path, bytes: &[u8]| match fresh {
+        true => std::fs::write(path, bytes).map_err(|e| Error::io("write", path, &e)),
+        false => replace(path, bytes),
+    };
+    if !fresh {
+        remove_stale(dir, &names)?;
+    }
+    if let Some(failure) = failure {
+        put(&dir.join(FAILURE_FILE), failure.as_bytes())?;
+    }
     for (email, name) in emails.iter().zip(&names) {
-        replace(&dir.join(name), email.raw())?;
+        put(&dir.join(name), email.raw())?;
     }
     let index = dir.join("index.html");
-    replace(&index, page::report(emails, failure).as_bytes())?;
+    put(&index, page::report(emails, failure).as_bytes())?;
     Ok(std::path::absolute(&index).unwrap_or(index))
+}
+
+/// Makes folder `dir` (and what it is in); whether it is new. One `mkdir`
+/// where the folders above it exist, as they do after a process's first
+/// report.
+fn create(dir: &Path) -> Result<bool, Error> {
+    let error = |e: std::io::Error| Error::io("create the report folder", dir, &e);
+    match std::fs::create_dir(dir) {
+        Ok(()) => Ok(true),
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists && dir.is_dir() => Ok(false),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            std::fs::create_dir_all(dir).map_err(error)?;
+            Ok(true)
+        }
+        Err(e) => Err(error(e)),
+    }
 }
 
 /// Removes `NN.eml` files, `index.html` and `failure.txt` of an earlier

@@ -250,5 +250,13 @@ mod tests {
         refresh(&root, Removed("shop/orders/b_test".into())).unwrap();
         let index = std::fs::read_to_string(dir.path().join("index.html")).unwrap();
         assert!(!index.contains("shop/orders") && index.contains("shop/signup"), "{index}");
+        // Written over the longer one in place: nothing of it is left at the end.
+        let summary = std::fs::read(dir.path().join("summary.md")).unwrap();
+        *KNOWN.lock().unwrap() = None;
+        std::fs::remove_file(dir.path().join("index.html")).unwrap();
+        std::fs::remove_file(dir.path().join("summary.md")).unwrap();
+        refresh(&root, Removed("none/such/test".into())).unwrap();
+        assert_eq!(std::fs::read_to_string(dir.path().join("index.html")).unwrap(), index, "as if new");
+        assert_eq!(std::fs::read(dir.path().join("summary.md")).unwrap(), summary, "as if new");
     }
 }
