@@ -39,13 +39,50 @@ impl UserCrate {
         }
         let manifest = std::fs::read_to_string(dir.join("Cargo.toml")).expect("the copied manifest");
         let repo_path = repo.display().to_string().replace('\\', "/");
-        let manifest = manifest.replace("path = \"../..\"", &format!("path = \"{repo_path}\""));
+        let manifest =
+            manifest.replace("path = \"../..\"", &format!("path = \"{repo_path}\"")) + &same_profiles(repo);
         std::fs::write(dir.join("Cargo.toml"), manifest).expect("point the copy at this checkout");
         std::fs::copy(repo.join("Cargo.lock"), dir.join("Cargo.lock")).expect("copy the lock file");
         // target/<profile>/deps/interop-<hash> → target
         let test_exe = std::env::current_exe().expect("the test binary");
         let target = test_exe.ancestors().nth(3).expect("the target directory").to_owned();
         UserCrate { dir, target }
+    }
+
+    /// The profile settings of mailtest's workspace, for the copy's manifest, so
+    /// that it builds what the two share exactly as the workspace did and reuses
+    /// it: the workspace's `[profile…]` tables (dependencies without debug info,
+    /// a few optimised), and for mailtest's own crates — members there, path
+    /// dependencies here, where `package."*"` would take their debug info away —
+    /// the debug info a member gets (`CARGO_PROFILE_DEV_DEBUG`, as `.ci/run` sets
+    /// it, or cargo's default).
+    fn same_profiles(repo: &Path) -> String {
+        let root = std::fs::read_to_string(repo.join("Cargo.toml")).expect("the workspace's manifest");
+        let mut tables = String::from("\n");
+        let mut in_profile = false;
+        for line in root.lines() {
+            if line.starts_with('[') {
+                in_profile = line.starts_with("[profile.");
+            }
+            if in_profile {
+                tables.push_str(line);
+                tables.push('\n');
+            }
+        }
+        let debug = match std::env::var("CARGO_PROFILE_DEV_DEBUG") {
+            Ok(value) if value.parse::<u8>().is_ok() || value == "true" || value == "false" => value,
+            Ok(value) => format!("{value:?}"),
+            Err(_) => String::from("true"),
+        };
+        let crates = std::fs::read_dir(repo.join("crates")).expect("the workspace's crates");
+        let mut names: Vec<String> =
+            crates.map(|entry| entry.unwrap().file_name().to_string_lossy().into_owned()).collect();
+        names.push(String::from("mailtest"));
+        names.sort();
+        for name in names {
+            tables.push_str(&format!("\n[profile.dev.package.{name}]\ndebug = {debug}\n"));
+        }
+        tables
     }
 
     /// `program args` in the copy, with none of the outer run's insta or CI
