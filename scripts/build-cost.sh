@@ -9,13 +9,13 @@
 #
 #   scripts/build-cost.sh [runs]      (default 1 run of each; the machine's load matters)
 #
-# Everything it makes lives under target/build-cost/ and is deleted at the end.
+# Everything it makes lives in a temporary folder outside the checkout (so
+# that the checkout's .cargo/config.toml, which no user's app has, does not
+# apply) and is deleted at the end.
 set -euo pipefail
 repo="$(cd "$(dirname "$0")/.." && pwd)"
 runs="${1:-1}"
-work="$repo/target/build-cost"
-rm -rf "$work"
-mkdir -p "$work"
+work="$(mktemp -d "${TMPDIR:-/tmp}/mailtest-build-cost.XXXXXX")"
 trap 'rm -rf "$work"' EXIT
 
 # $1: directory, $2: "stub" or "mailtest"

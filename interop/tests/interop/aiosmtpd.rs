@@ -2,9 +2,10 @@
 //! test on 127.0.0.1 (tests/support/smtpd.py). `.ci/run` installs it;
 //! without it a test that needs it fails, naming the install command.
 
+use std::collections::HashMap;
 use std::io::{BufRead, BufReader, Read};
 use std::process::{Child, ChildStdin, Command, Stdio};
-use std::sync::mpsc::{Receiver, channel};
+use std::sync::mpsc::{Receiver, Sender, channel};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -26,22 +27,73 @@ pub(crate) struct Received {
     pub(crate) connection: u32,
 }
 
-/// One aiosmtpd process; stops when dropped (its stdin closes).
-///
-/// Its standard error is kept, not printed: tests that make the server fail
-/// (a client certificate refused, a TLS handshake aborted) would otherwise
-/// fill a passing run with Python tracebacks. It is shown when the server
-/// does not do what a test waits for.
+/// One aiosmtpd process serving one server; stops when dropped (its stdin
+/// closes). The server's methods (`port`, `received`, ...) are its
+/// [`Server`]'s.
 pub(crate) struct Aiosmtpd {
-    child: Child,
-    stdin: Option<ChildStdin>,
-    lines: Receiver<String>,
+    server: Server,
+    _process: Process,
+}
+
+/// One aiosmtpd process serving a server for each fault (`--each`): tests
+/// that compare many faults start Python once, not once a fault.
+pub(crate) struct AiosmtpdEach {
+    pub(crate) servers: Vec<Server>,
+    _process: Process,
+}
+
+/// One server of an aiosmtpd process: its port and what it stored.
+pub(crate) struct Server {
+    /// Behind a lock so that a test's threads can share the servers of one
+    /// process (each case uses its own).
+    lines: Mutex<Receiver<String>>,
     stderr: Arc<Mutex<String>>,
     pub(crate) port: u16,
 }
 
+/// The Python process. Its standard error is kept, not printed: tests that
+/// make the server fail (a client certificate refused, a TLS handshake
+/// aborted) would otherwise fill a passing run with Python tracebacks. It is
+/// shown when a server does not do what a test waits for.
+struct Process {
+    child: Child,
+    stdin: Option<ChildStdin>,
+}
+
 impl Aiosmtpd {
     pub(crate) fn start(args: &[&str]) -> Aiosmtpd {
+        let (process, mut servers) = Process::start(args, 1);
+        Aiosmtpd { server: servers.remove(0), _process: process }
+    }
+}
+
+impl std::ops::Deref for Aiosmtpd {
+    type Target = Server;
+
+    fn deref(&self) -> &Server {
+        &self.server
+    }
+}
+
+impl AiosmtpdEach {
+    /// A server for each of `faults` (`--fault` values), in their order,
+    /// each also given `args`.
+    pub(crate) fn start(args: &[&str], faults: &[&str]) -> AiosmtpdEach {
+        let mut all = args.to_vec();
+        all.push("--each");
+        for fault in faults {
+            all.extend(["--fault", fault]);
+        }
+        let (process, servers) = Process::start(&all, faults.len());
+        AiosmtpdEach { servers, _process: process }
+    }
+}
+
+impl Process {
+    /// Starts the script with `args` and waits for its `servers` READY
+    /// lines. A reader thread hands each MSG line to the server whose port
+    /// it ends with.
+    fn start(args: &[&str], servers: usize) -> (Process, Vec<Server>) {
         crate::tools::require_python_module("aiosmtpd");
         let mut child = Command::new("python3")
             .arg(SCRIPT)
@@ -63,24 +115,52 @@ impl Aiosmtpd {
             });
         }
         let stdout = child.stdout.take().expect("piped stdout");
-        let (tx, lines) = channel();
+        let (ready_tx, ready) = channel();
         std::thread::spawn(move || {
+            let mut routes: HashMap<u16, Sender<String>> = HashMap::new();
             for line in BufReader::new(stdout).lines().map_while(Result::ok) {
-                if tx.send(line).is_err() {
-                    break;
+                if let Some(port) = line.strip_prefix("READY ").and_then(|port| port.parse().ok()) {
+                    let (tx, lines) = channel();
+                    routes.insert(port, tx);
+                    let _ = ready_tx.send((port, lines));
+                } else if let Some(route) = line
+                    .rsplit('\t')
+                    .next()
+                    .and_then(|port| port.parse().ok())
+                    .and_then(|port| routes.get(&port))
+                {
+                    let _ = route.send(line);
                 }
             }
         });
-        let mut server = Aiosmtpd { child, stdin, lines, stderr, port: 0 };
-        let ready = server.next_line("aiosmtpd did not start");
-        server.port = ready.strip_prefix("READY ").and_then(|p| p.parse().ok()).expect("a READY <port> line");
-        server
+        let process = Process { child, stdin };
+        let servers = (0..servers)
+            .map(|_| {
+                let (port, lines) = ready.recv_timeout(WAIT).unwrap_or_else(|_| {
+                    std::thread::sleep(Duration::from_millis(200)); // let its last words arrive
+                    panic!("aiosmtpd did not start; its standard error:\n{}", stderr.lock().unwrap())
+                });
+                Server { lines: Mutex::new(lines), stderr: Arc::clone(&stderr), port }
+            })
+            .collect();
+        (process, servers)
     }
+}
 
+impl Drop for Process {
+    fn drop(&mut self) {
+        drop(self.stdin.take());
+        if self.child.wait().is_err() {
+            let _ = self.child.kill();
+        }
+    }
+}
+
+impl Server {
     /// The server's next line on standard output, or a panic with `what`
     /// and what the server wrote on standard error.
     fn next_line(&self, what: &str) -> String {
-        self.lines.recv_timeout(WAIT).unwrap_or_else(|_| {
+        self.lines.lock().unwrap().recv_timeout(WAIT).unwrap_or_else(|_| {
             std::thread::sleep(Duration::from_millis(200)); // let its last words arrive
             panic!("{what}; its standard error:\n{}", self.stderr.lock().unwrap())
         })
@@ -88,7 +168,7 @@ impl Aiosmtpd {
 
     /// Asserts that no message arrives within `wait`.
     pub(crate) fn assert_nothing_received(&self, wait: Duration) {
-        if let Ok(line) = self.lines.recv_timeout(wait) {
+        if let Ok(line) = self.lines.lock().unwrap().recv_timeout(wait) {
             panic!("expected no message, the server received: {line}");
         }
     }
@@ -123,14 +203,5 @@ impl Aiosmtpd {
         ];
         vars.extend_from_slice(extra);
         Settings::from_vars(vars).unwrap()
-    }
-}
-
-impl Drop for Aiosmtpd {
-    fn drop(&mut self) {
-        drop(self.stdin.take());
-        if self.child.wait().is_err() {
-            let _ = self.child.kill();
-        }
     }
 }

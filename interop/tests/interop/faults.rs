@@ -13,7 +13,7 @@ use lettre::Transport;
 use lettre::transport::smtp::authentication::Credentials;
 use mailtest::{AsyncMailer, Error, Fault, FaultPlan, Mailer, Settings, SmtpSink, Stage};
 
-use crate::aiosmtpd::Aiosmtpd;
+use crate::aiosmtpd::{AiosmtpdEach, Server};
 
 /// One fault, in mailtest's words and in aiosmtpd's (`--fault` values).
 struct Case {
@@ -58,22 +58,34 @@ fn cases() -> Vec<Case> {
     cases
 }
 
-/// How many cases run at once. Each case waits on two servers (a Python
-/// process among them) far more than it computes, so a few in parallel
-/// finish in a fraction of the time; few enough that a 2-core machine
-/// answers every one well inside the clients' 1 s timeout.
+/// How many cases run at once. Each case waits on two servers far more
+/// than it computes, so a few in parallel finish in a fraction of the time;
+/// few enough that a 2-core machine answers every one well inside the
+/// clients' 1 s timeout.
 const CASES_AT_ONCE: usize = 3;
 
-/// Runs `check` on every case, [`CASES_AT_ONCE`] at a time, each on a
-/// thread of its own (so each capture is its own). A failing case fails the
-/// test with its own message once the others have run.
-fn each_case(cases: Vec<Case>, check: impl Fn(&Case) + Sync) {
+/// Runs `check` on every case with the aiosmtpd server that answers by its
+/// fault, [`CASES_AT_ONCE`] at a time, each on a thread of its own (so each
+/// capture is its own). One aiosmtpd process serves every case, a server
+/// each: Python starts once. A failing case fails the test with its own
+/// message once the others have run.
+fn each_case(cases: Vec<Case>, check: impl Fn(&Case, &Server) + Sync) {
+    // Credentials when a case needs them: a client without any ignores the AUTH offered.
+    let auth: &[&str] = if cases.iter().any(|case| needs_auth(&case.fault)) {
+        &["--user", "app", "--password", "secret"]
+    } else {
+        &[]
+    };
+    let faults: Vec<&str> = cases.iter().map(|case| case.aiosmtpd.as_str()).collect();
+    let aiosmtpd = AiosmtpdEach::start(auth, &faults);
     let next = AtomicUsize::new(0);
     std::thread::scope(|scope| {
         for _ in 0..CASES_AT_ONCE {
             scope.spawn(|| {
-                while let Some(case) = cases.get(next.fetch_add(1, Ordering::Relaxed)) {
-                    check(case);
+                loop {
+                    let n = next.fetch_add(1, Ordering::Relaxed);
+                    let (Some(case), Some(server)) = (cases.get(n), aiosmtpd.servers.get(n)) else { break };
+                    check(case, server);
                 }
             });
         }
@@ -153,14 +165,6 @@ fn sink(fault: &Fault) -> SmtpSink {
     builder.start().unwrap()
 }
 
-fn aiosmtpd(case: &Case) -> Aiosmtpd {
-    let mut args = vec!["--fault", case.aiosmtpd.as_str()];
-    if needs_auth(&case.fault) {
-        args.extend(["--user", "app", "--password", "secret"]);
-    }
-    Aiosmtpd::start(&args)
-}
-
 /// The message the application sends in every case.
 fn receipt() -> lettre::Message {
     lettre::Message::builder()
@@ -173,7 +177,7 @@ fn receipt() -> lettre::Message {
 }
 
 /// Asserts that aiosmtpd stored the message exactly when `stored`.
-fn assert_aiosmtpd_stored(server: &Aiosmtpd, stored: bool, what: &str) {
+fn assert_aiosmtpd_stored(server: &Server, stored: bool, what: &str) {
     if stored {
         assert_eq!(server.received().rcpt_tos, ["ann@example.com"], "{what}");
     }
@@ -185,7 +189,7 @@ fn lettre_gets_the_same_error_from_the_sink_as_from_aiosmtpd() {
     // lettre's transport without mailtest's settings: STARTTLS needs a TLS
     // configuration the mailers' cases below cover.
     let cases = cases().into_iter().filter(|case| !case.fault.to_string().contains("STARTTLS")).collect();
-    each_case(cases, |case| {
+    each_case(cases, |case, aiosmtpd| {
         let what = case.fault.to_string();
         let send = |port: u16| {
             let builder = lettre::SmtpTransport::builder_dangerous("127.0.0.1")
@@ -198,21 +202,21 @@ fn lettre_gets_the_same_error_from_the_sink_as_from_aiosmtpd() {
             };
             lettre_seen(builder.build().send(&receipt()))
         };
-        let (sink, aiosmtpd) = (sink(&case.fault), aiosmtpd(case));
+        let sink = sink(&case.fault);
 
         let from_aiosmtpd = send(aiosmtpd.port);
         assert!(!from_aiosmtpd.starts_with("sent"), "{what}: aiosmtpd accepted the message");
         assert_eq!(send(sink.port()), from_aiosmtpd, "{what}");
         assert_eq!(sink.outbox().len(), usize::from(case.stored), "{what}");
-        assert_aiosmtpd_stored(&aiosmtpd, case.stored, &what);
+        assert_aiosmtpd_stored(aiosmtpd, case.stored, &what);
     });
 }
 
 #[test]
 fn a_mailer_gets_the_same_from_aiosmtpd_the_sink_and_a_capture() {
-    each_case(cases(), |case| {
+    each_case(cases(), |case, aiosmtpd| {
         let what = case.fault.to_string();
-        let (sink, aiosmtpd) = (sink(&case.fault), aiosmtpd(case));
+        let sink = sink(&case.fault);
         let send = |port: u16| {
             let mailer = Mailer::from_settings(&settings(port, &case.fault)).unwrap().bypass_capture();
             seen(mailer.send(&receipt()))
@@ -232,16 +236,16 @@ fn a_mailer_gets_the_same_from_aiosmtpd_the_sink_and_a_capture() {
         let class = |seen: Option<Seen>| seen.map(|seen| Seen { text: None, ..seen });
         assert_eq!(class(captured), class(from_aiosmtpd), "capture, {what}");
         assert_eq!(sink.outbox().len(), usize::from(case.stored), "{what}");
-        assert_aiosmtpd_stored(&aiosmtpd, case.stored, &what);
+        assert_aiosmtpd_stored(aiosmtpd, case.stored, &what);
     });
 }
 
 /// Each case on a multi-thread runtime of its own, as an app's would be.
 #[test]
 fn an_async_mailer_gets_the_same_from_aiosmtpd_and_the_sink() {
-    each_case(cases(), |case| {
+    each_case(cases(), |case, aiosmtpd| {
         let what = case.fault.to_string();
-        let (sink, aiosmtpd) = (sink(&case.fault), aiosmtpd(case));
+        let sink = sink(&case.fault);
         let send = |port: u16| {
             let runtime =
                 tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().unwrap();
@@ -256,6 +260,6 @@ fn an_async_mailer_gets_the_same_from_aiosmtpd_and_the_sink() {
         assert!(from_aiosmtpd.is_some(), "{what}: aiosmtpd accepted the message");
         assert_eq!(send(sink.port()), from_aiosmtpd, "sink, {what}");
         assert_eq!(sink.outbox().len(), usize::from(case.stored), "{what}");
-        assert_aiosmtpd_stored(&aiosmtpd, case.stored, &what);
+        assert_aiosmtpd_stored(aiosmtpd, case.stored, &what);
     });
 }

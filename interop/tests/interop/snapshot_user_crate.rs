@@ -39,8 +39,8 @@ impl UserCrate {
         }
         let manifest = std::fs::read_to_string(dir.join("Cargo.toml")).expect("the copied manifest");
         let repo_path = repo.display().to_string().replace('\\', "/");
-        let manifest = manifest.replace("path = \"../..\"", &format!("path = \"{repo_path}\""))
-            + &Self::same_profiles(repo);
+        let manifest =
+            manifest.replace("path = \"../..\"", &format!("path = \"{repo_path}\"")) + &Self::same_profiles();
         std::fs::write(dir.join("Cargo.toml"), manifest).expect("point the copy at this checkout");
         std::fs::copy(repo.join("Cargo.lock"), dir.join("Cargo.lock")).expect("copy the lock file");
         // target/<profile>/deps/interop-<hash> → target
@@ -49,26 +49,16 @@ impl UserCrate {
         UserCrate { dir, target }
     }
 
-    /// The profile settings of mailtest's workspace, for the copy's manifest, so
-    /// that it builds what the two share exactly as the workspace did and reuses
-    /// it: the workspace's `[profile…]` tables (dependencies without debug info,
-    /// a few optimised), and for mailtest's own crates — members there, path
-    /// dependencies here, where `package."*"` would take their debug info away —
-    /// the debug info a member gets (`CARGO_PROFILE_DEV_DEBUG`, as `.ci/run` sets
-    /// it, or cargo's default).
-    fn same_profiles(repo: &Path) -> String {
-        let root = std::fs::read_to_string(repo.join("Cargo.toml")).expect("the workspace's manifest");
+    /// Profile settings for the copy's manifest, so that it builds what it
+    /// shares with mailtest's workspace exactly as the workspace did, and
+    /// reuses it. The workspace's `.cargo/config.toml` (dependencies without
+    /// debug info, a few optimised) applies by itself: the copy is under
+    /// `target/`, inside the checkout. What it cannot say is the debug info of
+    /// mailtest's own crates — members there, path dependencies here, where
+    /// `package."*"` would take it away: they get a member's
+    /// (`CARGO_PROFILE_DEV_DEBUG`, as `.ci/run` sets it, or cargo's default).
+    fn same_profiles() -> String {
         let mut tables = String::from("\n");
-        let mut in_profile = false;
-        for line in root.lines() {
-            if line.starts_with('[') {
-                in_profile = line.starts_with("[profile.");
-            }
-            if in_profile {
-                tables.push_str(line);
-                tables.push('\n');
-            }
-        }
         let debug = match std::env::var("CARGO_PROFILE_DEV_DEBUG") {
             Ok(value) if value.parse::<u8>().is_ok() || value == "true" || value == "false" => value,
             Ok(value) => format!("{value:?}"),

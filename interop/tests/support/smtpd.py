@@ -3,9 +3,9 @@
 Started by tests/integration/backend_smtp.rs on 127.0.0.1 with a free port.
 Protocol on stdout, one line each:
   READY <port>
-  MSG <mail_from>\t<rcpt,rcpt>\t<auth login/mechanism or ->\t<tls 1/0>\t<client cert CN or ->\t<hex of the message>\t<connection number>
-The connection number counts the client's connections from 1, so a test sees how many
-connections its messages took. Stops when stdin closes (the test drops its handle), so no
+  MSG <mail_from>\t<rcpt,rcpt>\t<auth login/mechanism or ->\t<tls 1/0>\t<client cert CN or ->\t<hex of the message>\t<connection number>\t<port>
+The connection number counts the client's connections to that server from 1, so a test sees
+how many connections its messages took; the port says which server stored it (see --each). Stops when stdin closes (the test drops its handle), so no
 server outlives its test.
 
 --fault answers the way a mailtest fault plan does, for the fault tests to compare what a
@@ -17,6 +17,10 @@ client sees from this server and from mailtest's (one --fault each, asked in ord
   greylist                450 to the first RCPT of each sender and recipient pair
   rate-limit:N            421 at MAIL once N messages were accepted, and close
 STAGE is one of greeting, ehlo, starttls, auth, mail, rcpt, data, end-of-data.
+
+--each serves each --fault from a server of its own (its own port, counts and READY line, in
+the order given), all in this one process: a test that compares many faults starts Python
+once, not once a fault.
 """
 
 import argparse
@@ -40,6 +44,7 @@ def parse_args():
     p.add_argument("--refuse", action="append", default=[], help="answer RCPT TO this address with 550")
     p.add_argument("--smtputf8", action="store_true", help="offer SMTPUTF8 (off by default, as in aiosmtpd)")
     p.add_argument("--fault", action="append", default=[], help="answer by a fault (see above)")
+    p.add_argument("--each", action="store_true", help="a server for each --fault (see above)")
     return p.parse_args()
 
 
@@ -174,6 +179,7 @@ class Handler:
                 cn,
                 envelope.original_content.hex(),
                 str(server.mailtest_connection),
+                str(transport.get_extra_info("sockname")[1]),
             ]
         )
         print("MSG " + line, flush=True)
@@ -199,36 +205,45 @@ def main():
             session.mailtest_login = "%s/%s" % (args.user, mechanism)
         return AuthResult(success=ok, handled=False)
 
-    faults = Faults(args.fault)
-    handler = Handler(args.refuse, faults)
-    connections = itertools.count(1)
+    def factory_for(faults):
+        """Makes the SMTP sessions of one server, answering by `faults`."""
+        handler = Handler(args.refuse, faults)
+        connections = itertools.count(1)
 
-    def factory():
-        kwargs = {"enable_SMTPUTF8": args.smtputf8}
-        if args.user is not None:
-            kwargs.update(authenticator=authenticator, auth_require_tls=args.mode == "starttls")
-            if args.only_mechanism:
-                others = {"PLAIN", "LOGIN"} - {args.only_mechanism}
-                kwargs.update(auth_exclude_mechanism=sorted(others))
-        if args.mode == "starttls":
-            kwargs.update(tls_context=context, require_starttls=True)
-        if args.fault:
-            kwargs.update(auth_require_tls=False)
-            if context is None:
-                # Offers STARTTLS, for a fault at STARTTLS to answer (no handshake follows).
-                kwargs.update(tls_context=ssl.create_default_context(ssl.Purpose.CLIENT_AUTH))
-        smtp = FaultySMTP(handler, faults, hostname="mailtest-aiosmtpd", **kwargs)
-        smtp.mailtest_connection = next(connections)
-        return smtp
+        def factory():
+            kwargs = {"enable_SMTPUTF8": args.smtputf8}
+            if args.user is not None:
+                kwargs.update(authenticator=authenticator, auth_require_tls=args.mode == "starttls")
+                if args.only_mechanism:
+                    others = {"PLAIN", "LOGIN"} - {args.only_mechanism}
+                    kwargs.update(auth_exclude_mechanism=sorted(others))
+            if args.mode == "starttls":
+                kwargs.update(tls_context=context, require_starttls=True)
+            if args.fault:
+                kwargs.update(auth_require_tls=False)
+                if context is None:
+                    # Offers STARTTLS, for a fault at STARTTLS to answer (no handshake follows).
+                    kwargs.update(tls_context=ssl.create_default_context(ssl.Purpose.CLIENT_AUTH))
+            smtp = FaultySMTP(handler, faults, hostname="mailtest-aiosmtpd", **kwargs)
+            smtp.mailtest_connection = next(connections)
+            return smtp
+
+        return factory
+
+    fault_sets = [[spec] for spec in args.fault] if args.each else [args.fault]
 
     async def serve():
         loop = asyncio.get_running_loop()
-        server = await loop.create_server(
-            factory, "127.0.0.1", 0, ssl=context if args.mode == "implicit" else None
-        )
-        print("READY %d" % server.sockets[0].getsockname()[1], flush=True)
+        servers = []
+        for specs in fault_sets:
+            server = await loop.create_server(
+                factory_for(Faults(specs)), "127.0.0.1", 0, ssl=context if args.mode == "implicit" else None
+            )
+            servers.append(server)
+            print("READY %d" % server.sockets[0].getsockname()[1], flush=True)
         await loop.run_in_executor(None, sys.stdin.read)
-        server.close()
+        for server in servers:
+            server.close()
 
     asyncio.run(serve())
 
