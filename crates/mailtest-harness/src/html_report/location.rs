@@ -47,12 +47,15 @@ pub(crate) fn report_root() -> ReportRoot {
 ///
 /// A test binary lives in `<target>/<profile>/deps/` (or
 /// `<target>/<triple>/<profile>/deps/`), and cargo marks `<target>` with a
-/// `CACHEDIR.TAG`: that finds it whatever `CARGO_TARGET_DIR`, `--target` or
-/// the runner (cargo test, nextest) was. Doctests run from a temporary
-/// folder, so then `CARGO_TARGET_DIR`, then the nearest `target/` with the
-/// tag above `CARGO_MANIFEST_DIR` (a workspace shares one), then `./target`.
+/// `CACHEDIR.TAG` when it creates it, and with its `.rustc_info.json` on
+/// every build (the tag is missing when something else made the folder: a
+/// CI script, a cache restored): that finds it whatever `CARGO_TARGET_DIR`,
+/// `--target` or the runner (cargo test, nextest) was. Doctests run from a
+/// temporary folder, so then `CARGO_TARGET_DIR`, then the nearest `target/`
+/// with a mark above `CARGO_MANIFEST_DIR` (a workspace shares one), then
+/// `./target`.
 fn target_dir() -> PathBuf {
-    let tagged = |dir: &Path| dir.join("CACHEDIR.TAG").is_file();
+    let tagged = |dir: &Path| dir.join("CACHEDIR.TAG").is_file() || dir.join(".rustc_info.json").is_file();
     if let Ok(exe) = std::env::current_exe() {
         // deps, profile, then the target dir or a triple, then the target dir.
         if let Some(dir) = exe.ancestors().skip(2).take(3).find(|dir| tagged(dir)) {
@@ -156,6 +159,6 @@ mod tests {
     #[test]
     fn the_target_dir_of_this_test_binary_is_found() {
         let dir = target_dir();
-        assert!(dir.join("CACHEDIR.TAG").is_file(), "{}", dir.display());
+        assert!(dir.join(".rustc_info.json").is_file(), "{}", dir.display());
     }
 }
