@@ -116,7 +116,7 @@ pub use mailtest_harness::{
     AttachmentAssert, Attempt, Capture, CaptureTransport, Email, EmailAssert, Failure, Identity, Lint,
     LintConfig, Lints, Outbox, Pattern, Query, WithOutboxExt, assert_email_snapshot, assert_not_sent,
     assert_not_sent_async, assert_outbox_snapshot, assert_sent, assert_sent_async, assert_sent_count,
-    capture, capture_global, current, lint, regex, snapshot,
+    capture, capture_global, current, lint, regex, snapshot, wait_for_reports,
 };
 // The decoder's types, as an `Email` shows them.
 #[cfg(feature = "dkim")]

@@ -42,11 +42,13 @@ fn panic_message(f: impl FnOnce()) -> String {
     payload.downcast_ref::<String>().cloned().unwrap_or_default()
 }
 
-/// The `index.html` a panic message names on its last line.
+/// The `index.html` a panic message names on its last line, once written
+/// (reports are written on a thread of their own).
 fn named_report(message: &str) -> PathBuf {
     let line = message.lines().last().unwrap_or_default();
     let path =
         line.strip_prefix("mailtest report: ").unwrap_or_else(|| panic!("no report line in:\n{message}"));
+    mailtest::wait_for_reports();
     PathBuf::from(path)
 }
 
@@ -202,10 +204,34 @@ fn a_failing_query_writes_the_report_and_its_last_line_says_where() {
     );
     let html = read(&index);
     assert!(html.contains("<h2>Why the test failed</h2>\n<pre>expected exactly 1 email matching subject=&quot;Welcome, Anne&quot;; found 0 of 1 captured"));
-    assert_eq!(
-        std::fs::read(folder.join("01.eml")).unwrap(),
-        showcase::plain("Welcome, Ann", "ann@example.com")
-    );
+    // One file a failure: the message as captured is embedded, to download as `01.eml`.
+    assert_eq!(embedded_eml(&html, 1), showcase::plain("Welcome, Ann", "ann@example.com"));
+    let files: Vec<_> = std::fs::read_dir(folder).unwrap().map(|entry| entry.unwrap().file_name()).collect();
+    assert_eq!(files, ["index.html"]);
+}
+
+/// The bytes of `NN.eml` as a failure's report embeds them.
+fn embedded_eml(html: &str, n: u64) -> Vec<u8> {
+    let link = format!("<a download=\"{n:02}.eml\" href=\"data:message/rfc822;base64,");
+    let (_, rest) = html.split_once(&link).unwrap_or_else(|| panic!("no embedded {n:02}.eml"));
+    mailtest_mime::base64::decode_canonical(rest.split('"').next().unwrap()).expect("base64")
+}
+
+#[test]
+fn a_failure_over_one_mebibyte_keeps_its_eml_beside_the_page() {
+    let mail = mailtest::capture();
+    let large = showcase::plain(&"x".repeat(1024 * 1024 + 1), "ann@example.com");
+    mail.capture_raw(None, &["ann@example.com"], &large);
+    mail.capture_raw(None, &["ann@example.com"], &showcase::plain("Small", "ann@example.com"));
+    let message = panic_message(|| {
+        mail.find().subject("Neither").one();
+    });
+    let index = named_report(&message);
+    let html = read(&index);
+    assert!(html.contains("<a download=\"01.eml\" href=\"01.eml\">"), "the large one is linked");
+    assert_eq!(std::fs::read(index.with_file_name("01.eml")).unwrap(), large);
+    assert_eq!(embedded_eml(&html, 2), showcase::plain("Small", "ann@example.com"));
+    assert!(!index.with_file_name("02.eml").exists());
 }
 
 #[test]
@@ -375,6 +401,53 @@ fn child_fails_unless_told_to_pass() {
     let wanted = if std::env::var_os("CHILD_PASSES").is_some() { "Hello" } else { "Bye" };
     // Caught, so the child run itself passes either way.
     let _ = catch_unwind(AssertUnwindSafe(|| mail.find().subject(wanted).one()));
+}
+
+#[test]
+fn every_report_of_a_burst_of_failures_is_on_disk_when_the_process_has_exited() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = child("child_fails_on_forty_threads", &[("MAILTEST_REPORT_DIR", dir.path().to_str().unwrap())]);
+    let folder = dir.path().join("mailtest/integration");
+    for n in 0..40 {
+        let report = folder.join(format!("failing-{n:02}"));
+        assert!(out.contains(&format!("failing-{n:02}/index.html")), "{out}");
+        assert_eq!(embedded_eml(&read(&report.join("index.html")), 1), order(n), "report {n}");
+    }
+    let summary = read(&dir.path().join("summary.md"));
+    assert!(summary.starts_with("### mailtest: 41 tests with a mail report\n"), "{summary}");
+    assert!(
+        read(&dir.path().join("index.html")).contains("href=\"mailtest/integration/failing-39/index.html\"")
+    );
+}
+
+fn order(n: usize) -> Vec<u8> {
+    showcase::plain(&format!("Order {n}"), "ann@example.com")
+}
+
+#[test]
+#[ignore = "run by every_report_of_a_burst_of_failures_is_on_disk_when_the_process_has_exited in a child process"]
+fn child_fails_on_forty_threads() {
+    // A report's folder is named after its test's thread: forty threads, forty reports.
+    let threads: Vec<_> = (0..40)
+        .map(|n| {
+            std::thread::Builder::new()
+                .name(format!("failing-{n:02}"))
+                .spawn(move || {
+                    let mail = mailtest::capture();
+                    mail.capture_raw(None, &["ann@example.com"], &order(n));
+                    let message = panic_message(|| {
+                        mail.find().subject("Refund").one();
+                    });
+                    println!("{}", message.lines().last().unwrap_or_default());
+                })
+                .unwrap()
+        })
+        .collect();
+    threads.into_iter().for_each(|thread| thread.join().unwrap());
+    // The process exits right after this line: nothing waits for the reports but the exit.
+    let mail = mailtest::capture();
+    mail.capture_raw(None, &["ann@example.com"], &order(40));
+    let _ = catch_unwind(AssertUnwindSafe(|| mail.find().subject("Refund").one()));
 }
 
 #[test]

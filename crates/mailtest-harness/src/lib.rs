@@ -340,15 +340,26 @@
 //! as `module.test`), so tests of the same name in different files or
 //! packages keep their own; named relative to the target directory so the
 //! message reads the same on every machine; or the same folders under
-//! `$MAILTEST_REPORT_DIR`. It holds `index.html`, `failure.txt` (the
-//! failure's text) and one `NN.eml` per email, the bytes as captured.
+//! `$MAILTEST_REPORT_DIR`. It holds one file, `index.html`, with every
+//! email's bytes as captured in it, to download as `NN.eml` (an email over
+//! 1 MiB is a file `NN.eml` beside it instead): a failing test costs one new
+//! file, and a CI artefact of the report is one file too.
 //!
 //! Beside the folders, `target/mailtest/index.html` lists every test that
 //! left a report, with why it failed, and `target/mailtest/summary.md` says
 //! the same in Markdown for a CI job's run summary
 //! (`cat target/mailtest/summary.md >> "$GITHUB_STEP_SUMMARY"`). Both are
-//! rebuilt whenever a report is written or removed, sorted, with nothing
-//! run-dependent in them: the same failures give the same bytes. A test's
+//! rebuilt when reports are written or removed (once for a burst of them),
+//! sorted, with nothing run-dependent in them: the same failures give the
+//! same bytes.
+//!
+//! The files are written on a thread of their own, so a failing test does
+//! not wait for them, and the test process waits for them as it exits
+//! (on Unix; elsewhere each is written before the test goes on): when
+//! `cargo test` or nextest has printed its result, every report and the
+//! index are on disk. A test that reads a report it caused calls
+//! [`wait_for_reports`] first. A process killed before it exits (a
+//! timeout's `SIGKILL`) may lose the reports not yet written. A test's
 //! report from an earlier run is removed when its capture ends without a
 //! failure, so the index lists only what still fails (a test that never
 //! calls `mailtest::capture()` removes nothing). Every failing query,
@@ -436,6 +447,7 @@ pub use crate::assert::{AttachmentAssert, EmailAssert};
 pub use crate::attempt::{Attempt, Identity};
 pub use crate::email::Email;
 pub use crate::failure::Failure;
+pub use crate::html_report::wait_for_reports;
 pub use crate::lint::{Lint, LintConfig, Lints};
 pub use crate::outbox::{Capture, Outbox, WithOutboxExt, current};
 pub use crate::pattern::{Pattern, regex};

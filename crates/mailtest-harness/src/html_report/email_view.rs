@@ -50,7 +50,12 @@ pub(crate) fn write(out: &mut Html, email: &Email, n: u64, target: Target, budge
     links(out, &shown.links());
     problems(out, &shown.problems().collect::<Vec<_>>());
     lints(out, email);
-    out.tag("<p class=\"eml\"><a download href=\"").text(&target.eml_href(n)).tag("\">");
+    out.tag("<p class=\"eml\"><a download");
+    if target == Target::Page {
+        // A `data:` URI has no name of its own to save under.
+        out.tag("=\"").text(&super::eml_name(n)).tag("\"");
+    }
+    out.tag(" href=\"").text(&target.eml_href(email, n)).tag("\">");
     out.text(&super::eml_name(n))
         .tag("</a> the message as captured, ")
         .text(&size(email.raw().len()))
@@ -202,7 +207,8 @@ fn attachments(out: &mut Html, email: &Presentation<'_>, n: u64, target: Target,
         }
         if part.size() > PART_LIMIT {
             out.tag(" — too large to embed (over ").text(&size(PART_LIMIT)).tag("): in <a href=\"");
-            out.text(&target.eml_href(n)).tag("\">").text(&super::eml_name(n)).tag("</a>");
+            // The email is larger still, so its `.eml` is a file for every target.
+            out.text(&target.eml_file_href(n)).tag("\">").text(&super::eml_name(n)).tag("</a>");
         }
         out.tag("</li>\n");
     }

@@ -60,6 +60,25 @@ pub(crate) fn escape_into(out: &mut String, text: &str) {
     out.push_str(rest);
 }
 
+/// Reverses [`escape_into`] (for reading back what this module wrote; not
+/// a reader of HTML in general).
+pub(crate) fn unescape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(at) = rest.find('&') {
+        out.push_str(&rest[..at]);
+        rest = &rest[at..];
+        let (plain, len) = [("&amp;", '&'), ("&lt;", '<'), ("&gt;", '>'), ("&quot;", '"'), ("&#39;", '\'')]
+            .iter()
+            .find(|(entity, _)| rest.starts_with(entity))
+            .map_or(('&', 1), |(entity, plain)| (*plain, entity.len()));
+        out.push(plain);
+        rest = &rest[len..];
+    }
+    out.push_str(rest);
+    out
+}
+
 /// `text` escaped, as a new string.
 #[cfg(test)]
 pub(crate) fn escape(text: &str) -> String {
@@ -71,6 +90,12 @@ pub(crate) fn escape(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn unescape_reverses_escape() {
+        let text = "a & b < c > d \" e ' f &amp; g &";
+        assert_eq!(unescape(&escape(text)), text);
+    }
 
     #[test]
     fn every_special_character_is_escaped() {

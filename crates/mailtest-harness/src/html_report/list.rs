@@ -52,7 +52,7 @@ pub(crate) fn write(out: &mut Html, emails: &[Email], target: Target) {
 /// Where a row links: the email in the report, or its page beside the list.
 fn href(target: Target, n: u64) -> String {
     match target {
-        Target::File => target.email_href(n),
+        Target::File | Target::Page => target.email_href(n),
         Target::Served => format!("m/{n}"),
     }
 }

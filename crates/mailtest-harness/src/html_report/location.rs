@@ -20,23 +20,27 @@ use std::sync::OnceLock;
 
 /// The folder that holds one folder per test: where it is, and how a
 /// failure message names it.
+#[derive(Clone, Debug)]
 pub(crate) struct ReportRoot {
     pub(crate) path: PathBuf,
     pub(crate) shown: PathBuf,
 }
 
-/// The folder that holds one folder per test.
-pub(crate) fn report_root() -> ReportRoot {
+/// The folder that holds one folder per test. Read once a process, like
+/// the rest of the report's place: every test's capture asks.
+pub(crate) fn report_root() -> &'static ReportRoot {
+    static ROOT: OnceLock<ReportRoot> = OnceLock::new();
+    ROOT.get_or_init(find_report_root)
+}
+
+fn find_report_root() -> ReportRoot {
     match std::env::var_os("MAILTEST_REPORT_DIR").filter(|dir| !dir.is_empty()) {
         Some(dir) => {
             let path = PathBuf::from(dir);
             ReportRoot { shown: std::path::absolute(&path).unwrap_or_else(|_| path.clone()), path }
         }
         None => {
-            // Found once a process: every test's capture asks, and the
-            // answer (from the binary's own path) cannot change.
-            static TARGET: OnceLock<PathBuf> = OnceLock::new();
-            let target = TARGET.get_or_init(target_dir);
+            let target = target_dir();
             let name = target.file_name().map_or_else(|| PathBuf::from("target"), PathBuf::from);
             ReportRoot { path: target.join("mailtest"), shown: name.join("mailtest") }
         }
@@ -77,10 +81,12 @@ fn target_dir() -> PathBuf {
 /// The running test's folder under the report root:
 /// `<package>/<binary>/<test path>`.
 pub(crate) fn test_folder() -> PathBuf {
-    let package = std::env::var("CARGO_PKG_NAME").ok().filter(|name| !name.is_empty());
-    static BINARY: OnceLock<String> = OnceLock::new();
-    let binary = BINARY.get_or_init(binary_name);
-    [&sanitise(package.as_deref().unwrap_or("unknown-package")), binary, &test_folder_name()].iter().collect()
+    static PACKAGE_AND_BINARY: OnceLock<PathBuf> = OnceLock::new();
+    let above = PACKAGE_AND_BINARY.get_or_init(|| {
+        let package = std::env::var("CARGO_PKG_NAME").ok().filter(|name| !name.is_empty());
+        [sanitise(package.as_deref().unwrap_or("unknown-package")), binary_name()].iter().collect()
+    });
+    above.join(test_folder_name())
 }
 
 /// The test binary's name without cargo's build hash: `signup-0a1b2c3d4e5f6a7b`

@@ -33,6 +33,31 @@ use mailtest_mailer::Error;
 
 pub(crate) use on_failure::ReportAtEnd;
 
+/// Waits until every failure report this process has begun, and the run's
+/// index, is on disk.
+///
+/// A failing assertion hands its report to a thread of its own and goes on
+/// panicking; the test process waits for that thread as it exits, so
+/// `cargo test` and nextest never need this. A test that reads a report it
+/// caused, in the same process, does:
+///
+/// ```
+/// # let dir = tempfile::tempdir().unwrap();
+/// # unsafe { std::env::set_var("MAILTEST_REPORT_DIR", dir.path()) };
+/// let mail = mailtest::capture();
+/// mail.capture_raw(None, &["ann@example.com"], b"To: ann@example.com\r\nSubject: Welcome\r\n\r\nHi");
+/// let failed = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| mail.find().subject("Goodbye").one()))
+///     .unwrap_err();
+/// let message = failed.downcast_ref::<String>().unwrap();
+/// let index = message.rsplit_once("mailtest report: ").unwrap().1;
+///
+/// mailtest::wait_for_reports();
+/// assert!(std::fs::read_to_string(index).unwrap().contains("Welcome"));
+/// ```
+pub fn wait_for_reports() {
+    on_failure::wait_for_reports();
+}
+
 /// The pages `mailtest serve --http` serves (the binary reaches them through
 /// `__private`; they are not public API).
 pub(crate) mod served {
@@ -41,27 +66,63 @@ pub(crate) mod served {
     };
 }
 
-/// Where a page links to: files beside a report, or the live server's routes.
+/// Where a page links to: files beside a report, the page itself, or the
+/// live server's routes.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
 pub(crate) enum Target {
+    /// `write_report`'s folder: every email's `.eml` is a file beside the page.
     File,
+    /// A failure's report: the page alone, each `.eml` embedded in it as a
+    /// `data:` URI, but for one over [`embed::PART_LIMIT`], which is a file
+    /// beside it ([`eml_files`]). One new file a failing test: the file
+    /// system's cost of a new file is most of what a report costs.
+    Page,
     Served,
 }
 
 impl Target {
     fn email_href(self, n: u64) -> String {
         match self {
-            Target::File => format!("#m-{n}"),
+            Target::File | Target::Page => format!("#m-{n}"),
             Target::Served => format!("/m/{n}"),
         }
     }
 
-    fn eml_href(self, n: u64) -> String {
+    fn eml_href(self, email: &Email, n: u64) -> String {
         match self {
-            Target::File => eml_name(n),
+            Target::Page if embeds_eml(email) => {
+                let mut uri = String::from("data:message/rfc822;base64,");
+                mailtest_mime::base64::encode_into(email.raw(), &mut uri);
+                uri
+            }
+            _ => self.eml_file_href(n),
+        }
+    }
+
+    /// Where the `.eml` of email `n` is when it is not embedded.
+    fn eml_file_href(self, n: u64) -> String {
+        match self {
+            Target::File | Target::Page => eml_name(n),
             Target::Served => format!("/api/messages/{n}.eml"),
         }
     }
+}
+
+/// Whether a failure's report embeds the email's `.eml` (else it is a file
+/// beside the page).
+fn embeds_eml(email: &Email) -> bool {
+    email.raw().len() <= embed::PART_LIMIT
+}
+
+/// The `.eml` files a report of `emails` for `target` has beside its page,
+/// with the bytes of each.
+pub(crate) fn eml_files(emails: &[Email], target: Target) -> Vec<(String, &[u8])> {
+    emails
+        .iter()
+        .enumerate()
+        .filter(|(_, email)| target != Target::Page || !embeds_eml(email))
+        .map(|(index, email)| (eml_name(number(email, index)), email.raw()))
+        .collect()
 }
 
 /// An email's number: its capture sequence, or its place in the list for
@@ -108,6 +169,6 @@ impl Outbox {
     /// assert!(dir.path().join("01.eml").is_file());
     /// ```
     pub fn write_report(&self, dir: impl AsRef<Path>) -> Result<PathBuf, Error> {
-        write::write(dir.as_ref(), &self.emails(), None)
+        write::write(dir.as_ref(), &self.emails(), None, Target::File)
     }
 }

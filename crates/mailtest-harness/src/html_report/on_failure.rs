@@ -10,10 +10,12 @@
 //! stays until it fails again or the folder is deleted.
 
 mod run_index;
+mod writer;
 
 use std::cell::RefCell;
 use std::path::{Path, PathBuf};
 
+use super::Target;
 use super::location::{ReportRoot, report_root, test_folder};
 use crate::email::Email;
 use crate::failure::Failure;
@@ -45,7 +47,8 @@ fn mode() -> (Mode, Option<String>) {
 }
 
 use run_index::Change;
-pub(crate) use run_index::{FAILURE_FILE, Reported};
+pub(crate) use run_index::Reported;
+pub(crate) use writer::wait as wait_for_reports;
 
 thread_local! {
     /// Folders this thread wrote a failure report into: a capture that drops
@@ -54,10 +57,10 @@ thread_local! {
     static REPORTED: RefCell<Vec<PathBuf>> = const { RefCell::new(Vec::new()) };
 }
 
-/// Writes the report of a failure about to panic; returns the text to add
-/// to the panic message (empty when reports are off or the failure has no
-/// emails to show). Never panics: a report that cannot be written is said
-/// in that text instead.
+/// Hands the report of a failure about to panic to the writer; returns the
+/// text to add to the panic message (empty when reports are off or the
+/// failure has no emails to show). Never panics: a report that cannot be
+/// written is said on standard error.
 pub(crate) fn failure_note(failure: &Failure) -> String {
     let (mode, note) = mode();
     let Some(emails) = failure.emails() else { return note.map(|n| format!("\n\n{n}")).unwrap_or_default() };
@@ -67,15 +70,14 @@ pub(crate) fn failure_note(failure: &Failure) -> String {
     let root = report_root();
     let folder = test_folder();
     let dir = root.path.join(&folder);
-    let line = match super::write::write(&dir, emails, Some(failure.report())) {
-        Ok(_) => {
-            let _ = REPORTED.try_with(|reported| reported.borrow_mut().push(dir));
-            let headline = failure.report().lines().next().map(str::to_owned);
-            refresh_index(&root, Change::Wrote(reported(&folder, emails.len(), headline)));
-            format!("mailtest report: {}", shown(&root.shown.join(&folder).join("index.html")))
-        }
-        Err(error) => format!("mailtest report not written: {error}"),
-    };
+    let _ = REPORTED.try_with(|reported| reported.borrow_mut().push(dir.clone()));
+    let line = format!("mailtest report: {}", shown(&root.shown.join(&folder).join("index.html")));
+    let (emails, text) = (emails.to_vec(), failure.report().to_owned());
+    writer::submit(Box::new(move || {
+        let headline = text.lines().next().map(str::to_owned);
+        written(super::write::write(&dir, &emails, Some(&text), Target::Page))?;
+        Some((root, Change::Wrote(reported(&folder, emails.len(), headline))))
+    }));
     match note {
         Some(note) => format!("\n\n{line}\n{note}"),
         None => format!("\n\n{line}"),
@@ -83,10 +85,11 @@ pub(crate) fn failure_note(failure: &Failure) -> String {
 }
 
 /// A capture is ending: with `MAILTEST_REPORT=always`, or while the thread
-/// panics (a test failing on a plain `assert!`), write the report of its
-/// outbox, unless this thread already wrote one for a failure on it.
-/// Returns where it went, for the caller to tell.
-pub(crate) fn capture_ended(outbox: &Outbox) -> Option<Result<PathBuf, mailtest_mailer::Error>> {
+/// panics (a test failing on a plain `assert!`), hand the report of its
+/// outbox to the writer, unless this thread already wrote one for a failure
+/// on it; when the test passed, its report from an earlier run goes. Returns
+/// where the report will be, for the caller to tell.
+pub(crate) fn capture_ended(outbox: &Outbox) -> Option<PathBuf> {
     let (mode, _) = mode();
     if mode == Mode::Never {
         return None;
@@ -98,7 +101,12 @@ pub(crate) fn capture_ended(outbox: &Outbox) -> Option<Result<PathBuf, mailtest_
     let dir = root.path.join(&folder);
     let already = REPORTED.try_with(|reported| reported.borrow().contains(&dir)).unwrap_or(true);
     if !wanted && !already {
-        remove_stale(&root, &folder);
+        // Known from one look at the folders a process: most tests pass, and
+        // have nothing to remove.
+        if run_index::holds(root, &slashed(&folder)) {
+            writer::submit(Box::new(move || remove_stale(root, folder)));
+        }
+        return None;
     }
     if !wanted || (panicking && already) {
         return None;
@@ -107,23 +115,31 @@ pub(crate) fn capture_ended(outbox: &Outbox) -> Option<Result<PathBuf, mailtest_
     if panicking && emails.is_empty() {
         return None;
     }
-    let written =
-        super::write::write(&dir, &emails, None).map(|_| root.shown.join(&folder).join("index.html"));
-    if written.is_ok() {
-        refresh_index(&root, Change::Wrote(reported(&folder, emails.len(), None)));
-    }
-    Some(written)
+    let index = root.shown.join(&folder).join("index.html");
+    writer::submit(Box::new(move || {
+        written(super::write::write(&dir, &emails, None, Target::Page))?;
+        Some((root, Change::Wrote(reported(&folder, emails.len(), None))))
+    }));
+    Some(index)
+}
+
+/// Whether a report's files were written, saying on standard error why
+/// not: the test has long gone on by then.
+fn written(result: Result<PathBuf, mailtest_mailer::Error>) -> Option<PathBuf> {
+    result.map_err(|error| eprintln!("mailtest report not written: {error}")).ok()
 }
 
 /// The test passed this far: the report an earlier run left for it goes.
-fn remove_stale(root: &ReportRoot, folder: &Path) {
-    let dir = root.path.join(folder);
-    if !dir.join("index.html").is_file() {
-        return;
-    }
+fn remove_stale(root: &'static ReportRoot, folder: PathBuf) -> Option<(&'static ReportRoot, Change)> {
+    let slashed = slashed(&folder);
+    let dir = root.path.join(&folder);
     match std::fs::remove_dir_all(&dir) {
-        Ok(()) => refresh_index(root, Change::Removed(slashed(folder))),
-        Err(error) => eprintln!("mailtest: the earlier report in {} not removed: {error}", dir.display()),
+        Ok(()) => Some((root, Change::Removed(slashed))),
+        Err(error) if error.kind() == std::io::ErrorKind::NotFound => Some((root, Change::Removed(slashed))),
+        Err(error) => {
+            eprintln!("mailtest: the earlier report in {} not removed: {error}", dir.display());
+            None
+        }
     }
 }
 
@@ -137,14 +153,6 @@ fn reported(folder: &Path, emails: usize, headline: Option<String>) -> Reported 
 /// `package/binary/test`, with `/` on every system.
 fn slashed(folder: &Path) -> String {
     folder.iter().map(|part| part.to_string_lossy()).collect::<Vec<_>>().join("/")
-}
-
-/// Brings the run's index up to date, saying on standard error when it
-/// cannot: the test's own report stands either way.
-fn refresh_index(root: &ReportRoot, change: Change) {
-    if let Err(error) = run_index::refresh(root, change) {
-        eprintln!("mailtest: the index of the reports not written: {error}");
-    }
 }
 
 /// A path as a failure message names it: `/` between its parts on every
@@ -199,13 +207,10 @@ pub(crate) struct ReportAtEnd;
 
 impl AtEnd for ReportAtEnd {
     fn capture_ended(&mut self, outbox: &Outbox) {
-        if let Some(written) = capture_ended(outbox)
+        if let Some(index) = capture_ended(outbox)
             && std::thread::panicking()
         {
-            match written {
-                Ok(index) => eprintln!("mailtest report of the captured email: {}", index.display()),
-                Err(error) => eprintln!("mailtest report not written: {error}"),
-            }
+            eprintln!("mailtest report of the captured email: {}", shown(&index));
         }
     }
 }

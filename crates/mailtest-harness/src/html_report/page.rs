@@ -1,7 +1,7 @@
 //! Whole pages: the report (`index.html`) and the two pages of the live UI.
 
 use super::embed::Budget;
-use super::html::Html;
+use super::html::{self, Html};
 use super::on_failure::Reported;
 use super::{Target, email_view, list, number};
 use crate::email::Email;
@@ -34,7 +34,7 @@ fn count_label(count: usize) -> String {
 }
 
 /// The report: the failure first, then the list, then every email in full.
-pub(crate) fn report(emails: &[Email], failure: Option<&str>) -> String {
+pub(crate) fn report(emails: &[Email], failure: Option<&str>, target: Target) -> String {
     let mut out = Html::new();
     let title = match failure.and_then(|text| text.lines().next()) {
         Some(headline) => format!("mailtest report: {headline}"),
@@ -46,13 +46,28 @@ pub(crate) fn report(emails: &[Email], failure: Option<&str>) -> String {
         out.tag("<section class=\"failure\">\n<h2>Why the test failed</h2>\n<pre>").text(failure);
         out.tag("</pre>\n</section>\n");
     }
-    list::write(&mut out, emails, Target::File);
+    list::write(&mut out, emails, target);
     let mut budget = Budget::new();
     for (index, email) in emails.iter().enumerate() {
-        email_view::write(&mut out, email, number(email, index), Target::File, &mut budget);
+        email_view::write(&mut out, email, number(email, index), target, &mut budget);
     }
     out.tag("</body>\n</html>\n");
     out.finish()
+}
+
+/// What a report page says of itself, read back from its start (`head`:
+/// the first bytes of the file; the heading and the failure's first line
+/// come right after the stylesheet): how many emails it shows and, when an
+/// assertion failed, the failure's first line. `None` when it is not a
+/// report this module wrote.
+pub(crate) fn read_report_head(head: &str) -> Option<(usize, Option<String>)> {
+    let count = head.split_once("<h1>mailtest report: ")?.1.split_once(' ')?.0;
+    let emails = count.parse().ok()?;
+    let headline = head
+        .split_once("<section class=\"failure\">\n<h2>Why the test failed</h2>\n<pre>")
+        .map(|(_, failure)| failure.split(['\n', '<']).next().unwrap_or_default())
+        .map(html::unescape);
+    Some((emails, headline))
 }
 
 /// What the live list adds to the report's style: the namespaces and the

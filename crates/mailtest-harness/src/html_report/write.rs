@@ -1,40 +1,42 @@
-//! Writing a report folder: `index.html` and one `NN.eml` per email.
+//! Writing a report folder: `index.html`, and the `NN.eml` files the page
+//! links to rather than embeds (every one for `write_report`, only those
+//! over 1 MiB for a failure's report: see [`Target::Page`]).
 
 use std::path::{Path, PathBuf};
 
-use super::on_failure::FAILURE_FILE;
-use super::{eml_name, number, page};
+use super::{Target, eml_files, page};
 use crate::email::Email;
 use mailtest_mailer::Error;
 
+/// The file earlier versions kept a failure's text in, beside its page;
+/// removed with the rest of an earlier report.
+const OLD_FAILURE_FILE: &str = "failure.txt";
+
 /// Writes the report of `emails` into `dir` (created if need be) and returns
-/// the path of its `index.html`; the failure's text goes to `failure.txt`
-/// too, for the run's index. Files of an earlier report there are
-/// replaced, and `.eml` files it had beyond these emails removed, so the
-/// folder always shows one run; nothing else in it is touched.
-pub(crate) fn write(dir: &Path, emails: &[Email], failure: Option<&str>) -> Result<PathBuf, Error> {
+/// the path of its `index.html`. Files of an earlier report there are
+/// replaced, and `.eml` files it had beyond these removed, so the folder
+/// always shows one run; nothing else in it is touched.
+pub(crate) fn write(
+    dir: &Path,
+    emails: &[Email],
+    failure: Option<&str>,
+    target: Target,
+) -> Result<PathBuf, Error> {
     let fresh = create(dir)?;
-    let mut names: Vec<String> =
-        emails.iter().enumerate().map(|(index, email)| eml_name(number(email, index))).collect();
-    if failure.is_some() {
-        names.push(FAILURE_FILE.to_owned());
-    }
+    let files = eml_files(emails, target);
     // A folder made just now holds nothing to remove or replace.
     let put = |path: &Path, bytes: &[u8]| match fresh {
         true => std::fs::write(path, bytes).map_err(|e| Error::io("write", path, &e)),
         false => replace(path, bytes),
     };
     if !fresh {
-        remove_stale(dir, &names)?;
+        remove_stale(dir, &files.iter().map(|(name, _)| name.as_str()).collect::<Vec<_>>())?;
     }
-    if let Some(failure) = failure {
-        put(&dir.join(FAILURE_FILE), failure.as_bytes())?;
-    }
-    for (email, name) in emails.iter().zip(&names) {
-        put(&dir.join(name), email.raw())?;
+    for (name, bytes) in &files {
+        put(&dir.join(name), bytes)?;
     }
     let index = dir.join("index.html");
-    put(&index, page::report(emails, failure).as_bytes())?;
+    put(&index, page::report(emails, failure, target).as_bytes())?;
     Ok(std::path::absolute(&index).unwrap_or(index))
 }
 
@@ -56,16 +58,16 @@ fn create(dir: &Path) -> Result<bool, Error> {
 
 /// Removes `NN.eml` files, `index.html` and `failure.txt` of an earlier
 /// report that this one will not write.
-fn remove_stale(dir: &Path, keep: &[String]) -> Result<(), Error> {
+fn remove_stale(dir: &Path, keep: &[&str]) -> Result<(), Error> {
     let entries = std::fs::read_dir(dir).map_err(|e| Error::io("read the report folder", dir, &e))?;
     for entry in entries.flatten() {
         let name = entry.file_name().to_string_lossy().into_owned();
         let ours = name == "index.html"
-            || name == FAILURE_FILE
+            || name == OLD_FAILURE_FILE
             || name
                 .strip_suffix(".eml")
                 .is_some_and(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()));
-        if ours && !keep.contains(&name) {
+        if ours && !keep.contains(&name.as_str()) {
             let path = entry.path();
             std::fs::remove_file(&path)
                 .map_err(|e| Error::io("remove the earlier report file", &path, &e))?;

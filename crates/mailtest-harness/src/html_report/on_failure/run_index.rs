@@ -1,18 +1,20 @@
 //! One page for the run: `index.html` and `summary.md` at the report root,
-//! over every test folder that holds a report, rebuilt whenever a report is
-//! written or a stale one removed.
+//! over every test folder that holds a report, rebuilt when reports are
+//! written or stale ones removed.
 //!
 //! Both are made from the folders alone — sorted by package, binary and
 //! test, with no time, duration or absolute path in them — so the same
 //! failures give the same bytes on every run and machine.
 //!
-//! Cost: a process reads the folders once, at its first change, and keeps
-//! what it found; each later change of its own is applied to that and the
-//! two files written again. So a `cargo test` binary with many
-//! failures pays one scan, not one per failure. Parallel processes (nextest
-//! runs a process per test) need no lock: a process that scanned reads the
-//! folders again after writing and writes once more if they changed
-//! meanwhile, so the last writer leaves an index of what is there.
+//! Cost: a process reads the folders once, when it first needs to know what
+//! is there, and keeps what it found; each change of its own is applied to
+//! that, and the two files are written when the writer ([`super::writer`])
+//! has caught up. So a `cargo test` binary with many failures pays one
+//! scan, not one per failure. Parallel processes (nextest runs a process
+//! per test) need no lock: after its first write, a process looks at the
+//! folders' names again and, if another process added or removed one
+//! meanwhile, reads them all and writes once more, so the last writer
+//! leaves an index of what is there.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -24,15 +26,22 @@ use super::super::page;
 use super::super::write::replace;
 use crate::html_report::location::ReportRoot;
 
-/// The file each report folder keeps its failure's text in.
-pub(crate) const FAILURE_FILE: &str = "failure.txt";
-
 /// How many times a writer rewrites an index that changed under it.
 const ROUNDS: usize = 5;
 
-/// What this process knows is in the index: the root it scanned, and each
-/// report by its folder (`package/binary/test`).
-static KNOWN: Mutex<Option<(PathBuf, BTreeMap<String, Reported>)>> = Mutex::new(None);
+/// What this process knows is in each index it keeps: by root, each report
+/// by its folder (`package/binary/test`), and whether the files are behind.
+static KNOWN: Mutex<Vec<Known>> = Mutex::new(Vec::new());
+
+struct Known {
+    root: ReportRoot,
+    model: BTreeMap<String, Reported>,
+    /// The model changed since the files were written.
+    behind: bool,
+    /// The files were never written by this process: after they are, look
+    /// again for what other processes did meanwhile.
+    first: bool,
+}
 
 /// What just changed under the root.
 pub(crate) enum Change {
@@ -60,33 +69,66 @@ impl Reported {
     }
 }
 
-/// Brings `index.html` and `summary.md` in `root` up to date after `change`.
-pub(crate) fn refresh(root: &ReportRoot, change: Change) -> Result<(), Error> {
+/// Runs `f` on what this process knows of `root`, reading the folders the
+/// first time.
+fn with_known<T>(root: &ReportRoot, f: impl FnOnce(&mut Known) -> T) -> T {
     let mut known = KNOWN.lock().unwrap_or_else(PoisonError::into_inner);
-    let (model, scanned) = match &mut *known {
-        Some((scanned, model)) if *scanned == root.path => {
-            match change {
-                Change::Wrote(report) => model.insert(report.folder(), report),
-                Change::Removed(folder) => model.remove(&folder),
-            };
-            (model, false)
+    let at = match known.iter().position(|known| known.root.path == root.path) {
+        Some(at) => at,
+        None => {
+            let model = by_folder(scan(&root.path));
+            known.push(Known { root: root.clone(), model, behind: false, first: true });
+            known.len() - 1
         }
-        // The first change of this process: what is there, this change included.
-        _ => (&mut known.insert((root.path.clone(), by_folder(scan(&root.path)))).1, true),
     };
-    write(root, model)?;
-    if scanned {
-        // Other processes may have changed the folders since this one read them.
-        for _ in 0..ROUNDS {
-            let now = by_folder(scan(&root.path));
-            if now == *model {
-                break;
+    f(&mut known[at])
+}
+
+/// Whether the folders held a report for `folder` (`package/binary/test`)
+/// when this process first looked, or it wrote one since.
+pub(crate) fn holds(root: &ReportRoot, folder: &str) -> bool {
+    with_known(root, |known| known.model.contains_key(folder))
+}
+
+/// Takes `change` into what the index will show; [`write_behind`] writes it.
+pub(crate) fn note(root: &ReportRoot, change: Change) {
+    with_known(root, |known| {
+        match change {
+            Change::Wrote(report) => known.model.insert(report.folder(), report),
+            Change::Removed(folder) => known.model.remove(&folder),
+        };
+        known.behind = true;
+    });
+}
+
+/// Writes `index.html` and `summary.md` of every root whose model changed
+/// since they were last written.
+pub(crate) fn write_behind() -> Result<(), Error> {
+    let mut known = KNOWN.lock().unwrap_or_else(PoisonError::into_inner);
+    for known in known.iter_mut().filter(|known| known.behind) {
+        known.behind = false;
+        write(&known.root, &known.model)?;
+        if std::mem::take(&mut known.first) {
+            // Other processes may have changed the folders since this one read them.
+            for _ in 0..ROUNDS {
+                if same_folders(&known.root.path, &known.model) {
+                    break;
+                }
+                known.model = by_folder(scan(&known.root.path));
+                write(&known.root, &known.model)?;
             }
-            *model = now;
-            write(root, model)?;
         }
     }
     Ok(())
+}
+
+/// Brings `index.html` and `summary.md` in `root` up to date after `changes`.
+#[cfg(test)]
+fn refresh(root: &ReportRoot, changes: Vec<Change>) -> Result<(), Error> {
+    for change in changes {
+        note(root, change);
+    }
+    write_behind()
 }
 
 fn by_folder(reported: Vec<Reported>) -> BTreeMap<String, Reported> {
@@ -99,38 +141,57 @@ fn write(root: &ReportRoot, model: &BTreeMap<String, Reported>) -> Result<(), Er
     replace(&root.path.join("summary.md"), summary(&reported, &root.shown).as_bytes())
 }
 
-/// Every `<package>/<binary>/<test>/index.html` under `root`, sorted.
+/// Every `<package>/<binary>/<test>/index.html` under `root`, sorted, as
+/// its page says of itself.
 fn scan(root: &Path) -> Vec<Reported> {
-    let mut reported = Vec::new();
+    let mut reported: Vec<Reported> = report_folders(root)
+        .into_iter()
+        .filter_map(|(package, binary, test, dir)| {
+            let (emails, headline) = page::read_report_head(&read_head(&dir.join("index.html")))?;
+            Some(Reported { package, binary, test, emails, headline })
+        })
+        .collect();
+    reported.sort();
+    reported
+}
+
+/// The start of a page, where it says what it is: the first 64 KiB (its
+/// stylesheet is about 10).
+fn read_head(page: &Path) -> String {
+    use std::io::Read;
+    let mut head = Vec::new();
+    if let Ok(file) = std::fs::File::open(page) {
+        let _ = file.take(64 * 1024).read_to_end(&mut head);
+    }
+    String::from_utf8_lossy(&head).into_owned()
+}
+
+/// Whether the report folders under `root` are the ones `model` lists: a
+/// look at the folders' names only, for what other processes did since
+/// this one read them (they write the index themselves after a change to a
+/// folder's contents).
+fn same_folders(root: &Path, model: &BTreeMap<String, Reported>) -> bool {
+    let folders = report_folders(root);
+    folders.len() == model.len()
+        && folders
+            .iter()
+            .all(|(package, binary, test, _)| model.contains_key(&format!("{package}/{binary}/{test}")))
+}
+
+/// `(package, binary, test, folder)` of every folder under `root` that
+/// holds a report (an `index.html`).
+fn report_folders(root: &Path) -> Vec<(String, String, String, PathBuf)> {
+    let mut found = Vec::new();
     for (package, package_dir) in folders(root) {
         for (binary, binary_dir) in folders(&package_dir) {
             for (test, dir) in folders(&binary_dir) {
-                if !dir.join("index.html").is_file() {
-                    continue;
+                if dir.join("index.html").is_file() {
+                    found.push((package.clone(), binary.clone(), test, dir));
                 }
-                let emails = std::fs::read_dir(&dir)
-                    .map(|listing| {
-                        listing
-                            .flatten()
-                            .filter(|entry| entry.file_name().to_string_lossy().ends_with(".eml"))
-                            .count()
-                    })
-                    .unwrap_or(0);
-                let headline = std::fs::read_to_string(dir.join(FAILURE_FILE))
-                    .ok()
-                    .and_then(|text| text.lines().next().map(str::to_owned));
-                reported.push(Reported {
-                    package: package.clone(),
-                    binary: binary.clone(),
-                    test,
-                    emails,
-                    headline,
-                });
             }
         }
     }
-    reported.sort();
-    reported
+    found
 }
 
 /// The sub-folders of `dir` (not hidden), by name.
@@ -223,15 +284,13 @@ mod tests {
         ] {
             let path = dir.path().join(folder);
             std::fs::create_dir_all(&path).unwrap();
-            std::fs::write(path.join("index.html"), "report").unwrap();
-            std::fs::write(path.join("01.eml"), "x").unwrap();
-            if let Some(failure) = failure {
-                std::fs::write(path.join(FAILURE_FILE), failure).unwrap();
-            }
+            let email = crate::email::Email::from_raw(&b"To: ann@example.com\r\nSubject: Hi\r\n\r\nHi"[..]);
+            let page = page::report(&[email], failure, super::super::Target::Page);
+            std::fs::write(path.join("index.html"), page).unwrap();
         }
         std::fs::create_dir_all(dir.path().join("shop/signup/no_report")).unwrap();
 
-        refresh(&root, Removed("none/such/test".into())).unwrap();
+        refresh(&root, vec![Removed("none/such/test".into())]).unwrap();
         let listed: Vec<String> = scan(dir.path()).iter().map(Reported::folder).collect();
         assert_eq!(listed, ["app/app/tests.a", "shop/orders/b_test", "shop/signup/b_test"]);
         let summary = std::fs::read_to_string(dir.path().join("summary.md")).unwrap();
@@ -243,19 +302,19 @@ mod tests {
         let index = std::fs::read(dir.path().join("index.html")).unwrap();
         assert!(String::from_utf8_lossy(&index).contains("href=\"shop/signup/b_test/index.html\""));
 
-        *KNOWN.lock().unwrap() = None;
-        refresh(&root, Removed("none/such/test".into())).unwrap();
+        KNOWN.lock().unwrap().clear();
+        refresh(&root, vec![Removed("none/such/test".into())]).unwrap();
         assert_eq!(std::fs::read(dir.path().join("index.html")).unwrap(), index, "the same bytes");
         std::fs::remove_dir_all(dir.path().join("shop/orders")).unwrap();
-        refresh(&root, Removed("shop/orders/b_test".into())).unwrap();
+        refresh(&root, vec![Removed("shop/orders/b_test".into())]).unwrap();
         let index = std::fs::read_to_string(dir.path().join("index.html")).unwrap();
         assert!(!index.contains("shop/orders") && index.contains("shop/signup"), "{index}");
         // Written over the longer one in place: nothing of it is left at the end.
         let summary = std::fs::read(dir.path().join("summary.md")).unwrap();
-        *KNOWN.lock().unwrap() = None;
+        KNOWN.lock().unwrap().clear();
         std::fs::remove_file(dir.path().join("index.html")).unwrap();
         std::fs::remove_file(dir.path().join("summary.md")).unwrap();
-        refresh(&root, Removed("none/such/test".into())).unwrap();
+        refresh(&root, vec![Removed("none/such/test".into())]).unwrap();
         assert_eq!(std::fs::read_to_string(dir.path().join("index.html")).unwrap(), index, "as if new");
         assert_eq!(std::fs::read(dir.path().join("summary.md")).unwrap(), summary, "as if new");
     }
