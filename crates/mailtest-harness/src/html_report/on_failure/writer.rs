@@ -50,6 +50,9 @@ struct Progress {
 }
 
 struct Writer {
+    /// The process the thread runs in: a child forked from it (without
+    /// `exec`) inherits the exit handler but not the thread.
+    process: u32,
     messages: Mutex<Sender<Message>>,
     progress: Mutex<Progress>,
     caught_up: Condvar,
@@ -75,7 +78,9 @@ pub(crate) fn submit(job: Job) {
 /// Waits until every report handed over so far is written, and the run's
 /// index with them.
 pub(crate) fn wait() {
-    if let Some(writer) = WRITER.get().and_then(Option::as_ref) {
+    if let Some(writer) = WRITER.get().and_then(Option::as_ref)
+        && writer.process == std::process::id()
+    {
         let handed = writer.hand(Message::Flush);
         let mut progress = writer.progress.lock().unwrap_or_else(PoisonError::into_inner);
         while progress.done < handed {
@@ -120,6 +125,7 @@ fn writer() -> Option<&'static Writer> {
                 run(queue)
             });
             (thread.is_ok() && at_exit::register(on_exit)).then(|| Writer {
+                process: std::process::id(),
                 messages: Mutex::new(messages),
                 progress: Mutex::new(Progress::default()),
                 caught_up: Condvar::new(),
