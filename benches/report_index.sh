@@ -10,7 +10,7 @@
 #
 # On the 2-core development machine (quiet): index.html 17,716 bytes,
 # summary.md 8,331 (goal met); reports off 24.6 ms, on 27.0 ms (+9.6 %;
-# a second set of 31 runs: +8.2 %). Goal missed: tests this short take
+# other sets of 31 runs: +8.2 %, +11.0 %, +8.3 %). Goal missed: tests this short take
 # 0.05 ms each, and a failure's report is one new file (a folder and its
 # index.html), 30 µs or more of the file system's time on ext4, written by
 # a thread of the harness's own beside the tests and waited for at exit

@@ -120,10 +120,8 @@ fn writer() -> Option<&'static Writer> {
     WRITER
         .get_or_init(|| {
             let (messages, queue) = std::sync::mpsc::channel();
-            let thread = std::thread::Builder::new().name("mailtest-reports".into()).spawn(move || {
-                at_exit::yield_to_tests();
-                run(queue)
-            });
+            let thread =
+                std::thread::Builder::new().name("mailtest-reports".into()).spawn(move || run(queue));
             (thread.is_ok() && at_exit::register(on_exit)).then(|| Writer {
                 process: std::process::id(),
                 messages: Mutex::new(messages),
@@ -199,30 +197,6 @@ mod at_exit {
         }
         atexit(handler) == 0
     }
-
-    /// Gives the calling thread the lowest priority (nice 19), so that it
-    /// writes while the tests leave a core idle rather than in their stead.
-    /// Linux only: there the nice value is a thread's own, elsewhere the
-    /// process's.
-    #[cfg(target_os = "linux")]
-    pub(super) fn yield_to_tests() {
-        // SAFETY: `setpriority` takes three integers and changes nothing but
-        // the priority of the calling thread (`PRIO_PROCESS`, 0: on Linux, the
-        // caller's own task); it cannot touch memory.
-        #[allow(unsafe_code)]
-        unsafe extern "C" {
-            safe fn setpriority(
-                which: std::ffi::c_int,
-                who: std::ffi::c_uint,
-                priority: std::ffi::c_int,
-            ) -> std::ffi::c_int;
-        }
-        const PRIO_PROCESS: std::ffi::c_int = 0;
-        let _ = setpriority(PRIO_PROCESS, 0, 19);
-    }
-
-    #[cfg(not(target_os = "linux"))]
-    pub(super) fn yield_to_tests() {}
 
     /// Windows ends a process that calls `std::process::exit` (libtest does
     /// when a test failed) without running `atexit` handlers.
