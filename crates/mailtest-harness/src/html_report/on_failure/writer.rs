@@ -143,11 +143,11 @@ fn run(queue: Receiver<Message>) {
         };
         match message {
             Ok(Message::Job(job)) => {
-                note(run_job(job));
+                contained(|| note(run_job(job)));
                 pending += 1;
             }
             Ok(Message::Flush) | Err(RecvTimeoutError::Timeout) => {
-                write_index();
+                contained(write_index);
                 let flushed = u64::from(matches!(message, Ok(Message::Flush)));
                 if let Some(writer) = WRITER.get().and_then(Option::as_ref) {
                     writer.count_done(std::mem::take(&mut pending) + flushed);
@@ -162,6 +162,13 @@ fn run(queue: Receiver<Message>) {
 /// report, not the thread.
 fn run_job(job: Job) -> Option<(&'static ReportRoot, Change)> {
     std::panic::catch_unwind(std::panic::AssertUnwindSafe(job)).unwrap_or(None)
+}
+
+/// Runs `work` so that a panic in it (a bug; the panic hook has said so)
+/// cannot end the thread: the process's exit waits for the thread to count
+/// what it was handed, and would wait for ever.
+fn contained(work: impl FnOnce()) {
+    let _ = std::panic::catch_unwind(std::panic::AssertUnwindSafe(work));
 }
 
 fn note(change: Option<(&'static ReportRoot, Change)>) {
