@@ -404,6 +404,23 @@ fn child_fails_unless_told_to_pass() {
 }
 
 #[test]
+fn a_report_that_cannot_be_written_is_said_on_standard_error_naming_the_folder() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("a-file");
+    std::fs::write(&file, "").unwrap();
+    let out = child("child_fails_an_assertion", &[("MAILTEST_REPORT_DIR", file.to_str().unwrap())]);
+    let folder = file.join("mailtest/integration/preview.child_fails_an_assertion");
+    assert!(
+        out.contains(&format!(
+            "mailtest report not written: mailtest: could not create the report folder {}",
+            folder.display()
+        )),
+        "{out}"
+    );
+    assert!(out.contains("1 passed"), "the test's own failure is still its own: {out}");
+}
+
+#[test]
 fn every_report_of_a_burst_of_failures_is_on_disk_when_the_process_has_exited() {
     let dir = tempfile::tempdir().unwrap();
     let out = child("child_fails_on_forty_threads", &[("MAILTEST_REPORT_DIR", dir.path().to_str().unwrap())]);

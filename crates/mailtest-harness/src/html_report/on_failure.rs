@@ -126,7 +126,7 @@ pub(crate) fn capture_ended(outbox: &Outbox) -> Option<PathBuf> {
 /// Whether a report's files were written, saying on standard error why
 /// not: the test has long gone on by then.
 fn written(result: Result<PathBuf, mailtest_mailer::Error>) -> Option<PathBuf> {
-    result.map_err(|error| eprintln!("mailtest report not written: {error}")).ok()
+    result.map_err(|error| writer::tell(&format!("mailtest report not written: {error}"))).ok()
 }
 
 /// The test passed this far: the report an earlier run left for it goes.
@@ -137,7 +137,7 @@ fn remove_stale(root: &'static ReportRoot, folder: PathBuf) -> Option<(&'static 
         Ok(()) => Some((root, Change::Removed(slashed))),
         Err(error) if error.kind() == std::io::ErrorKind::NotFound => Some((root, Change::Removed(slashed))),
         Err(error) => {
-            eprintln!("mailtest: the earlier report in {} not removed: {error}", dir.display());
+            writer::tell(&format!("mailtest: the earlier report in {} not removed: {error}", dir.display()));
             None
         }
     }

@@ -52,7 +52,7 @@ pub(crate) enum Change {
 }
 
 /// One test's report, as the index lists it.
-#[derive(Debug, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub(crate) struct Reported {
     pub(crate) package: String,
     pub(crate) binary: String,
@@ -102,22 +102,35 @@ pub(crate) fn note(root: &ReportRoot, change: Change) {
 }
 
 /// Writes `index.html` and `summary.md` of every root whose model changed
-/// since they were last written.
+/// since they were last written. The files are written outside the lock,
+/// from a copy of the model: a passing test's capture asks [`holds`] as it
+/// ends, and must not wait for the disk. (Only the writer's thread changes
+/// the models, so nothing is noted meanwhile that the copy lacks.)
 pub(crate) fn write_behind() -> Result<(), Error> {
-    let mut known = KNOWN.lock().unwrap_or_else(PoisonError::into_inner);
-    for known in known.iter_mut().filter(|known| known.behind) {
-        known.behind = false;
-        write(&known.root, &known.model)?;
-        if std::mem::take(&mut known.first) {
-            // Other processes may have changed the folders since this one read them.
-            for _ in 0..ROUNDS {
-                if same_folders(&known.root.path, &known.model) {
-                    break;
-                }
-                known.model = by_folder(scan(&known.root.path));
-                write(&known.root, &known.model)?;
-            }
+    let behind: Vec<(ReportRoot, BTreeMap<String, Reported>, bool)> = {
+        let mut known = KNOWN.lock().unwrap_or_else(PoisonError::into_inner);
+        known
+            .iter_mut()
+            .filter_map(|known| {
+                std::mem::take(&mut known.behind)
+                    .then(|| (known.root.clone(), known.model.clone(), std::mem::take(&mut known.first)))
+            })
+            .collect()
+    };
+    for (root, mut model, first) in behind {
+        write(&root, &model)?;
+        if !first {
+            continue;
         }
+        // Other processes may have changed the folders since this one read them.
+        for _ in 0..ROUNDS {
+            if same_folders(&root.path, &model) {
+                break;
+            }
+            model = by_folder(scan(&root.path));
+            write(&root, &model)?;
+        }
+        with_known(&root, |known| known.model = model);
     }
     Ok(())
 }

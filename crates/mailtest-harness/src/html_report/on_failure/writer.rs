@@ -181,8 +181,16 @@ fn note(change: Option<(&'static ReportRoot, Change)>) {
 /// when it cannot: the reports stand either way.
 fn write_index() {
     if let Err(error) = run_index::write_behind() {
-        eprintln!("mailtest: the index of the reports not written: {error}");
+        tell(&format!("mailtest: the index of the reports not written: {error}"));
     }
+}
+
+/// Says `line` on standard error in one write, so that a panic message
+/// printed at the same moment by a test (the panic hook writes without
+/// taking the lock `eprintln!` takes) cannot tear it apart.
+pub(crate) fn tell(line: &str) {
+    use std::io::Write;
+    let _ = std::io::stderr().write_all(format!("{line}\n").as_bytes());
 }
 
 /// The process is ending: every report handed over is written first.
