@@ -9,7 +9,7 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 use mail_parser::HeaderValue;
 use mail_parser::parsers::MessageStream;
 
-use super::encoded_word::encoded_words;
+use super::encoded_word::{decode_words, encoded_words};
 use super::{address, charset};
 use crate::mailbox::Mailbox;
 
@@ -24,11 +24,11 @@ fn terminated(value: &[u8]) -> Cow<'_, [u8]> {
     }
 }
 
-/// Header bytes for mail-parser: UTF-8 (RFC 6532) when they are valid UTF-8,
+/// Header bytes as UTF-8 (RFC 6532) when they are valid UTF-8,
 /// else windows-1252 turned into UTF-8, the guess mail clients make for raw
 /// 8-bit headers. Raw bytes inside an encoded word stay as they are: the
 /// word's own charset reads them.
-fn as_utf8(value: &[u8]) -> Cow<'_, [u8]> {
+pub(super) fn as_utf8(value: &[u8]) -> Cow<'_, [u8]> {
     if value.is_ascii() || std::str::from_utf8(value).is_ok() {
         return Cow::Borrowed(value);
     }
@@ -53,12 +53,29 @@ pub(super) fn lossless_text(value: &[u8]) -> String {
 
 /// Unfolded, encoded words decoded, trimmed.
 pub(super) fn text(value: &[u8]) -> String {
-    let value = as_utf8(value);
-    let value = terminated(&value);
-    match MessageStream::new(&value).parse_unstructured() {
-        HeaderValue::Text(text) => text.trim().to_owned(),
-        _ => String::from_utf8_lossy(&value).split_whitespace().collect::<Vec<_>>().join(" "),
+    decode_words(&unfold(&as_utf8(value))).trim().to_owned()
+}
+
+/// A folded value on one line: each line end, with the white space around
+/// it, is one space. A mailer folds a long line at a space, so the fold
+/// stands for that space whatever white space it wrote; white space inside
+/// a line is the sender's and stays.
+fn unfold(value: &[u8]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(value.len());
+    let mut i = 0;
+    while i < value.len() {
+        if matches!(value[i], b'\r' | b'\n') {
+            while out.last().is_some_and(|b| matches!(b, b' ' | b'\t')) {
+                out.pop();
+            }
+            i += value[i..].iter().take_while(|b| matches!(b, b' ' | b'\t' | b'\r' | b'\n')).count();
+            out.push(b' ');
+        } else {
+            out.push(value[i]);
+            i += 1;
+        }
     }
+    out
 }
 
 /// The mailboxes of an address field, and what was wrong with it.
@@ -67,15 +84,16 @@ pub(super) fn addresses(value: &[u8]) -> (Vec<Mailbox>, Vec<String>) {
     address::parse(&unfolded)
 }
 
-/// The first id of a `Message-ID`-like field, without angle brackets.
+/// The first id of a `Message-ID`-like field, without angle brackets:
+/// the first non-empty `<…>`, or, when the field has none (broken
+/// mailers), its text.
 pub(super) fn message_id(value: &[u8]) -> Option<String> {
-    let value = terminated(value);
-    let id = match MessageStream::new(&value).parse_id() {
-        HeaderValue::Text(id) => id.into_owned(),
-        HeaderValue::TextList(ids) => ids.into_iter().next()?.into_owned(),
-        _ => return None,
-    };
-    let id = id.trim().trim_start_matches('<').trim_end_matches('>').trim().to_owned();
+    let value = lossless_text(value);
+    let bracketed = value.split('<').skip(1).filter_map(|rest| rest.split_once('>').map(|(id, _)| id));
+    let id = bracketed
+        .map(|id| id.split_whitespace().collect::<String>())
+        .find(|id| !id.is_empty())
+        .unwrap_or_else(|| value.trim().trim_start_matches('<').trim_end_matches('>').trim().to_owned());
     (!id.is_empty()).then_some(id)
 }
 
@@ -92,95 +110,6 @@ pub(super) fn date(value: &[u8]) -> Option<SystemTime> {
     } else {
         UNIX_EPOCH - Duration::from_secs(seconds.unsigned_abs())
     })
-}
-
-/// A `Content-Type` or `Content-Disposition` value: the type in lower case
-/// and the parameters, RFC 2231 and RFC 2047 decoded.
-pub(super) struct Parameters {
-    /// `text/plain`, `attachment`: lower case, without parameters. `None`
-    /// when the value has no type that can be read.
-    pub(super) kind: Option<String>,
-    /// `(name in lower case, value)`, in order.
-    pub(super) params: Vec<(String, String)>,
-}
-
-impl Parameters {
-    pub(super) fn get(&self, name: &str) -> Option<&str> {
-        self.params.iter().find(|(n, _)| n == name).map(|(_, v)| v.as_str())
-    }
-}
-
-/// Reads a MIME value. The value is first tidied the way mail clients
-/// tolerate it, and mail-parser does not: folding white space right after a
-/// parameter's `=` (as Exchange folds long names) or around it is dropped,
-/// and so is white space between two encoded words inside a quoted value
-/// (RFC 2047 §6.2: it is not part of the text).
-pub(super) fn parameters(value: &[u8]) -> Parameters {
-    let tidy = tidy_parameters(value);
-    let HeaderValue::ContentType(ct) = MessageStream::new(&tidy).parse_content_type() else {
-        return Parameters { kind: None, params: Vec::new() };
-    };
-    let main = ct.ctype().trim().to_ascii_lowercase();
-    let kind = match ct.subtype().map(|s| s.trim().to_ascii_lowercase()) {
-        _ if main.is_empty() => None,
-        Some(sub) if !sub.is_empty() => Some(format!("{main}/{sub}")),
-        _ => Some(main),
-    };
-    let params = ct
-        .attributes()
-        .unwrap_or_default()
-        .iter()
-        // Values as written: a boundary may end in spaces (RFC 2046 forbids
-        // it, mailers do it, and only the exact string finds its delimiters).
-        .map(|attr| (attr.name.to_ascii_lowercase(), attr.value.to_string()))
-        .collect();
-    Parameters { kind, params }
-}
-
-fn tidy_parameters(value: &[u8]) -> Vec<u8> {
-    let mut out: Vec<u8> = Vec::with_capacity(value.len() + 1);
-    let mut quoted = false;
-    let mut escaped = false;
-    let mut i = 0;
-    while i < value.len() {
-        let byte = value[i];
-        i += 1;
-        if byte == b'\r' || byte == b'\n' {
-            continue;
-        }
-        if quoted {
-            if escaped {
-                escaped = false;
-            } else if byte == b'\\' {
-                escaped = true;
-            } else if byte == b'"' {
-                quoted = false;
-            } else if matches!(byte, b' ' | b'\t') && out.ends_with(b"?=") {
-                // White space between two encoded words goes.
-                let rest = &value[i..];
-                let next = rest.iter().position(|b| !matches!(b, b' ' | b'\t' | b'\r' | b'\n'));
-                if next.is_some_and(|at| rest[at..].starts_with(b"=?")) {
-                    i += next.unwrap_or(0);
-                    continue;
-                }
-            }
-            out.push(byte);
-            continue;
-        }
-        match byte {
-            b'"' => quoted = true,
-            b' ' | b'\t' if out.last() == Some(&b'=') => continue,
-            b'=' => {
-                while out.last().is_some_and(|b| matches!(b, b' ' | b'\t')) {
-                    out.pop();
-                }
-            }
-            _ => {}
-        }
-        out.push(byte);
-    }
-    out.push(b'\n');
-    out
 }
 
 /// A problem for each encoded word in `value` that could not be decoded:
@@ -213,26 +142,23 @@ mod tests {
     use super::*;
 
     #[test]
-    fn a_parameter_folded_after_the_equals_sign() {
-        let ct = parameters(b" application/pdf; name=\r\n\t\"report.pdf\"\r\n");
-        assert_eq!(ct.kind.as_deref(), Some("application/pdf"));
-        assert_eq!(ct.get("name"), Some("report.pdf"));
-        let ct = parameters(b" multipart/mixed; boundary=\r\n \"b1\"\r\n");
-        assert_eq!(ct.get("boundary"), Some("b1"));
-    }
-
-    #[test]
-    fn encoded_words_split_across_lines_in_a_filename_join() {
-        let cd = parameters(
-            b" attachment; filename=\"=?UTF-8?Q?Solidarno=C5=9B?=\r\n        =?UTF-8?Q?=C4=87.pdf?=\"\r\n",
+    fn unstructured_text_folds_and_decodes() {
+        assert_eq!(text(b" Re: =?utf-8?q?caf=C3=A9?= \r\n\t au   lait\r\n"), "Re: café au   lait");
+        assert_eq!(
+            text(b" caf\xe9 =?utf-8?q?=C3=A9?="),
+            "café é",
+            "raw 8-bit outside words reads as windows-1252"
         );
-        assert_eq!(cd.kind.as_deref(), Some("attachment"));
-        assert_eq!(cd.get("filename"), Some("Solidarność.pdf"));
+        assert_eq!(text(b""), "");
     }
 
     #[test]
-    fn a_type_without_subtype() {
-        assert_eq!(parameters(b" text\r\n").kind.as_deref(), Some("text"));
+    fn message_ids() {
+        assert_eq!(message_id(b" <a.1@example.com>\r\n").as_deref(), Some("a.1@example.com"));
+        assert_eq!(message_id(b" (comment) <>  <b@x>").as_deref(), Some("b@x"));
+        assert_eq!(message_id(b" <a@\r\n x>").as_deref(), Some("a@x"), "folded inside the brackets");
+        assert_eq!(message_id(b" bare@example.com ").as_deref(), Some("bare@example.com"));
+        assert_eq!(message_id(b"  "), None);
     }
 
     #[test]

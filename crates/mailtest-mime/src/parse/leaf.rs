@@ -4,14 +4,15 @@
 
 use std::borrow::Cow;
 
-use super::fields::{self, Parameters};
+use super::fields;
+use super::parameters::{Parameters, parameters};
 use super::tree::Part;
 use super::{charset, transfer};
 
 /// The `Content-Disposition`, read (an empty one when there is none).
 pub(super) fn disposition(part: &Part<'_>) -> Parameters {
     part.field("Content-Disposition")
-        .map_or(Parameters { kind: None, params: Vec::new() }, |field| fields::parameters(field.value))
+        .map_or(Parameters { kind: None, params: Vec::new() }, |field| parameters(field.value))
 }
 
 /// The file name: the disposition's `filename`, else the type's `name`.

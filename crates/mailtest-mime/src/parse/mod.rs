@@ -42,6 +42,7 @@ mod detail;
 mod encoded_word;
 mod fields;
 mod leaf;
+mod parameters;
 mod select;
 mod transfer;
 mod tree;

@@ -9,8 +9,8 @@
 //! attachment. So each leaf is in exactly one of the three, and nothing is
 //! dropped.
 
-use super::fields::Parameters;
 use super::leaf;
+use super::parameters::Parameters;
 use super::tree::{Children, Part};
 
 /// A leaf and its position (`[2, 1]` for part 2.1; `[]` for a message that

@@ -61,11 +61,7 @@ pub(super) fn quoted_printable(input: &[u8]) -> (Vec<u8>, bool) {
         while i < content.len() {
             let byte = content[i];
             if byte == b'=' {
-                let hex = content.get(i + 1..i + 3).and_then(|pair| {
-                    let text = std::str::from_utf8(pair).ok()?;
-                    u8::from_str_radix(text, 16).ok().filter(|_| pair.iter().all(u8::is_ascii_hexdigit))
-                });
-                if let Some(decoded) = hex {
+                if let Some(decoded) = content.get(i + 1..i + 3).and_then(hex_byte) {
                     out.push(decoded);
                     i += 3;
                     continue;
@@ -80,6 +76,16 @@ pub(super) fn quoted_printable(input: &[u8]) -> (Vec<u8>, bool) {
         }
     }
     (out, clean)
+}
+
+/// The byte two hex digits (either case) spell, as quoted-printable,
+/// RFC 2047's Q words and RFC 2231's `%XX` write it.
+pub(super) fn hex_byte(pair: &[u8]) -> Option<u8> {
+    let digit = |b: u8| char::from(b).to_digit(16);
+    match pair {
+        [high, low] => Some((digit(*high)? * 16 + digit(*low)?) as u8),
+        _ => None,
+    }
 }
 
 /// The file in a uuencoded body (`begin 644 name` … `end`), if it has one.

@@ -20,7 +20,8 @@
 //!   `multipart/digest`), RFC 2045 §5.2.
 
 use super::block::{self, Block, Field};
-use super::fields::{self, Parameters};
+use super::fields;
+use super::parameters::{Parameters, parameters};
 
 /// Deeper than this, a part is kept as a leaf: no real message nests so
 /// deep, and a hostile one must not exhaust the stack.
@@ -100,7 +101,7 @@ fn walk<'a>(bytes: &'a [u8], default_type: &str, walk_state: &mut Walk<'_>) -> P
     let params = fields
         .iter()
         .find(|field| field.is("Content-Type"))
-        .map_or(Parameters { kind: None, params: Vec::new() }, |field| fields::parameters(field.value));
+        .map_or(Parameters { kind: None, params: Vec::new() }, |field| parameters(field.value));
     let mut content_type = match params.kind.as_deref() {
         Some(kind) if kind.contains('/') => kind.to_owned(),
         _ => default_type.to_owned(),

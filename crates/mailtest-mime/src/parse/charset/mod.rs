@@ -3,30 +3,28 @@
 //! A label is looked up as browsers and mail clients look it up (the WHATWG
 //! Encoding Standard, through encoding_rs): `iso-8859-1` and `us-ascii` read
 //! as windows-1252, `ks_c_5601-1987` as EUC-KR, `gb2312` as GBK. Labels that
-//! standard does not know (UTF-7, IBM850, …) go to mail-parser's table. A
+//! standard does not know are looked up among IANA's aliases and
+//! Microsoft's names ([`aliases`]), which also bring UTF-7 and IBM850. A
 //! charset neither knows, or bytes that are not valid in the one declared,
 //! become a problem on the email; the text is still shown (as UTF-8, or
 //! windows-1252 where that is not valid, with U+FFFD for what could not be
 //! read).
 
+mod aliases;
+mod ibm850;
+mod utf7;
+
+use aliases::Alias;
 use encoding_rs::{Encoding, REPLACEMENT, UTF_8, WINDOWS_1252};
 
-/// How a label reads.
-enum Decoder {
-    Whatwg(&'static Encoding),
-    MailParser(mail_parser::decoders::charsets::DecoderFnc),
-}
-
-fn lookup(label: &str) -> Option<Decoder> {
+fn lookup(label: &str) -> Option<Alias> {
     let label = label.trim().trim_matches('"').trim();
     match Encoding::for_label_no_replacement(label.as_bytes()) {
-        Some(encoding) => Some(Decoder::Whatwg(encoding)),
+        Some(encoding) => Some(Alias::Whatwg(encoding)),
         // `iso-2022-kr`, `hz-gb-2312`: WHATWG reads them as one U+FFFD, which
-        // is not reading them; mail-parser does no better.
+        // is not reading them.
         None if Encoding::for_label(label.as_bytes()) == Some(REPLACEMENT) => None,
-        None => {
-            mail_parser::decoders::charsets::map::charset_decoder(label.as_bytes()).map(Decoder::MailParser)
-        }
+        None => aliases::lookup(label),
     }
 }
 
@@ -52,12 +50,12 @@ pub(super) fn decode(bytes: &[u8], label: Option<&str>) -> (String, Option<Strin
         // A legacy single-byte label on bytes that are valid UTF-8 with
         // multi-byte sequences in them: mislabelled UTF-8 (no real text in a
         // single-byte charset forms such sequences by chance, line after line).
-        Some(Decoder::Whatwg(encoding))
+        Some(Alias::Whatwg(encoding))
             if encoding.is_single_byte() && !bytes.is_ascii() && std::str::from_utf8(bytes).is_ok() =>
         {
             (String::from_utf8_lossy(bytes).into_owned(), Some(mislabelled(label)))
         }
-        Some(Decoder::Whatwg(encoding)) => {
+        Some(Alias::Whatwg(encoding)) => {
             let (text, had_errors) = if encoding == UTF_8 || encoding.name().starts_with("UTF-16") {
                 let (text, _, had_errors) = encoding.decode(bytes);
                 (text, had_errors)
@@ -75,7 +73,13 @@ pub(super) fn decode(bytes: &[u8], label: Option<&str>) -> (String, Option<Strin
                 (false, _) => (text.into_owned(), None),
             }
         }
-        Some(Decoder::MailParser(decode)) => (decode(bytes), None),
+        Some(Alias::Ibm850) => (ibm850::decode(bytes), None),
+        Some(Alias::Utf7) => match utf7::decode(bytes) {
+            (text, false) => (text, None),
+            (text, true) => {
+                (text, Some(format!("bytes that are not valid {label} were replaced with U+FFFD")))
+            }
+        },
         None => {
             let problem = format!(
                 "the charset {label:?} is not known; the text is read as UTF-8 where it is valid UTF-8, else as windows-1252"
