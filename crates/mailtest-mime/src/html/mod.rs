@@ -27,6 +27,8 @@
 //! is one forward pass over the bytes with `memchr`, allocation-free.
 
 mod document;
+mod entities;
+mod reference;
 mod text;
 mod tokens;
 

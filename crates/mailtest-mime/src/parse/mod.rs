@@ -89,14 +89,3 @@ fn preview(raw: &[u8]) -> String {
     let shown = head.escape_ascii().to_string();
     if raw.len() > head.len() { format!("\"{shown}…\"") } else { format!("\"{shown}\"") }
 }
-
-/// Decodes one HTML character reference (`&amp;`, `&#233;`, `&eacute;`)
-/// with mail-parser's entity table; `None` when it is not one.
-pub(crate) fn html_entity(reference: &str) -> Option<String> {
-    if !(reference.starts_with('&') && reference.ends_with(';') && reference.len() > 2) {
-        return None;
-    }
-    let mut decoded = String::new();
-    mail_parser::decoders::html::add_html_token(&mut decoded, reference.as_bytes(), false);
-    (decoded != reference).then_some(decoded)
-}
