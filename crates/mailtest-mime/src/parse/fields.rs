@@ -1,10 +1,9 @@
 //! Header values decoded by mail-parser's field parsers: unstructured text,
-//! addresses, ids, dates and MIME parameters. Each parser reads one value
+//! addresses, ids and MIME parameters. Each parser reads one value
 //! (the bytes after a field's colon), never a whole message, so none of
 //! mail-parser's message-level assertions can be reached from here.
 
 use std::borrow::Cow;
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use mail_parser::HeaderValue;
 use mail_parser::parsers::MessageStream;
@@ -77,21 +76,6 @@ pub(super) fn message_id(value: &[u8]) -> Option<String> {
     };
     let id = id.trim().trim_start_matches('<').trim_end_matches('>').trim().to_owned();
     (!id.is_empty()).then_some(id)
-}
-
-/// A `Date` value as a point in time, when it is valid.
-pub(super) fn date(value: &[u8]) -> Option<SystemTime> {
-    let value = terminated(value);
-    let HeaderValue::DateTime(date) = MessageStream::new(&value).parse_date() else { return None };
-    if !date.is_valid() {
-        return None;
-    }
-    let seconds = date.to_timestamp();
-    Some(if seconds >= 0 {
-        UNIX_EPOCH + Duration::from_secs(seconds.unsigned_abs())
-    } else {
-        UNIX_EPOCH - Duration::from_secs(seconds.unsigned_abs())
-    })
 }
 
 /// A `Content-Type` or `Content-Disposition` value: the type in lower case

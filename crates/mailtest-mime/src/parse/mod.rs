@@ -20,9 +20,10 @@
 //!   `parseStructure` ([`select`]), as mail clients do.
 //! - **Header fields are read by mail-parser's field parsers** ([`fields`]):
 //!   addresses, RFC 2047 encoded words (with its `full_encoding` feature, so
-//!   CJK charsets decode), RFC 2231 parameters, dates and ids. Each parser
+//!   CJK charsets decode), RFC 2231 parameters and ids. Each parser
 //!   reads one field value; MIME parameter values are first tidied of the
-//!   folding white space mail-parser trips on.
+//!   folding white space mail-parser trips on. Dates are read here
+//!   ([`date`]).
 //! - **Bodies**: transfer encodings are undone here ([`transfer`]: lenient
 //!   base64, quoted-printable and uuencode, which mail-parser's stop short
 //!   on), charsets by encoding_rs ([`charset`]), which says when bytes are
@@ -38,6 +39,7 @@
 mod address;
 mod block;
 mod charset;
+mod date;
 mod detail;
 mod encoded_word;
 mod fields;
