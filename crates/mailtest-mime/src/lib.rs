@@ -52,7 +52,9 @@
 //!   read as windows-1252, a superset), windows-874 and 1250–1258,
 //!   KOI8-R/U, IBM866, Macintosh and x-mac-cyrillic, ISO-2022-JP,
 //!   Shift_JIS, EUC-JP, EUC-KR (`ks_c_5601-1987`), GB2312/GBK/GB18030,
-//!   Big5 — plus UTF-7, IBM850 and the other labels of mail-parser's table.
+//!   Big5 — plus IANA's aliases and Microsoft's names for them
+//!   (`csWindows1252`, `ISO_8859-1:1987`, `cp936`, `ks_c_5601-1989`), UTF-7
+//!   and IBM850.
 //!   Text with no charset (or US-ASCII with 8-bit bytes, or raw 8-bit header
 //!   bytes) reads as UTF-8 when it is valid UTF-8, else as windows-1252.
 //!   UTF-8 under a legacy label reads as UTF-8. An unknown charset
@@ -100,12 +102,10 @@
 //! - **Not messages**: an empty message, an Outlook `.msg` file or binary
 //!   garbage gives a problem that says so, never a panic.
 //!
-//! mail-parser 0.11 reads the header fields, one value at a time; the MIME
-//! walk, transfer encodings and charsets are the decoder's own, because
-//! mail-parser's message parser gets the cases above wrong (and trips a
-//! `debug_assert!` on some, so that debug and release builds decoded the
-//! same bytes differently). Its types never leave [`decode`]'s module, and
-//! decoding runs under [`contain_panics`].
+//! Every reader is the crate's own — header fields, the MIME walk, transfer
+//! encodings, charsets (with encoding_rs's tables), HTML — so that a test
+//! build compiles no mail parser beside it, and decoding runs under
+//! [`contain_panics`].
 //!
 //! # Performance
 //!

@@ -1,12 +1,12 @@
 //! Address lists (RFC 5322 §3.4, with the obsolete syntax of §4.4), read
 //! the way mail clients read them.
 //!
-//! mail-parser's address parser keeps comments inside display names
-//! (`Pete (A wonderful \) chap)`), keeps obsolete source routes in the
-//! address (`@route.tld:foo@bar.com`), the white space of obsolete dotted
-//! forms (`jdoe@test . example`), and joins two addresses missing their
-//! comma into one. So lists are split here; only the display name goes to
-//! mail-parser, for its RFC 2047 encoded words.
+//! Lists are split here, as general parsers get them wrong: comments kept
+//! inside display names (`Pete (A wonderful \) chap)`), obsolete source
+//! routes kept in the address (`@route.tld:foo@bar.com`), the white space
+//! of obsolete dotted forms (`jdoe@test . example`), two addresses missing
+//! their comma joined into one. A display name's RFC 2047 words are decoded
+//! as unstructured text is.
 //!
 //! - Comments are not part of a name or an address; an address with no name
 //!   but a comment (`bob@example.com (Bob Smith)`, the old convention) takes

@@ -1,28 +1,13 @@
-//! Header values decoded by mail-parser's field parsers: unstructured text,
-//! addresses, ids, dates and MIME parameters. Each parser reads one value
-//! (the bytes after a field's colon), never a whole message, so none of
-//! mail-parser's message-level assertions can be reached from here.
+//! Header values: unstructured text (unfolded, RFC 2047 words decoded),
+//! addresses and ids, each read from one value (the bytes after a field's
+//! colon). MIME parameters are in [`super::parameters`], dates in
+//! [`super::date`].
 
 use std::borrow::Cow;
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
-
-use mail_parser::HeaderValue;
-use mail_parser::parsers::MessageStream;
 
 use super::encoded_word::{decode_words, encoded_words};
 use super::{address, charset};
 use crate::mailbox::Mailbox;
-
-/// mail-parser's field parsers end a value at a line end: make sure there is one.
-fn terminated(value: &[u8]) -> Cow<'_, [u8]> {
-    if value.ends_with(b"\n") {
-        Cow::Borrowed(value)
-    } else {
-        let mut owned = value.to_vec();
-        owned.push(b'\n');
-        Cow::Owned(owned)
-    }
-}
 
 /// Header bytes as UTF-8 (RFC 6532) when they are valid UTF-8,
 /// else windows-1252 turned into UTF-8, the guess mail clients make for raw
@@ -95,21 +80,6 @@ pub(super) fn message_id(value: &[u8]) -> Option<String> {
         .find(|id| !id.is_empty())
         .unwrap_or_else(|| value.trim().trim_start_matches('<').trim_end_matches('>').trim().to_owned());
     (!id.is_empty()).then_some(id)
-}
-
-/// A `Date` value as a point in time, when it is valid.
-pub(super) fn date(value: &[u8]) -> Option<SystemTime> {
-    let value = terminated(value);
-    let HeaderValue::DateTime(date) = MessageStream::new(&value).parse_date() else { return None };
-    if !date.is_valid() {
-        return None;
-    }
-    let seconds = date.to_timestamp();
-    Some(if seconds >= 0 {
-        UNIX_EPOCH + Duration::from_secs(seconds.unsigned_abs())
-    } else {
-        UNIX_EPOCH - Duration::from_secs(seconds.unsigned_abs())
-    })
 }
 
 /// A problem for each encoded word in `value` that could not be decoded:

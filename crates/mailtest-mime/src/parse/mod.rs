@@ -1,43 +1,34 @@
-//! Raw bytes to the decoded [`Decoded`] and [`Detail`]: the only module that
-//! names mail-parser.
+//! Raw bytes to the decoded [`Decoded`] and [`Detail`].
 //!
-//! # Where each part of decoding happens, and why
+//! # Where each part of decoding happens
 //!
-//! mail-parser 0.11 (1.x needs a newer rustc than ours) reads header fields
-//! well, but its message-level parser (`MessageParser::parse`) decodes real
-//! mail wrongly in ways no pre-processing can repair without redoing its
-//! work: it takes a boundary string anywhere in a line for a delimiter,
-//! loses the parts after a missing closing delimiter, swallows the parts
-//! after a `message/rfc822` nested directly in another (and trips a
-//! `debug_assert!` there, so debug and release builds decoded the same
-//! bytes differently), re-encodes text attachments to UTF-8, and takes the
-//! last of repeated headers. So the work is split:
+//! Every reader here is the crate's own. mail-parser read the header fields
+//! before (never the whole message: its message parser took a boundary
+//! anywhere in a line for a delimiter, lost parts after a missing closing
+//! delimiter and tripped a `debug_assert!` on nested messages); it went
+//! because its proc macro and syn made a test build of an app that adds
+//! mailtest a fifth slower, for a few hundred lines of field reading.
 //!
-//! - **The MIME structure is walked here** ([`tree`], over [`block`]): RFC
-//!   2046 delimiters (whole lines only; an enclosing boundary or the end of
-//!   the message ends unclosed parts), nested messages at any depth,
-//!   defaults of RFC 2045 §5.2. Which parts are the bodies follows RFC 8621's
+//! - **The MIME structure** ([`tree`], over [`block`]): RFC 2046
+//!   delimiters (whole lines only; an enclosing boundary or the end of the
+//!   message ends unclosed parts), nested messages at any depth, defaults
+//!   of RFC 2045 §5.2. Which parts are the bodies follows RFC 8621's
 //!   `parseStructure` ([`select`]), as mail clients do.
-//! - **Header fields are read by mail-parser's field parsers** ([`fields`]):
-//!   addresses, RFC 2047 encoded words (with its `full_encoding` feature, so
-//!   CJK charsets decode), RFC 2231 parameters, dates and ids. Each parser
-//!   reads one field value; MIME parameter values are first tidied of the
-//!   folding white space mail-parser trips on.
-//! - **Bodies**: transfer encodings are undone here ([`transfer`]: lenient
-//!   base64, quoted-printable and uuencode, which mail-parser's stop short
-//!   on), charsets by encoding_rs ([`charset`]), which says when bytes are
-//!   not valid in the declared charset, with mail-parser's table for the
-//!   labels the WHATWG standard lacks (UTF-7, IBM850, …).
+//! - **Header fields**: unstructured text and ids ([`fields`]), RFC 2047
+//!   encoded words ([`encoded_word`]), addresses ([`address`]), MIME
+//!   parameters with RFC 2231 ([`parameters`]), dates ([`date`]).
+//! - **Bodies**: transfer encodings ([`transfer`]: lenient base64,
+//!   quoted-printable and uuencode) and charsets ([`charset`]: encoding_rs,
+//!   which says when bytes are not valid in the declared charset, and the
+//!   labels the WHATWG standard lacks).
 //!
-//! Nothing here calls mail-parser's message parser, so its debug-only
-//! assertions cannot fire and a debug build decodes exactly as a release
-//! build. Decoding still runs under [`contain_panics`]: should a field
-//! parser panic on input nobody foresaw, that email gets a problem and the
-//! test goes on.
+//! Decoding runs under [`contain_panics`]: should a reader panic on input
+//! nobody foresaw, that email gets a problem and the test goes on.
 
 mod address;
 mod block;
 mod charset;
+mod date;
 mod detail;
 mod encoded_word;
 mod fields;

@@ -2,9 +2,8 @@
 //! quoted-printable and uuencode, each read leniently (as mail clients read them) and saying
 //! when the input was not clean.
 //!
-//! These are small enough to own: mail-parser's decoders stop at the first
-//! odd byte (and, for base64, drop the last bytes of unpadded input), which
-//! is what lost data before.
+//! Lenient because the usual decoders stop at the first odd byte (and, for
+//! base64, drop the last bytes of unpadded input), which lost data before.
 
 use std::borrow::Cow;
 

@@ -6,7 +6,7 @@ use std::time::SystemTime;
 use super::block::Field;
 use super::select::{self, Role};
 use super::tree::{self, Part};
-use super::{fields, leaf};
+use super::{date, fields, leaf};
 use crate::mailbox::{Mailbox, same_address};
 use crate::parts::Attachment;
 
@@ -82,7 +82,7 @@ pub(super) fn view(raw: &[u8], envelope_to: &[String]) -> Decoded {
         bcc: mailboxes(&root, "Bcc", &mut problems),
         reply_to: mailboxes(&root, "Reply-To", &mut problems),
         message_id: root.field("Message-ID").and_then(|field| fields::message_id(field.value)),
-        date: root.field("Date").and_then(|field| fields::date(field.value)),
+        date: root.field("Date").and_then(|field| date::parse(field.value)),
         ..Decoded::default()
     };
     repeated_fields(&root, &mut problems);
