@@ -59,7 +59,8 @@
 //!
 //! | feature | default | what it adds |
 //! |---|---|---|
-//! | `harness` | yes | everything a test uses (mailtest-harness: insta, similar, regex-lite, futures-timer, mail-parser), and mailtest-mailer's `decode`, so the console backend prints decoded mail |
+//! | `harness` | yes | everything a test uses but snapshots (mailtest-harness and mailtest-mime: similar, regex-lite, encoding_rs), and mailtest-mailer's `decode`, so the console backend prints decoded mail |
+//! | `snapshots` | yes | [`assert_email_snapshot!`] and [`assert_outbox_snapshot!`] (insta and tempfile); without it they say, at compile time, to turn it on |
 //! | `sink` | yes | [`SmtpSink`] (mailtest-sink): real SMTP on loopback into an outbox, AUTH, limits, failure injection; an event loop on `mio` (plus `socket2` for quick ACKs), no TLS crate, no async runtime |
 //! | `sink-tls` | no | STARTTLS and implicit TLS for [`SmtpSink`] (`starttls()`, `implicit_tls()`, `ca_pem()`), with a certificate made at start: rustls (ring) and rcgen — 20 more crates, ring's C build among them, so off by default |
 //! | `smtp` | no | `SmtpBackend`: `EMAIL_BACKEND=smtp` really sends (lettre's `smtp-transport` + `rustls-tls`: rustls, ring, webpki roots); with `tokio`, `AsyncSmtpBackend` |
@@ -85,7 +86,7 @@
 //! `mailtest = { version = "0.1", default-features = false, features = ["smtp"] }`
 //! in `[dependencies]` works as well (the same mailer, under mailtest's
 //! names, without the harness). `cargo tree -e normal` of such an app shows
-//! no insta, sha2, similar, regex-lite or futures-timer (CI checks
+//! no insta, sha2, similar, regex-lite or encoding_rs (CI checks
 //! it).
 //!
 //! `tokio` turns on `lettre/tokio1`: a crate that keeps lettre's default

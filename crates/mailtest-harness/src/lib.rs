@@ -422,6 +422,7 @@
 mod assert;
 mod attempt;
 mod criteria;
+mod deadline;
 mod email;
 mod failure;
 mod html_report;

@@ -46,6 +46,7 @@ impl<T: AsOutbox + ?Sized> AsOutbox for &T {
 
 /// The insta the snapshot macros expand to, so a user crate needs no insta
 /// dependency of its own.
+#[cfg(feature = "snapshots")]
 pub use insta;
 
 /// What `assert_email_snapshot!`'s expression may be: an `Email`, the

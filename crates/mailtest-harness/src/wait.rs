@@ -7,8 +7,7 @@ use std::pin::Pin;
 use std::task::Poll;
 use std::time::Instant;
 
-use futures_timer::Delay;
-
+use crate::deadline::Deadline;
 use crate::outbox::Outbox;
 
 /// Blocks until `outbox` changes after `generation` or `deadline` passes.
@@ -19,7 +18,7 @@ pub(crate) fn block_until_change(outbox: &Outbox, generation: u64, deadline: Ins
 /// Resolves when `outbox` changes after `generation` or `deadline` passes.
 /// Never blocks the thread, so it works on a current-thread runtime.
 pub(crate) async fn until_change(outbox: &Outbox, generation: u64, deadline: Instant) {
-    let mut timer = Delay::new(deadline.saturating_duration_since(Instant::now()));
+    let mut timer = Deadline::at(deadline);
     poll_fn(|cx| {
         if outbox.register_waker(generation, cx.waker()) {
             return Poll::Ready(());

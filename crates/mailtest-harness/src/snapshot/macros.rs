@@ -196,6 +196,7 @@ macro_rules! assert_outbox_snapshot {
 /// expression. insta's macros name `Some` and call `.into()` unqualified,
 /// so the two are imported here: that keeps the snapshot macros working
 /// in a module without the prelude.
+#[cfg(feature = "snapshots")]
 #[doc(hidden)]
 #[macro_export]
 macro_rules! __snapshot {
@@ -213,4 +214,19 @@ macro_rules! __snapshot {
         use ::core::convert::Into;
         $crate::__private::insta::assert_snapshot!($value, $expression, @$snapshot)
     }};
+}
+
+/// Without the `snapshots` feature there is no insta to hand the rendering
+/// to: the macros stay (so the name resolves and the docs show), and say at
+/// compile time which feature they need.
+#[cfg(not(feature = "snapshots"))]
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __snapshot {
+    ($($anything:tt)*) => {
+        ::core::compile_error!(
+            "mailtest's snapshot macros need its `snapshots` feature (insta), which is on by default: \
+             add \"snapshots\" to mailtest's `features` in Cargo.toml"
+        )
+    };
 }

@@ -51,24 +51,22 @@ fn numeric(number: &str) -> Option<char> {
 fn code_point(value: u32) -> char {
     match value {
         0 => char::REPLACEMENT_CHARACTER,
-        0x80..=0x9f => WINDOWS_1252_C1[(value - 0x80) as usize],
+        // The standard's table for these is windows-1252's (the five bytes
+        // windows-1252 leaves undefined stay the C1 control, there and in
+        // encoding_rs): the charset decoder's own table reads them.
+        0x80..=0x9f => {
+            let byte = [value as u8];
+            encoding_rs::WINDOWS_1252
+                .decode_without_bom_handling(&byte)
+                .0
+                .chars()
+                .next()
+                .unwrap_or('\u{fffd}')
+        }
         // `from_u32` refuses exactly the surrogates and what is past U+10FFFF.
         _ => char::from_u32(value).unwrap_or(char::REPLACEMENT_CHARACTER),
     }
 }
-
-/// 0x80–0x9F as the standard's table maps them (windows-1252); the five it
-/// leaves out (0x81, 0x8D, 0x8F, 0x90, 0x9D) stay the C1 control.
-const WINDOWS_1252_C1: [char; 32] = [
-    // 0x80–0x87
-    '\u{20ac}', '\u{81}', '\u{201a}', '\u{192}', '\u{201e}', '\u{2026}', '\u{2020}', '\u{2021}',
-    // 0x88–0x8F
-    '\u{2c6}', '\u{2030}', '\u{160}', '\u{2039}', '\u{152}', '\u{8d}', '\u{17d}', '\u{8f}',
-    // 0x90–0x97
-    '\u{90}', '\u{2018}', '\u{2019}', '\u{201c}', '\u{201d}', '\u{2022}', '\u{2013}', '\u{2014}',
-    // 0x98–0x9F
-    '\u{2dc}', '\u{2122}', '\u{161}', '\u{203a}', '\u{153}', '\u{9d}', '\u{17e}', '\u{178}',
-];
 
 #[cfg(test)]
 mod tests {
