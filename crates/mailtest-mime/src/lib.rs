@@ -113,8 +113,10 @@
 //! HTML, attachments — against mail-parser's own parse and the same reads,
 //! on a multipart/mixed message with text and HTML alternatives and a
 //! 2 KB attachment (`cargo bench -p mailtest-benches --bench capture`,
-//! criterion, 2 cores): **1.13×** (19.0 µs vs 16.8 µs, load 4.7; 1.13–1.19×
-//! over runs), within the goal of 1.3×. The full header list and the MIME
+//! criterion, 2 cores): **1.26–1.37×** (13.3–14.7 µs vs 10.5–10.7 µs,
+//! quiet machine), around the goal of 1.3×; the build before the crate
+//! read header fields itself, run in turn, measured 1.27–1.33×. (An earlier,
+//! loaded run measured 1.13–1.19×.) The full header list and the MIME
 //! tree ([`decode_detail`]) are decoded apart, on their own first use.
 
 #![warn(missing_docs)]

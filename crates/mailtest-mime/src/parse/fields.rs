@@ -38,7 +38,14 @@ pub(super) fn lossless_text(value: &[u8]) -> String {
 
 /// Unfolded, encoded words decoded, trimmed.
 pub(super) fn text(value: &[u8]) -> String {
-    decode_words(&unfold(&as_utf8(value))).trim().to_owned()
+    let value = as_utf8(value);
+    let folded = value.iter().any(|b| matches!(b, b'\r' | b'\n'));
+    let unfolded = if folded { Cow::Owned(unfold(&value)) } else { value };
+    // Most values hold no encoded word: one allocation, not two.
+    if memchr::memmem::find(&unfolded, b"=?").is_none() {
+        return String::from_utf8_lossy(&unfolded).trim().to_owned();
+    }
+    decode_words(&unfolded).trim().to_owned()
 }
 
 /// A folded value on one line: each line end, with the white space around

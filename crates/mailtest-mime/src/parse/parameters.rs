@@ -15,6 +15,8 @@
 //!   `=`, comments (`charset=us-ascii (Plain text)`), unterminated quotes,
 //!   text after a closing quote, parameters without a value.
 
+use std::borrow::Cow;
+
 use super::charset;
 use super::encoded_word::decode_words;
 use super::fields::as_utf8;
@@ -51,7 +53,11 @@ struct Written {
 /// Reads a MIME value (the bytes after the field's colon).
 pub(super) fn parameters(value: &[u8]) -> Parameters {
     let value = as_utf8(value);
-    let unfolded: Vec<u8> = value.iter().copied().filter(|b| !matches!(b, b'\r' | b'\n')).collect();
+    let unfolded: Cow<'_, [u8]> = if value.iter().any(|b| matches!(b, b'\r' | b'\n')) {
+        Cow::Owned(value.iter().copied().filter(|b| !matches!(b, b'\r' | b'\n')).collect())
+    } else {
+        value
+    };
     let mut segments = split_outside_quotes(&unfolded).into_iter();
     let mut written_params = Vec::new();
     let kind = segments.next().and_then(|segment| {
@@ -68,9 +74,11 @@ pub(super) fn parameters(value: &[u8]) -> Parameters {
 /// parameter: mailers that fold a header after the type forget the `;`
 /// (`multipart/mixed` CRLF TAB `boundary="b"`), and clients read it anyway.
 fn kind_and_rest(segment: &[u8]) -> (Option<String>, Option<&[u8]>) {
-    let text = String::from_utf8_lossy(&without_comments(segment)).to_ascii_lowercase();
+    let mut text = String::from_utf8_lossy(&without_comments(segment)).to_ascii_lowercase();
     // `text / plain`: white space around the slash is not part of the type.
-    let text = text.split('/').map(str::trim).collect::<Vec<_>>().join("/");
+    if text.contains(" /") || text.contains("/ ") || text.contains('\t') {
+        text = text.split('/').map(str::trim).collect::<Vec<_>>().join("/");
+    }
     let text = text.trim();
     let (kind, rest) = text.split_once([' ', '\t']).unwrap_or((text, ""));
     let kind = match kind.split_once('/') {
@@ -115,7 +123,10 @@ fn split_outside_quotes(value: &[u8]) -> Vec<&[u8]> {
 /// `text` without its comments (`( … )`, nested, with `\` escapes). A `(`
 /// right after a non-space byte starts no comment: `report(1).pdf` is a
 /// name, written unquoted by careless mailers.
-fn without_comments(text: &[u8]) -> Vec<u8> {
+fn without_comments(text: &[u8]) -> Cow<'_, [u8]> {
+    if !text.contains(&b'(') {
+        return Cow::Borrowed(text);
+    }
     let mut out = Vec::with_capacity(text.len());
     let (mut depth, mut escaped) = (0usize, false);
     for (i, &byte) in text.iter().enumerate() {
@@ -136,7 +147,7 @@ fn without_comments(text: &[u8]) -> Vec<u8> {
             out.push(byte);
         }
     }
-    out
+    Cow::Owned(out)
 }
 
 /// One `name=value` segment; `None` without a name or an `=`.
@@ -192,7 +203,19 @@ fn rfc2231_name(name: String) -> (String, Option<u32>, bool) {
 /// Each name once, where it first appears: its RFC 2231 value when it has
 /// one, else its plain value (the first, when it is repeated).
 fn joined(written: Vec<Written>) -> Vec<(String, String)> {
-    let mut params: Vec<(String, String)> = Vec::new();
+    let mut params: Vec<(String, String)> = Vec::with_capacity(written.len());
+    if written.iter().all(|w| !w.extended && w.section.is_none()) {
+        // No RFC 2231 parts (most fields): each name's first value.
+        for w in written {
+            if !params.iter().any(|(name, _)| *name == w.name) {
+                let value = plain_value(&w.name, &w.value);
+                if !value.is_empty() {
+                    params.push((w.name, value));
+                }
+            }
+        }
+        return params;
+    }
     for (at, first) in written.iter().enumerate() {
         if params.iter().any(|(name, _)| *name == first.name) {
             continue;
@@ -212,7 +235,11 @@ fn joined(written: Vec<Written>) -> Vec<(String, String)> {
 }
 
 fn plain_value(name: &str, value: &[u8]) -> String {
-    if name == "boundary" { String::from_utf8_lossy(value).into_owned() } else { decode_words(value) }
+    if name == "boundary" || memchr::memmem::find(value, b"=?").is_none() {
+        String::from_utf8_lossy(value).into_owned()
+    } else {
+        decode_words(value)
+    }
 }
 
 /// The value of RFC 2231 parts: a whole `name*` alone, else the sections in
