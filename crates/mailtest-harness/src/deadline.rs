@@ -54,14 +54,8 @@ fn run(timers: &Timers) {
     let mut pending = timers.pending();
     loop {
         let now = Instant::now();
-        let mut due = Vec::new();
-        pending.retain(|(_, at, waker)| {
-            let is_due = *at <= now;
-            if is_due {
-                due.push(waker.clone());
-            }
-            !is_due
-        });
+        let due: Vec<Waker> =
+            pending.extract_if(.., |(_, at, _)| *at <= now).map(|(_, _, waker)| waker).collect();
         if !due.is_empty() {
             // A waker may run the task's code: never under the lock.
             drop(pending);
@@ -132,7 +126,9 @@ mod tests {
         let mut cx = Context::from_waker(&waker);
         let mut deadline = Deadline::at(Instant::now() + Duration::from_millis(30));
         assert!(Pin::new(&mut deadline).poll(&mut cx).is_pending());
-        assert!(Pin::new(&mut deadline).poll(&mut cx).is_pending(), "a second poll registers nothing new");
+        assert!(Pin::new(&mut deadline).poll(&mut cx).is_pending());
+        let registered = TIMERS.pending().iter().filter(|(id, _, _)| *id == deadline.id).count();
+        assert_eq!(registered, 1, "a second poll registers nothing new");
         let until = Instant::now() + Duration::from_secs(10);
         while count.0.load(Ordering::SeqCst) == 0 && Instant::now() < until {
             std::thread::sleep(Duration::from_millis(5));

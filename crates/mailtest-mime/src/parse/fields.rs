@@ -39,13 +39,26 @@ pub(super) fn lossless_text(value: &[u8]) -> String {
 /// Unfolded, encoded words decoded, trimmed.
 pub(super) fn text(value: &[u8]) -> String {
     let value = as_utf8(value);
-    let folded = value.iter().any(|b| matches!(b, b'\r' | b'\n'));
-    let unfolded = if folded { Cow::Owned(unfold(&value)) } else { value };
+    let unfolded = if has_line_end(&value) { Cow::Owned(unfold(&value)) } else { value };
     // Most values hold no encoded word: one allocation, not two.
     if memchr::memmem::find(&unfolded, b"=?").is_none() {
         return String::from_utf8_lossy(&unfolded).trim().to_owned();
     }
     decode_words(&unfolded).trim().to_owned()
+}
+
+fn has_line_end(value: &[u8]) -> bool {
+    value.iter().any(|b| matches!(b, b'\r' | b'\n'))
+}
+
+/// `value` with its line ends dropped and the white space after them kept:
+/// RFC 5322's unfolding, for structured values (addresses, parameters),
+/// whose readers skip white space themselves.
+pub(super) fn without_line_ends(value: &[u8]) -> Cow<'_, [u8]> {
+    if !has_line_end(value) {
+        return Cow::Borrowed(value);
+    }
+    Cow::Owned(value.iter().copied().filter(|b| !matches!(b, b'\r' | b'\n')).collect())
 }
 
 /// A folded value on one line: each line end, with the white space around
@@ -72,8 +85,7 @@ fn unfold(value: &[u8]) -> Vec<u8> {
 
 /// The mailboxes of an address field, and what was wrong with it.
 pub(super) fn addresses(value: &[u8]) -> (Vec<Mailbox>, Vec<String>) {
-    let unfolded: Vec<u8> = value.iter().copied().filter(|b| !matches!(b, b'\r' | b'\n')).collect();
-    address::parse(&unfolded)
+    address::parse(&without_line_ends(value))
 }
 
 /// The first id of a `Message-ID`-like field, without angle brackets:

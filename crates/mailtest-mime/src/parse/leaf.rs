@@ -11,8 +11,7 @@ use super::{charset, transfer};
 
 /// The `Content-Disposition`, read (an empty one when there is none).
 pub(super) fn disposition(part: &Part<'_>) -> Parameters {
-    part.field("Content-Disposition")
-        .map_or(Parameters { kind: None, params: Vec::new() }, |field| parameters(field.value))
+    part.field("Content-Disposition").map_or_else(Parameters::default, |field| parameters(field.value))
 }
 
 /// The file name: the disposition's `filename`, else the type's `name`.

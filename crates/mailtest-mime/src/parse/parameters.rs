@@ -19,11 +19,13 @@ use std::borrow::Cow;
 
 use super::charset;
 use super::encoded_word::decode_words;
-use super::fields::as_utf8;
+use super::fields::{as_utf8, without_line_ends};
 use super::transfer::hex_byte;
 
 /// A `Content-Type` or `Content-Disposition` value: the type in lower case
-/// and the parameters, RFC 2231 and RFC 2047 decoded.
+/// and the parameters, RFC 2231 and RFC 2047 decoded. The default is a
+/// field that is not there.
+#[derive(Default)]
 pub(super) struct Parameters {
     /// `text/plain`, `attachment`: lower case, without parameters. `None`
     /// when the value has no type that can be read.
@@ -53,11 +55,7 @@ struct Written {
 /// Reads a MIME value (the bytes after the field's colon).
 pub(super) fn parameters(value: &[u8]) -> Parameters {
     let value = as_utf8(value);
-    let unfolded: Cow<'_, [u8]> = if value.iter().any(|b| matches!(b, b'\r' | b'\n')) {
-        Cow::Owned(value.iter().copied().filter(|b| !matches!(b, b'\r' | b'\n')).collect())
-    } else {
-        value
-    };
+    let unfolded = without_line_ends(&value);
     let mut segments = split_outside_quotes(&unfolded).into_iter();
     let mut written_params = Vec::new();
     let kind = segments.next().and_then(|segment| {
@@ -204,25 +202,15 @@ fn rfc2231_name(name: String) -> (String, Option<u32>, bool) {
 /// one, else its plain value (the first, when it is repeated).
 fn joined(written: Vec<Written>) -> Vec<(String, String)> {
     let mut params: Vec<(String, String)> = Vec::with_capacity(written.len());
-    if written.iter().all(|w| !w.extended && w.section.is_none()) {
-        // No RFC 2231 parts (most fields): each name's first value.
-        for w in written {
-            if !params.iter().any(|(name, _)| *name == w.name) {
-                let value = plain_value(&w.name, &w.value);
-                if !value.is_empty() {
-                    params.push((w.name, value));
-                }
-            }
-        }
-        return params;
-    }
     for (at, first) in written.iter().enumerate() {
         if params.iter().any(|(name, _)| *name == first.name) {
             continue;
         }
-        let same: Vec<&Written> = written[at..].iter().filter(|w| w.name == first.name).collect();
-        let rfc2231: Vec<&Written> =
-            same.iter().copied().filter(|w| w.extended || w.section.is_some()).collect();
+        // Empty (no allocation) for the fields most mail has: no RFC 2231 part.
+        let rfc2231: Vec<&Written> = written[at..]
+            .iter()
+            .filter(|w| w.name == first.name && (w.extended || w.section.is_some()))
+            .collect();
         let value =
             if rfc2231.is_empty() { plain_value(&first.name, &first.value) } else { rfc2231_value(&rfc2231) };
         // `boundary=""`: an empty value is no value (a multipart without a

@@ -101,7 +101,7 @@ fn walk<'a>(bytes: &'a [u8], default_type: &str, walk_state: &mut Walk<'_>) -> P
     let params = fields
         .iter()
         .find(|field| field.is("Content-Type"))
-        .map_or(Parameters { kind: None, params: Vec::new() }, |field| parameters(field.value));
+        .map_or_else(Parameters::default, |field| parameters(field.value));
     let mut content_type = match params.kind.as_deref() {
         Some(kind) if kind.contains('/') => kind.to_owned(),
         _ => default_type.to_owned(),

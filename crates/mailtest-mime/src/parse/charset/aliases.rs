@@ -19,6 +19,17 @@ pub(super) enum Alias {
     Utf7,
 }
 
+impl Alias {
+    /// A byte a character.
+    pub(super) fn is_single_byte(self) -> bool {
+        match self {
+            Alias::Whatwg(encoding) => encoding.is_single_byte(),
+            Alias::Ibm850 => true,
+            Alias::Utf7 => false,
+        }
+    }
+}
+
 /// The encoding `label` names, when it is one of the aliases.
 pub(super) fn lookup(label: &str) -> Option<Alias> {
     let label = label.to_ascii_lowercase().replace('_', "-");

@@ -47,12 +47,10 @@ pub(super) fn decode(bytes: &[u8], label: Option<&str>) -> (String, Option<Strin
     }
     let label = label.unwrap_or_default();
     match lookup(label) {
-        // A legacy single-byte label on bytes that are valid UTF-8 with
+        // A single-byte label (IBM850 too) on bytes that are valid UTF-8 with
         // multi-byte sequences in them: mislabelled UTF-8 (no real text in a
         // single-byte charset forms such sequences by chance, line after line).
-        Some(Alias::Whatwg(encoding))
-            if encoding.is_single_byte() && !bytes.is_ascii() && std::str::from_utf8(bytes).is_ok() =>
-        {
+        Some(alias) if alias.is_single_byte() && !bytes.is_ascii() && std::str::from_utf8(bytes).is_ok() => {
             (String::from_utf8_lossy(bytes).into_owned(), Some(mislabelled(label)))
         }
         Some(Alias::Whatwg(encoding)) => {
@@ -66,20 +64,15 @@ pub(super) fn decode(bytes: &[u8], label: Option<&str>) -> (String, Option<Strin
                 // Not valid in the multi-byte charset declared, valid UTF-8:
                 // mislabelled UTF-8 too.
                 (true, Ok(utf8)) if encoding != UTF_8 => (utf8.to_owned(), Some(mislabelled(label))),
-                (true, _) => (
-                    text.into_owned(),
-                    Some(format!("bytes that are not valid {label} were replaced with U+FFFD")),
-                ),
+                (true, _) => (text.into_owned(), Some(not_valid(label))),
                 (false, _) => (text.into_owned(), None),
             }
         }
         Some(Alias::Ibm850) => (ibm850::decode(bytes), None),
-        Some(Alias::Utf7) => match utf7::decode(bytes) {
-            (text, false) => (text, None),
-            (text, true) => {
-                (text, Some(format!("bytes that are not valid {label} were replaced with U+FFFD")))
-            }
-        },
+        Some(Alias::Utf7) => {
+            let (text, had_errors) = utf7::decode(bytes);
+            (text, had_errors.then(|| not_valid(label)))
+        }
         None => {
             let problem = format!(
                 "the charset {label:?} is not known; the text is read as UTF-8 where it is valid UTF-8, else as windows-1252"
@@ -87,6 +80,10 @@ pub(super) fn decode(bytes: &[u8], label: Option<&str>) -> (String, Option<Strin
             (guess(bytes), Some(problem))
         }
     }
+}
+
+fn not_valid(label: &str) -> String {
+    format!("bytes that are not valid {label} were replaced with U+FFFD")
 }
 
 fn mislabelled(label: &str) -> String {
@@ -138,6 +135,9 @@ mod tests {
         assert_eq!(text, "Счет");
         assert!(problem.unwrap().contains("declared x-mac-cyrillic but the bytes are UTF-8"));
         assert_eq!(decode(b"caf\xe9", Some("iso-8859-1")), ("café".to_owned(), None));
+        let (text, problem) = decode("Café".as_bytes(), Some("cp850"));
+        assert_eq!(text, "Café");
+        assert!(problem.unwrap().contains("declared cp850 but the bytes are UTF-8"));
         let (text, problem) = decode("你好！".as_bytes(), Some("gb2312"));
         assert_eq!(text, "你好！");
         assert!(problem.is_some());
