@@ -368,6 +368,8 @@
 //! `assert!`), which says so on standard error. `MAILTEST_REPORT=never`
 //! turns reports off, `always` writes one whenever a capture ends, and
 //! [`outbox.write_report(dir)`](Outbox::write_report) writes one on demand.
+//! Both variables are read once a process, when a capture first ends or a
+//! check first fails.
 //!
 //! `index.html` is one self-contained file that opens from disk with
 //! JavaScript off, so a CI artefact is enough: the failure text first, then

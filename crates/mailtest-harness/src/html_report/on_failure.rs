@@ -14,6 +14,7 @@ mod writer;
 
 use std::cell::RefCell;
 use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
 
 use super::Target;
 use super::location::{ReportRoot, report_root, test_folder};
@@ -29,8 +30,14 @@ enum Mode {
     Always,
 }
 
-/// The mode, and a note when the variable holds something else.
-fn mode() -> (Mode, Option<String>) {
+/// The mode, and a note when the variable holds something else: read once
+/// a process, as the report's place is, since every test's capture asks.
+fn mode() -> &'static (Mode, Option<String>) {
+    static MODE: OnceLock<(Mode, Option<String>)> = OnceLock::new();
+    MODE.get_or_init(read_mode)
+}
+
+fn read_mode() -> (Mode, Option<String>) {
     let value = std::env::var("MAILTEST_REPORT").unwrap_or_default();
     match value.trim().to_ascii_lowercase().as_str() {
         "" | "failure" => (Mode::Failure, None),
@@ -63,8 +70,10 @@ thread_local! {
 /// written is said on standard error.
 pub(crate) fn failure_note(failure: &Failure) -> String {
     let (mode, note) = mode();
-    let Some(emails) = failure.emails() else { return note.map(|n| format!("\n\n{n}")).unwrap_or_default() };
-    if mode == Mode::Never {
+    let Some(emails) = failure.emails() else {
+        return note.as_ref().map(|n| format!("\n\n{n}")).unwrap_or_default();
+    };
+    if *mode == Mode::Never {
         return String::new();
     }
     let root = report_root();
@@ -90,19 +99,22 @@ pub(crate) fn failure_note(failure: &Failure) -> String {
 /// on it; when the test passed, its report from an earlier run goes. Returns
 /// where the report will be, for the caller to tell.
 pub(crate) fn capture_ended(outbox: &Outbox) -> Option<PathBuf> {
-    let (mode, _) = mode();
+    let (mode, _) = *mode();
     if mode == Mode::Never {
         return None;
     }
     let panicking = std::thread::panicking();
     let wanted = mode == Mode::Always || panicking;
     let root = report_root();
+    if !wanted && !run_index::held_any(root) {
+        // Known from one look at the folders a process: most tests pass, and
+        // have nothing to remove (nor a name worth working out).
+        return None;
+    }
     let folder = test_folder();
     let dir = root.path.join(&folder);
     let already = REPORTED.try_with(|reported| reported.borrow().contains(&dir)).unwrap_or(true);
     if !wanted && !already {
-        // Known from one look at the folders a process: most tests pass, and
-        // have nothing to remove.
         if run_index::holds(root, &slashed(&folder)) {
             writer::submit(Box::new(move || remove_stale(root, folder)));
         }

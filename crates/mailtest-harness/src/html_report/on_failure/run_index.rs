@@ -6,17 +6,19 @@
 //! test, with no time, duration or absolute path in them — so the same
 //! failures give the same bytes on every run and machine.
 //!
-//! Cost: a process reads the folders once, when it first needs to know what
-//! is there, and keeps what it found; each change of its own is applied to
-//! that, and the two files are written when the writer ([`super::writer`])
-//! has caught up. So a `cargo test` binary with many failures pays one
+//! Cost: a process lists the folders once, when a capture first ends (a
+//! passing test asks whether it left a report in an earlier run; when none
+//! did, no test asks again), and reads the pages once, on the writer's
+//! thread, when its first report is written; each change of its own is
+//! applied to that, and the two files are written when the writer
+//! ([`super::writer`]) has caught up. So a `cargo test` binary with many failures pays one
 //! scan, not one per failure. Parallel processes (nextest runs a process
 //! per test) need no lock: after its first write, a process looks at the
 //! folders' names again and, if another process added or removed one
 //! meanwhile, reads them all and writes once more, so the last writer
 //! leaves an index of what is there.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 use std::sync::{Mutex, PoisonError};
 
@@ -35,7 +37,13 @@ static KNOWN: Mutex<Vec<Known>> = Mutex::new(Vec::new());
 
 struct Known {
     root: ReportRoot,
-    model: BTreeMap<String, Reported>,
+    /// Read from the pages on the writer's thread when first needed, not
+    /// by the test whose capture first asks about `earlier`.
+    model: Option<BTreeMap<String, Reported>>,
+    /// The folders that held a report when this process first looked, less
+    /// those it removed since: the only ones a passing test may have to
+    /// remove (this process writes a test's report only when it fails).
+    earlier: BTreeSet<String>,
     /// The model changed since the files were written.
     behind: bool,
     /// The files were never written by this process: after they are, look
@@ -69,33 +77,53 @@ impl Reported {
     }
 }
 
-/// Runs `f` on what this process knows of `root`, reading the folders the
+/// Runs `f` on what this process knows of `root`, listing the folders the
 /// first time.
 fn with_known<T>(root: &ReportRoot, f: impl FnOnce(&mut Known) -> T) -> T {
     let mut known = KNOWN.lock().unwrap_or_else(PoisonError::into_inner);
     let at = match known.iter().position(|known| known.root.path == root.path) {
         Some(at) => at,
         None => {
-            let model = by_folder(scan(&root.path));
-            known.push(Known { root: root.clone(), model, behind: false, first: true });
+            let earlier = report_folders(&root.path)
+                .into_iter()
+                .map(|(package, binary, test, _)| format!("{package}/{binary}/{test}"))
+                .collect();
+            known.push(Known { root: root.clone(), model: None, earlier, behind: false, first: true });
             known.len() - 1
         }
     };
     f(&mut known[at])
 }
 
+impl Known {
+    /// Every report under the root, read from the pages the first time.
+    fn model(&mut self) -> &mut BTreeMap<String, Reported> {
+        self.model.get_or_insert_with(|| by_folder(scan(&self.root.path)))
+    }
+}
+
 /// Whether the folders held a report for `folder` (`package/binary/test`)
-/// when this process first looked, or it wrote one since.
+/// when this process first looked, and it has not removed it since.
 pub(crate) fn holds(root: &ReportRoot, folder: &str) -> bool {
-    with_known(root, |known| known.model.contains_key(folder))
+    with_known(root, |known| known.earlier.contains(folder))
+}
+
+/// Whether the folders held any report when this process first looked
+/// that it has not removed since: when not, a passing test has nothing to
+/// remove.
+pub(crate) fn held_any(root: &ReportRoot) -> bool {
+    with_known(root, |known| !known.earlier.is_empty())
 }
 
 /// Takes `change` into what the index will show; [`write_behind`] writes it.
 pub(crate) fn note(root: &ReportRoot, change: Change) {
     with_known(root, |known| {
         match change {
-            Change::Wrote(report) => known.model.insert(report.folder(), report),
-            Change::Removed(folder) => known.model.remove(&folder),
+            Change::Wrote(report) => known.model().insert(report.folder(), report),
+            Change::Removed(folder) => {
+                known.earlier.remove(&folder);
+                known.model().remove(&folder)
+            }
         };
         known.behind = true;
     });
@@ -113,7 +141,7 @@ pub(crate) fn write_behind() -> Result<(), Error> {
             .iter_mut()
             .filter_map(|known| {
                 std::mem::take(&mut known.behind)
-                    .then(|| (known.root.clone(), known.model.clone(), std::mem::take(&mut known.first)))
+                    .then(|| (known.root.clone(), known.model().clone(), std::mem::take(&mut known.first)))
             })
             .collect()
     };
@@ -130,7 +158,7 @@ pub(crate) fn write_behind() -> Result<(), Error> {
             model = by_folder(scan(&root.path));
             write(&root, &model)?;
         }
-        with_known(&root, |known| known.model = model);
+        with_known(&root, |known| known.model = Some(model));
     }
     Ok(())
 }
@@ -282,8 +310,60 @@ mod tests {
         assert_eq!(cell(&"x".repeat(400)).chars().count(), 301);
     }
 
+    /// The tests here share what the process knows ([`KNOWN`]), and one
+    /// of them forgets it on purpose: one at a time.
+    static ONE_AT_A_TIME: Mutex<()> = Mutex::new(());
+
+    /// A report page for `folder` under `root`, as an earlier run left it.
+    fn earlier_report(root: &Path, folder: &str) {
+        let path = root.join(folder);
+        std::fs::create_dir_all(&path).unwrap();
+        let email = crate::email::Email::from_raw(&b"To: ann@example.com\r\nSubject: Hi\r\n\r\nHi"[..]);
+        std::fs::write(
+            path.join("index.html"),
+            page::report(&[email], Some("earlier"), super::super::Target::Page),
+        )
+        .unwrap();
+    }
+
+    #[test]
+    fn passing_tests_ask_only_about_reports_an_earlier_run_left() {
+        let _one = ONE_AT_A_TIME.lock().unwrap_or_else(PoisonError::into_inner);
+        let dir = tempfile::tempdir().unwrap();
+        let root = ReportRoot { path: dir.path().to_owned(), shown: PathBuf::from("target/mailtest") };
+        earlier_report(dir.path(), "shop/orders/left_before");
+        assert!(held_any(&root) && holds(&root, "shop/orders/left_before"));
+        assert!(!holds(&root, "shop/orders/other"));
+
+        // A report this process writes is indexed, but no passing test has
+        // to remove it: it is not an earlier run's.
+        earlier_report(dir.path(), "shop/orders/failed_now");
+        let now = Reported {
+            package: "shop".into(),
+            binary: "orders".into(),
+            test: "failed_now".into(),
+            emails: 1,
+            headline: Some("now".into()),
+        };
+        refresh(&root, vec![Change::Wrote(now)]).unwrap();
+        assert!(!holds(&root, "shop/orders/failed_now"));
+        let index = std::fs::read_to_string(dir.path().join("index.html")).unwrap();
+        assert!(
+            index.contains("shop/orders/left_before/index.html"),
+            "pages read when first indexed: {index}"
+        );
+        assert!(index.contains("shop/orders/failed_now/index.html"), "{index}");
+
+        std::fs::remove_dir_all(dir.path().join("shop/orders/left_before")).unwrap();
+        refresh(&root, vec![Change::Removed("shop/orders/left_before".into())]).unwrap();
+        assert!(!held_any(&root), "nothing left for a passing test to remove");
+        let index = std::fs::read_to_string(dir.path().join("index.html")).unwrap();
+        assert!(!index.contains("left_before") && index.contains("failed_now"), "{index}");
+    }
+
     #[test]
     fn the_index_lists_each_report_folder_sorted_and_the_same_bytes_twice() {
+        let _one = ONE_AT_A_TIME.lock().unwrap_or_else(PoisonError::into_inner);
         use Change::Removed;
         let dir = tempfile::tempdir().unwrap();
         let root = ReportRoot { path: dir.path().to_owned(), shown: PathBuf::from("target/mailtest") };
