@@ -14,20 +14,29 @@
 #       them through the capture's lettre transport, in the profile
 #       `cargo test` builds (default: raw bytes into the capture, release)
 #
-# On the 2-core development machine (quiet): index.html 17,716 bytes,
-# summary.md 8,331 (goal met); reports off 24.6 ms, on 27.0 ms (+9.6 %;
-# other sets of 31 runs: +8.2 %, +11.0 %, +8.3 %). Goal missed: tests this
-# short take 0.05 ms each, and a failure's report is one new file (a
-# folder and its index.html), 30 µs or more of the file system's time on
-# ext4, written by a thread of the harness's own beside the tests and
-# waited for at exit (which the times include). With WAIT_US=1000 (each
-# test waits 1 ms first): off 310.3 ms, on 310.6 ms (+0.1 %).
+# On the 2-core development machine (quiet), 2026-12-07: index.html 17,716
+# bytes, summary.md 8,418 (goal met). Extra test time (goal missed), from
+# this script's first run after five quiet minutes:
 #
-# Before (a folder of five files written on the failing test's thread),
-# the same binaries, run in turn with the current ones, measured +40 % to
-# +310 % (short tests) and +16 % (WAIT_US=1000), against +30 % and +0.65 %
-# now in that set: a new file costs the more, the more files the disk
-# freed lately, and this script deletes 50 reports before every run.
+#   raw emails, release build (tests of 0.05 ms)      +14.6 %
+#   lettre emails, debug build (tests of 0.6 ms)      +11.8 %
+#   the same with WAIT_US=1000                        +0.8 %, +4.2 %
+#
+# The figure follows the disk: ext4 skips the inodes freed in the last
+# minutes when it makes a file, and this script's runs leave 1,100 reports
+# that it deletes at the end, so a second run within minutes measures more
+# (+25 % for the first row). Binaries of this build and of the one before
+# it (bcb7521) run in turn, each run into a fresh folder, measured +5.7 %
+# against +9.7 % (first row) and +14.0 % against +19.7 % (second row).
+#
+# Each failure costs the run a fixed amount: its page (each email parsed,
+# linted and rendered: about 60 µs in release, some 300 µs in the
+# unoptimised build `cargo test` makes) and a folder and a file (10 to 30
+# µs of ext4's time), written by a thread of the harness's own beside the
+# tests and waited for at exit (which the times include). Tests that keep
+# both cores busy pay it in full; 2 % of 500 tests of 0.05 ms is 10 µs a
+# failure, less than the file alone. Tests that wait (a database, a
+# socket) leave the thread idle cores.
 set -euo pipefail
 
 runs=${1:-10}
