@@ -11,8 +11,8 @@
 //! did, no test asks again), and reads the pages once, on the writer's
 //! thread, when its first report is written; each change of its own is
 //! applied to that, and the two files are written when the writer
-//! ([`super::writer`]) has caught up. So a `cargo test` binary with many failures pays one
-//! scan, not one per failure. Parallel processes (nextest runs a process
+//! ([`super::writer`]) has caught up. So a `cargo test` binary with many
+//! failures pays one scan, not one per failure. Parallel processes (nextest runs a process
 //! per test) need no lock: after its first write, a process looks at the
 //! folders' names again and, if another process added or removed one
 //! meanwhile, reads them all and writes once more, so the last writer
@@ -117,6 +117,14 @@ pub(crate) fn held_any(root: &ReportRoot) -> bool {
 
 /// Takes `change` into what the index will show; [`write_behind`] writes it.
 pub(crate) fn note(root: &ReportRoot, change: Change) {
+    // The pages are read outside the lock: passing tests' captures take it
+    // as they end, and must not wait for the disk.
+    if with_known(root, |known| known.model.is_none()) {
+        let model = by_folder(scan(&root.path));
+        with_known(root, |known| {
+            known.model.get_or_insert(model);
+        });
+    }
     with_known(root, |known| {
         match change {
             Change::Wrote(report) => known.model().insert(report.folder(), report),
