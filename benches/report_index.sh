@@ -18,8 +18,8 @@
 # bytes, summary.md 8,418 (goal met). Extra test time (goal missed), from
 # this script's first run after five quiet minutes:
 #
-#   raw emails, release build (tests of 0.05 ms)      +14.6 %
-#   lettre emails, debug build (tests of 0.6 ms)      +11.8 %
+#   raw emails, release build (0.1 ms a test)         +14.6 %
+#   lettre emails, debug build (0.6 ms a test)        +11.8 %
 #   the same with WAIT_US=1000                        +0.8 %, +4.2 %
 #
 # The figure follows the disk: ext4 skips the inodes freed in the last
@@ -34,8 +34,8 @@
 # unoptimised build `cargo test` makes) and a folder and a file (10 to 30
 # µs of ext4's time), written by a thread of the harness's own beside the
 # tests and waited for at exit (which the times include). Tests that keep
-# both cores busy pay it in full; 2 % of 500 tests of 0.05 ms is 10 µs a
-# failure, less than the file alone. Tests that wait (a database, a
+# both cores busy pay it in full; 2 % of the first row's 25 ms is 10 µs
+# a failure, about what the file alone costs. Tests that wait (a database, a
 # socket) leave the thread idle cores.
 set -euo pipefail
 
