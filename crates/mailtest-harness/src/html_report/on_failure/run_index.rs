@@ -12,11 +12,11 @@
 //! thread, when its first report is written; each change of its own is
 //! applied to that, and the two files are written when the writer
 //! ([`super::writer`]) has caught up. So a `cargo test` binary with many
-//! failures pays one scan, not one per failure. Parallel processes (nextest runs a process
-//! per test) need no lock: after its first write, a process looks at the
-//! folders' names again and, if another process added or removed one
-//! meanwhile, reads them all and writes once more, so the last writer
-//! leaves an index of what is there.
+//! failures pays one scan, not one per failure. Parallel processes
+//! (nextest runs a process per test) need no lock: after its first write, a
+//! process looks at the folders' names again and, if another process added
+//! or removed one meanwhile, reads them all and writes once more, so the
+//! last writer leaves an index of what is there.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
